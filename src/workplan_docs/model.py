@@ -1,0 +1,324 @@
+"""The plan: items, units and schedules, validated once where data enters.
+
+A ``Plan`` keeps every cell as the user wrote it (``schedule`` is the printed text;
+``lead_text`` the verbatim cell when it is more than a list) and derives what the
+reports need (parsed schedules, resolved units, per-unit and per-quarter views).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from . import schedule as schedule_parser
+from .units import Registry, UnitMention, is_blank, normalise_name, split_units
+
+EXCEL_CELL_LIMIT = 32_767
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+FIELD_NAMES = ("seq", "task", "goal", "measures", "lead", "participants", "schedule")
+DEFAULT_COLUMNS: dict[str, str] = {
+    "seq": "序号",
+    "task": "重要工作",
+    "goal": "工作目标",
+    "measures": "主要内容和措施",
+    "lead": "牵头单位",
+    "participants": "参与部门（单位）",
+    "schedule": "时间进度",
+}
+
+
+def check_text(value: str) -> str:
+    """Refuse what no output format can hold, rather than alter it silently."""
+    match = _CONTROL_CHARS.search(value)
+    if match:
+        raise ValueError(f"含有控制字符 U+{ord(match.group()):04X}（第 {match.start() + 1} 个字符），请删除")
+    if len(value) > EXCEL_CELL_LIMIT:
+        raise ValueError(f"长度 {len(value)} 超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
+    return value
+
+
+Text = Annotated[str, Field(strict=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+
+class Unit(_Strict):
+    """A registry entry: the name used in the plan, and what the office knows of it."""
+
+    name: Text
+    full_name: Text | None = None
+    aliases: list[Text] = []
+    kind: Text | None = None  # e.g. 司局 / 直属单位 / 外部 / 泛指
+
+    _check = field_validator("name", "full_name", "kind")(lambda v: check_text(v) if v else v)
+
+
+class Schedule(BaseModel):
+    """A schedule placed in the plan year: months under way, due month, verbatim text."""
+
+    text: str
+    kind: schedule_parser.ScheduleKind
+    months: list[int]
+    due: int | None
+    all_year: bool
+    other_months: list[str] = []  # "YYYY-MM": months in a year other than the plan year
+    other_due: str | None = None
+    problem: str = ""
+
+    @property
+    def parsed(self) -> bool:
+        return self.kind != "unparsed"
+
+    @classmethod
+    def from_text(cls, text: str, plan_year: int | None) -> Schedule:
+        parsed = schedule_parser.parse(text)
+
+        def in_plan_year(month: schedule_parser.YearMonth) -> bool:
+            return month.year is None or month.year == plan_year
+
+        months = sorted({m.month for m in parsed.months if in_plan_year(m)})
+        others = [f"{m.year}-{m.month:02d}" for m in parsed.months if not in_plan_year(m)]
+        due = parsed.due
+        return cls(
+            text=text,
+            kind=parsed.kind,
+            months=months,
+            due=due.month if due and in_plan_year(due) else None,
+            all_year=parsed.kind == "all_year",
+            other_months=sorted(set(others)),
+            other_due=f"{due.year}-{due.month:02d}" if due and not in_plan_year(due) else None,
+            problem=parsed.reason,
+        )
+
+
+class Item(_Strict):
+    """One row of the plan table."""
+
+    seq: Annotated[int, Field(strict=True)] | Text
+    task: Text
+    goal: Text = ""
+    measures: Text = ""
+    lead: list[Text] = []
+    participants: list[Text] = []
+    schedule: Text = ""
+    lead_text: Text | None = None
+    participants_text: Text | None = None
+    extra: dict[Text, Text] = {}
+    source: Text | None = None  # where an imported item came from, e.g. "表2"
+
+    _schedule: Schedule | None = PrivateAttr(default=None)
+    _lead_roles: list[UnitMention] = PrivateAttr(default_factory=list)
+    _participant_roles: list[UnitMention] = PrivateAttr(default_factory=list)
+
+    @field_validator("task", "goal", "measures", "schedule", "lead_text", "participants_text", "source")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return check_text(value) if value is not None else None
+
+    @field_validator("lead", "participants")
+    @classmethod
+    def _names(cls, names: list[str]) -> list[str]:
+        cleaned = [check_text(n) for n in names]
+        if any(is_blank(n) for n in cleaned):
+            raise ValueError("单位名称不能为空")
+        return cleaned
+
+    @field_validator("extra")
+    @classmethod
+    def _extra(cls, extra: dict[str, str]) -> dict[str, str]:
+        for key, value in extra.items():
+            check_text(key)
+            check_text(value)
+        return extra
+
+    @field_validator("seq")
+    @classmethod
+    def _seq(cls, seq: int | str) -> int | str:
+        if isinstance(seq, str):
+            check_text(seq)
+            if is_blank(seq):
+                raise ValueError("序号不能为空")
+        return seq
+
+    @field_validator("task")
+    @classmethod
+    def _task(cls, task: str) -> str:
+        if is_blank(task):
+            raise ValueError("重要工作不能为空")
+        return task
+
+    @property
+    def timing(self) -> Schedule:
+        """The parsed schedule (set when the item joins a plan)."""
+        assert self._schedule is not None, "an Item gets its schedule from its Plan"
+        return self._schedule
+
+    @property
+    def label(self) -> str:
+        """序号 as printed."""
+        return str(self.seq)
+
+    @property
+    def lead_display(self) -> str:
+        return self.lead_text if self.lead_text is not None else "、".join(self.lead)
+
+    @property
+    def participants_display(self) -> str:
+        return self.participants_text if self.participants_text is not None else "、".join(self.participants)
+
+    def role_of(self, unit: str) -> str:
+        """The role words printed for a unit in this item ("协助"), or ""."""
+        for mention in (*self._lead_roles, *self._participant_roles):
+            if mention.name == unit:
+                return mention.role
+        return ""
+
+    def units(self) -> list[str]:
+        return list(dict.fromkeys([*self.lead, *self.participants]))
+
+
+@dataclass(frozen=True)
+class UnitTasks:
+    """What one unit is responsible for: the items it leads and those it takes part in."""
+
+    unit: str
+    full_name: str | None
+    kind: str | None
+    lead: list[Item]
+    participate: list[Item]
+
+    @property
+    def title(self) -> str:
+        return self.full_name or self.unit
+
+
+@dataclass(frozen=True)
+class QuarterTasks:
+    """Items under way in a quarter and items falling due in it."""
+
+    year: int | None
+    quarter: int
+    active: list[Item]
+    due: list[Item]
+
+    @property
+    def months(self) -> range:
+        return range(self.quarter * 3 - 2, self.quarter * 3 + 1)
+
+
+class Plan(_Strict):
+    """A validated work plan."""
+
+    title: Text
+    attachment: Text = "附件"
+    year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
+    issuer: Text | None = None
+    columns: dict[Literal["seq", "task", "goal", "measures", "lead", "participants", "schedule"], Text] = {}
+    items: list[Item] = Field(min_length=1)
+    units: list[Unit] = []
+
+    @field_validator("title", "attachment", "issuer")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return check_text(value) if value is not None else None
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, title: str) -> str:
+        if is_blank(title):
+            raise ValueError("标题不能为空")
+        return title
+
+    @model_validator(mode="after")
+    def _derive(self) -> Plan:
+        seen: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.label in seen:
+                raise ValueError(f"items.{index}.seq: 序号 {item.label} 重复")
+            seen.add(item.label)
+        registry = self.registry
+        for index, item in enumerate(self.items):
+            self._resolve_units(index, item, registry)
+            item._schedule = Schedule.from_text(item.schedule, self.year)
+        return self
+
+    @staticmethod
+    def _resolve_units(index: int, item: Item, registry: Registry) -> None:
+        item._lead_roles = split_units(item.lead_text or "", registry)
+        item._participant_roles = split_units(item.participants_text or "", registry)
+        if not item.lead and item._lead_roles:
+            item.lead = [m.name for m in item._lead_roles]
+        if not item.participants and item._participant_roles:
+            item.participants = [m.name for m in item._participant_roles]
+        item.lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
+        item.participants = list(dict.fromkeys(registry.resolve(n) for n in item.participants))
+        if not item.lead:
+            raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")
+
+    @cached_property
+    def registry(self) -> Registry:
+        return Registry(self.units)
+
+    def heading(self, field: str) -> str:
+        """The printed column heading of a field."""
+        return self.columns.get(field, DEFAULT_COLUMNS[field])  # type: ignore[call-overload]
+
+    def extra_columns(self) -> list[str]:
+        """Headings of the further columns, in first-seen order."""
+        return list(dict.fromkeys(key for item in self.items for key in item.extra))
+
+    def unit_entry(self, name: str) -> Unit | None:
+        return next((u for u in self.units if normalise_name(u.name) == name), None)
+
+    def unit_tasks(self) -> list[UnitTasks]:
+        """Every unit named in the plan, in order of first mention, with its tasks."""
+        names = dict.fromkeys(name for item in self.items for name in item.units())
+        return [self.items_for(name) for name in names]
+
+    def items_for(self, unit: str) -> UnitTasks:
+        name = self.registry.resolve(unit)
+        entry = self.unit_entry(name)
+        return UnitTasks(
+            unit=name,
+            full_name=entry.full_name if entry else None,
+            kind=self.registry.kind(name),
+            lead=[i for i in self.items if name in i.lead],
+            participate=[i for i in self.items if name in i.participants and name not in i.lead],
+        )
+
+    def quarter(self, quarter: int, year: int | None = None) -> QuarterTasks:
+        """Items under way in (``active``) and due in (``due``) a quarter of the plan year.
+
+        ``year`` selects a quarter of another year named in schedules ("2011年1-6月").
+        """
+        if not 1 <= quarter <= 4:
+            raise ValueError("quarter must be 1..4")
+        months = set(range(quarter * 3 - 2, quarter * 3 + 1))
+        if year is None or year == self.year:
+            active = [i for i in self.items if months & set(i.timing.months)]
+            due = [i for i in self.items if i.timing.due in months]
+        else:
+            labels = {f"{year}-{m:02d}" for m in months}
+            active = [i for i in self.items if labels & set(i.timing.other_months)]
+            due = [i for i in self.items if i.timing.other_due in labels]
+        return QuarterTasks(year if year is not None else self.year, quarter, active, due)
+
+    def quarters(self) -> list[QuarterTasks]:
+        """The four quarters of the plan year, then quarters of other years that schedules name."""
+        result = [self.quarter(q) for q in range(1, 5)]
+        other = sorted({(int(m[:4]), (int(m[5:]) - 1) // 3 + 1) for i in self.items for m in i.timing.other_months})
+        return result + [self.quarter(q, year) for year, q in other]
+
+    def unscheduled(self) -> list[Item]:
+        return [i for i in self.items if not i.timing.parsed]
+
+    def to_file_data(self) -> dict[str, Any]:
+        """The plan as it is written to a plan file: only what the user states."""
+        return self.model_dump(mode="json", exclude_defaults=True)

@@ -1,0 +1,69 @@
+"""Read the flattened-table text: the form a Word table takes when copied as text.
+
+A cell starts with a tab, a line without a tab continues the cell before it, and a
+blank line ends a row.  Lines before the first cell are the "附件" label and the title.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import PlanError, Problem
+from ..units import is_blank
+from .table import clean_cell, items_from_grid
+
+_LABEL_PUNCTUATION = "：:"
+
+
+def _rows(lines: list[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    for line in lines:
+        if is_blank(line) and "\t" not in line:
+            if cells:
+                rows.append(cells)
+                cells = []
+            continue
+        pieces = line.split("\t")
+        if cells and pieces[0]:
+            cells[-1] += "\n" + pieces[0]
+        cells.extend(pieces[1:])
+    if cells:
+        rows.append(cells)
+    return rows
+
+
+def _heading_block(lines: list[str]) -> dict[str, str]:
+    """The label ("附件：" prints as 附件) and the title lines above the table."""
+    texts = [clean_cell(line) for line in lines if not is_blank(line)]
+    data: dict[str, str] = {}
+    if texts and texts[0].rstrip(_LABEL_PUNCTUATION).startswith("附件") and len(texts[0]) <= 8:
+        data["attachment"] = texts.pop(0).rstrip(_LABEL_PUNCTUATION)
+    if texts:
+        data["title"] = "".join(texts)
+    return data
+
+
+def read_text(text: str, source: str) -> dict[str, Any]:
+    """Plan-file data from flattened-table text."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first_cell = next((i for i, line in enumerate(lines) if "\t" in line), None)
+    if first_cell is None:
+        raise PlanError(Problem("找不到表格：表格的每个单元格应以制表符（Tab）开头", source))
+    data = _heading_block(lines[:first_cell])
+    rows = _rows(lines[first_cell:])
+    headings, body = rows[0], rows[1:]
+    columns, items = items_from_grid(headings, body, source)
+    if "title" not in data:
+        raise PlanError(Problem("表格上方缺少标题行", source))
+    if columns:
+        data["columns"] = columns
+    data["items"] = items
+    return data
+
+
+def read_text_file(path: Path) -> dict[str, Any]:
+    from .plan_file import decode
+
+    return read_text(decode(path.read_bytes(), str(path)), str(path))

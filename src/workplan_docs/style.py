@@ -1,0 +1,184 @@
+"""Style profiles: page, fonts and sizes for a writer, loaded from ``templates/*.toml``.
+
+Layout facts that the standard leaves to practice live in the profile, not in code.
+A user's profile is merged key by key over the default GB/T 9704 profile.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import Problem, WorkplanError
+
+CHINESE_SIZES: dict[str, float] = {
+    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18,
+    "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
+    "六号": 7.5, "小六": 6.5,
+}
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+ROLES = ("label", "title", "subtitle", "heading", "body", "note", "table", "table_header", "page_number")
+
+
+def points(size: str | float) -> float:
+    """A font size in points from a Chinese size name ("小四") or a number."""
+    if isinstance(size, (int, float)):
+        return float(size)
+    if size in CHINESE_SIZES:
+        return CHINESE_SIZES[size]
+    try:
+        return float(size.removesuffix("pt"))
+    except ValueError:
+        raise ValueError(f"无法识别的字号“{size}”，可用：{'、'.join(CHINESE_SIZES)} 或磅值") from None
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Margins(_Section):
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+class Page(_Section):
+    paper: Literal["A4", "A3"]
+    portrait: Margins
+    landscape: Margins
+
+    def size(self, orientation: str) -> tuple[float, float]:
+        """(width, height) in millimetres."""
+        width, height = PAPER_MM[self.paper]
+        return (height, width) if orientation == "landscape" else (width, height)
+
+    def margins(self, orientation: str) -> Margins:
+        return self.landscape if orientation == "landscape" else self.portrait
+
+    def text_width(self, orientation: str) -> float:
+        margins = self.margins(orientation)
+        return self.size(orientation)[0] - margins.left - margins.right
+
+
+class Fonts(_Section):
+    label: list[str]
+    title: list[str]
+    subtitle: list[str]
+    heading: list[str]
+    body: list[str]
+    note: list[str]
+    table: list[str]
+    table_header: list[str]
+    page_number: list[str]
+    latin: str
+
+    def family(self, role: str) -> str:
+        """The family written into DOCX/XLSX for a role."""
+        return getattr(self, role)[0]
+
+
+class Sizes(_Section):
+    label: float
+    title: float
+    subtitle: float
+    heading: float
+    body: float
+    note: float
+    table: float
+    table_header: float
+    page_number: float
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _points(cls, value: str | float) -> float:
+        return points(value)
+
+
+class ParagraphSettings(_Section):
+    line_pitch: float
+    title_space_before: int
+    title_space_after: int
+
+
+class TableSettings(_Section):
+    border: float
+    header_fill: str
+    cell_padding: float
+    line_spacing: float
+
+
+class PageNumbers(_Section):
+    style: Literal["gbt9704", "gbt9704-landscape", "center", "none"]
+    format: str
+    distance: float
+
+    def text(self, number: int) -> str:
+        return self.format.format(n=number)
+
+
+class Metadata(_Section):
+    author: str
+
+
+class Style(_Section):
+    """A complete style profile."""
+
+    page: Page
+    fonts: Fonts
+    sizes: Sizes
+    paragraph: ParagraphSettings
+    table: TableSettings
+    page_numbers: PageNumbers
+    metadata: Metadata
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def templates_dir() -> Path:
+    """``templates/``: packaged inside the wheel, beside ``src/`` in a source checkout."""
+    packaged = Path(str(resources.files("workplan_docs"))) / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+def _default_data() -> dict[str, Any]:
+    return tomllib.loads((templates_dir() / "gbt9704.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def default_style() -> Style:
+    return Style.model_validate(_default_data())
+
+
+def load_style(path: str | Path | None = None) -> Style:
+    """The default profile, with a user's profile merged over it when given."""
+    if path is None:
+        return default_style()
+    source = str(path)
+    try:
+        override = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkplanError(Problem("样式文件不存在", source)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise WorkplanError(Problem(f"样式文件格式错误：{error}", source)) from None
+    try:
+        return Style.model_validate(_merge(_default_data(), override))
+    except ValidationError as error:
+        problems = [
+            Problem(str(e["msg"]).removeprefix("Value error, "), source, None, ".".join(map(str, e["loc"])))
+            for e in error.errors()
+        ]
+        raise WorkplanError(problems) from None
