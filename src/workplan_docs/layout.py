@@ -73,6 +73,11 @@ class Table:
             return self.header
         return (tuple(Cell(c.heading, align="center", bold=True) for c in self.columns),)
 
+    def widths(self, total: float) -> list[float]:
+        """Column widths that share ``total`` (any unit) by weight."""
+        weight = sum(c.weight for c in self.columns)
+        return [total * c.weight / weight for c in self.columns]
+
     def __post_init__(self) -> None:
         width = len(self.columns)
         for row in (*self.header_rows, *self.rows):

@@ -35,7 +35,7 @@ def parse_seq(text: str) -> int | str:
 def unit_fields(field: str, text: str) -> dict[str, Any]:
     """The unit list of a cell, with the verbatim text kept when the list does not say it all."""
     names = [m.name for m in split_units(text)]
-    result: dict[str, Any] = {field: names}
+    result: dict[str, Any] = {field: names} if names else {}
     if text and "、".join(names) != text:
         result[f"{field}_text"] = text
     return result

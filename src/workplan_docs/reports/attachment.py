@@ -1,0 +1,35 @@
+"""The official attachment (附件): the plan table under its label and title."""
+
+from __future__ import annotations
+
+from ..layout import Cell, Column, Document, Paragraph, Section, Table
+from ..model import Item, Plan
+
+# Relative column widths, tuned on the seed: measures get the most room.
+_WEIGHTS = {"seq": 0.45, "task": 1.5, "goal": 2.0, "measures": 3.6, "lead": 0.9, "participants": 1.7, "schedule": 0.85}
+_CENTRED = {"seq", "schedule"}
+EXTRA_WEIGHT = 1.2
+
+
+def plan_columns(plan: Plan) -> tuple[Column, ...]:
+    """The attachment's columns: the seven fields, then any extra columns."""
+    fields = tuple(
+        Column(plan.heading(f), _WEIGHTS[f], "center" if f in _CENTRED else "left") for f in _WEIGHTS
+    )
+    return fields + tuple(Column(h, EXTRA_WEIGHT) for h in plan.extra_columns())
+
+
+def plan_row(plan: Plan, item: Item) -> tuple[Cell, ...]:
+    """One item as printed: units as the user wrote them (lead_text), schedule verbatim."""
+    texts = [item.label, item.task, item.goal, item.measures, item.lead_display, item.participants_display, item.schedule]
+    texts += [item.extra.get(h, "") for h in plan.extra_columns()]
+    return tuple(Cell(t) for t in texts)
+
+
+def attachment(plan: Plan) -> Document:
+    table = Table(plan_columns(plan), tuple(plan_row(plan, item) for item in plan.items))
+    section = Section(
+        name=plan.attachment,
+        blocks=(Paragraph(plan.attachment, "label"), Paragraph(plan.title, "title"), table),
+    )
+    return Document(title=plan.title, sections=(section,), subject=plan.attachment, author=plan.issuer or "")

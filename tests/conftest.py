@@ -1,0 +1,82 @@
+"""Shared fixtures: the seed plan, and the independent clients that read outputs back.
+
+Tools the tests read outputs with (pdftotext, pdffonts, LibreOffice) must be there
+in CI (CI=true): a missing tool fails the test there instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from workplan_docs.model import Plan
+from workplan_docs.readers import load
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_TEXT = ROOT.parent / "shared" / "seed" / "000_beabee60d13bb183.txt"
+SAMPLE_PLAN = ROOT / "samples" / "seed-plan.yaml"
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool; in CI its absence is a failure, elsewhere a skip."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is required in CI (installed by the README's test command)")
+    pytest.skip(f"{name} not installed")
+
+
+def squash(text: str) -> str:
+    """Text without any white space: layout engines break lines wherever they like."""
+    return re.sub(r"[\s\u00a0\u3000\u200b]+", "", text)
+
+
+def pdf_text(path: Path) -> str:
+    tool = require_tool("pdftotext")
+    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def pdf_fonts(path: Path) -> list[dict[str, str]]:
+    """``pdffonts`` rows as dicts with name, type, emb and sub."""
+    tool = require_tool("pdffonts")
+    lines = subprocess.run([tool, str(path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    rows = []
+    for line in lines[2:]:
+        parts = line.split()
+        # name type [type2] encoding emb sub uni object ID
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "line": line})
+    return rows
+
+
+def libreoffice_pdf(source: Path, workdir: Path) -> Path:
+    """Convert a DOCX/XLSX to PDF with LibreOffice, in its own profile, and check the result."""
+    soffice = require_tool("soffice")
+    profile = workdir / "lo-profile"
+    outdir = workdir / "lo-out"
+    outdir.mkdir(exist_ok=True)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(outdir), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    result = outdir / (source.stem + ".pdf")
+    assert result.exists() and result.stat().st_size > 0, f"LibreOffice wrote no PDF for {source.name}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def seed_plan() -> Plan:
+    return load(SAMPLE_PLAN)
+
+
+def cell_texts(plan: Plan) -> list[str]:
+    """Every printed cell of the attachment table, for read-back checks."""
+    from workplan_docs.reports.attachment import plan_row
+
+    return [cell.text for item in plan.items for cell in plan_row(plan, item) if cell.text]
