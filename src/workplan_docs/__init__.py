@@ -1,0 +1,45 @@
+"""workplan-docs: a work plan in, the official documents of a Chinese government office out.
+
+    >>> import workplan_docs
+    >>> plan = workplan_docs.load("samples/seed-plan.yaml")
+    >>> workplan_docs.build(plan, "out/", reports=["attachment"], formats=["docx", "pdf"])
+
+The public API is what ``__all__`` names; everything else is private.  Names are
+loaded on first use so that ``import workplan_docs`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .build import build
+    from .errors import PlanError, Problem, WorkplanError
+    from .model import Item, Plan, Schedule, Unit
+    from .readers import load
+    from .style import Style, load_style
+
+__all__ = [
+    "load", "build", "load_style",
+    "Plan", "Item", "Unit", "Schedule", "Style",
+    "WorkplanError", "PlanError", "Problem",
+]
+
+_HOMES = {
+    "load": "readers", "build": "build", "load_style": "style", "Style": "style",
+    "Plan": "model", "Item": "model", "Unit": "model", "Schedule": "model",
+    "WorkplanError": "errors", "PlanError": "errors", "Problem": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'workplan_docs' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from . import schedule as schedule_parser
+from .errors import Problem
 from .units import Registry, UnitMention, is_blank, normalise_name, split_units
 
 EXCEL_CELL_LIMIT = 32_767
@@ -318,6 +319,17 @@ class Plan(_Strict):
 
     def unscheduled(self) -> list[Item]:
         return [i for i in self.items if not i.timing.parsed]
+
+    def diagnostics(self) -> list[Problem]:
+        """Doubts that do not stop a build: unparsed schedules, units missing from the registry."""
+        problems = [
+            Problem(f"{i.timing.problem}，汇总中将列为“未排期”", item=f"序号 {i.label}", field="schedule")
+            for i in self.unscheduled()
+        ]
+        unknown = [u.unit for u in self.unit_tasks() if not self.registry.knows(u.unit)]
+        if unknown:
+            problems.append(Problem(f"{len(unknown)} 个单位未在 units 中登记（可补充全称、别名和类别）：{'、'.join(unknown)}"))
+        return problems
 
     def to_file_data(self) -> dict[str, Any]:
         """The plan as it is written to a plan file: only what the user states."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..filenames import safe_file_name
 from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
+from . import Output
 
 # Relative column widths, tuned on the seed: measures get the most room.
 _WEIGHTS = {"seq": 0.45, "task": 1.5, "goal": 2.0, "measures": 3.6, "lead": 0.9, "participants": 1.7, "schedule": 0.85}
@@ -33,3 +35,8 @@ def attachment(plan: Plan) -> Document:
         blocks=(Paragraph(plan.attachment, "label"), Paragraph(plan.title, "title"), table),
     )
     return Document(title=plan.title, sections=(section,), subject=plan.attachment, author=plan.issuer or "")
+
+
+def outputs(plan: Plan) -> list[Output]:
+    """附件.<fmt>: the attachment as issued."""
+    return [Output(safe_file_name(plan.attachment, set()), attachment(plan))]

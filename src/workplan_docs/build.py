@@ -1,0 +1,161 @@
+"""Build: run reports, render every output in every format, write all files or none.
+
+A build first renders everything in memory (in worker processes when there is a lot
+to do), then writes each file under a temporary name in the output folder and renames
+them all at the end.  Any failure before the renames leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, WorkplanError
+from .model import Plan
+from .reports import REPORTS, Output, run_report
+from .style import Style, default_style
+from .writers import FORMATS, render
+
+DEFAULT_REPORTS = tuple(REPORTS)
+Progress = Callable[[int, int, str], None]
+_PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class _Job:
+    output: Output
+    fmt: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.output.path}.{self.fmt}"
+
+
+def _choose(names: Iterable[str] | None, known: Sequence[str], what: str) -> list[str]:
+    chosen = list(dict.fromkeys(names or known))
+    unknown = [n for n in chosen if n not in known]
+    if unknown:
+        raise WorkplanError(f"未知的{what}：{'、'.join(unknown)}（可用：{'、'.join(known)}）")
+    return chosen
+
+
+def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: Any) -> list[Output]:
+    """The documents a build writes, before any format is chosen."""
+    outputs: list[Output] = []
+    for name in _choose(reports, DEFAULT_REPORTS, "报告"):
+        outputs.extend(run_report(name, plan, **options))
+    return outputs
+
+
+def missing_glyphs(plan: Plan, style: Style) -> list[Problem]:
+    """Characters the PDF fonts cannot show, by item and field, found before anything is written."""
+    from .writers.fonts import missing_characters
+
+    problems = []
+
+    def check(text: str, role: str, item: str | None, field: str) -> None:
+        missing = missing_characters(text, role, style)
+        if missing:
+            shown = "".join(dict.fromkeys(missing))
+            codes = " ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(missing))
+            problems.append(Problem(f"PDF 字体缺少字符“{shown}”（{codes}），这些字符将无法显示", "", item, field))
+
+    check(plan.title, "title", None, "title")
+    for item in plan.items:
+        where = f"序号 {item.label}"
+        for field in ("task", "goal", "measures", "schedule"):
+            check(getattr(item, field), "table", where, field)
+        check(item.lead_display, "table", where, "lead")
+        check(item.participants_display, "table", where, "participants")
+        for heading, value in item.extra.items():
+            check(value, "table", where, f"extra.{heading}")
+    return problems
+
+
+def _render_job(job: _Job, style: Style, options: dict[str, Any]) -> bytes:
+    return render(job.output.document, style, job.fmt, **(options if job.fmt == "docx" else {}))
+
+
+def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
+    results: list[bytes] = []
+    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
+        for done, job in enumerate(jobs, start=1):
+            results.append(_render_job(job, style, options))
+            if progress:
+                progress(done, len(jobs), job.path)
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_render_job, job, style, options) for job in jobs]
+        for done, (job, future) in enumerate(zip(jobs, futures), start=1):
+            results.append(future.result())
+            if progress:
+                progress(done, len(jobs), job.path)
+    return results
+
+
+def write_files_atomically(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file under a temporary name beside its target, then rename them all.
+
+    If anything fails, the temporary files are removed and no target is touched
+    (renames happen only once every file is completely written).
+    """
+    written: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            written.append((temporary, target))
+            with open(temporary, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temporary, target in written:
+            os.replace(temporary, target)
+    except OSError as error:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise WorkplanError(f"写入失败：{error.strerror or error}（{error.filename or ''}），未生成任何文件") from None
+
+
+def build(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    reports: Iterable[str] | None = None,
+    formats: Iterable[str] | None = None,
+    units: Sequence[str] | None = None,
+    style: Style | None = None,
+    docx_template: str | Path | None = None,
+    allow_missing_glyphs: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    warn: Callable[[Problem], None] | None = None,
+) -> list[Path]:
+    """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
+
+    Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
+    any output cannot be made.
+    """
+    style = style or default_style()
+    chosen_formats = _choose(formats, FORMATS, "格式")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
+    if "pdf" in chosen_formats:
+        glyph_problems = missing_glyphs(plan, style)
+        if glyph_problems and not allow_missing_glyphs:
+            raise WorkplanError(glyph_problems)
+        for problem in glyph_problems:
+            if warn:
+                warn(problem)
+    options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
+    job_list = [_Job(o, f) for o in plan_outputs(plan, reports, units=units) for f in chosen_formats]
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    rendered = _render_all(job_list, style, options, workers, progress)
+    files = [(out / job.path, data) for job, data in zip(job_list, rendered)]
+    write_files_atomically(files)
+    return [path for path, _ in files]

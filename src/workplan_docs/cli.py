@@ -1,0 +1,334 @@
+"""The ``workplan-docs`` command.
+
+Only argparse is imported at start-up so that ``--help`` answers at once; each command
+imports what it needs.  User errors print one line per problem and exit with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import Problem
+    from .model import Plan
+
+EXIT_USAGE = 2
+REPORT_NAMES = {
+    "attachment": "附件（正式附件表格）",
+    "units": "分工表（每个单位一份，另有汇总）",
+    "quarterly": "季度工作安排",
+    "matrix": "责任矩阵（单位 × 任务）",
+    "gantt": "进度图（任务 × 月份）",
+}
+
+DESCRIPTION = """\
+把工作计划（重点工作安排表）生成公文附件及配套文件，版式依照 GB/T 9704-2012。
+
+计划可以是 YAML / JSON / TOML 计划文件，也可以直接是已有的 Word（.docx）、
+Excel（.xlsx）表格或复制出来的表格文本（.txt）。
+
+常用步骤：
+  workplan-docs import 附件.txt -o plan.yaml     把已有表格转为计划文件，核对后保存
+  workplan-docs validate plan.yaml                检查计划，列出无法识别的时间和未登记的单位
+  workplan-docs build plan.yaml -o 输出/          生成全部文件（附件、分工表、季度安排等）
+"""
+
+EPILOG = """\
+示例：
+  workplan-docs build plan.yaml -o out/ --reports attachment --formats pdf
+  workplan-docs build plan.yaml -o out/ --reports units --unit 科技司 --unit 认监委
+  workplan-docs units plan.yaml --json
+
+出错时每个问题一行（文件: 序号: 字段: 说明），退出码为 2。
+"""
+
+
+def _print_problems(problems: Sequence[Problem], prefix: str = "") -> None:
+    for problem in problems:
+        print(f"{prefix}{problem}", file=sys.stderr)
+
+
+def _load(path: str) -> Plan:
+    from .readers import load
+
+    return load(path)
+
+
+def _warnings(plan: Plan, source: str, strict: bool) -> None:
+    """Print doubts as warnings; under --strict an unparsed schedule is an error."""
+    from .errors import PlanError
+
+    problems = [p.at(source) for p in plan.diagnostics()]
+    if strict:
+        errors = [p for p in problems if p.field == "schedule"]
+        if errors:
+            raise PlanError(errors)
+    _print_problems(problems, "警告: ")
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    plan = _load(args.plan)
+    _warnings(plan, args.plan, args.strict)
+    units = plan.unit_tasks()
+    generic = sum(1 for u in units if u.kind == "泛指")
+    print(
+        f"{args.plan}: 有效，{len(plan.items)} 项工作，{len(units)} 个单位"
+        f"（其中泛指 {generic} 个），未排期 {len(plan.unscheduled())} 项"
+    )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .views import plan_view
+
+    plan = _load(args.plan)
+    if args.json:
+        _print_json(plan_view(plan))
+        return 0
+    print(f"{plan.attachment}  {plan.title}")
+    for item in plan.items:
+        timing = item.timing
+        when = "全年" if timing.all_year else ("、".join(f"{m}月" for m in timing.months) or "未排期")
+        due = f"，{timing.due}月到期" if timing.due else ""
+        print(f"{item.label:>4}  {item.task}")
+        print(f"      牵头：{'、'.join(item.lead)}；参与：{'、'.join(item.participants) or '—'}")
+        print(f"      时间：{item.schedule.replace(chr(10), '')}（{when}{due}）")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from .views import units_view
+
+    plan = _load(args.plan)
+    rows = units_view(plan)
+    if args.json:
+        _print_json(rows)
+        return 0
+    width = max(_display_width(r["unit"]) for r in rows)
+    print(f"{_pad('单位', width)}  牵头  参与  类别")
+    for row in rows:
+        kind = row["kind"] or ("" if row["registered"] else "（未登记）")
+        print(f"{_pad(row['unit'], width)}  {len(row['lead']):>4}  {len(row['participate']):>4}  {kind}")
+    return 0
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
+
+
+def cmd_quarters(args: argparse.Namespace) -> int:
+    from .views import quarters_view
+
+    plan = _load(args.plan)
+    view = quarters_view(plan)
+    if args.json:
+        _print_json(view)
+        return 0
+    for quarter in view["quarters"]:
+        year = f"{quarter['year']}年" if quarter["year"] else ""
+        active = "、".join(map(str, quarter["active"])) or "—"
+        due = "、".join(map(str, quarter["due"])) or "—"
+        print(f"{year}第{quarter['quarter']}季度  进行中：{active}  到期：{due}")
+    if view["unscheduled"]:
+        print(f"未排期：{'、'.join(map(str, view['unscheduled']))}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .build import write_files_atomically
+    from .readers import read_data
+    from .readers.plan_file import dump_yaml, plan_from_data
+
+    data = read_data(args.source)
+    if args.year:
+        data["year"] = args.year
+    plan = plan_from_data(data, args.source)
+    _warnings(plan, args.source, strict=False)
+    text = dump_yaml(data)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        write_files_atomically([(Path(args.output), text.encode("utf-8"))])
+        print(f"已写入 {args.output}：{len(plan.items)} 项工作。请核对后再生成文件。", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .model import Plan
+
+    schema = Plan.model_json_schema()
+    schema["title"] = "workplan-docs 计划文件"
+    _print_json(schema)
+    return 0
+
+
+def _progress_bar(done: int, total: int, label: str) -> None:
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .style import load_style
+
+    plan = _load(args.plan)
+    _warnings(plan, args.plan, args.strict)
+    style = load_style(args.style)
+    written = build(
+        plan,
+        args.output,
+        reports=_split(args.reports),
+        formats=_split(args.formats),
+        units=args.unit or None,
+        style=style,
+        docx_template=args.docx_template,
+        allow_missing_glyphs=args.allow_missing_glyphs,
+        jobs=args.jobs,
+        progress=_progress_bar,
+        warn=lambda p: _print_problems([p.at(args.plan)], "警告: "),
+    )
+    _summarise(written, Path(args.output))
+    return 0
+
+
+def _summarise(written: list[Path], out: Path) -> None:
+    folders: dict[str, list[Path]] = {}
+    for path in written:
+        folders.setdefault(str(path.parent.relative_to(out)), []).append(path)
+    print(f"已生成 {len(written)} 个文件，位于 {out}{os.sep}：")
+    for folder, paths in folders.items():
+        if folder == ".":
+            for path in paths:
+                print(f"  {path.name}")
+        else:
+            print(f"  {folder}{os.sep}  {len(paths)} 个文件")
+
+
+def cmd_fonts(args: argparse.Namespace) -> int:
+    from .style import load_style
+    from .writers.fonts import resolve_fonts
+
+    for role, found in resolve_fonts(load_style(args.style)).items():
+        print(f"{role:<13} {found}")
+    return 0
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.replace("，", ",").split(",") if part.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workplan-docs",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+
+    def command(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def plan_argument(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("plan", metavar="计划", help="计划文件（.yaml .json .toml）或表格文档（.docx .xlsx .txt）")
+
+    sub = command("validate", "检查计划：格式、序号、必填项、时间进度和单位", cmd_validate)
+    plan_argument(sub)
+    sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
+
+    sub = command("show", "显示解析后的计划（时间进度解析为月份，单位名称规范化）", cmd_show)
+    plan_argument(sub)
+    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+
+    sub = command("units", "列出所有单位及其牵头、参与的工作数", cmd_units)
+    plan_argument(sub)
+    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+
+    sub = command("quarters", "按季度列出进行中和到期的工作", cmd_quarters)
+    plan_argument(sub)
+    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+
+    sub = command("import", "把已有表格（.txt .docx .xlsx）转换为计划文件（YAML）", cmd_import)
+    sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx")
+    sub.add_argument("-o", "--output", metavar="计划文件", help="写入的 YAML 文件（缺省输出到屏幕）")
+    sub.add_argument("--year", type=int, metavar="年份", help="计划年度，如 2010（用于季度汇总）")
+
+    command("schema", "输出计划文件的 JSON Schema（供编辑器校验和补全）", cmd_schema)
+
+    sub = command("build", "生成附件、分工表、季度安排、责任矩阵和进度图", cmd_build)
+    plan_argument(sub)
+    sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（不存在时自动创建）")
+    sub.add_argument(
+        "--reports", action="append", metavar="报告",
+        help="要生成的报告，逗号分隔，缺省为全部：" + "；".join(f"{k} {v}" for k, v in REPORT_NAMES.items()),
+    )
+    sub.add_argument("--formats", action="append", metavar="格式", help="输出格式，逗号分隔：docx,xlsx,pdf（缺省全部）")
+    sub.add_argument("--unit", action="append", metavar="单位", help="只为这些单位生成分工表（可重复）")
+    sub.add_argument("--style", metavar="样式.toml", help="样式文件，只需写出要改动的项，其余沿用 GB/T 9704 默认样式")
+    sub.add_argument("--docx-template", metavar="模板.docx", help="本单位的 Word 模板：沿用其页面设置、样式和页眉页脚")
+    sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
+    sub.add_argument("--allow-missing-glyphs", action="store_true", help="PDF 字体缺字时只警告，仍然生成")
+    sub.add_argument("--jobs", type=int, metavar="N", help="并行进程数（缺省为 CPU 核数）")
+
+    sub = command("fonts", "显示生成 PDF 时各角色使用的字体文件", cmd_fonts)
+    sub.add_argument("--style", metavar="样式.toml", help="样式文件")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workplan-docs")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    from .errors import WorkplanError
+
+    try:
+        return args.handler(args)
+    except WorkplanError as error:
+        _print_problems(error.problems)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已中断，未写入文件。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
