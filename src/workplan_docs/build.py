@@ -145,6 +145,7 @@ def build(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
+    outputs = plan_outputs(plan, reports, units=units)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:
@@ -153,7 +154,7 @@ def build(
             if warn:
                 warn(problem)
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
-    job_list = [_Job(o, f) for o in plan_outputs(plan, reports, units=units) for f in chosen_formats]
+    job_list = [_Job(o, f) for o in outputs for f in chosen_formats]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     rendered = _render_all(job_list, style, options, workers, progress)
     files = [(out / job.path, data) for job, data in zip(job_list, rendered)]
