@@ -1,0 +1,54 @@
+"""Pieces every derived report (分工表, 季度安排, 矩阵, 进度图) shares, kept in one place.
+
+The attachment prints the plan as issued; the derived reports rearrange it and so
+need the same few things: a title block, document metadata, and how units and
+schedules are written in a cell.
+"""
+
+from __future__ import annotations
+
+from ..layout import Document, Paragraph, Section
+from ..model import Item, Plan
+
+# Background colours ("RRGGBB") with a meaning shared by all derived reports.
+FILL_GROUP = "E7E6E6"  # a group heading row (e.g. one lead unit in a quarter)
+FILL_ACTIVE = "C9DAF0"  # a month in which a task is under way
+FILL_DUE = "5B8BC9"  # the month a task falls due
+
+
+def title_block(title: str, plan: Plan) -> tuple[Paragraph, Paragraph]:
+    """A report's title, with the plan it derives from as the line under it."""
+    return Paragraph(title, "title"), Paragraph(plan.title, "subtitle")
+
+
+def plan_document(plan: Plan, title: str, sections: list[Section], keyword: str) -> Document:
+    """A document derived from ``plan``: its subject is the plan, its author the issuer."""
+    return Document(
+        title=title,
+        sections=tuple(sections),
+        subject=plan.title,
+        author=plan.issuer or "",
+        keywords=(keyword,),
+    )
+
+
+def names(units: list[str]) -> str:
+    return "、".join(units)
+
+
+def role_text(item: Item, unit: str) -> str:
+    """"牵头" or "参与", with the unit's role words when the cell states them: "参与（协助）"."""
+    base = "牵头" if unit in item.lead else "参与"
+    role = item.role_of(unit)
+    return f"{base}（{role}）" if role else base
+
+
+def month_range(months: list[int]) -> str:
+    """Months as printed in a schedule: "4月", "5—7月", "5月、9月"."""
+    runs: list[list[int]] = []
+    for month in sorted(months):
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(f"{r[0]}月" if len(r) == 1 else f"{r[0]}—{r[-1]}月" for r in runs)

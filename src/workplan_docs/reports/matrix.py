@@ -1,0 +1,94 @@
+"""Responsibility matrix (责任矩阵): units × tasks, ● lead and ○ participate, with totals.
+
+Every unit named appears, generic references (泛指) included with their kind, so the
+matrix accounts for every name in the plan.  Task columns are labelled by 序号; a key
+section lists the tasks by 序号.  A plan with many tasks splits its task columns into
+several tables, the unit totals in the last one.
+"""
+
+from __future__ import annotations
+
+from ..layout import Block, Cell, Column, Document, PageBreak, Paragraph, Section, Table
+from ..model import Item, Plan, UnitTasks
+from . import Output
+from ._common import plan_document, title_block
+
+TITLE = "责任矩阵"
+LEAD_MARK = "●"
+PARTICIPATE_MARK = "○"
+TASKS_PER_TABLE = 24
+
+
+def _mark(unit: UnitTasks, item: Item) -> str:
+    if unit.unit in item.lead:
+        return LEAD_MARK
+    return PARTICIPATE_MARK if unit.unit in item.participants else ""
+
+
+def _matrix_table(units: list[UnitTasks], items: list[Item], with_totals: bool) -> Table:
+    """One table of the matrix: a row per unit, a column per task, a 合计 row per task."""
+    totals = ("牵头", "参与", "合计") if with_totals else ()
+    columns = (
+        Column("单位", 2.0),
+        Column("类别", 1.4, "center"),
+        *(Column(item.label, 0.45, "center") for item in items),
+        *(Column(t, 0.6, "center") for t in totals),
+    )
+    header = (
+        (Cell("", span=2), Cell("任务序号", "center", bold=True, span=len(items)),
+         *([Cell("单位合计", "center", bold=True, span=3)] if totals else [])),
+        tuple(Cell(c.heading, "center", bold=True) for c in columns),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for unit in units:
+        counts = (len(unit.lead), len(unit.participate), len(unit.lead) + len(unit.participate))
+        rows.append((
+            Cell(unit.unit), Cell(unit.kind or ""),
+            *(Cell(_mark(unit, item)) for item in items),
+            *(Cell(str(n)) for n in counts[: len(totals)]),
+        ))
+    all_counts = (sum(len(u.lead) for u in units), sum(len(u.participate) for u in units))
+    rows.append((
+        Cell("任务合计（单位数）", bold=True, span=2),
+        *(Cell(str(len(item.units())), bold=True) for item in items),
+        *(Cell(str(n), bold=True) for n in (*all_counts, sum(all_counts))[: len(totals)]),
+    ))
+    return Table(columns, tuple(rows), header)
+
+
+def _matrix_section(plan: Plan) -> Section:
+    units = plan.unit_tasks()
+    chunks = [plan.items[i : i + TASKS_PER_TABLE] for i in range(0, len(plan.items), TASKS_PER_TABLE)]
+    blocks: list[Block] = [
+        *title_block(TITLE, plan),
+        Paragraph(f"{LEAD_MARK} 牵头　{PARTICIPATE_MARK} 参与。共 {len(units)} 个单位、{len(plan.items)} 项任务；"
+                  "任务序号与附件一致，见“任务对照”。", "note"),
+    ]
+    for index, chunk in enumerate(chunks):
+        if index:
+            blocks.append(PageBreak())
+        blocks.append(_matrix_table(units, chunk, with_totals=index == len(chunks) - 1))
+    return Section(name=TITLE, blocks=tuple(blocks), orientation="landscape")
+
+
+def _key_section(plan: Plan) -> Section:
+    """序号 → task, so the matrix reads without the attachment at hand."""
+    columns = (
+        Column(plan.heading("seq"), 0.5, "center"),
+        Column(plan.heading("task"), 3.0),
+        Column(plan.heading("lead"), 1.3),
+        Column(plan.heading("participants"), 2.6),
+    )
+    rows = tuple(
+        tuple(Cell(t) for t in (i.label, i.task, i.lead_display, i.participants_display)) for i in plan.items
+    )
+    return Section(name="任务对照", blocks=(Paragraph("任务对照", "heading"), Table(columns, rows)), orientation="portrait")
+
+
+def matrix_document(plan: Plan) -> Document:
+    return plan_document(plan, f"{plan.title}{TITLE}", [_matrix_section(plan), _key_section(plan)], TITLE)
+
+
+def outputs(plan: Plan) -> list[Output]:
+    """责任矩阵: the matrix, then the task key."""
+    return [Output(TITLE, matrix_document(plan))]

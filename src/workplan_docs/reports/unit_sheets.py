@@ -1,0 +1,144 @@
+"""Per-unit responsibility sheets (分工表): what each unit leads and takes part in.
+
+Every unit named in the plan, lead or participant, including units named inside role
+sentences, gets a sheet, except generic references (kind 泛指, "相关司局"): there is
+nobody to send those to, so they appear only in the overview.  One file per unit and
+one combined file (overview, then one section per unit with its own page numbers).
+"""
+
+from __future__ import annotations
+
+from ..errors import WorkplanError
+from ..filenames import safe_file_name
+from ..layout import Cell, Column, Document, Paragraph, Section, Table
+from ..model import Item, Plan, UnitTasks
+from ..units import GENERIC_KIND
+from . import Output
+from ._common import names, plan_document, role_text, title_block
+
+FOLDER = "分工表"
+COMBINED = "分工表汇总"
+_NO_SHEET = "泛指，不单列分工表"
+
+
+def _has_sheet(unit: UnitTasks) -> bool:
+    """Generic references (相关司局, 有关技术机构 …) name nobody a sheet could be sent to."""
+    return unit.kind != GENERIC_KIND
+
+
+def _count_line(unit: UnitTasks) -> str:
+    lead, participate = len(unit.lead), len(unit.participate)
+    return f"牵头 {lead} 项，参与 {participate} 项，共 {lead + participate} 项"
+
+
+def _others(item: Item, unit: str) -> str:
+    """The other units of an item, by role, so a unit sees whom to work with."""
+    lines = []
+    leads = [u for u in item.lead if u != unit]
+    participants = [u for u in item.participants if u != unit and u not in item.lead]
+    if leads:
+        lines.append(f"牵头：{names(leads)}")
+    if participants:
+        lines.append(f"参与：{names(participants)}")
+    return "\n".join(lines) or "—"
+
+
+def _sheet_table(plan: Plan, unit: UnitTasks) -> Table:
+    columns = (
+        Column(plan.heading("seq"), 0.5, "center"),
+        Column("分工", 0.9, "center"),
+        Column(plan.heading("task"), 1.5),
+        Column(plan.heading("goal"), 2.0),
+        Column(plan.heading("measures"), 3.2),
+        Column("其他相关单位", 1.6),
+        Column(plan.heading("schedule"), 0.8, "center"),
+    )
+    rows = tuple(
+        tuple(
+            Cell(text)
+            for text in (
+                item.label, role_text(item, unit.unit), item.task, item.goal, item.measures,
+                _others(item, unit.unit), item.schedule,
+            )
+        )
+        for item in (*unit.lead, *unit.participate)
+    )
+    return Table(columns, rows)
+
+
+def _unit_section(plan: Plan, unit: UnitTasks, restart_numbering: bool = False) -> Section:
+    """One unit's sheet: its name as the title, the count line, then its tasks (牵头 first)."""
+    blocks = (*title_block(unit.title, plan), Paragraph(_count_line(unit), "body"), _sheet_table(plan, unit))
+    return Section(name=unit.unit, blocks=blocks, orientation="landscape", restart_numbering=restart_numbering)
+
+
+def _overview_section(plan: Plan, units: list[UnitTasks]) -> Section:
+    """Every unit with its kind and counts; generic units are marked as having no sheet."""
+    columns = (
+        Column("序号", 0.5, "center"),
+        Column("单位", 1.6),
+        Column("全称", 2.4),
+        Column("类别", 1.3, "center"),
+        Column("牵头（项）", 0.8, "center"),
+        Column("参与（项）", 0.8, "center"),
+        Column("合计（项）", 0.8, "center"),
+        Column("备注", 1.5),
+    )
+    rows = tuple(
+        tuple(
+            Cell(text)
+            for text in (
+                str(number), unit.unit, unit.full_name or "", unit.kind or "", str(len(unit.lead)),
+                str(len(unit.participate)), str(len(unit.lead) + len(unit.participate)),
+                "" if _has_sheet(unit) else _NO_SHEET,
+            )
+        )
+        for number, unit in enumerate(units, start=1)
+    )
+    blocks = (
+        *title_block("各单位分工汇总", plan),
+        Paragraph(f"共 {len(units)} 个单位，其中 {sum(map(_has_sheet, units))} 个单列分工表。", "body"),
+        Table(columns, rows),
+    )
+    return Section(name="各单位汇总", blocks=blocks, orientation="portrait")
+
+
+def combined_document(plan: Plan, units: list[UnitTasks]) -> Document:
+    """分工表汇总: the overview, then one section per unit, each numbered from page 1."""
+    sections = [_overview_section(plan, units)]
+    sections += [_unit_section(plan, unit, restart_numbering=True) for unit in units if _has_sheet(unit)]
+    return plan_document(plan, f"{plan.title}分工表", sections, "分工表")
+
+
+def unit_document(plan: Plan, unit: UnitTasks) -> Document:
+    return plan_document(plan, f"{unit.title}分工表", [_unit_section(plan, unit)], "分工表")
+
+
+def _select_units(plan: Plan, wanted: list[str] | None) -> list[UnitTasks]:
+    """The plan's units in first-mention order, limited to ``wanted`` (names, aliases or full names)."""
+    every = plan.unit_tasks()
+    if wanted is None:
+        return every
+    by_name = {u.unit: u for u in every}
+    by_full_name = {u.full_name: u for u in every if u.full_name}
+    chosen: set[str] = set()
+    for name in wanted:
+        found = by_name.get(plan.registry.resolve(name)) or by_full_name.get(name.strip())
+        if found is None:
+            known = "、".join(u.unit for u in every if _has_sheet(u))
+            raise WorkplanError(f"计划中没有单位“{name}”。可选单位：{known}")
+        if not _has_sheet(found):
+            raise WorkplanError(f"“{found.unit}”为泛指，不单列分工表")
+        chosen.add(found.unit)
+    return [u for u in every if u.unit in chosen]
+
+
+def outputs(plan: Plan, units: list[str] | None = None) -> list[Output]:
+    """分工表/分工表汇总 and 分工表/<单位>: file names made safe, unique in plan order."""
+    selected = _select_units(plan, units)
+    taken: set[str] = set()
+    result = [Output(f"{FOLDER}/{safe_file_name(COMBINED, taken)}", combined_document(plan, selected))]
+    for unit in selected:
+        if _has_sheet(unit):
+            result.append(Output(f"{FOLDER}/{safe_file_name(unit.unit, taken)}", unit_document(plan, unit)))
+    return result
