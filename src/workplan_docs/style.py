@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import Problem, WorkplanError
 
@@ -126,6 +126,22 @@ class Metadata(_Section):
     author: str
 
 
+class Pdf(_Section):
+    """PDF-only settings.  ``font_files`` maps a role to a TrueType file ("path", or
+    "path.ttc#1" for a face of a collection) when the font search does not find the face
+    the office uses (e.g. 方正小标宋简体 under an unusual file name)."""
+
+    font_files: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("font_files")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(ROLES))
+        if unknown:
+            raise ValueError(f"未知的字体角色：{'、'.join(unknown)}，可用：{'、'.join(ROLES)}")
+        return value
+
+
 class Style(_Section):
     """A complete style profile."""
 
@@ -136,6 +152,7 @@ class Style(_Section):
     table: TableSettings
     page_numbers: PageNumbers
     metadata: Metadata
+    pdf: Pdf = Pdf()  # optional: profiles written before it still load
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
