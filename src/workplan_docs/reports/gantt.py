@@ -44,18 +44,23 @@ def _other_year_cells(item: Item, year: int) -> tuple[Cell, ...]:
     )
 
 
-def _chart(plan: Plan, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
+def _chart(plan: Plan, year: str, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
+    """Task columns, then one narrow column per month under a heading naming the year."""
     columns = (
-        Column(plan.heading("seq"), 0.5, "center"),
-        Column(plan.heading("task"), 3.2),
+        Column(plan.heading("seq"), 0.6, "center"),
+        Column(plan.heading("task"), 3.4),
         Column(plan.heading("lead"), 1.2),
-        Column(plan.heading("schedule"), 0.9, "center"),
-        *(Column(f"{m}月", 0.42, "center") for m in _MONTHS),
+        Column(plan.heading("schedule"), 1.0, "center"),
+        *(Column(str(m), 0.36, "center") for m in _MONTHS),
+    )
+    header = (
+        (Cell("", span=4), Cell(f"{year}月份", "center", bold=True, span=12)),
+        tuple(Cell(c.heading, "center", bold=True) for c in columns),
     )
     body = tuple(
         (Cell(i.label), Cell(i.task), Cell(i.lead_display), Cell(i.schedule), *cells) for i, cells in rows
     )
-    return Table(columns, body)
+    return Table(columns, body, header)
 
 
 def _legend() -> Paragraph:
@@ -67,7 +72,7 @@ def _plan_year_section(plan: Plan) -> Section:
     blocks = (
         *title_block(f"{year}{TITLE}", plan),
         _legend(),
-        _chart(plan, [(item, _plan_year_cells(item)) for item in plan.items]),
+        _chart(plan, year, [(item, _plan_year_cells(item)) for item in plan.items]),
     )
     return Section(name=f"{year}{TITLE}", blocks=blocks, orientation="landscape")
 
@@ -78,7 +83,7 @@ def _other_year_section(plan: Plan, year: int) -> Section:
     blocks = (
         *title_block(f"{year}年{TITLE}", plan),
         _legend(),
-        _chart(plan, [(item, _other_year_cells(item, year)) for item in items]),
+        _chart(plan, f"{year}年", [(item, _other_year_cells(item, year)) for item in items]),
     )
     return Section(name=f"{year}年{TITLE}", blocks=blocks, orientation="landscape")
 

@@ -25,14 +25,19 @@ def _mark(unit: UnitTasks, item: Item) -> str:
     return PARTICIPATE_MARK if unit.unit in item.participants else ""
 
 
+def _label_weight(label: str) -> float:
+    """A task column just wide enough for its 序号: "1" needs less room than "12"."""
+    return 0.3 + 0.13 * len(label)
+
+
 def _matrix_table(units: list[UnitTasks], items: list[Item], with_totals: bool) -> Table:
     """One table of the matrix: a row per unit, a column per task, a 合计 row per task."""
     totals = ("牵头", "参与", "合计") if with_totals else ()
     columns = (
-        Column("单位", 2.0),
-        Column("类别", 1.4, "center"),
-        *(Column(item.label, 0.45, "center") for item in items),
-        *(Column(t, 0.6, "center") for t in totals),
+        Column("单位", 1.6),
+        Column("类别", 1.2, "center"),
+        *(Column(item.label, _label_weight(item.label), "center") for item in items),
+        *(Column(t, 0.8, "center") for t in totals),
     )
     header = (
         (Cell("", span=2), Cell("任务序号", "center", bold=True, span=len(items)),
@@ -74,7 +79,7 @@ def _matrix_section(plan: Plan) -> Section:
 def _key_section(plan: Plan) -> Section:
     """序号 → task, so the matrix reads without the attachment at hand."""
     columns = (
-        Column(plan.heading("seq"), 0.5, "center"),
+        Column(plan.heading("seq"), 0.8, "center"),
         Column(plan.heading("task"), 3.0),
         Column(plan.heading("lead"), 1.3),
         Column(plan.heading("participants"), 2.6),

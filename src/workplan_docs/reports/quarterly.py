@@ -66,17 +66,17 @@ def _task_table(plan: Plan, items: list[Item], quarter: QuarterTasks) -> Table:
     """Tasks under a heading row per lead unit, with what each does this quarter."""
     columns = (
         Column(plan.heading("seq"), 0.5, "center"),
-        Column(plan.heading("task"), 2.0),
-        Column(plan.heading("goal"), 2.6),
-        Column(plan.heading("participants"), 2.0),
+        Column(plan.heading("task"), 3.0),
+        Column(plan.heading("participants"), 2.6),
         Column(plan.heading("schedule"), 0.9, "center"),
         Column("本季度", 0.9, "center"),
     )
     rows: list[tuple[Cell, ...]] = []
     for lead, group in _lead_groups(plan, items):
-        rows.append((Cell(f"{plan.heading('lead')}：{lead}（{len(group)} 项）", bold=True, fill=FILL_GROUP, span=6),))
+        heading = f"{plan.heading('lead')}：{lead}（{len(group)} 项）"
+        rows.append((Cell(heading, "left", FILL_GROUP, bold=True, span=len(columns)),))
         for item in group:
-            texts = (item.label, item.task, item.goal, item.participants_display, item.schedule,
+            texts = (item.label, item.task, item.participants_display, item.schedule,
                      _this_quarter(plan, item, quarter))
             rows.append(tuple(Cell(t) for t in texts))
     return Table(columns, tuple(rows))

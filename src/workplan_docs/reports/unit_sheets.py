@@ -75,14 +75,14 @@ def _unit_section(plan: Plan, unit: UnitTasks, restart_numbering: bool = False) 
 def _overview_section(plan: Plan, units: list[UnitTasks]) -> Section:
     """Every unit with its kind and counts; generic units are marked as having no sheet."""
     columns = (
-        Column("序号", 0.5, "center"),
-        Column("单位", 1.6),
-        Column("全称", 2.4),
-        Column("类别", 1.3, "center"),
-        Column("牵头（项）", 0.8, "center"),
-        Column("参与（项）", 0.8, "center"),
-        Column("合计（项）", 0.8, "center"),
-        Column("备注", 1.5),
+        Column("序号", 0.8, "center"),
+        Column("单位", 2.0),
+        Column("全称", 2.6),
+        Column("类别", 1.5, "center"),
+        Column("牵头", 0.9, "center"),
+        Column("参与", 0.9, "center"),
+        Column("合计", 0.9, "center"),
+        Column("备注", 1.9),
     )
     rows = tuple(
         tuple(
@@ -97,10 +97,11 @@ def _overview_section(plan: Plan, units: list[UnitTasks]) -> Section:
     )
     blocks = (
         *title_block("各单位分工汇总", plan),
-        Paragraph(f"共 {len(units)} 个单位，其中 {sum(map(_has_sheet, units))} 个单列分工表。", "body"),
+        Paragraph(f"共 {len(units)} 个单位，其中 {sum(map(_has_sheet, units))} 个单列分工表。"
+                  "牵头、参与、合计栏为任务项数。", "body"),
         Table(columns, rows),
     )
-    return Section(name="各单位汇总", blocks=blocks, orientation="portrait")
+    return Section(name="各单位汇总", blocks=blocks, orientation="landscape")
 
 
 def combined_document(plan: Plan, units: list[UnitTasks]) -> Document:
