@@ -40,7 +40,7 @@ def role_text(item: Item, unit: str) -> str:
     """"牵头" or "参与", with the unit's role words when the cell states them: "参与（协助）"."""
     base = "牵头" if unit in item.lead else "参与"
     role = item.role_of(unit)
-    return f"{base}（{role}）" if role else base
+    return f"{base}（{role}）" if role and role != base else base
 
 
 def month_range(months: list[int]) -> str:
