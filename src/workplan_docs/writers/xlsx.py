@@ -269,6 +269,7 @@ class _SheetWriter:
                 end = get_column_letter(p.column + p.span - 1)
                 sheet.merged_cells.add(CellRange(f"{get_column_letter(p.column)}{row}:{end}{row}"))
         sheet.append(values)
+        sheet.row_dimensions.pop(row, None)  # written with the row: keep memory flat
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, text: str | None, look: str) -> WriteOnlyCell:
