@@ -20,6 +20,7 @@ from workplan_docs.writers import docx as docx_writer
 from workplan_docs.writers.reproducible import build_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 TWIPS_PER_MM = 1440 / 25.4
 SPECIAL = "A&B <c> \"d\" 'e' ]]> &amp; 甲乙"
 
@@ -50,7 +51,8 @@ def test_every_cell_text_survives(seed_docx, seed_plan):
     table = _open(seed_docx).tables[0]
     read = [cell.text for row in table.rows[1:] for cell in row.cells]
     assert [t for t in read if t] == cell_texts(seed_plan)
-    assert [c.text for c in table.rows[0].cells] == [c.heading for c in attachment(seed_plan).sections[0].blocks[2].columns]
+    columns = attachment(seed_plan).sections[0].blocks[-1].columns
+    assert [c.text for c in table.rows[0].cells] == [c.heading for c in columns]
 
 
 def test_label_then_title_on_the_third_line(seed_docx, seed_plan):
@@ -146,6 +148,28 @@ def test_centred_or_no_page_numbers(seed_plan, kind):
         return
     assert [n for n in names if n.startswith("word/footer")] == ["word/footer1.xml"]
     assert section.footer._element.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "center"
+
+
+def test_landscape_numbers_turn_with_the_page():
+    """gbt9704-landscape: portrait pages as gbt9704, landscape pages a turned number on the binding edge."""
+    document = Document(
+        "横排",
+        (
+            Section("纵", (Paragraph("正文"),), orientation="portrait"),
+            Section("横", (Table((Column("甲"),), ((Cell("1"),),)),), orientation="landscape"),
+        ),
+    )
+    data = docx_writer.render(document, _style(style="gbt9704-landscape"))
+    portrait, landscape = _open(data).sections
+    assert portrait.footer.paragraphs[0].text == "— 1 —"
+    for footer, side in ((landscape.footer, "right"), (landscape.even_page_footer, "left")):
+        box = footer._element.find(f".//{W}txbxContent")
+        assert box is not None and "vert" == footer._element.find(".//{*}bodyPr").get("vert")
+        assert box.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == side
+        assert box.find(f".//{W}instrText").text.strip() == "PAGE"
+    portrait_ids = {r.get(f"{R}id") for r in portrait._sectPr.findall(f"{W}footerReference")}
+    landscape_ids = {r.get(f"{R}id") for r in landscape._sectPr.findall(f"{W}footerReference")}
+    assert len(portrait_ids) == len(landscape_ids) == 2 and not portrait_ids & landscape_ids
 
 
 def test_footer_sits_the_profile_distance_below_the_type_area(seed_docx):
@@ -253,7 +277,8 @@ def _template(tmp_path: Path, *, footer: str | None = None) -> Path:
     template = docx.Document()
     section = template.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(30), Mm(25), Mm(22), Mm(20)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(25)
+    section.left_margin, section.right_margin = Mm(22), Mm(20)
     section.header.paragraphs[0].text = "某某局文件"
     if footer:
         section.footer.paragraphs[0].text = footer
@@ -312,7 +337,8 @@ def _column_text(pdf: Path, left: float, width: float, page_height: float) -> st
     """What pdftotext reads inside one column's strip of every page (points)."""
     tool = require_tool("pdftotext")
     crop = ["-x", str(round(left)), "-y", "0", "-W", str(round(width)), "-H", str(round(page_height))]
-    return subprocess.run([tool, "-enc", "UTF-8", *crop, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    command = [tool, "-enc", "UTF-8", *crop, str(pdf), "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.mark.slow

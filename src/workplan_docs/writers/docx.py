@@ -21,7 +21,7 @@ from typing import Iterable
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.section import Section as DocxSection
+from docx.enum.section import WD_HEADER_FOOTER
 from lxml import etree
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
@@ -29,7 +29,10 @@ from ..style import Style
 from .reproducible import build_date, normalise_zip
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 _NSMAP = {"w": _W_NS}
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -79,8 +82,7 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
             if child.tag in (_w("pgSz"), _w("pgMar")):
                 final.remove(child)
     numbered = style.page_numbers.style != "none" and not _has_footers(final)
-    if numbered:
-        _add_page_numbers(doc, final, style)
+    numbers = _PageNumbers(doc, final, style) if numbered else None
     base = deepcopy(final)
     for index, section in enumerate(document.sections):
         last = index == len(document.sections) - 1
@@ -88,6 +90,8 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
         text_width = _page_setup(
             sect_pr, section, style, own_page=docx_template is None, numbered=numbered, first=index == 0
         )
+        if numbers is not None:
+            numbers.reference(sect_pr, section.orientation)
         for block in section.blocks:
             _add_block(final, block, text_width, style)
         if not last:
@@ -235,46 +239,71 @@ def _has_footers(sect_pr: etree._Element) -> bool:
     return sect_pr.find(_w("footerReference")) is not None
 
 
-def _add_page_numbers(doc: DocxDocument, sect_pr: etree._Element, style: Style) -> None:
-    """Footer parts with a PAGE field, referenced from ``sect_pr`` (copied to every section).
+class _PageNumbers:
+    """Footer parts with a PAGE field, created once and referenced from every section.
 
-    Every section references the same footer parts explicitly, so none inherits a
-    neighbour's footer by accident; restarts are a ``w:pgNumType`` matter.
+    Every section references its footers explicitly, so none inherits a neighbour's
+    footer by accident (python-docx links new sections to the previous footer);
+    restarts are a ``w:pgNumType`` matter.  Styles: ``gbt9704`` odd pages right and
+    even pages left, one character in; ``center``; ``gbt9704-landscape`` as
+    ``gbt9704`` on portrait pages and, on landscape pages, the number turned with the
+    page on its binding edge (GB/T 9704 §8), in a text box positioned on the page.
     """
-    section = DocxSection(sect_pr, doc.part)
-    kind = style.page_numbers.style
-    if kind == "gbt9704":
-        doc.settings.odd_and_even_pages_header_footer = True
-        _fill_footer(section.footer, style, "right")
-        _fill_footer(section.even_page_footer, style, "left")
-        default_header = sect_pr.find(_w("headerReference") + "[@" + _w("type") + "='default']")
-        has_even_header = sect_pr.find(_w("headerReference") + "[@" + _w("type") + "='even']") is not None
-        if default_header is not None and not has_even_header:
-            # Odd/even footers switch headers to odd/even too: even pages show the same header.
-            even = deepcopy(default_header)
-            even.set(_w("type"), "even")
-            default_header.addnext(even)
-    else:
-        # "center", and "gbt9704-landscape" which this writer lays out as centred numbers.
-        _fill_footer(section.footer, style, "center")
+
+    def __init__(self, doc: DocxDocument, sect_pr: etree._Element, style: Style) -> None:
+        self._doc = doc
+        self._style = style
+        self._parts: dict[str, list[tuple[WD_HEADER_FOOTER, str]]] = {}
+        self._odd_even = style.page_numbers.style in ("gbt9704", "gbt9704-landscape")
+        if self._odd_even:
+            doc.settings.odd_and_even_pages_header_footer = True
+            _mirror_header(sect_pr)
+
+    def reference(self, sect_pr: etree._Element, orientation: str) -> None:
+        """Point ``sect_pr`` at the footers for its orientation (set up after its margins)."""
+        rotated = orientation == "landscape" and self._style.page_numbers.style == "gbt9704-landscape"
+        kind = "rotated" if rotated else "upright"
+        if kind not in self._parts:
+            self._parts[kind] = self._footers(sect_pr, rotated)
+        for old in sect_pr.findall(_w("footerReference")):
+            sect_pr.remove(old)
+        for which, r_id in self._parts[kind]:
+            sect_pr.add_footerReference(which, r_id)
+
+    def _footers(self, sect_pr: etree._Element, rotated: bool) -> list[tuple[WD_HEADER_FOOTER, str]]:
+        sides = (("right", WD_HEADER_FOOTER.PRIMARY), ("left", WD_HEADER_FOOTER.EVEN_PAGE))
+        if not self._odd_even:
+            sides = (("center", WD_HEADER_FOOTER.PRIMARY),)
+        references = []
+        for side, which in sides:
+            part, r_id = self._doc.part.add_footer_part()
+            footer = part.element
+            for child in list(footer):
+                footer.remove(child)
+            if rotated:
+                footer.append(_rotated_page_number(sect_pr, self._style, side, len(references) + 1))
+            else:
+                footer.append(_page_number_paragraph(self._style, side, indent=True))
+            references.append((which, r_id))
+        return references
 
 
-def _fill_footer(footer, style: Style, side: str) -> None:
-    footer.is_linked_to_previous = False
-    element = footer._element
-    for child in list(element):
-        element.remove(child)
-    element.append(_page_number_paragraph(style, side))
+def _mirror_header(sect_pr: etree._Element) -> None:
+    """Odd/even footers switch headers to odd/even too: even pages get the same header."""
+    default = sect_pr.find(f"{_w('headerReference')}[@{_w('type')}='default']")
+    if default is not None and sect_pr.find(f"{_w('headerReference')}[@{_w('type')}='even']") is None:
+        even = deepcopy(default)
+        even.set(_w("type"), "even")
+        default.addnext(even)
 
 
-def _page_number_paragraph(style: Style, side: str) -> etree._Element:
-    """"— N —" with N a PAGE field; one character in from the outer edge."""
+def _page_number_paragraph(style: Style, side: str, *, indent: bool) -> etree._Element:
+    """"— N —" with N a PAGE field, aligned to ``side``, one character in when ``indent``."""
     p = etree.Element(_w("p"), nsmap=_NSMAP)
     ppr = etree.SubElement(p, _w("pPr"))
     etree.SubElement(ppr, _w("pStyle"), {_w("val"): _STYLES["page_number"][0]})
-    one_char = str(_twips_pt(style.sizes.page_number))
-    if side != "center":
-        etree.SubElement(ppr, _w("ind"), {_w(side): one_char})
+    if indent and side != "center":
+        etree.SubElement(ppr, _w("ind"), {_w(side): str(_twips_pt(style.sizes.page_number))})
     etree.SubElement(ppr, _w("jc"), {_w("val"): side})
     before, _, after = style.page_numbers.format.partition("{n}")
     if before:
@@ -293,11 +322,59 @@ def _page_number_paragraph(style: Style, side: str) -> etree._Element:
     return p
 
 
-def _text_run(parent: etree._Element, text: str) -> etree._Element:
+_EMU_PER_TWIP = 635
+_ROTATED_BOX_LENGTH = 60 * 36000  # EMU: room for "— 999 —" along the page edge
+
+
+def _rotated_page_number(sect_pr: etree._Element, style: Style, side: str, shape_id: int) -> etree._Element:
+    """A footer paragraph anchoring a text box on the left edge of a landscape page,
+    its text turned a quarter turn clockwise so that it reads upright when the bound
+    (portrait) document is held normally: near the bottom on odd pages ("right" in the
+    portrait view), near the top on even pages ("left"); its top ``distance`` from the
+    type area and one character in from the type area's end, as on a portrait page.
+    """
+    margins = sect_pr.find(_w("pgMar"))
+    page_height = int(sect_pr.find(_w("pgSz")).get(_w("h"))) * _EMU_PER_TWIP
+    left, top, bottom = (int(margins.get(_w(e))) * _EMU_PER_TWIP for e in ("left", "top", "bottom"))
+    one_char = _twips_pt(style.sizes.page_number) * _EMU_PER_TWIP
+    thickness = round(one_char * 1.5)
+    x = left - _twips_mm(style.page_numbers.distance) * _EMU_PER_TWIP - thickness
+    if side == "right":
+        y = page_height - bottom - one_char - _ROTATED_BOX_LENGTH
+    else:
+        y = top + one_char
+    box = _text_box(x, y, thickness, _ROTATED_BOX_LENGTH, shape_id)
+    box.find(f".//{_w('txbxContent')}").append(_page_number_paragraph(style, side, indent=False))
+    p = etree.Element(_w("p"), nsmap=_NSMAP)
+    etree.SubElement(etree.SubElement(p, _w("pPr")), _w("pStyle"), {_w("val"): _STYLES["page_number"][0]})
+    etree.SubElement(p, _w("r")).append(box)
+    return p
+
+
+def _text_box(x: int, y: int, width: int, height: int, shape_id: int) -> etree._Element:
+    """A borderless DrawingML text box (Word 2010 shape) at (x, y) EMU from the page
+    corner, with vertical text (``vert``: turned 90° clockwise), wrapped in
+    ``mc:AlternateContent`` as Word writes it."""
+    xml = f"""<mc:AlternateContent xmlns:mc="{_MC_NS}" xmlns:w="{_W_NS}" xmlns:wp="{_WP_NS}" xmlns:a="{_A_NS}"
+ xmlns:wps="{_WPS_NS}"><mc:Choice Requires="wps"><w:drawing>
+<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="0"
+ locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>
+<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
+<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
+<wp:extent cx="{width}" cy="{height}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
+<wp:docPr id="{9000 + shape_id}" name="页码 {shape_id}"/><wp:cNvGraphicFramePr/>
+<a:graphic><a:graphicData uri="{_WPS_NS}"><wps:wsp><wps:cNvSpPr txBox="1"/>
+<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm>
+<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>
+<wps:txbx><w:txbxContent/></wps:txbx>
+<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t"><a:noAutofit/>
+</wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent>"""
+    return etree.fromstring(xml.replace("\n", ""))
+
+
+def _text_run(parent: etree._Element, text: str) -> None:
     run = etree.SubElement(parent, _w("r"))
-    t = etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"})
-    t.text = text
-    return run
+    etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = text
 
 
 def _page_setup(
@@ -362,7 +439,8 @@ def _section_break(sect_pr: etree._Element) -> etree._Element:
     so that a table filling its last page does not push a blank page out."""
     p = etree.Element(_w("p"), nsmap=_NSMAP)
     ppr = etree.SubElement(p, _w("pPr"))
-    etree.SubElement(ppr, _w("spacing"), {_w("before"): "0", _w("after"): "0", _w("line"): "20", _w("lineRule"): "exact"})
+    spacing = {_w("before"): "0", _w("after"): "0", _w("line"): "20", _w("lineRule"): "exact"}
+    etree.SubElement(ppr, _w("spacing"), spacing)
     rpr = etree.SubElement(ppr, _w("rPr"))
     etree.SubElement(rpr, _w("sz"), {_w("val"): "2"})
     etree.SubElement(rpr, _w("szCs"), {_w("val"): "2"})
