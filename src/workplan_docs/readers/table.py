@@ -15,12 +15,24 @@ from ..units import is_blank, split_units
 from .columns import map_headings, normalise_heading
 
 _SPACE_EDGES = re.compile(r"^[\s\u00a0\u3000]+|[\s\u00a0\u3000]+$")
+_LABEL_PUNCTUATION = "：:"
 
 
 def clean_cell(text: str) -> str:
     """Trim the layout noise around a cell (spaces, no-break spaces); keep inner line breaks."""
     lines = [line.rstrip(" \t\u00a0\u3000") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return _SPACE_EDGES.sub("", "\n".join(lines))
+
+
+def heading_block(lines: list[str]) -> dict[str, str]:
+    """The label ("附件：" prints as 附件) and the title lines above the table."""
+    texts = [clean_cell(line) for line in lines if not is_blank(line)]
+    data: dict[str, str] = {}
+    if texts and texts[0].rstrip(_LABEL_PUNCTUATION).startswith("附件") and len(texts[0]) <= 8:
+        data["attachment"] = texts.pop(0).rstrip(_LABEL_PUNCTUATION)
+    if texts:
+        data["title"] = "".join(texts)
+    return data
 
 
 def parse_seq(text: str) -> int | str:

@@ -11,9 +11,7 @@ from typing import Any
 
 from ..errors import PlanError, Problem
 from ..units import is_blank
-from .table import clean_cell, items_from_grid
-
-_LABEL_PUNCTUATION = "：:"
+from .table import heading_block, items_from_grid
 
 
 def _rows(lines: list[str]) -> list[list[str]]:
@@ -34,24 +32,13 @@ def _rows(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def _heading_block(lines: list[str]) -> dict[str, str]:
-    """The label ("附件：" prints as 附件) and the title lines above the table."""
-    texts = [clean_cell(line) for line in lines if not is_blank(line)]
-    data: dict[str, str] = {}
-    if texts and texts[0].rstrip(_LABEL_PUNCTUATION).startswith("附件") and len(texts[0]) <= 8:
-        data["attachment"] = texts.pop(0).rstrip(_LABEL_PUNCTUATION)
-    if texts:
-        data["title"] = "".join(texts)
-    return data
-
-
 def read_text(text: str, source: str) -> dict[str, Any]:
     """Plan-file data from flattened-table text."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first_cell = next((i for i, line in enumerate(lines) if "\t" in line), None)
     if first_cell is None:
         raise PlanError(Problem("找不到表格：表格的每个单元格应以制表符（Tab）开头", source))
-    data = _heading_block(lines[:first_cell])
+    data = heading_block(lines[:first_cell])
     rows = _rows(lines[first_cell:])
     headings, body = rows[0], rows[1:]
     columns, items = items_from_grid(headings, body, source)

@@ -1,0 +1,374 @@
+"""From a table as printed (a grid of possibly merged cells) to plan items.
+
+The DOCX and XLSX readers each turn their format into a ``Grid``: for every grid
+position, the physical cell covering it (its top-left position, the "origin") and
+that cell's text.  Everything after that is shared and decided here once:
+
+Header.  The first row whose cells name at least two known fields (序号, 重要工作,
+牵头单位 …; see ``columns.py``) is the header; when no row does, the first row naming
+a task column.  A header may span two rows: the row above belongs to it when a
+header cell reaches down into it (merged vertically), and the row below belongs to
+it when it holds only sub-headings under a heading that spans several columns
+("责任单位" over "牵头单位 | 配合单位"; in a sheet without merges, a heading followed by
+blank heading cells spans them).  A two-level heading reads as the sub-heading when
+that names a field, else as "上级（下级）": "责任单位（牵头）" → lead,
+"时间进度（一季度）" → an extra column.  A later row that repeats the header is
+skipped; a later row with a different header starts another table.  Rows above
+the first header are the label and title lines of a sheet.
+
+Columns.  Each header cell is one column, however many grid columns it spans; a
+data cell's text goes to the column where the cell starts, so a cell merged across
+columns fills the first of them and leaves the others blank; two data cells under
+one heading are joined with a line break.
+
+Rows.  Blank rows are skipped, and so are rows in which every cell continues a
+merged cell from above (they add nothing).  A row whose one cell spans the table
+(or all but the 序号 column), or that fills nothing but 序号 and 重要工作 in a table
+that has a 牵头单位 column, is a group heading ("一、质量提升行动"): it is not an
+item; the items under it carry it in an extra column "类别".
+
+Merged cells.  A cell merged down over several rows gives its text to every one of
+them (a task merged over dated sub-items: each sub-item keeps its own measures and
+schedule, and has the task).
+
+Numbering.  The 序号 printed is kept as it is (gaps, a start other than 1, "一").
+A row without a 序号 of its own — its 序号 cell merged from the row above, or
+blank — continues the numbered item above: the item and its continuation rows
+become sub-items "5.1", "5.2", … and a blank 重要工作 or 牵头单位 in a continuation
+row is taken from the row above ("同上", as spreadsheets are often filled).  When a
+table has no 序号 column, or it is blank throughout, items are numbered 1, 2, … in
+the order of the table; so are unnumbered rows before the first numbered one.
+
+Several tables.  All tables with a header are read, in document order (a table
+without one, such as a signature block laid out as a table, is passed over).  Items then say which table they
+came from (``source``, e.g. "表2" or a sheet name); with a single table they say
+nothing.  When a table's numbers repeat numbers of an earlier table (each table
+starting at 1), its items are numbered "<n>-<序号>" with n the table's place in the
+document, so every item keeps a distinct 序号.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import PlanError, Problem
+from ..units import is_blank
+from .columns import field_for, map_headings, normalise_heading
+from .table import heading_block, items_from_grid
+
+Origin = tuple[int, int]
+
+GROUP_HEADING = "类别"
+_MAX_SUB_HEADING = 20  # characters: longer text under a spanned heading is data, not a sub-heading
+_SEQ_PUNCTUATION = ".．、"
+_JOINED_AFTER = "、．.，,:：)）"
+
+
+@dataclass
+class Grid:
+    """A table as printed: ``origins[r][c]`` is the top-left position of the cell
+    covering grid position (r, c); ``texts`` holds each cell's text by its origin."""
+
+    origins: list[list[Origin]]
+    texts: dict[Origin, str]
+
+    @classmethod
+    def build(cls, origins: list[list[Origin]], texts: dict[Origin, str]) -> Grid:
+        """A rectangular grid: short rows are padded with blank cells of their own."""
+        width = max((len(row) for row in origins), default=0)
+        padded = [row + [(r, c) for c in range(len(row), width)] for r, row in enumerate(origins)]
+        return cls(padded, texts)
+
+    @property
+    def height(self) -> int:
+        return len(self.origins)
+
+    @property
+    def width(self) -> int:
+        return len(self.origins[0]) if self.origins else 0
+
+    def text(self, origin: Origin) -> str:
+        return self.texts.get(origin, "")
+
+    def blank(self, origin: Origin) -> bool:
+        return is_blank(self.text(origin))
+
+    def row_texts(self, r: int) -> list[str]:
+        """The distinct non-blank cell texts of a row, left to right."""
+        origins = dict.fromkeys(self.origins[r])
+        return [self.text(o) for o in origins if not self.blank(o)]
+
+
+@dataclass(frozen=True)
+class _Table:
+    headings: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class NamedTable:
+    """A table found in a document, with the name items cite as their ``source``."""
+
+    name: str
+    headings: list[str]
+    rows: list[list[str]]
+
+
+def find_tables(grid: Grid, *, strict: bool = True) -> tuple[list[str], list[_Table]]:
+    """The lines above the first header (label, title), and the tables of a grid.
+
+    ``strict``: a header names two known fields; otherwise one naming the task suffices.
+    """
+    preamble: list[str] = []
+    tables: list[_Table] = []
+    headings: list[str] = []
+    spans: list[tuple[int, int]] = []
+    body: list[int] = []
+    r = 0
+    while r < grid.height:
+        block = _header_at(grid, r, strict)
+        if block is None:
+            (body if spans else preamble).append(r)
+            r += 1
+            continue
+        top, bottom = block
+        new_spans, new_headings = _columns(grid, top, bottom)
+        if [normalise_heading(h) for h in new_headings] != [normalise_heading(h) for h in headings]:
+            if spans:
+                tables.append(_rows_of(grid, headings, spans, body))
+            headings, spans, body = new_headings, new_spans, []
+        r = bottom + 1
+    if spans:
+        tables.append(_rows_of(grid, headings, spans, body))
+    return ["".join(grid.row_texts(r)) for r in preamble], tables
+
+
+def _fields(grid: Grid, r: int) -> set[str]:
+    return {f for f in (field_for(t) for t in grid.row_texts(r)) if f}
+
+
+def _is_header(grid: Grid, r: int, strict: bool) -> bool:
+    fields = _fields(grid, r)
+    return len(fields) >= 2 if strict else "task" in fields
+
+
+def _reaches_down(grid: Grid, upper: int, lower: int) -> bool:
+    """Some cell of row ``lower`` is a cell of row ``upper`` merged down."""
+    return any(o[0] == upper for o in grid.origins[lower])
+
+
+def _header_at(grid: Grid, r: int, strict: bool) -> tuple[int, int] | None:
+    """The header rows (top, bottom) starting at row r, if a header starts there."""
+    if _is_header(grid, r, strict):
+        top = bottom = r
+    elif r + 1 < grid.height and _is_header(grid, r + 1, strict) and _reaches_down(grid, r, r + 1):
+        top, bottom = r, r + 1
+    else:
+        return None
+    if bottom + 1 < grid.height and _sub_headings(grid, bottom, bottom + 1):
+        bottom += 1
+    return top, bottom
+
+
+def _filled(grid: Grid, r: int) -> list[Origin]:
+    """Row r's origins with blank cells taken by the heading on their left: in a sheet
+    without merges, "责任单位" followed by a blank heading cell spans both."""
+    filled: list[Origin] = []
+    for c, origin in enumerate(grid.origins[r]):
+        if c and origin[0] == r and grid.blank(origin):
+            origin = filled[-1]
+        filled.append(origin)
+    return filled
+
+
+def _sub_headings(grid: Grid, upper: int, lower: int) -> bool:
+    """Row ``lower`` holds only sub-headings under spanned headings of row ``upper``
+    (and cells merged down from it, or blanks)."""
+    filled = _filled(grid, upper)
+    spanned = {o for o in filled if filled.count(o) >= 2}
+    found = False
+    for c, origin in enumerate(grid.origins[lower]):
+        if origin[0] < lower:
+            found = True
+        elif grid.blank(origin):
+            continue
+        elif filled[c] in spanned and len(normalise_heading(grid.text(origin))) <= _MAX_SUB_HEADING:
+            found = True
+        else:
+            return False
+    return found
+
+
+def _columns(grid: Grid, top: int, bottom: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """The columns of a header: the grid columns each spans, and its heading."""
+    levels = [_filled(grid, r) for r in range(top, bottom)] + [grid.origins[bottom]]
+    keys: list[tuple[Origin, ...]] = []
+    for c in range(grid.width):
+        named = [level[c] for level in levels if not grid.blank(level[c])]
+        keys.append(tuple(dict.fromkeys(named)) or (grid.origins[bottom][c],))
+    spans: list[tuple[int, int]] = []
+    headings: list[str] = []
+    for c, key in enumerate(keys):
+        if c and key == keys[c - 1]:
+            spans[-1] = (spans[-1][0], c)
+            continue
+        spans.append((c, c))
+        headings.append(_joined_heading([grid.text(o) for o in key]))
+    return spans, headings
+
+
+def _joined_heading(levels: list[str]) -> str:
+    """"责任单位" over "牵头单位" reads 牵头单位; over "牵头" it reads 责任单位（牵头）."""
+    if len(levels) == 1 or field_for(levels[-1]):
+        return levels[-1]
+    return f"{normalise_heading(levels[0])}（{'、'.join(normalise_heading(t) for t in levels[1:])}）"
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    merged: bool  # every part of the text continues a cell merged down from above
+
+
+def _cells(grid: Grid, r: int, spans: list[tuple[int, int]]) -> list[_Cell]:
+    cells = []
+    for first, last in spans:
+        origins = dict.fromkeys(grid.origins[r][first : last + 1])
+        parts = [o for o in origins if o[1] >= first and not grid.blank(o)]
+        text = "\n".join(grid.text(o) for o in parts)
+        cells.append(_Cell(text, bool(parts) and all(o[0] < r for o in parts)))
+    return cells
+
+
+def _group_label(grid: Grid, r: int, spans: list[tuple[int, int]], cells: list[_Cell], fields: list[str | None]) -> str | None:
+    """The text of a group-heading row, or None for an item row."""
+    if len(spans) <= 2 or any(c.merged for c in cells):
+        return None
+    row = grid.origins[r]
+    origins = list(dict.fromkeys(row))
+    seq_apart = len(origins) == 2 and row.count(origins[0]) == spans[0][1] - spans[0][0] + 1
+    whole = len(origins) == 1 or seq_apart
+    heading_only = "lead" in fields and all(
+        is_blank(cell.text) for cell, field in zip(cells, fields) if field not in ("seq", "task")
+    )
+    if not (whole or heading_only):
+        return None
+    texts = [cell.text.strip() for cell in cells if not is_blank(cell.text)]
+    label = texts[0]
+    for text in texts[1:]:
+        label += text if label.endswith(tuple(_JOINED_AFTER)) else "、" + text
+    return label
+
+
+def _rows_of(grid: Grid, headings: list[str], spans: list[tuple[int, int]], body: list[int]) -> _Table:
+    """The item rows of one table: merges resolved, sub-items numbered, groups carried."""
+    fields = map_headings(headings)
+    normalised = [normalise_heading(h) for h in headings]
+    rows: list[list[_Cell]] = []
+    groups: list[str] = []
+    group = ""
+    for r in body:
+        cells = _cells(grid, r, spans)
+        if all(is_blank(c.text) or c.merged for c in cells):
+            continue
+        if [normalise_heading(c.text) for c in cells] == normalised:
+            continue
+        label = _group_label(grid, r, spans, cells, fields)
+        if label is not None:
+            group = label
+            continue
+        rows.append(cells)
+        groups.append(group)
+    texts = _numbered(rows, groups, fields)
+    out_headings = list(headings)
+    if "seq" not in fields:
+        out_headings.insert(0, "序号")
+    if any(groups):
+        out_headings.append(GROUP_HEADING if GROUP_HEADING not in normalised else "分组")
+        texts = [row + [group] for row, group in zip(texts, groups)]
+    return _Table(out_headings, texts)
+
+
+def _numbered(rows: list[list[_Cell]], groups: list[str], fields: list[str | None]) -> list[list[str]]:
+    """Cell texts with the 序号 column filled in: printed, sub-numbered or by position."""
+    seq = fields.index("seq") if "seq" in fields else None
+    texts = [[c.text for c in row] for row in rows]
+    if seq is None or all(is_blank(row[seq].text) for row in rows):
+        labels = [str(n) for n in range(1, len(rows) + 1)]
+        return [[label, *row] if seq is None else row[:seq] + [label] + row[seq + 1 :] for label, row in zip(labels, texts)]
+    inherited = [fields.index(f) for f in ("task", "lead") if f in fields]
+    runs: list[list[int]] = []  # each: a numbered row and the rows continuing it
+    for index, row in enumerate(rows):
+        own = not is_blank(row[seq].text) and not row[seq].merged
+        if own or not runs or groups[runs[-1][0]] != groups[index] or is_blank(rows[runs[-1][0]][seq].text):
+            runs.append([index])
+            continue
+        runs[-1].append(index)
+        for column in inherited:
+            if is_blank(texts[index][column]):
+                texts[index][column] = texts[index - 1][column]
+    for run in runs:
+        printed = rows[run[0]][seq].text.strip()
+        for k, index in enumerate(run, 1):
+            if is_blank(printed):
+                label = str(index + 1)
+            elif len(run) == 1:
+                label = printed
+            else:
+                label = f"{printed.rstrip(_SEQ_PUNCTUATION)}.{k}"
+            texts[index][seq] = label
+    return texts
+
+
+def plan_data(tables: list[NamedTable], heading_lines: list[str], source: str, fallback_title: str) -> dict[str, Any]:
+    """Plan-file data from the tables of a document and the lines above the first one."""
+    data: dict[str, Any] = heading_block(heading_lines)
+    data.setdefault("title", fallback_title)
+    columns: dict[str, str] = {}
+    claimed: set[str | None] = set()  # fields whose heading an earlier table set, default or not
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for number, table in enumerate(tables, 1):
+        origin = table.name if len(tables) > 1 else None
+        table_columns, table_items = items_from_grid(table.headings, table.rows, source, origin=origin)
+        columns.update({f: h for f, h in table_columns.items() if f not in claimed})
+        claimed.update(map_headings(table.headings))
+        labels = {str(item["seq"]) for item in table_items}
+        if labels & seen:
+            for item in table_items:
+                item["seq"] = f"{number}-{item['seq']}"
+        seen |= {str(item["seq"]) for item in table_items}
+        items.extend(table_items)
+    if not items:
+        raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
+    if columns:
+        data["columns"] = columns
+    data["items"] = items
+    return data
+
+
+def tables_of(grids: list[tuple[str, Grid]], source: str) -> tuple[list[str], list[NamedTable]]:
+    """Every table of a document's grids, named, and the lines above the first.
+
+    A grid with several tables names them "<grid name>-1", "-2"….  When no grid has
+    a header, the error names the first row, so the user sees which headings were met.
+    """
+    for strict in (True, False):
+        found = [(name, *find_tables(grid, strict=strict)) for name, grid in grids]
+        if any(tables for _, _, tables in found):
+            break
+    else:
+        first = next((grid.row_texts(r) for _, grid in grids for r in range(grid.height) if grid.row_texts(r)), None)
+        if first is None:
+            raise PlanError(Problem("表格是空的", source))
+        items_from_grid(first, [], source)  # raises: no task column, naming the headings met
+        raise AssertionError("a row naming a task column is a header")
+    named = [
+        NamedTable(name if len(tables) == 1 else f"{name}-{k}", t.headings, t.rows)
+        for name, _, tables in found
+        for k, t in enumerate(tables, 1)
+    ]
+    preamble = next(lines for _, lines, tables in found if tables)
+    return preamble, named
+
