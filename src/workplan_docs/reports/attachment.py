@@ -8,7 +8,7 @@ from ..model import Item, Plan
 from . import Output
 
 # Relative column widths, tuned on the seed: measures get the most room.
-_WEIGHTS = {"seq": 0.45, "task": 1.5, "goal": 2.0, "measures": 3.6, "lead": 0.9, "participants": 1.7, "schedule": 0.85}
+_WEIGHTS = {"seq": 0.6, "task": 1.5, "goal": 2.0, "measures": 3.6, "lead": 0.9, "participants": 1.7, "schedule": 0.85}
 _CENTRED = {"seq", "schedule"}
 EXTRA_WEIGHT = 1.2
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import zipfile
 from datetime import datetime, timezone
 
@@ -22,14 +23,19 @@ def build_date() -> datetime:
 
 
 def normalise_zip(data: bytes) -> bytes:
-    """Rewrite an OOXML package with every member dated ``build_date()``, order kept."""
+    """Rewrite an OOXML package with every member dated ``build_date()``, order kept.
+
+    Members are copied in chunks: a 10,000-row sheet is tens of megabytes of XML.
+    """
     stamp = build_date().timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     target_buffer = io.BytesIO()
-    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
         for member in source.infolist():
             info = zipfile.ZipInfo(member.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(member.filename), compresslevel=6)
+            info.file_size = member.file_size
+            with source.open(member) as reader, target.open(info, "w") as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)
     return target_buffer.getvalue()
