@@ -7,10 +7,11 @@ from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
 from . import Output
 
-# Relative column widths, tuned on the seed: measures get the most room.
-_WEIGHTS = {"seq": 0.6, "task": 1.5, "goal": 2.0, "measures": 3.6, "lead": 0.9, "participants": 1.7, "schedule": 0.85}
+# Column widths in millimetres of the 225 mm landscape type area (writers scale them):
+# wide enough that the four-character headings (牵头单位, 时间进度) do not wrap in 小四.
+_WEIGHTS = {"seq": 12, "task": 30, "goal": 40, "measures": 68, "lead": 21, "participants": 33, "schedule": 21}
 _CENTRED = {"seq", "schedule"}
-EXTRA_WEIGHT = 1.2
+EXTRA_WEIGHT = 25
 
 
 def plan_columns(plan: Plan) -> tuple[Column, ...]:
