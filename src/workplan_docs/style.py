@@ -110,6 +110,7 @@ class TableSettings(_Section):
     border: float
     header_fill: str
     cell_padding: float
+    cell_padding_vertical: float = 0.8
     line_spacing: float
 
 

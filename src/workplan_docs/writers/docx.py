@@ -524,7 +524,8 @@ def _table_properties(text_width: int, style: Style) -> etree._Element:
     etree.SubElement(tbl_pr, _w("tblLayout"), {_w("type"): "fixed"})
     margins = etree.SubElement(tbl_pr, _w("tblCellMar"))
     padding = str(_twips_mm(style.table.cell_padding))
-    for edge, value in (("top", "0"), ("left", padding), ("bottom", "0"), ("right", padding)):
+    vertical = str(_twips_mm(style.table.cell_padding_vertical))
+    for edge, value in (("top", vertical), ("left", padding), ("bottom", vertical), ("right", padding)):
         etree.SubElement(margins, _w(edge), {_w("w"): value, _w("type"): "dxa"})
     etree.SubElement(tbl_pr, _w("tblLook"), {_w("val"): "0000"})
     return tbl_pr
