@@ -11,8 +11,9 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, WorkplanError
 from .model import Plan
@@ -20,7 +21,11 @@ from .reports import REPORTS, Output, run_report
 from .style import Style, default_style
 from .writers import FORMATS, render
 
-DEFAULT_REPORTS = tuple(REPORTS)
+if TYPE_CHECKING:
+    from .progress import ProgressFile
+
+# The progress report needs progress data: it is in the default set only when that is given.
+DEFAULT_REPORTS = tuple(name for name in REPORTS if name != "progress")
 Progress = Callable[[int, int, str], None]
 _PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves
 
@@ -46,7 +51,8 @@ def _choose(names: Iterable[str] | None, known: Sequence[str], what: str) -> lis
 def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: Any) -> list[Output]:
     """The documents a build writes, before any format is chosen."""
     outputs: list[Output] = []
-    for name in _choose(reports, DEFAULT_REPORTS, "报告"):
+    defaults = (*DEFAULT_REPORTS, "progress") if options.get("progress") is not None else DEFAULT_REPORTS
+    for name in _choose(reports or defaults, tuple(REPORTS), "报告"):
         outputs.extend(run_report(name, plan, **options))
     return outputs
 
@@ -134,8 +140,13 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     warn: Callable[[Problem], None] | None = None,
+    progress_data: ProgressFile | None = None,
+    as_of: date | None = None,
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
+
+    ``progress_data`` (progress.yaml, see ``progress.load_progress``) adds the progress
+    report to the default set; ``as_of`` is the date it is computed for (default today).
 
     Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
     any output cannot be made.
@@ -145,7 +156,7 @@ def build(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
-    outputs = plan_outputs(plan, reports, units=units)
+    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ REPORT_NAMES = {
     "quarterly": "季度工作安排",
     "matrix": "责任矩阵（单位 × 任务）",
     "gantt": "进度图（任务 × 月份）",
+    "progress": "工作进展报告（需 --progress，不在缺省之列，给出 --progress 时才生成）",
 }
 
 DESCRIPTION = """\
@@ -44,6 +46,11 @@ EPILOG = """\
   workplan-docs build plan.yaml -o out/ --reports attachment --formats pdf
   workplan-docs build plan.yaml -o out/ --reports units --unit 科技司 --unit 认监委
   workplan-docs units plan.yaml --json
+
+督办（每季度）：
+  workplan-docs feedback plan.yaml -o 反馈表/ --quarter 2        给各牵头单位生成反馈表
+  workplan-docs collect plan.yaml 收回/*.xlsx -o progress.yaml   收集填好的反馈表
+  workplan-docs build plan.yaml --progress progress.yaml -o out/ --reports progress --as-of 2010-07-15
 
 出错时每个问题一行（文件: 序号: 字段: 说明），退出码为 2。
 """
@@ -171,9 +178,63 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from .model import Plan
 
+    if args.progress:
+        from .progress import progress_schema
+
+        _print_json(progress_schema())
+        return 0
     schema = Plan.model_json_schema()
     schema["title"] = "workplan-docs 计划文件"
     _print_json(schema)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .build import write_files_atomically
+    from .feedback.forms import feedback_forms, forms_for
+
+    plan = _load(args.plan)
+    _warnings(plan, args.plan, strict=False)
+    out = Path(args.output)
+    forms = forms_for(plan, args.quarter, args.year)
+    files = feedback_forms(plan, args.quarter, args.year)
+    if not files:
+        print("该季度没有牵头单位有在办或到期的任务，未生成反馈表。")
+        return 0
+    write_files_atomically([(out / name, data) for name, data in files])
+    print(f"已生成 {len(files)} 份反馈表，位于 {out}{os.sep}：")
+    for (name, _), form in zip(files, forms):
+        print(f"  {name}（{len(form.items)} 项）")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .build import write_files_atomically
+    from .errors import WorkplanError
+    from .feedback.collect import collect, expand_paths
+    from .progress import check_plan, dump_progress, load_progress, new_progress
+
+    plan = _load(args.plan)
+    output = Path(args.output)
+    existing = load_progress(output) if output.exists() else new_progress(plan)
+    check_plan(existing, plan, args.output)
+    paths = expand_paths(args.forms)
+    if not paths:
+        raise WorkplanError("没有找到反馈表文件")
+    result = collect(plan, paths, existing, replace=args.replace, quarter=args.quarter, year=args.year)
+    for form in result.taken:
+        print(f"已收录  {form.source}（{form.label}）")
+    for form in result.unchanged:
+        print(f"无变化  {form.source}（已收录过）")
+    if result.changed:
+        write_files_atomically([(output, dump_progress(result.progress).encode("utf-8"))])
+        replaced = f"，其中替换 {result.replaced} 条" if result.replaced else ""
+        print(f"已写入 {output}：共 {len(result.progress.entries)} 条报送{replaced}。")
+    if result.rejected:
+        for form in result.rejected:
+            _print_problems(form.problems)
+        print(f"未收录 {len(result.rejected)} 份反馈表（问题见上），请退回修改后重新收集。", file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 
@@ -195,10 +256,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     plan = _load(args.plan)
     _warnings(plan, args.plan, args.strict)
     style = load_style(args.style)
+    progress_data = _load_progress(args.progress, plan) if args.progress else None
+    reports = _split(args.reports)
+    if args.as_of is None and progress_data is not None and (reports is None or "progress" in reports):
+        print(f"警告: 未指定 --as-of，工作进展报告按今天（{date.today().isoformat()}）统计逾期任务", file=sys.stderr)
     written = build(
         plan,
         args.output,
-        reports=_split(args.reports),
+        reports=reports,
         formats=_split(args.formats),
         units=args.unit or None,
         style=style,
@@ -207,9 +272,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         progress=_progress_bar,
         warn=lambda p: _print_problems([p.at(args.plan)], "警告: "),
+        progress_data=progress_data,
+        as_of=args.as_of,
     )
     _summarise(written, Path(args.output))
     return 0
+
+
+def _load_progress(path: str, plan: Plan) -> Any:
+    from .progress import check_plan, load_progress
+
+    progress = load_progress(path)
+    check_plan(progress, plan, path)
+    return progress
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写作 YYYY-MM-DD，如 2010-07-15") from None
+
+
+def _quarter(text: str) -> int:
+    if text not in ("1", "2", "3", "4"):
+        raise argparse.ArgumentTypeError(f"季度“{text}”应为 1、2、3 或 4")
+    return int(text)
 
 
 def _summarise(written: list[Path], out: Path) -> None:
@@ -279,7 +367,27 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="计划文件", help="写入的 YAML 文件（缺省输出到屏幕）")
     sub.add_argument("--year", type=int, metavar="年份", help="计划年度，如 2010（用于季度汇总）")
 
-    command("schema", "输出计划文件的 JSON Schema（供编辑器校验和补全）", cmd_schema)
+    sub = command("schema", "输出计划文件（或进展数据）的 JSON Schema（供编辑器校验和补全）", cmd_schema)
+    sub.add_argument("--progress", action="store_true", help="输出进展数据 progress.yaml 的 JSON Schema")
+
+    sub = command("feedback", "督办：为各牵头单位生成本季度进展反馈表（.xlsx，每个单位一份）", cmd_feedback)
+    plan_argument(sub)
+    sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
+    sub.add_argument("--quarter", required=True, type=_quarter, metavar="季度", help="季度：1、2、3 或 4")
+    sub.add_argument("--year", type=int, metavar="年份", help="年度（缺省为计划年度）")
+    sub.epilog = "每个牵头单位一份，列出其本季度在办或到期的牵头任务；没有这类任务的单位不生成。"
+
+    sub = command("collect", "督办：收集填好的反馈表，写入进展数据（progress.yaml）", cmd_collect)
+    plan_argument(sub)
+    sub.add_argument("forms", nargs="+", metavar="反馈表", help="填好的反馈表 .xlsx（可写文件夹或通配符）")
+    sub.add_argument("-o", "--output", required=True, metavar="progress.yaml", help="进展数据文件；已存在时合并")
+    sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
+    sub.add_argument("--quarter", type=_quarter, metavar="季度", help="只收该季度的反馈表，其他季度的表列为错误")
+    sub.add_argument("--year", type=int, metavar="年份", help="与 --quarter 同用：年度（缺省为计划年度）")
+    sub.epilog = (
+        "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。"
+        "合格的表写入进展数据，有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，此时退出码为 2。"
+    )
 
     sub = command("build", "生成附件、分工表、季度安排、责任矩阵和进度图", cmd_build)
     plan_argument(sub)
@@ -295,6 +403,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
     sub.add_argument("--allow-missing-glyphs", action="store_true", help="PDF 字体缺字时只警告，仍然生成")
     sub.add_argument("--jobs", type=int, metavar="N", help="并行进程数（缺省为 CPU 核数）")
+    sub.add_argument("--progress", metavar="progress.yaml", help="进展数据（collect 生成），用于工作进展报告")
+    sub.add_argument(
+        "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
+    )
 
     sub = command("fonts", "显示生成 PDF 时各角色使用的字体文件", cmd_fonts)
     sub.add_argument("--style", metavar="样式.toml", help="样式文件")

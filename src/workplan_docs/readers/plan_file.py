@@ -73,6 +73,12 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise PlanError(Problem(f"YAML 格式错误：{error}", source)) from None
 
 
+def parse_yaml(text: str, source: str) -> Any:
+    """YAML parsed as plan files are (safe loader, duplicate keys refused, errors by line),
+    for the other data files users edit (progress.yaml)."""
+    return _parse_yaml(text, source)
+
+
 def _parse_json(text: str, source: str) -> Any:
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -30,6 +30,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "quarterly": ("quarterly", "outputs"),
     "matrix": ("matrix", "outputs"),
     "gantt": ("gantt", "outputs"),
+    "progress": ("progress", "outputs"),  # needs progress data (progress.yaml)
 }
 
 

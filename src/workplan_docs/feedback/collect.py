@@ -1,0 +1,371 @@
+"""Collect returned feedback forms into progress data, taking only forms that are right.
+
+Each form is checked as a whole against the plan, and taken whole or not at all:
+
+- it must be an .xlsx made by ``feedback`` (its hidden ``_meta`` sheet present);
+- for this plan as it is now (the plan fingerprint), and, when a quarter is given,
+  for that quarter;
+- for a lead unit of the plan, whose printed name matches the hidden one (a form
+  retitled for another unit is refused);
+- with every printed cell unchanged (title, unit, headings, 序号, 重要工作, 时间进度; the
+  plan title under the form title may since have been polished), exactly
+  the unit's tasks of that quarter (no row added, none deleted, none from another unit);
+- 进展情况 and 完成状态 filled, 完成状态 one of the list.
+
+Every problem names the file, the row and the column ("第 5 行: E 列（完成状态）").
+
+What an office wants from a batch with some bad forms: the good forms are taken (those
+units are done) and written to progress.yaml, the bad ones are listed to be sent back,
+and the command exits with status 2.  Collecting the same folder again after the bad
+forms are corrected is safe: a report identical to one already taken is a no-op.
+
+A report that differs from one already taken for the same task, unit and quarter is a
+conflict: the form is refused unless ``replace`` is set, in which case the later form
+(in the order given) wins.  Nothing is ever merged silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem
+from ..model import Item, Plan, check_text
+from ..progress import STATUSES, Entry, ProgressFile, fingerprint, quarter_label, task_hash
+from .forms import (
+    COLUMN_OF,
+    COLUMNS,
+    FIRST_ROW,
+    FORM_SHEET,
+    FORMAT,
+    HEADING_OF,
+    META_SHEET,
+    REQUIRED,
+    SUBTITLE_ROW,
+    UNIT_ROW,
+    Form,
+    forms_for,
+    header_texts,
+    note_text,
+    row_texts,
+)
+
+MAX_FORM_BYTES = 20 * 1024 * 1024
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class FormResult:
+    """One returned form: the reports read from it, or what is wrong with it."""
+
+    source: str
+    form: Form | None = None
+    entries: list[tuple[int, Entry]] = field(default_factory=list)  # (sheet row, entry)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, row: int | None = None, key: str | None = None, column: int | None = None) -> None:
+        """Record a problem at a cell: "第 5 行", "E 列（完成状态）"."""
+        column = COLUMN_OF[key] if key else column
+        where = None
+        if column is not None:
+            heading = HEADING_OF.get(key or "", "")
+            where = f"{_LETTERS[column - 1]} 列" + (f"（{heading}）" if heading else "")
+        self.problems.append(Problem(message, self.source, f"第 {row} 行" if row else None, where))
+
+    @property
+    def label(self) -> str:
+        """"科技司 2010年第二季度 10 项", for the summary."""
+        if self.form is None:
+            return ""
+        return f"{self.form.unit} {quarter_label(self.form.quarter, self.form.year)} {len(self.entries)} 项"
+
+
+@dataclass
+class Collected:
+    """The outcome of a batch: the merged progress data and the fate of every form."""
+
+    progress: ProgressFile
+    taken: list[FormResult] = field(default_factory=list)
+    unchanged: list[FormResult] = field(default_factory=list)
+    rejected: list[FormResult] = field(default_factory=list)
+    replaced: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.taken)
+
+
+def read_form(plan: Plan, path: str | Path, quarter: int | None = None, year: int | None = None) -> FormResult:
+    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters."""
+    result = FormResult(str(path))
+    workbook = _open(Path(path), result)
+    if workbook is None:
+        return result
+    meta = _read_meta(workbook, result)
+    if meta is None:
+        return result
+    form = _expected_form(plan, meta, result, quarter, year)
+    if form is None:
+        return result
+    result.form = form
+    _check_meta_rows(form, meta["rows"], result)
+    sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
+    if sheet is None:
+        result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
+        return result
+    _check_header(plan, form, sheet, result)
+    _read_rows(plan, form, sheet, result)
+    if result.problems:
+        result.entries = []
+    return result
+
+
+def _open(path: Path, result: FormResult) -> Any:
+    from openpyxl import load_workbook
+
+    if not path.is_file():
+        result.problem("文件不存在")
+        return None
+    if path.suffix.lower() != ".xlsx":
+        hint = "，请在 Excel 中另存为 .xlsx" if path.suffix.lower() in (".xls", ".et", ".ods") else ""
+        result.problem(f"不是 .xlsx 反馈表{hint}")
+        return None
+    if path.stat().st_size > MAX_FORM_BYTES:
+        result.problem("文件过大，不是由 workplan-docs 生成的反馈表")
+        return None
+    try:
+        return load_workbook(path, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error on a damaged package
+        result.problem("无法打开：文件已损坏或不是有效的 Excel（.xlsx）文件")
+        return None
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text the user sees: numbers without ".0", dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _read_meta(workbook: Any, result: FormResult) -> dict[str, Any] | None:
+    if META_SHEET not in workbook.sheetnames:
+        result.problem("不是由 workplan-docs feedback 生成的反馈表（缺少隐藏的标识信息），请使用下发的反馈表填写")
+        return None
+    cells = [
+        (_cell_text(a), _cell_text(b))
+        for a, b in workbook[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)
+    ]
+    fields = dict(cells[:6])
+    if fields.get("format") != FORMAT or "seq" not in fields:
+        result.problem("反馈表的隐藏标识信息已损坏，请使用下发的反馈表填写")
+        return None
+    return {**fields, "rows": [row for row in cells[6:] if any(row)]}
+
+
+def _expected_form(
+    plan: Plan, meta: dict[str, Any], result: FormResult, quarter: int | None, year: int | None
+) -> Form | None:
+    """The form ``feedback`` made for this unit and quarter, or None with the reason."""
+    if meta.get("plan") != fingerprint(plan):
+        result.problem("此表不是本计划的反馈表（或计划在下发反馈表后修改过序号、重要工作或牵头单位），请使用本计划重新生成的反馈表")
+        return None
+    try:
+        form_quarter = int(meta["quarter"])
+        form_year = int(meta["year"]) if meta.get("year") else None
+    except (KeyError, ValueError):
+        result.problem("反馈表的隐藏标识信息已损坏（季度），请使用下发的反馈表填写")
+        return None
+    wanted_year = year if year is not None else plan.year
+    if quarter is not None and (form_quarter != quarter or wanted_year not in (None, form_year)):
+        result.problem(
+            f"此表是{quarter_label(form_quarter, form_year)}的反馈表，本次收集的是{quarter_label(quarter, wanted_year)}"
+        )
+        return None
+    unit = meta.get("unit", "")
+    form = next((f for f in forms_for(plan, form_quarter, form_year) if f.unit == unit), None)
+    if form is None:
+        result.problem(f"反馈表所属单位“{unit}”在{quarter_label(form_quarter, form_year)}没有牵头任务，不是本计划的反馈单位")
+    return form
+
+
+def _check_meta_rows(form: Form, rows: list[tuple[str, str]], result: FormResult) -> None:
+    expected = [(item.label, task_hash(item)) for item in form.items]
+    if rows != expected:
+        result.problem("隐藏标识中的任务清单与计划不一致（反馈表被改动过），请使用下发的反馈表填写")
+
+
+def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
+    for (row, column), text in header_texts(plan, form).items():
+        if row == SUBTITLE_ROW:  # the plan title may be polished after forms go out
+            continue
+        found = _cell_text(sheet.cell(row, column).value)
+        if found == text:
+            continue
+        if row == UNIT_ROW:
+            result.problem(f"填报单位与反馈表标识不符：此表下发给“{form.unit}”，表中写的是“{found}”", row, column=column)
+        else:
+            result.problem(f"表头被修改：应为“{text}”，实际为“{found}”", row, column=column)
+
+
+def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
+    """Match rows to tasks by 序号, check the printed cells and read the filled ones."""
+    expected = {item.label: item for item in form.items}
+    seen: dict[str, int] = {}
+    note = note_text()
+    width = len(COLUMNS)
+    for row, values in enumerate(
+        sheet.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True), start=FIRST_ROW
+    ):
+        texts = dict(zip((key for key, _, _ in COLUMNS), (_cell_text(v) for v in values)))
+        if not any(texts.values()) or (texts["seq"] == note and not any(list(texts.values())[1:])):
+            continue
+        label = texts["seq"]
+        if not label:
+            result.problem("多出的行：没有序号（请勿增加行）", row, "seq")
+            continue
+        if label in seen:
+            result.problem(f"序号 {label} 重复出现（第 {seen[label]} 行已有）", row, "seq")
+            continue
+        seen[label] = row
+        item = expected.get(label)
+        if item is None:
+            result.problem(_foreign_row(plan, form, label), row, "seq")
+            continue
+        entry = _read_row(item, form, texts, row, result)
+        if entry is not None:
+            result.entries.append((row, entry))
+    for label in expected:
+        if label not in seen:
+            result.problems.append(Problem("缺少此项工作的行（行被删除？）", result.source, f"序号 {label}"))
+
+
+def _foreign_row(plan: Plan, form: Form, label: str) -> str:
+    item = next((i for i in plan.items if i.label == label), None)
+    if item is None:
+        return f"多出的行：计划中没有序号 {label}（请勿增加行）"
+    if form.unit not in item.lead:
+        return f"序号 {label} 由{'、'.join(item.lead)}牵头，不是{form.unit}的任务（多出的行）"
+    return f"序号 {label} 不在{quarter_label(form.quarter, form.year)}的反馈范围内（多出的行）"
+
+
+def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: FormResult) -> Entry | None:
+    before = len(result.problems)
+    for key, text in row_texts(item).items():
+        if key != "seq" and texts[key] != text.strip():
+            result.problem(f"{HEADING_OF[key]}与计划不一致，不得修改（计划中为“{text}”）", row, key)
+    for key in REQUIRED:
+        if not texts[key]:
+            result.problem("必填项，不能为空", row, key)
+    if texts["status"] and texts["status"] not in STATUSES:
+        result.problem(f"“{texts['status']}”不在可选范围内，请从下拉列表中选择：{'、'.join(STATUSES)}", row, "status")
+    for key in ("progress", "problems", "next_steps"):
+        try:
+            check_text(texts[key])
+        except ValueError as error:
+            result.problem(str(error), row, key)
+    if len(result.problems) > before:
+        return None
+    return Entry(
+        seq=item.seq,
+        unit=form.unit,
+        quarter=form.quarter,
+        year=form.year,
+        status=texts["status"],  # type: ignore[arg-type]  # checked against STATUSES above
+        progress=texts["progress"],
+        problems=texts["problems"],
+        next_steps=texts["next_steps"],
+        form=Path(result.source).name,
+    )
+
+
+def collect(
+    plan: Plan,
+    paths: Sequence[str | Path],
+    existing: ProgressFile,
+    *,
+    replace: bool = False,
+    quarter: int | None = None,
+    year: int | None = None,
+) -> Collected:
+    """Check every form and merge the good ones into ``existing`` (which is not modified)."""
+    outcome = Collected(existing.model_copy(deep=True))
+    index = {entry.key: position for position, entry in enumerate(outcome.progress.entries)}
+    for path in paths:
+        result = read_form(plan, path, quarter, year)
+        if result.problems:
+            outcome.rejected.append(result)
+            continue
+        new = _merge_plan(result, outcome.progress.entries, index, replace)
+        if result.problems:
+            outcome.rejected.append(result)
+        elif not new:
+            outcome.unchanged.append(result)
+        else:
+            for entry in new:
+                if entry.key in index:
+                    outcome.progress.entries[index[entry.key]] = entry
+                    outcome.replaced += 1
+                else:
+                    index[entry.key] = len(outcome.progress.entries)
+                    outcome.progress.entries.append(entry)
+            outcome.taken.append(result)
+    outcome.progress.entries.sort(key=_order(plan))
+    return outcome
+
+
+def _merge_plan(result: FormResult, entries: list[Entry], index: dict[Any, int], replace: bool) -> list[Entry]:
+    """The entries of a form that change the data; a conflict without ``replace`` is a problem."""
+    new = []
+    for row, entry in result.entries:
+        if entry.key not in index:
+            new.append(entry)
+            continue
+        earlier = entries[index[entry.key]]
+        if earlier.same_report(entry):
+            continue
+        if not replace:
+            result.problem(
+                f"序号 {entry.label} 在{quarter_label(entry.quarter, entry.year)}已有{entry.unit}的报送"
+                f"（{earlier.form or '已有数据'}），内容不同；如以本表为准，请加 --replace",
+                row,
+            )
+        new.append(entry)
+    return [] if result.problems else new
+
+
+def _order(plan: Plan) -> Any:
+    """Entries by year, quarter, plan order, then unit: a stable file that diffs well."""
+    position = {item.label: index for index, item in enumerate(plan.items)}
+
+    def key(entry: Entry) -> tuple[int, int, int, str]:
+        return (entry.year or 0, entry.quarter, position.get(entry.label, len(position)), entry.unit)
+
+    return key
+
+
+def expand_paths(arguments: Iterable[str]) -> list[Path]:
+    """Files named on the command line; a folder stands for its .xlsx files, and a pattern
+    the shell did not expand (Windows) is expanded here.  Excel's "~$" lock files are skipped."""
+    import glob
+
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$")))
+        elif not path.exists() and glob.has_magic(argument):
+            paths.extend(sorted(Path(p) for p in glob.glob(argument) if not Path(p).name.startswith("~$")))
+        else:
+            paths.append(path)
+    return list(dict.fromkeys(paths))

@@ -1,0 +1,282 @@
+"""Feedback forms (进展情况反馈表): one XLSX per lead unit and quarter, for the unit to fill in.
+
+A form is an input sheet, not a report, so it is written here directly with openpyxl
+rather than through the neutral layout: it needs what no report has (locked cells,
+a drop-down list, a hidden sheet).
+
+Which units get a form: every lead unit (generic references such as 相关司局 excepted:
+there is nobody to send a form to) that leads at least one task under way or falling
+due in the quarter (``Plan.quarter``: whole-year tasks are under way in every quarter).
+A unit with no such task gets no form.  Rows are the unit's tasks in plan order.
+
+What keeps a returned form honest: the sheet is protected except for the cells to
+fill (no password — this guards against slips, not against intent); the status cell
+offers a drop-down; and a "veryHidden" sheet ``_meta`` carries the plan fingerprint,
+the unit, the quarter and, per row, the 序号 and a hash of the task text.  ``collect``
+checks all of it, and every printed cell, against the plan (see ``collect.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ..filenames import safe_file_name
+from ..model import Item, Plan
+from ..progress import STATUSES, fingerprint, quarter_label, task_hash
+from ..style import Style, default_style
+from ..writers.reproducible import build_date, normalise_zip
+
+FORMAT = "workplan-docs feedback 1"
+FORM_SHEET = "进展反馈"
+META_SHEET = "_meta"
+
+# (key, heading, width in Excel character units); the keys are progress.Entry's fields.
+COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("seq", "序号", 6),
+    ("task", "重要工作", 30),
+    ("schedule", "时间进度", 11),
+    ("progress", "进展情况", 44),
+    ("status", "完成状态", 11),
+    ("problems", "存在问题", 28),
+    ("next_steps", "下步计划", 28),
+)
+FILL_IN = ("progress", "status", "problems", "next_steps")
+REQUIRED = ("progress", "status")
+COLUMN_OF = {key: index for index, (key, _, _) in enumerate(COLUMNS, start=1)}
+HEADING_OF = {key: heading for key, heading, _ in COLUMNS}
+TITLE_ROW, SUBTITLE_ROW, UNIT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5
+
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_LINE_HEIGHT = 15.0  # points per wrapped line at 小四
+_MIN_LINES = 4  # room to write in, even beside a one-line task
+
+
+@dataclass(frozen=True)
+class Form:
+    """One unit's form for one quarter: what is printed in it and where it is saved."""
+
+    unit: str
+    quarter: int
+    year: int | None
+    items: tuple[Item, ...]
+
+
+def forms_for(plan: Plan, quarter: int, year: int | None = None) -> list[Form]:
+    """The forms of a quarter, one per lead unit with a task under way or due in it.
+
+    ``year`` defaults to the plan year.  A plan that names no year takes ``year`` as
+    its own (the label of the quarter); a plan with a year and another ``year`` asks
+    for a quarter of that other year ("2011年1-6月" tasks).
+    """
+    year = year if year is not None else plan.year
+    tasks = plan.quarter(quarter, year if plan.year is not None else None)
+    chosen = {id(item) for item in (*tasks.active, *tasks.due)}
+    forms = []
+    for unit in plan.unit_tasks():
+        items = tuple(item for item in unit.lead if id(item) in chosen)
+        if items and unit.kind != "泛指":
+            forms.append(Form(unit.unit, quarter, year, items))
+    return forms
+
+
+def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:
+    """The printed cells above the rows, by (row, column): ``collect`` checks them unchanged."""
+    entry = plan.unit_entry(form.unit)
+    unit_name = entry.full_name if entry and entry.full_name else form.unit
+    texts = {
+        (TITLE_ROW, 1): f"{quarter_label(form.quarter, form.year)}重点工作进展情况反馈表",
+        (SUBTITLE_ROW, 1): plan.title,
+        (UNIT_ROW, 1): f"填报单位：{unit_name}（牵头任务 {len(form.items)} 项）",
+    }
+    texts.update({(HEADER_ROW, COLUMN_OF[key]): heading for key, heading, _ in COLUMNS})
+    return texts
+
+
+def row_texts(item: Item) -> dict[str, str]:
+    """The printed (locked) cells of a task's row, by column key."""
+    return {"seq": item.label, "task": item.task, "schedule": item.schedule}
+
+
+def note_text() -> str:
+    return (
+        f"填报说明：1.进展情况、完成状态为必填项；完成状态请从下拉列表中选择（{'、'.join(STATUSES)}）。"
+        "2.只填写白色单元格，请勿增删行、修改灰色单元格或调整表格结构。3.填好后保存为 .xlsx 原样交回。"
+    )
+
+
+def file_name(form: Form, taken: set[str]) -> str:
+    """"科技司_2010年第二季度进展反馈表.xlsx", unique among ``taken``."""
+    return safe_file_name(f"{form.unit}_{quarter_label(form.quarter, form.year)}进展反馈表", taken) + ".xlsx"
+
+
+def render_form(plan: Plan, form: Form, style: Style | None = None) -> bytes:
+    """The XLSX bytes of one form: identical input gives identical bytes."""
+    style = style or default_style()
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = FORM_SHEET
+    _Writer(plan, form, style, sheet).write()
+    _write_meta(workbook.create_sheet(META_SHEET), plan, form)
+    workbook.security = WorkbookProtection(lockStructure=True)
+    properties = workbook.properties
+    properties.title = sheet.cell(TITLE_ROW, 1).value
+    properties.subject = plan.title
+    properties.creator = plan.issuer or style.metadata.author or None
+    properties.language = "zh-CN"
+    properties.created = properties.modified = build_date().replace(tzinfo=None)
+    buffer = io.BytesIO()
+    # ExcelWriter, not Workbook.save: save() stamps "modified" with the clock.
+    ExcelWriter(workbook, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
+    return normalise_zip(buffer.getvalue())
+
+
+def feedback_forms(plan: Plan, quarter: int, year: int | None = None, style: Style | None = None) -> list[tuple[str, bytes]]:
+    """Every form of a quarter as (file name, XLSX bytes), in the order units are first named."""
+    taken: set[str] = set()
+    return [(file_name(form, taken), render_form(plan, form, style)) for form in forms_for(plan, quarter, year)]
+
+
+def _text(cell: XlCell, value: str) -> None:
+    """User text stays text: "=..." is not a formula, "#N/A" not an error value."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def _display_width(text: str) -> int:
+    """Excel width units: a CJK character takes about two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 2, 1)
+    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n"))
+
+
+class _Writer:
+    """Fills the visible sheet: title block, headings, one row per task, the note, protection."""
+
+    def __init__(self, plan: Plan, form: Form, style: Style, sheet: Worksheet) -> None:
+        self.plan, self.form, self.sheet = plan, form, sheet
+        self.font = Font(name=style.fonts.family("table"), size=style.sizes.table)
+        self.bold = Font(name=style.fonts.family("table_header"), size=style.sizes.table_header, bold=True)
+        self.title_font = Font(name=style.fonts.family("title"), size=style.sizes.subtitle, bold=True)
+        self.subtitle_font = Font(name=style.fonts.family("subtitle"), size=style.sizes.table)
+        self.last_column = len(COLUMNS)
+        self.last_row = FIRST_ROW + len(form.items) - 1
+
+    def write(self) -> None:
+        self._title_block()
+        for index, item in enumerate(self.form.items):
+            self._task_row(FIRST_ROW + index, item)
+        self._note(self.last_row + 2)
+        self._status_list()
+        self._page_setup()
+        protection = self.sheet.protection
+        protection.sheet = True
+        protection.formatRows = False  # rows may be made taller for long answers
+        protection.formatColumns = False
+
+    def _merged_line(self, row: int, text: str, font: Font, height: float, align: str = "center") -> None:
+        self.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.last_column)
+        cell = self.sheet.cell(row, 1)
+        _text(cell, text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        self.sheet.row_dimensions[row].height = height
+
+    def _title_block(self) -> None:
+        texts = header_texts(self.plan, self.form)
+        self._merged_line(TITLE_ROW, texts[(TITLE_ROW, 1)], self.title_font, 32)
+        self._merged_line(SUBTITLE_ROW, texts[(SUBTITLE_ROW, 1)], self.subtitle_font, 22)
+        self._merged_line(UNIT_ROW, texts[(UNIT_ROW, 1)], self.font, 22, align="left")
+        for key, heading, width in COLUMNS:
+            column = COLUMN_OF[key]
+            self.sheet.column_dimensions[get_column_letter(column)].width = width
+            cell = self.sheet.cell(HEADER_ROW, column)
+            _text(cell, heading)
+            cell.font, cell.fill, cell.border = self.bold, _HEADER_FILL, _BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.sheet.row_dimensions[HEADER_ROW].height = 24
+
+    def _task_row(self, row: int, item: Item) -> None:
+        printed = row_texts(item)
+        lines = _MIN_LINES
+        for key, _, width in COLUMNS:
+            cell = self.sheet.cell(row, COLUMN_OF[key])
+            cell.font, cell.border = self.font, _BORDER
+            centred = key in ("seq", "schedule", "status")
+            cell.alignment = Alignment(horizontal="center" if centred else "left", vertical="center", wrap_text=True)
+            if key in printed:
+                _text(cell, printed[key])
+                cell.fill = _LOCKED_FILL
+                lines = max(lines, _lines(printed[key], width))
+            else:
+                cell.protection = Protection(locked=False)
+                cell.number_format = "@"  # what is typed stays text (no dates from "7.15")
+        self.sheet.row_dimensions[row].height = lines * _LINE_HEIGHT + 6
+
+    def _note(self, row: int) -> None:
+        text = note_text()
+        total = sum(width for _, _, width in COLUMNS)
+        self._merged_line(row, text, self.font, _lines(text, total) * _LINE_HEIGHT + 6, align="left")
+
+    def _status_list(self) -> None:
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(STATUSES) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorTitle="完成状态",
+            error=f"请从下拉列表中选择：{'、'.join(STATUSES)}",
+            promptTitle="完成状态",
+            prompt="、".join(STATUSES),
+        )
+        self.sheet.add_data_validation(validation)
+        column = get_column_letter(COLUMN_OF["status"])
+        validation.add(f"{column}{FIRST_ROW}:{column}{self.last_row}")
+
+    def _page_setup(self) -> None:
+        sheet = self.sheet
+        sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_options.horizontalCentered = True
+
+
+def _write_meta(sheet: Worksheet, plan: Plan, form: Form) -> None:
+    """The hidden identifiers: plan, unit, quarter, year, then 序号 and task hash per row."""
+    rows: list[tuple[str, str]] = [
+        ("format", FORMAT),
+        ("plan", fingerprint(plan)),
+        ("unit", form.unit),
+        ("quarter", str(form.quarter)),
+        ("year", "" if form.year is None else str(form.year)),
+        ("seq", "task_hash"),
+    ]
+    rows += [(item.label, task_hash(item)) for item in form.items]
+    for row, (key, value) in enumerate(rows, start=1):
+        _text(sheet.cell(row, 1), key)
+        _text(sheet.cell(row, 2), value)
+    sheet.sheet_state = "veryHidden"
+    sheet.protection.sheet = True

@@ -1,0 +1,167 @@
+"""Progress data (progress.yaml): what each lead unit reported on its tasks, quarter by quarter.
+
+``collect`` writes it from the returned feedback forms; the progress report reads it.
+It is plain data a script may read and edit, validated once where it enters, like the
+plan, and its JSON Schema is published (``workplan-docs schema --progress``).
+
+An entry is keyed by task, unit and quarter: a task with two lead units (the seed's
+item 12) gets a report from each, and they are different reports, not a conflict.
+The file names the plan it belongs to by a fingerprint of the plan's items, so
+progress of one plan is never reported against another (or against an edited one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import PlanError, Problem
+from .model import Item, Plan, check_text
+
+STATUSES = ("未启动", "推进中", "已完成", "滞后")
+DONE = "已完成"
+Status = Literal["未启动", "推进中", "已完成", "滞后"]
+FORMAT = "workplan-docs progress 1"
+
+_MESSAGES = {
+    "missing": "缺少此项",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "list_type": "应为列表（每行以“- ”开头）",
+    "model_type": "应为键值映射",
+    "dict_type": "应为键值映射",
+    "extra_forbidden": "无法识别的字段（字段名拼写是否有误？）",
+    "literal_error": f"应为以下之一：{'、'.join(STATUSES)}",
+    "greater_than_equal": "超出范围",
+    "less_than_equal": "超出范围",
+}
+
+
+_QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
+def quarter_label(quarter: int, year: int | None) -> str:
+    """"2010年第二季度", or "第二季度" when the plan names no year."""
+    name = _QUARTER_NAMES[quarter - 1]
+    return f"{year}年{name}" if year is not None else name
+
+
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def fingerprint(plan: Plan) -> str:
+    """A stable hash of what a report is about: each item's 序号, task text and lead units.
+
+    Any change to those (another plan, an edited task, a re-assigned lead) changes it;
+    edits elsewhere (goals, measures, schedules, the registry's full names) do not.
+    """
+    items = [[item.label, item.task, item.lead] for item in plan.items]
+    return _digest(json.dumps(items, ensure_ascii=False, separators=(",", ":")), 16)
+
+
+def task_hash(item: Item) -> str:
+    """A short hash of a task's text, carried per row in a form to detect an edited task."""
+    return _digest(item.task, 12)
+
+
+class Entry(BaseModel):
+    """One unit's report on one task for one quarter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: Annotated[int, Field(strict=True)] | str = Field(description="计划中的序号")
+    unit: str = Field(description="报送单位（牵头单位）")
+    quarter: Annotated[int, Field(ge=1, le=4)] = Field(description="季度 1-4")
+    year: Annotated[int, Field(ge=1900, le=2999)] | None = Field(None, description="年度；计划未写年度时为空")
+    status: Status = Field(description="完成状态")
+    progress: str = Field(description="进展情况")
+    problems: str = Field("", description="存在问题")
+    next_steps: str = Field("", description="下步计划")
+    form: str = Field("", description="来源反馈表的文件名")
+
+    @field_validator("unit", "progress", "problems", "next_steps", "form")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return check_text(value)
+
+    @property
+    def label(self) -> str:
+        return str(self.seq)
+
+    @property
+    def key(self) -> tuple[str, str, int | None, int]:
+        """What makes two entries the same report: task, unit, year and quarter."""
+        return (self.label, self.unit, self.year, self.quarter)
+
+    def same_report(self, other: Entry) -> bool:
+        """Equal in everything a unit reported (the form file it came in does not count)."""
+        return self.model_dump(exclude={"form"}) == other.model_dump(exclude={"form"})
+
+
+class ProgressFile(BaseModel):
+    """progress.yaml: the plan it belongs to, and every report taken in."""
+
+    model_config = ConfigDict(extra="forbid", title="workplan-docs 进展数据")
+
+    format: Literal["workplan-docs progress 1"] = FORMAT
+    plan: str = Field(description="计划标识（计划各项序号、重要工作和牵头单位的散列值），由 collect 写入")
+    title: str = Field("", description="计划标题，仅供阅读")
+    entries: list[Entry] = []
+
+
+def new_progress(plan: Plan) -> ProgressFile:
+    return ProgressFile(plan=fingerprint(plan), title=plan.title)
+
+
+def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
+    """Refuse progress data that belongs to another plan, or to this plan before an edit."""
+    if progress.plan != fingerprint(plan):
+        raise PlanError(
+            Problem(
+                "进展数据不属于此计划（计划的序号、重要工作或牵头单位与收集反馈时不同），"
+                "请用当前计划重新生成反馈表并收集",
+                source,
+            )
+        )
+
+
+def load_progress(path: str | Path) -> ProgressFile:
+    """Read and validate progress.yaml; every problem is one line naming the entry and field."""
+    from .readers.plan_file import decode, parse_yaml
+
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise PlanError(Problem("文件不存在", source))
+    data = parse_yaml(decode(path.read_bytes(), source), source)
+    if not isinstance(data, dict):
+        raise PlanError(Problem("进展数据的顶层应为键值映射（plan、entries）", source))
+    try:
+        return ProgressFile.model_validate(data)
+    except ValidationError as error:
+        raise PlanError([_problem(detail, source) for detail in error.errors()]) from None
+
+
+def _problem(detail: Any, source: str) -> Problem:
+    loc = tuple(detail["loc"])
+    message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
+    if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
+        return Problem(message, source, f"第 {loc[1] + 1} 条", ".".join(str(p) for p in loc[2:]) or None)
+    return Problem(message, source, None, ".".join(str(p) for p in loc) or None)
+
+
+def dump_progress(progress: ProgressFile) -> str:
+    """progress.yaml as text: keys in model order, multi-line reports as literal blocks."""
+    from .readers.plan_file import dump_yaml
+
+    return dump_yaml(progress.model_dump(mode="json"))
+
+
+def progress_schema() -> dict[str, Any]:
+    """The JSON Schema of progress.yaml, for editors and scripts."""
+    return ProgressFile.model_json_schema()
