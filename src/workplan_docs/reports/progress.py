@@ -138,13 +138,13 @@ def _reported_in(state: _TaskState) -> str:
 
 def _overdue_table(plan: Plan, states: list[_TaskState]) -> Table:
     columns = (
-        Column(plan.heading("seq"), 0.5, "center"),
-        Column(plan.heading("task"), 2.2),
+        Column(plan.heading("seq"), 0.45, "center"),
+        Column(plan.heading("task"), 2.6),
         Column(plan.heading("lead"), 1.0),
-        Column(plan.heading("schedule"), 0.8, "center"),
-        Column("应完成时间", 1.1, "center"),
+        Column(plan.heading("schedule"), 0.9, "center"),
+        Column("应完成时间", 1.4, "center"),
         Column("完成状态", 1.0, "center"),
-        Column("最新进展", 3.0),
+        Column("最新进展", 2.6),
     )
     rows = tuple(
         (
