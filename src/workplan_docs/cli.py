@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .errors import Problem
     from .model import Plan
+    from .progress import ProgressFile
 
 EXIT_USAGE = 2
 REPORT_NAMES = {
@@ -279,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_progress(path: str, plan: Plan) -> Any:
+def _load_progress(path: str, plan: Plan) -> ProgressFile:
     from .progress import check_plan, load_progress
 
     progress = load_progress(path)
