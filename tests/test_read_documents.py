@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,16 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workplan_docs.cli import main
 from workplan_docs.errors import PlanError
+from workplan_docs.model import Plan
 from workplan_docs.readers import load, read_data
+from workplan_docs.reports.attachment import attachment
+from workplan_docs.style import default_style
+from workplan_docs.writers import render
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
@@ -128,7 +135,8 @@ def test_docx_two_tables_group_rows_and_two_row_header(tmp_path: Path) -> None:
         ["二、制度建设", "", "", "", ""],
         ["2", "制定办法", "法规司", "认监委\n监督司", "12月"],
     ]
-    merges = [((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 3)), ((0, 4), (1, 4)), ((2, 0), (2, 4)), ((4, 0), (4, 4))]
+    merges = [((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 3)), ((0, 4), (1, 4)),  # the two-row header
+              ((2, 0), (2, 4)), ((4, 0), (4, 4))]  # group headings across the table
     path = make_docx(tmp_path / "two.docx", ["附件2", "各部门重点工作"], [(first, []), (second, merges)],
                      between="二、科技司")
 
@@ -188,6 +196,7 @@ def test_xlsx_title_rows_spacers_numbers_merges_and_dates(tmp_path: Path) -> Non
     rows: list[list[Any]] = [
         ["附件1", None, None, None, None, None, None, None],
         ["2024年重点工作任务分工", None, None, None, None, None, None, None],
+        ["填报单位：办公室", None, None, None, None, None, "填报日期：2024年1月5日", None],
         [None] * 8,
         ["序号", "重点任务", "工作目标", "主要措施", "责任部门", "协办单位", "时间安排", "分管领导"],
         [1.0, "质量提升", "提高合格率", "开展抽查", "监督司", "食品司、执法司", "6月", "张三"],
@@ -196,7 +205,7 @@ def test_xlsx_title_rows_spacers_numbers_merges_and_dates(tmp_path: Path) -> Non
         [2, "标准制定", "完善标准体系", "修订标准\n发布实施", "标准委\n计量司", None, "全年", None],
         [3.0, "计量比对", 0.95, "组织比对", "计量司", None, "5-7月", None],
     ]
-    merges = ["A1:H1", "A2:H2", "A5:A6", "B5:B6", "C5:C6", "E5:E6", "H5:H6"]
+    merges = ["A1:H1", "A2:H2", "A6:A7", "B6:B7", "C6:C7", "E6:E7", "H6:H7"]
     path = make_xlsx(tmp_path / "任务分工.xlsx", [("任务", rows, merges)])
 
     data = read_data(path)
@@ -305,7 +314,16 @@ def test_docx_without_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_table_without_task_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "notask.docx"
     path.write_bytes(_docx_bytes([["姓名", "电话"], ["张三", "123"]]))
-    assert "表头中找不到“重要工作”一类的列（表头为：姓名、电话）" in _validate(capsys, path)
+    assert _validate(capsys, path).endswith("表格中找不到“重要工作”一类的列（表格第一行为：姓名、电话）")
+
+
+def test_xlsx_without_task_column_or_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    contacts = make_xlsx(tmp_path / "contacts.xlsx", [("s", [["通讯录"], ["姓名", "电话"], ["张三", 123]], [])])
+    assert _validate(capsys, contacts).endswith("表格中找不到“重要工作”一类的列（表格第一行为：通讯录）")
+    empty = make_xlsx(tmp_path / "empty.xlsx", [("s", [], [])])
+    assert _validate(capsys, empty).endswith("表格是空的")
+    header_only = make_xlsx(tmp_path / "header.xlsx", [("s", [["序号", "重要工作", "牵头单位"]], [])])
+    assert _validate(capsys, header_only).endswith("表格中只有表头，没有任何工作任务")
 
 
 def test_corrupt_and_truncated_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,3 +376,74 @@ def test_encrypted_zip_member_is_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(PlanError, match="文件内容已加密（word/document.xml）"):
         read_data(path)
+
+
+# --- Round trip through the writers ------------------------------------------------------
+
+ITEM_FIELDS = ("seq", "task", "goal", "measures", "lead", "participants", "schedule", "lead_text",
+               "participants_text", "extra", "source")
+
+
+def _written(plan: Plan, fmt: str, folder: Path) -> Path:
+    """The plan's attachment as the writers build it."""
+    path = folder / f"附件.{fmt}"
+    path.write_bytes(render(attachment(plan), default_style(), fmt))
+    return path
+
+
+def _assert_same_plan(got: Plan, want: Plan) -> None:
+    assert (got.title, got.attachment) == (want.title, want.attachment)
+    assert len(got.items) == len(want.items)
+    for read, written in zip(got.items, want.items):
+        for field in ITEM_FIELDS:
+            assert getattr(read, field) == getattr(written, field), (written.seq, field)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_seed_attachment_round_trip(seed_plan: Plan, tmp_path: Path, fmt: str) -> None:
+    """Build the seed's attachment, import it: the same 20 items, every field."""
+    path = _written(seed_plan, fmt, tmp_path)
+    _assert_same_plan(load(path), seed_plan)
+    assert "columns" not in read_data(path) and all("source" not in i for i in read_data(path)["items"])
+
+
+_CJK = "甲乙丙丁戊己庚辛壬癸东南西北中科技计量标准监督质检验测机构能力建设组织开展完善制度办法"
+_TEXT_CHARS = _CJK + "，。；：（）《》“”0123456789ABCxyz =#%"
+_UNIT_SUFFIXES = ("司", "局", "委", "中心", "研究院")
+_SCHEDULES = ("", "全年", "4月", "5-7月", "6月底前", "5月、9月", "7月\n完成", "2024年3月")
+
+_line = st.text(_TEXT_CHARS, min_size=1, max_size=24).map(str.strip).filter(bool)
+_cell = st.lists(_line, min_size=1, max_size=3).map("\n".join)
+_unit = st.text("甲乙丙丁戊己庚辛东南西北科技计量标准监督", min_size=1, max_size=4).flatmap(
+    lambda stem: st.sampled_from(_UNIT_SUFFIXES).map(lambda suffix: stem + suffix))
+
+
+@st.composite
+def _plans(draw: st.DrawFn) -> Plan:
+    count = draw(st.integers(1, 4))
+    seqs = sorted(draw(st.sets(st.integers(1, 60), min_size=count, max_size=count)))
+    remarks = draw(st.booleans())
+    items = []
+    for seq in seqs:
+        units = draw(st.lists(_unit, min_size=1, max_size=5, unique=True))
+        cut = draw(st.integers(1, len(units)))
+        item: dict[str, Any] = {
+            "seq": seq, "task": draw(_cell), "goal": draw(st.one_of(st.just(""), _cell)),
+            "measures": draw(st.one_of(st.just(""), _cell)), "lead": units[:cut], "participants": units[cut:],
+            "schedule": draw(st.sampled_from(_SCHEDULES)),
+        }
+        if cut > 1 and draw(st.booleans()):
+            item["lead_text"] = "\n".join(units[:cut])  # one unit per line, as offices type them
+        if remarks:
+            item["extra"] = {"备注": draw(st.one_of(st.just(""), _cell))}
+        items.append(item)
+    title = draw(_line.filter(lambda t: not t.startswith("附件")))
+    return Plan.model_validate({"title": title, "attachment": draw(st.sampled_from(["附件", "附件3"])), "items": items})
+
+
+@settings(max_examples=25, deadline=None)
+@given(plan=_plans())
+def test_generated_plans_round_trip(plan: Plan) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in ("docx", "xlsx"):
+            _assert_same_plan(load(_written(plan, fmt, Path(folder))), plan)

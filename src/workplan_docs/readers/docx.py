@@ -25,6 +25,7 @@ from ..errors import PlanError, Problem
 from ..units import is_blank
 from .grid import Grid, plan_data, tables_of
 from .ooxml import check_package, open_with
+from .table import is_label
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -75,7 +76,7 @@ def _body(body: etree._Element) -> tuple[list[str], list[Grid]]:
 
 def _heading_lines(paragraphs: list[str]) -> list[str]:
     texts = [p for p in paragraphs if not is_blank(p)]
-    labels = [i for i, t in enumerate(texts) if t.strip().rstrip("：:").startswith("附件") and len(t.strip()) <= 8]
+    labels = [i for i, t in enumerate(texts) if is_label(t)]
     if labels:
         return texts[labels[-1] :]
     short: list[str] = []
@@ -126,8 +127,7 @@ def _cell_text(tc: etree._Element) -> str:
         if child.tag == f"{_W}p":
             lines.append(_paragraph_text(child))
         elif child.tag == f"{_W}tbl":  # a table inside the cell: its cells, one per line
-            grid = _grid(child)
-            lines.extend(grid.texts[o] for o in dict.fromkeys(o for row in grid.origins for o in row) if o in grid.texts)
+            lines.extend(_grid(child).texts.values())
     return "\n".join(lines)
 
 

@@ -14,7 +14,8 @@ blank heading cells spans them).  A two-level heading reads as the sub-heading w
 that names a field, else as "上级（下级）": "责任单位（牵头）" → lead,
 "时间进度（一季度）" → an extra column.  A later row that repeats the header is
 skipped; a later row with a different header starts another table.  Rows above
-the first header are the label and title lines of a sheet.
+the first header are the label and title lines of a sheet (a form line under the
+title, "填报单位：办公室", is neither).
 
 Columns.  Each header cell is one column, however many grid columns it spans; a
 data cell's text goes to the column where the cell starts, so a cell merged across
@@ -49,17 +50,19 @@ document, so every item keeps a distinct 序号.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PlanError, Problem
 from ..units import is_blank
 from .columns import field_for, map_headings, normalise_heading
-from .table import heading_block, items_from_grid
+from .table import heading_block, is_label, items_from_grid
 
 Origin = tuple[int, int]
 
 GROUP_HEADING = "类别"
+_MAX_HEADING = 30  # characters: a longer cell is data, never a heading
 _MAX_SUB_HEADING = 20  # characters: longer text under a spanned heading is data, not a sub-heading
 _SEQ_PUNCTUATION = ".．、"
 _JOINED_AFTER = "、．.，,:：)）"
@@ -141,11 +144,21 @@ def find_tables(grid: Grid, *, strict: bool = True) -> tuple[list[str], list[_Ta
         r = bottom + 1
     if spans:
         tables.append(_rows_of(grid, headings, spans, body))
-    return ["".join(grid.row_texts(r)) for r in preamble], tables
+    return _title_lines(["".join(grid.row_texts(r)) for r in preamble]), tables
+
+
+def _title_lines(lines: list[str]) -> list[str]:
+    """Rows above a sheet's header, without form lines under the title ("填报单位：办公室")."""
+    kept: list[str] = []
+    for line in (line for line in lines if not is_blank(line)):
+        if any(not is_label(k) for k in kept) and re.search(r"[:：]\S", line):
+            continue
+        kept.append(line)
+    return kept
 
 
 def _fields(grid: Grid, r: int) -> set[str]:
-    return {f for f in (field_for(t) for t in grid.row_texts(r)) if f}
+    return {f for f in (field_for(t) for t in grid.row_texts(r) if len(t) <= _MAX_HEADING) if f}
 
 
 def _is_header(grid: Grid, r: int, strict: bool) -> bool:
@@ -241,7 +254,9 @@ def _cells(grid: Grid, r: int, spans: list[tuple[int, int]]) -> list[_Cell]:
     return cells
 
 
-def _group_label(grid: Grid, r: int, spans: list[tuple[int, int]], cells: list[_Cell], fields: list[str | None]) -> str | None:
+def _group_label(
+    grid: Grid, r: int, spans: list[tuple[int, int]], cells: list[_Cell], fields: list[str | None]
+) -> str | None:
     """The text of a group-heading row, or None for an item row."""
     if len(spans) <= 2 or any(c.merged for c in cells):
         return None
@@ -295,8 +310,9 @@ def _numbered(rows: list[list[_Cell]], groups: list[str], fields: list[str | Non
     seq = fields.index("seq") if "seq" in fields else None
     texts = [[c.text for c in row] for row in rows]
     if seq is None or all(is_blank(row[seq].text) for row in rows):
-        labels = [str(n) for n in range(1, len(rows) + 1)]
-        return [[label, *row] if seq is None else row[:seq] + [label] + row[seq + 1 :] for label, row in zip(labels, texts)]
+        if seq is None:
+            return [[str(n), *row] for n, row in enumerate(texts, 1)]
+        return [row[:seq] + [str(n)] + row[seq + 1 :] for n, row in enumerate(texts, 1)]
     inherited = [fields.index(f) for f in ("task", "lead") if f in fields]
     runs: list[list[int]] = []  # each: a numbered row and the rows continuing it
     for index, row in enumerate(rows):
@@ -352,7 +368,7 @@ def tables_of(grids: list[tuple[str, Grid]], source: str) -> tuple[list[str], li
     """Every table of a document's grids, named, and the lines above the first.
 
     A grid with several tables names them "<grid name>-1", "-2"….  When no grid has
-    a header, the error names the first row, so the user sees which headings were met.
+    a header, the error quotes the first row, so the user sees what was there instead.
     """
     for strict in (True, False):
         found = [(name, *find_tables(grid, strict=strict)) for name, grid in grids]
@@ -362,8 +378,8 @@ def tables_of(grids: list[tuple[str, Grid]], source: str) -> tuple[list[str], li
         first = next((grid.row_texts(r) for _, grid in grids for r in range(grid.height) if grid.row_texts(r)), None)
         if first is None:
             raise PlanError(Problem("表格是空的", source))
-        items_from_grid(first, [], source)  # raises: no task column, naming the headings met
-        raise AssertionError("a row naming a task column is a header")
+        met = "、".join(normalise_heading(t) for t in first)
+        raise PlanError(Problem(f"表格中找不到“重要工作”一类的列（表格第一行为：{met}）", source))
     named = [
         NamedTable(name if len(tables) == 1 else f"{name}-{k}", t.headings, t.rows)
         for name, _, tables in found

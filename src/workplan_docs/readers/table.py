@@ -24,11 +24,17 @@ def clean_cell(text: str) -> str:
     return _SPACE_EDGES.sub("", "\n".join(lines))
 
 
+def is_label(text: str) -> bool:
+    """The attachment label line: "附件", "附件2", "附件：" (a longer line is body text)."""
+    text = clean_cell(text)
+    return text.rstrip(_LABEL_PUNCTUATION).startswith("附件") and len(text) <= 8
+
+
 def heading_block(lines: list[str]) -> dict[str, str]:
     """The label ("附件：" prints as 附件) and the title lines above the table."""
     texts = [clean_cell(line) for line in lines if not is_blank(line)]
     data: dict[str, str] = {}
-    if texts and texts[0].rstrip(_LABEL_PUNCTUATION).startswith("附件") and len(texts[0]) <= 8:
+    if texts and is_label(texts[0]):
         data["attachment"] = texts.pop(0).rstrip(_LABEL_PUNCTUATION)
     if texts:
         data["title"] = "".join(texts)
