@@ -7,6 +7,8 @@ fills, section names); tests at the end render them and read the files back.
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,10 @@ from workplan_docs.layout import Document, Paragraph, Section, Table
 from workplan_docs.model import Plan
 from workplan_docs.reports import run_report
 from workplan_docs.reports import gantt, matrix, quarterly, unit_sheets
+from workplan_docs.style import default_style
+from workplan_docs.writers import FORMATS, render
+
+from .conftest import require_tool, squash
 
 # unit → (序号 it leads, 序号 it takes part in), read off the seed plan.
 EXPECTED_UNITS: dict[str, tuple[list[str], list[str]]] = {
@@ -252,15 +258,20 @@ def test_matrix_marks_and_totals(seed_plan: Plan) -> None:
     (output,) = matrix.outputs(seed_plan)
     table = tables(output.document.sections[0])[0]
     headings = [c.text for c in table.header_rows[-1]]
-    assert headings == ["单位", "类别", *(str(n) for n in range(1, 21)), "牵头", "参与", "合计"]
+    assert headings == ["单位", *(str(n) for n in range(1, 21)), "牵头", "参与", "合计"]
     rows = {row[0]: row for row in body_rows(table)}
     for unit, (lead, participate) in EXPECTED_UNITS.items():
-        marks = rows[unit][2:22]
+        marks = rows[unit][1:21]
         assert [str(n) for n, m in enumerate(marks, 1) if m == "●"] == lead
         assert [str(n) for n, m in enumerate(marks, 1) if m == "○"] == participate
-        assert rows[unit][22:] == [str(len(lead)), str(len(participate)), str(len(lead) + len(participate))]
+        assert rows[unit][21:] == [str(len(lead)), str(len(participate)), str(len(lead) + len(participate))]
     for unit, items in GENERIC.items():
-        assert rows[unit][1] == "泛指" and [str(n) for n, m in enumerate(rows[unit][2:22], 1) if m] == items
+        assert [str(n) for n, m in enumerate(rows[unit][1:21], 1) if m] == items
+    # units are grouped under their kind; the 泛指 group holds exactly the generic references
+    texts = [row[0].text for row in table.rows]
+    generic_heading = texts.index("泛指（5 个）")
+    assert set(texts[generic_heading + 1 : generic_heading + 6]) == set(GENERIC)
+    assert texts[1:3] == ["监督司", "计量司"] and texts[0] == "司局（14 个）"
     # units per task, hand-counted: item 1 names 11 units, item 12 names 9, item 13 names 10
     per_task = body_rows(table)[-1]
     assert per_task[0] == "任务合计（单位数）"
@@ -312,3 +323,59 @@ def test_chart_of_another_year(seed_plan: Plan) -> None:
 @pytest.mark.parametrize("report", ["units", "quarterly", "matrix", "gantt"])
 def test_reports_are_deterministic(seed_plan: Plan, report: str) -> None:
     assert run_report(report, seed_plan) == run_report(report, seed_plan)
+
+
+# ---- through the writers ----
+
+def _read_back(fmt: str, path: Path) -> str:
+    """All text of a produced file, read with a client independent of our writers."""
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        return "".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    if fmt == "docx":
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "".join([p.text for p in document.paragraphs] + cells)
+    # -raw: content-stream order keeps each cell's lines together (side-by-side cells interleave otherwise)
+    command = [require_tool("pdftotext"), "-enc", "UTF-8", "-raw", str(path), "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_report_file_reads_back_with_its_text(seed_plan: Plan, tmp_path: Path, fmt: str) -> None:
+    style = default_style()
+    for report in ("units", "quarterly", "matrix", "gantt"):
+        outputs = run_report(report, seed_plan)
+        if report == "units":  # the combined file holds every sheet; one unit file is enough beside it
+            outputs = outputs[:2]
+        for output in outputs:
+            data = render(output.document, style, fmt)
+            assert render(output.document, style, fmt) == data, f"{output.path}.{fmt} differs between builds"
+            path = tmp_path / f"{output.path.replace('/', '_')}.{fmt}"
+            path.write_bytes(data)
+            found = squash(_read_back(fmt, path))
+            missing = [t for t in output.document.texts() if squash(t) not in found]
+            assert not missing, f"{path.name}: {missing[:5]}"
+
+
+def test_xlsx_sheets_are_named_by_quarter_and_unit(seed_plan: Plan, tmp_path: Path) -> None:
+    import openpyxl
+
+    (output,) = run_report("quarterly", seed_plan)
+    path = tmp_path / "q.xlsx"
+    path.write_bytes(render(output.document, default_style(), "xlsx"))
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames == ["汇总", *QUARTERS]
+
+    hostile = ["../../etc/x", "CON", "a/b", "科技司:一处", "国家" * 20, "国家" * 20 + "甲"]
+    plan = Plan.model_validate({
+        "title": "测试计划",
+        "items": [{"seq": n + 1, "task": "任务", "lead": [name], "schedule": "全年"} for n, name in enumerate(hostile)],
+    })
+    path.write_bytes(render(unit_sheets.outputs(plan)[0].document, default_style(), "xlsx"))
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert len(names) == len({n.casefold() for n in names}) == 1 + len(hostile)
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)

@@ -3,6 +3,9 @@
 The attachment prints the plan as issued; the derived reports rearrange it and so
 need the same few things: a title block, document metadata, and how units and
 schedules are written in a cell.
+
+Column weights in these reports are millimetres of the type area (225 mm landscape,
+156 mm portrait); writers scale them to the page, so only their proportions matter.
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from ..model import Item, Plan
 FILL_GROUP = "E7E6E6"  # a group heading row (e.g. one lead unit in a quarter)
 FILL_ACTIVE = "C9DAF0"  # a month in which a task is under way
 FILL_DUE = "5B8BC9"  # the month a task falls due
+
+
+def label_width(label: str) -> float:
+    """Millimetres a narrow column needs so a short label (a 序号, a month number) stays on
+    one line in the bold 小四 header, cell padding included: "9" needs less than "12"."""
+    return 3.9 + 2.6 * len(label)
 
 
 def title_block(title: str, plan: Plan) -> tuple[Paragraph, Paragraph]:

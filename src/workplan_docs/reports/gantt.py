@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
 from . import Output
-from ._common import FILL_ACTIVE, FILL_DUE, plan_document, title_block
+from ._common import FILL_ACTIVE, FILL_DUE, label_width, plan_document, title_block
 
 TITLE = "进度图"
 DUE_MARK = "★"
@@ -47,11 +47,11 @@ def _other_year_cells(item: Item, year: int) -> tuple[Cell, ...]:
 def _chart(plan: Plan, year: str, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
     """Task columns, then one narrow column per month under a heading naming the year."""
     columns = (
-        Column(plan.heading("seq"), 0.6, "center"),
-        Column(plan.heading("task"), 3.4),
-        Column(plan.heading("lead"), 1.2),
-        Column(plan.heading("schedule"), 1.0, "center"),
-        *(Column(str(m), 0.36, "center") for m in _MONTHS),
+        Column(plan.heading("seq"), 13, "center"),
+        Column(plan.heading("task"), 80),
+        Column(plan.heading("lead"), 23),
+        Column(plan.heading("schedule"), 23, "center"),
+        *(Column(str(m), label_width(str(m)), "center") for m in _MONTHS),
     )
     header = (
         (Cell("", span=4), Cell(f"{year}月份", "center", bold=True, span=12)),

@@ -1,7 +1,7 @@
 """Responsibility matrix (责任矩阵): units × tasks, ● lead and ○ participate, with totals.
 
-Every unit named appears, generic references (泛指) included with their kind, so the
-matrix accounts for every name in the plan.  Task columns are labelled by 序号; a key
+Every unit named appears, grouped under its kind, generic references (泛指) included,
+so the matrix accounts for every name in the plan.  Task columns are labelled by 序号; a key
 section lists the tasks by 序号.  A plan with many tasks splits its task columns into
 several tables, the unit totals in the last one.
 """
@@ -11,12 +11,14 @@ from __future__ import annotations
 from ..layout import Block, Cell, Column, Document, PageBreak, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from . import Output
-from ._common import plan_document, title_block
+from ._common import FILL_GROUP, label_width, plan_document, title_block
 
 TITLE = "责任矩阵"
 LEAD_MARK = "●"
 PARTICIPATE_MARK = "○"
-TASKS_PER_TABLE = 24
+TASKS_PER_TABLE = 20  # two-digit 序号 columns still fit a landscape page beside the totals
+_TOTAL_WIDTH = 8.8  # a count column; its two-character heading may stack in two lines
+_NO_KIND = "未登记类别"
 
 
 def _mark(unit: UnitTasks, item: Item) -> str:
@@ -25,36 +27,45 @@ def _mark(unit: UnitTasks, item: Item) -> str:
     return PARTICIPATE_MARK if unit.unit in item.participants else ""
 
 
-def _label_weight(label: str) -> float:
-    """A task column just wide enough for its 序号: "1" needs less room than "12"."""
-    return 0.3 + 0.13 * len(label)
+def _kind_groups(units: list[UnitTasks]) -> list[tuple[str, list[UnitTasks]]]:
+    """Units grouped by registry kind (司局, 直属单位, 泛指 …), kinds in first-mention order.
+
+    The kind heads a group instead of filling a column: the task columns need the width.
+    """
+    groups: dict[str, list[UnitTasks]] = {}
+    for unit in units:
+        groups.setdefault(unit.kind or _NO_KIND, []).append(unit)
+    return list(groups.items())
 
 
 def _matrix_table(units: list[UnitTasks], items: list[Item], with_totals: bool) -> Table:
-    """One table of the matrix: a row per unit, a column per task, a 合计 row per task."""
+    """One table of the matrix: a row per unit under its kind, a column per task, a 合计 row."""
     totals = ("牵头", "参与", "合计") if with_totals else ()
     columns = (
-        Column("单位", 1.6),
-        Column("类别", 1.2, "center"),
-        *(Column(item.label, _label_weight(item.label), "center") for item in items),
-        *(Column(t, 0.8, "center") for t in totals),
+        Column("单位", 32),
+        *(Column(item.label, label_width(item.label), "center") for item in items),
+        *(Column(t, _TOTAL_WIDTH, "center") for t in totals),
     )
     header = (
-        (Cell("", span=2), Cell("任务序号", "center", bold=True, span=len(items)),
+        (Cell(""), Cell("任务序号", "center", bold=True, span=len(items)),
          *([Cell("单位合计", "center", bold=True, span=3)] if totals else [])),
         tuple(Cell(c.heading, "center", bold=True) for c in columns),
     )
+    groups = _kind_groups(units)
     rows: list[tuple[Cell, ...]] = []
-    for unit in units:
-        counts = (len(unit.lead), len(unit.participate), len(unit.lead) + len(unit.participate))
-        rows.append((
-            Cell(unit.unit), Cell(unit.kind or ""),
-            *(Cell(_mark(unit, item)) for item in items),
-            *(Cell(str(n)) for n in counts[: len(totals)]),
-        ))
+    for kind, members in groups:
+        if len(groups) > 1 or kind != _NO_KIND:
+            rows.append((Cell(f"{kind}（{len(members)} 个）", "left", FILL_GROUP, bold=True, span=len(columns)),))
+        for unit in members:
+            counts = (len(unit.lead), len(unit.participate), len(unit.lead) + len(unit.participate))
+            rows.append((
+                Cell(unit.unit),
+                *(Cell(_mark(unit, item)) for item in items),
+                *(Cell(str(n)) for n in counts[: len(totals)]),
+            ))
     all_counts = (sum(len(u.lead) for u in units), sum(len(u.participate) for u in units))
     rows.append((
-        Cell("任务合计（单位数）", bold=True, span=2),
+        Cell("任务合计（单位数）", bold=True),
         *(Cell(str(len(item.units())), bold=True) for item in items),
         *(Cell(str(n), bold=True) for n in (*all_counts, sum(all_counts))[: len(totals)]),
     ))
@@ -79,10 +90,10 @@ def _matrix_section(plan: Plan) -> Section:
 def _key_section(plan: Plan) -> Section:
     """序号 → task, so the matrix reads without the attachment at hand."""
     columns = (
-        Column(plan.heading("seq"), 0.8, "center"),
-        Column(plan.heading("task"), 3.0),
-        Column(plan.heading("lead"), 1.3),
-        Column(plan.heading("participants"), 2.6),
+        Column(plan.heading("seq"), 12, "center"),
+        Column(plan.heading("task"), 70),
+        Column(plan.heading("lead"), 25),
+        Column(plan.heading("participants"), 49),
     )
     rows = tuple(
         tuple(Cell(t) for t in (i.label, i.task, i.lead_display, i.participants_display)) for i in plan.items

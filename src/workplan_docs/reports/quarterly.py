@@ -65,11 +65,11 @@ def _lead_groups(plan: Plan, items: list[Item]) -> list[tuple[str, list[Item]]]:
 def _task_table(plan: Plan, items: list[Item], quarter: QuarterTasks) -> Table:
     """Tasks under a heading row per lead unit, with what each does this quarter."""
     columns = (
-        Column(plan.heading("seq"), 0.5, "center"),
-        Column(plan.heading("task"), 3.0),
-        Column(plan.heading("participants"), 2.6),
-        Column(plan.heading("schedule"), 0.9, "center"),
-        Column("本季度", 0.9, "center"),
+        Column(plan.heading("seq"), 12, "center"),
+        Column(plan.heading("task"), 75),
+        Column(plan.heading("participants"), 85),
+        Column(plan.heading("schedule"), 23, "center"),
+        Column("本季度", 23, "center"),
     )
     rows: list[tuple[Cell, ...]] = []
     for lead, group in _lead_groups(plan, items):
@@ -104,11 +104,11 @@ def _quarter_section(plan: Plan, quarter: QuarterTasks) -> Section:
 def _unscheduled_section(plan: Plan, items: list[Item]) -> Section:
     """Tasks whose schedule could not be placed in any month, with the reason."""
     columns = (
-        Column(plan.heading("seq"), 0.5, "center"),
-        Column(plan.heading("task"), 2.4),
-        Column(plan.heading("lead"), 1.3),
-        Column(plan.heading("schedule"), 1.3),
-        Column("说明", 2.4),
+        Column(plan.heading("seq"), 12, "center"),
+        Column(plan.heading("task"), 70),
+        Column(plan.heading("lead"), 30),
+        Column(plan.heading("schedule"), 40),
+        Column("说明", 70),
     )
     rows = tuple(
         tuple(Cell(t) for t in (i.label, i.task, i.lead_display, i.schedule or "（空）", i.timing.problem))
@@ -127,12 +127,12 @@ def _overview_section(plan: Plan, quarters: list[QuarterTasks], unscheduled: lis
     leads = [u for u in plan.unit_tasks() if u.lead]
     extra = 1 if unscheduled else 0
     columns = (
-        Column(plan.heading("lead"), 1.8),
-        *(Column(f"{_quarter_label(q)}{kind}", 0.7, "center") for q in quarters for kind in ("在办", "到期")),
-        *(Column(UNSCHEDULED, 0.7, "center") for _ in range(extra)),
+        Column(plan.heading("lead"), 36),
+        *(Column(f"{_quarter_label(q)}{kind}", 14, "center") for q in quarters for kind in ("在办", "到期")),
+        *(Column(UNSCHEDULED, 17, "center") for _ in range(extra)),
     )
     header = (
-        (Cell("", span=1), *(Cell(_quarter_label(q), "center", bold=True, span=2) for q in quarters),
+        (Cell(""), *(Cell(_quarter_label(q), "center", bold=True, span=2) for q in quarters),
          *(Cell(UNSCHEDULED, "center", bold=True) for _ in range(extra))),
         (Cell(plan.heading("lead"), "center", bold=True),
          *(Cell(kind, "center", bold=True) for _ in quarters for kind in ("在办", "到期")),

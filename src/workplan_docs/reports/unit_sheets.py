@@ -45,13 +45,13 @@ def _others(item: Item, unit: str) -> str:
 
 def _sheet_table(plan: Plan, unit: UnitTasks) -> Table:
     columns = (
-        Column(plan.heading("seq"), 0.5, "center"),
-        Column("分工", 0.9, "center"),
-        Column(plan.heading("task"), 1.5),
-        Column(plan.heading("goal"), 2.0),
-        Column(plan.heading("measures"), 3.2),
-        Column("其他相关单位", 1.6),
-        Column(plan.heading("schedule"), 0.8, "center"),
+        Column(plan.heading("seq"), 12, "center"),
+        Column("分工", 18, "center"),
+        Column(plan.heading("task"), 30),
+        Column(plan.heading("goal"), 38),
+        Column(plan.heading("measures"), 60),
+        Column("其他相关单位", 40),
+        Column(plan.heading("schedule"), 21, "center"),
     )
     rows = tuple(
         tuple(
@@ -75,14 +75,14 @@ def _unit_section(plan: Plan, unit: UnitTasks, restart_numbering: bool = False) 
 def _overview_section(plan: Plan, units: list[UnitTasks]) -> Section:
     """Every unit with its kind and counts; generic units are marked as having no sheet."""
     columns = (
-        Column("序号", 0.8, "center"),
-        Column("单位", 2.0),
-        Column("全称", 2.6),
-        Column("类别", 1.5, "center"),
-        Column("牵头", 0.9, "center"),
-        Column("参与", 0.9, "center"),
-        Column("合计", 0.9, "center"),
-        Column("备注", 1.9),
+        Column("序号", 12, "center"),
+        Column("单位", 40),
+        Column("全称", 52),
+        Column("类别", 30, "center"),
+        Column("牵头", 13, "center"),
+        Column("参与", 13, "center"),
+        Column("合计", 13, "center"),
+        Column("备注", 45),
     )
     rows = tuple(
         tuple(
