@@ -74,8 +74,9 @@ def _hanging_ink(font: str) -> dict[str, float]:
             if glyph is None:
                 continue
             start = face.glyphPos[glyph]
+            header = glyf + start  # glyph header: contours, xMin, yMin, xMax, yMax (int16 each)
             empty = face.glyphPos[glyph + 1] == start
-            x_max = 0 if empty else int.from_bytes(face._ttf_data[glyf + start + 6:glyf + start + 8], "big", signed=True)
+            x_max = 0 if empty else int.from_bytes(face._ttf_data[header + 6:header + 8], "big", signed=True)
             ink[mark] = max(x_max, 0) / face.unitsPerEm
     except (AttributeError, KeyError, IndexError, TypeError):
         return {}  # a reportlab without these internals: never hang
@@ -151,7 +152,8 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     result: list[_Line] = []
     for hard in text.split("\n"):
         broken = _break_line(hard, width - look.indent, width, look.font, look.size, look.overhang)
-        result.extend(_Line(line, look.indent if k == 0 else 0.0, k == len(broken) - 1) for k, line in enumerate(broken))
+        last = len(broken) - 1
+        result.extend(_Line(line, look.indent if k == 0 else 0.0, k == last) for k, line in enumerate(broken))
     return result
 
 
@@ -418,7 +420,8 @@ class _Builder:
         text = _Text(block.text, look)
         if block.role == "title":
             paragraph = self.style.paragraph
-            return [Spacer(0, paragraph.title_space_before * pitch), text, Spacer(0, paragraph.title_space_after * pitch)]
+            before, after = paragraph.title_space_before * pitch, paragraph.title_space_after * pitch
+            return [Spacer(0, before), text, Spacer(0, after)]
         return [text]
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
