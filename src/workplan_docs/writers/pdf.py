@@ -38,7 +38,7 @@ from .fonts import FontChoice, resolve_fonts
 # 避头尾 (kinsoku): marks that may not start a line, marks that may not end one.
 _NO_START = frozenset("，。、；：！？）》」』”’】〕〉］｝,.;:!?)]}%％‰℃")
 _NO_END = frozenset("（《「『“‘【〔〈［｛([{")
-_HANGING = frozenset("，。、；：！？")  # small marks whose ink sits left: they may hang into the padding
+_HANGING = frozenset("，。、；：！？")  # small marks that may hang past the line end if their ink fits
 _UNSPLIT = frozenset("—…")  # "——" and "……" stay on one line
 _FUZZ = 1e-6
 _ROOM_MARGIN = 0.01  # points kept free under a page's rows, so reportlab's own fit test never fails
@@ -172,10 +172,6 @@ class _Text(Flowable):
             self._for_width = availWidth
         self.width, self.height = availWidth, len(self._broken) * self.look.leading
         return self.width, self.height
-
-    def line_count(self, availWidth: float) -> int:
-        self.wrap(availWidth, 0)
-        return len(self._broken)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
