@@ -34,6 +34,9 @@ ALL = list(range(1, 13))
         ("6月中旬", "period", [6], None),
         ("6月下旬", "period", [6], None),
         ("6月下旬前", "deadline", [1, 2, 3, 4, 5, 6], 6),
+        ("6月30日前", "deadline", [1, 2, 3, 4, 5, 6], 6),
+        ("6月30日", "period", [6], None),
+        ("5月1日-7月31日", "period", [5, 6, 7], None),
         ("年底前", "deadline", ALL, 12),
         ("年内", "deadline", ALL, 12),
         ("年内完成", "deadline", ALL, 12),
@@ -60,6 +63,11 @@ def test_phrases_without_year(text: str, kind: str, months: list[int], due: int 
 def test_year_of_the_plan_is_folded_into_plan_months() -> None:
     schedule = Schedule.from_text("2010年7月-10月", 2010)
     assert schedule.months == [7, 8, 9, 10] and schedule.other_months == []
+
+
+def test_date_with_day_and_year() -> None:
+    schedule = Schedule.from_text("2010年6月30日前完成", 2010)
+    assert (schedule.kind, schedule.due) == ("deadline", 6)
 
 
 def test_single_month_with_year() -> None:

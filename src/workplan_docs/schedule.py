@@ -92,8 +92,9 @@ def _parse_half_or_year_end(text: str) -> ParsedSchedule | None:
 
 
 _MONTH_TOKEN = re.compile(
-    r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月?"
+    r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})(?:月(?:\d{1,2}[日号])?)?"
     r"(?:" + _RANGE_SEP + r"(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2}))?月"
+    r"(?:\d{1,2}[日号])?"  # a day ("6月30日") places the task in its month
     r"(?P<part>上旬|中旬|下旬|底|末|初)?"
 )
 
