@@ -30,6 +30,11 @@ REPORT_NAMES = {
     "progress": "工作进展报告（需 --progress，不在缺省之列，给出 --progress 时才生成）",
 }
 
+ROLE_NAMES = {
+    "label": "附件标识", "title": "标题", "subtitle": "副标题", "heading": "小标题", "body": "正文",
+    "note": "注释", "table": "表格正文", "table_header": "表头", "page_number": "页码",
+}
+
 DESCRIPTION = """\
 把工作计划（重点工作安排表）生成公文附件及配套文件，版式依照 GB/T 9704-2012。
 
@@ -318,8 +323,11 @@ def cmd_fonts(args: argparse.Namespace) -> int:
     from .style import load_style
     from .writers.fonts import resolve_fonts
 
-    for role, found in resolve_fonts(load_style(args.style)).items():
-        print(f"{role:<13} {found}")
+    for role, font in resolve_fonts(load_style(args.style)).items():
+        face = f"#{font.index}" if font.path.suffix.lower() == ".ttc" else ""
+        print(f"{_pad(ROLE_NAMES.get(role, role), 10)}  {font.family}  {font.path}{face}")
+        for reason in font.skipped:
+            print(f"{'':10}  （跳过 {reason}）")
     return 0
 
 
