@@ -327,7 +327,9 @@ class Plan(_Strict):
             for i in self.unscheduled()
         ]
         unknown = [u.unit for u in self.unit_tasks() if not self.registry.knows(u.unit)]
-        if unknown:
+        if unknown and not self.units:
+            problems.append(Problem(f"计划没有单位登记表（units），{len(unknown)} 个单位均按原文使用；登记后可补充全称、别名和类别"))
+        elif unknown:
             problems.append(Problem(f"{len(unknown)} 个单位未在 units 中登记（可补充全称、别名和类别）：{'、'.join(unknown)}"))
         return problems
 
