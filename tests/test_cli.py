@@ -30,11 +30,15 @@ def test_validate_summarises(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_validate_lists_unregistered_units_and_unparsed_schedules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = tmp_path / "p.yaml"
-    plan.write_text("title: t\nitems:\n  - seq: 1\n    task: x\n    lead: [新设司]\n    schedule: 下周\n", encoding="utf-8")
+    plan.write_text(
+        "title: t\nitems:\n  - seq: 1\n    task: x\n    lead: [新设司, 科技司]\n    schedule: 下周\n"
+        "units:\n  - name: 科技司\n",
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "validate", plan)
     assert code == 0
     assert f"警告: {plan}: 序号 1: schedule: 无法识别的时间进度“下周”" in err
-    assert "新设司" in err
+    assert f"警告: {plan}: 1 个单位未在 units 中登记（可补充全称、别名和类别）：新设司" in err
     code, _, err = run(capsys, "validate", plan, "--strict")
     assert code == 2 and "序号 1: schedule" in err and "警告" not in err
 
