@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workplan_docs.build import build, plan_outputs
+from workplan_docs.pipeline import build, plan_outputs
 from workplan_docs.cli import main
 from workplan_docs.errors import PlanError, WorkplanError
 from workplan_docs.feedback.collect import Collected, collect

@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .build import build
+    from .pipeline import build
     from .errors import PlanError, Problem, WorkplanError
     from .model import Item, Plan, Schedule, Unit
     from .readers import load
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 _HOMES = {
-    "load": "readers", "build": "build", "load_style": "style", "Style": "style",
+    "load": "readers", "build": "pipeline", "load_style": "style", "Style": "style",
     "Plan": "model", "Item": "model", "Unit": "model", "Schedule": "model",
     "WorkplanError": "errors", "PlanError": "errors", "Problem": "errors",
 }

@@ -163,7 +163,7 @@ def cmd_quarters(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .build import write_files_atomically
+    from .pipeline import write_files_atomically
     from .readers import read_data
     from .readers.plan_file import dump_yaml, plan_from_data
 
@@ -196,7 +196,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from .build import write_files_atomically
+    from .pipeline import write_files_atomically
     from .feedback.forms import feedback_forms, forms_for
 
     plan = _load(args.plan)
@@ -215,7 +215,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from .build import write_files_atomically
+    from .pipeline import write_files_atomically
     from .errors import WorkplanError
     from .feedback.collect import collect, expand_paths
     from .progress import check_plan, dump_progress, load_progress, new_progress
@@ -256,7 +256,7 @@ def _progress_bar(done: int, total: int, label: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .pipeline import build
     from .style import load_style
 
     plan = _load(args.plan)

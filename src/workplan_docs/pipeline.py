@@ -1,4 +1,4 @@
-"""Build: run reports, render every output in every format, write all files or none.
+"""Build pipeline: run reports, render every output in every format, write all files or none.
 
 A build first renders everything in memory (in worker processes when there is a lot
 to do), then writes each file under a temporary name in the output folder and renames
