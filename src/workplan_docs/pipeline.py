@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem, WorkplanError
 from .model import Plan
 from .reports import REPORTS, Output, run_report
-from .style import Style, default_style
+from .readers import load
+from .style import Style, load_style
 from .writers import FORMATS, render
 
 if TYPE_CHECKING:
@@ -128,13 +129,13 @@ def write_files_atomically(files: list[tuple[Path, bytes]]) -> None:
 
 
 def build(
-    plan: Plan,
+    plan: Plan | str | Path,
     out_dir: str | Path,
     *,
     reports: Iterable[str] | None = None,
     formats: Iterable[str] | None = None,
     units: Sequence[str] | None = None,
-    style: Style | None = None,
+    style: Style | str | Path | None = None,
     docx_template: str | Path | None = None,
     allow_missing_glyphs: bool = False,
     jobs: int | None = None,
@@ -145,13 +146,18 @@ def build(
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
 
+    ``plan`` is a loaded ``Plan`` or the path of anything ``load`` reads; ``style`` a
+    ``Style`` or the path of a profile merged over the default.
+
     ``progress_data`` (progress.yaml, see ``progress.load_progress``) adds the progress
     report to the default set; ``as_of`` is the date it is computed for (default today).
 
     Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
     any output cannot be made.
     """
-    style = style or default_style()
+    if not isinstance(plan, Plan):
+        plan = load(plan)
+    style = style if isinstance(style, Style) else load_style(style)
     chosen_formats = _choose(formats, FORMATS, "格式")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
