@@ -78,7 +78,8 @@ def test_seed_print_setup(seed_xlsx):
     assert sheet.print_options.horizontalCentered
     assert sheet.page_margins.left == pytest.approx(margins.left / 25.4, abs=1e-3)
     assert sheet.page_margins.top == pytest.approx(margins.top / 25.4, abs=1e-3)
-    assert sheet.oddFooter.center.text == "— &P —"
+    assert sheet.HeaderFooter.differentOddEven  # GB/T 9704: odd pages right, even pages left
+    assert sheet.oddFooter.right.text == "— &P —" and sheet.evenFooter.left.text == "— &P —"
 
 
 def test_seed_layout_fonts_and_merges(seed_xlsx):

@@ -215,8 +215,20 @@ class _SheetWriter:
         for side in ("top", "bottom", "left", "right"):
             setattr(sheet.page_margins, side, round(getattr(margins, side) / 25.4, 4))
         sheet.page_margins.header = sheet.page_margins.footer = round(footer_mm / 25.4, 4)
-        if style.page_numbers.style != "none":
-            footer = sheet.oddFooter.center
+        self._page_numbers(sheet)
+
+    def _page_numbers(self, sheet: Worksheet) -> None:
+        """GB/T 9704 places odd page numbers right and even ones left; Excel can do that much
+        (not the one-character indent, nor the turned numbers of the landscape rule: centred)."""
+        style = self._style
+        if style.page_numbers.style == "none":
+            return
+        if style.page_numbers.style == "gbt9704":
+            sheet.HeaderFooter.differentOddEven = True
+            places = (sheet.oddFooter.right, sheet.evenFooter.left)
+        else:
+            places = (sheet.oddFooter.center,)
+        for footer in places:
             footer.text = style.page_numbers.format.replace("&", "&&").format(n="&P")
             footer.font = f"{style.fonts.family('page_number')},Regular"
             footer.size = round(style.sizes.page_number)
