@@ -25,7 +25,7 @@ from .model import Item, Plan, check_text
 STATUSES = ("未启动", "推进中", "已完成", "滞后")
 DONE = "已完成"
 Status = Literal["未启动", "推进中", "已完成", "滞后"]
-FORMAT = "workplan-docs progress 1"
+FORMAT: Literal["workplan-docs progress 1"] = "workplan-docs progress 1"
 
 _MESSAGES = {
     "missing": "缺少此项",

@@ -123,7 +123,7 @@ def find_tables(grid: Grid, *, strict: bool = True) -> tuple[list[str], list[_Ta
 
     ``strict``: a header names two known fields; otherwise one naming the task suffices.
     """
-    preamble: list[str] = []
+    preamble: list[int] = []
     tables: list[_Table] = []
     headings: list[str] = []
     spans: list[tuple[int, int]] = []

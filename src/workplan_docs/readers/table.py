@@ -75,7 +75,7 @@ def items_from_grid(
     fields = map_headings(headings)
     if "task" not in fields:
         raise PlanError(Problem(f"表头中找不到“重要工作”一类的列（表头为：{'、'.join(normalise_heading(h) for h in headings)}）", source))
-    items = []
+    items: list[dict[str, Any]] = []
     for row in rows:
         cells = [clean_cell(c) for c in row] + [""] * (len(headings) - len(row))
         if all(is_blank(c) for c in cells):

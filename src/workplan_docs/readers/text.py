@@ -38,7 +38,7 @@ def read_text(text: str, source: str) -> dict[str, Any]:
     first_cell = next((i for i, line in enumerate(lines) if "\t" in line), None)
     if first_cell is None:
         raise PlanError(Problem("找不到表格：表格的每个单元格应以制表符（Tab）开头", source))
-    data = heading_block(lines[:first_cell])
+    data: dict[str, Any] = dict(heading_block(lines[:first_cell]))
     rows = _rows(lines[first_cell:])
     headings, body = rows[0], rows[1:]
     columns, items = items_from_grid(headings, body, source)

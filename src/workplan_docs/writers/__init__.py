@@ -7,7 +7,6 @@ that asks for PDF only should not pay for python-docx.
 from __future__ import annotations
 
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 from ..layout import Document

@@ -271,10 +271,13 @@ class _PageNumbers:
             sect_pr.add_footerReference(which, r_id)
 
     def _footers(self, sect_pr: etree._Element, rotated: bool) -> list[tuple[WD_HEADER_FOOTER, str]]:
-        sides = (("right", WD_HEADER_FOOTER.PRIMARY), ("left", WD_HEADER_FOOTER.EVEN_PAGE))
+        sides: tuple[tuple[str, WD_HEADER_FOOTER], ...] = (
+            ("right", WD_HEADER_FOOTER.PRIMARY),
+            ("left", WD_HEADER_FOOTER.EVEN_PAGE),
+        )
         if not self._odd_even:
             sides = (("center", WD_HEADER_FOOTER.PRIMARY),)
-        references = []
+        references: list[tuple[WD_HEADER_FOOTER, str]] = []
         for side, which in sides:
             part, r_id = self._doc.part.add_footer_part()
             footer = part.element

@@ -26,6 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.header_footer import _HeaderFooterPart
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -225,7 +226,7 @@ class _SheetWriter:
             return
         if style.page_numbers.style == "gbt9704":
             sheet.HeaderFooter.differentOddEven = True
-            places = (sheet.oddFooter.right, sheet.evenFooter.left)
+            places: tuple[_HeaderFooterPart, ...] = (sheet.oddFooter.right, sheet.evenFooter.left)
         else:
             places = (sheet.oddFooter.center,)
         for footer in places:
