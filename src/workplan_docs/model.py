@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from . import schedule as schedule_parser
 from .errors import Problem
@@ -20,6 +20,9 @@ from .units import Registry, UnitMention, is_blank, normalise_name, split_units
 
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates (only JSON escapes can make them) cannot be encoded as UTF-8, and
+# U+FFFE/U+FFFF are not allowed in XML: every writer would fail on them.
+_INVALID_CHARS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 
 FIELD_NAMES = ("seq", "task", "goal", "measures", "lead", "participants", "schedule")
 DEFAULT_COLUMNS: dict[str, str] = {
@@ -38,12 +41,17 @@ def check_text(value: str) -> str:
     match = _CONTROL_CHARS.search(value)
     if match:
         raise ValueError(f"含有控制字符 U+{ord(match.group()):04X}（第 {match.start() + 1} 个字符），请删除")
+    match = _INVALID_CHARS.search(value)
+    if match:
+        raise ValueError(f"含有无效字符 U+{ord(match.group()):04X}（第 {match.start() + 1} 个字符），请删除")
     if len(value) > EXCEL_CELL_LIMIT:
         raise ValueError(f"长度 {len(value)} 超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
     return value
 
 
-Text = Annotated[str, Field(strict=True)]
+# Every text of a plan, wherever it sits (a list element, a dict key), passes check_text,
+# so an error names the exact place: "lead.2", "extra.备注", "units.0.aliases.1".
+Text = Annotated[str, Field(strict=True), AfterValidator(check_text)]
 
 
 class _Strict(BaseModel):
@@ -57,8 +65,6 @@ class Unit(_Strict):
     full_name: Text | None = None
     aliases: list[Text] = []
     kind: Text | None = None  # e.g. 司局 / 直属单位 / 外部 / 泛指
-
-    _check = field_validator("name", "full_name", "kind")(lambda v: check_text(v) if v else v)
 
 
 class Schedule(BaseModel):
@@ -118,34 +124,18 @@ class Item(_Strict):
     _lead_roles: list[UnitMention] = PrivateAttr(default_factory=list)
     _participant_roles: list[UnitMention] = PrivateAttr(default_factory=list)
 
-    @field_validator("task", "goal", "measures", "schedule", "lead_text", "participants_text", "source")
-    @classmethod
-    def _text(cls, value: str | None) -> str | None:
-        return check_text(value) if value is not None else None
-
     @field_validator("lead", "participants")
     @classmethod
     def _names(cls, names: list[str]) -> list[str]:
-        cleaned = [check_text(n) for n in names]
-        if any(is_blank(n) for n in cleaned):
+        if any(is_blank(n) for n in names):
             raise ValueError("单位名称不能为空")
-        return cleaned
-
-    @field_validator("extra")
-    @classmethod
-    def _extra(cls, extra: dict[str, str]) -> dict[str, str]:
-        for key, value in extra.items():
-            check_text(key)
-            check_text(value)
-        return extra
+        return names
 
     @field_validator("seq")
     @classmethod
     def _seq(cls, seq: int | str) -> int | str:
-        if isinstance(seq, str):
-            check_text(seq)
-            if is_blank(seq):
-                raise ValueError("序号不能为空")
+        if isinstance(seq, str) and is_blank(seq):
+            raise ValueError("序号不能为空")
         return seq
 
     @field_validator("task")
@@ -225,11 +215,6 @@ class Plan(_Strict):
     items: list[Item] = Field(min_length=1)
     units: list[Unit] = []
 
-    @field_validator("title", "attachment", "issuer")
-    @classmethod
-    def _text(cls, value: str | None) -> str | None:
-        return check_text(value) if value is not None else None
-
     @field_validator("title")
     @classmethod
     def _title(cls, title: str) -> str:
@@ -262,6 +247,9 @@ class Plan(_Strict):
         item.participants = list(dict.fromkeys(registry.resolve(n) for n in item.participants))
         if not item.lead:
             raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")
+        for field, shown in (("lead", item.lead_display), ("participants", item.participants_display)):
+            if len(shown) > EXCEL_CELL_LIMIT:  # each name fits, the printed list may not
+                raise ValueError(f"items.{index}.{field}: 单位名称合计 {len(shown)} 个字符，超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
 
     @cached_property
     def registry(self) -> Registry:

@@ -6,8 +6,11 @@ here is reported with the file, the item and the field, never as a traceback.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +38,50 @@ _MESSAGES = {
 
 
 def decode(data: bytes, source: str) -> str:
-    """Text of a file: UTF-8 (with or without BOM); GB18030/GBK as Chinese offices save it."""
+    """Text of a file: UTF-8 (with or without BOM); UTF-16 with a BOM (Notepad's "Unicode");
+    GB18030/GBK as Chinese offices save it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise PlanError(Problem(f"UTF-16 文本已损坏（第 {error.start + 1} 个字节无法解码），请另存为 UTF-8", source)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise PlanError(
-                Problem(f"文件不是 UTF-8 或 GBK 编码的文本（第 {utf8_error.start + 1} 个字节无法解码）", source)
-            ) from None
+        if b"\x00" not in data:
+            try:
+                return data.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+        raise PlanError(Problem(
+            f"文件不是 UTF-8 或 GBK 编码的文本（第 {utf8_error.start + 1} 个字节无法解码），请用编辑器另存为 UTF-8", source
+        )) from None
+
+
+# Control characters typed raw into a file stop every parser at the character, far from
+# the item and field it sits in.  Each is swapped for a private-use stand-in before
+# parsing and put back after, so validation names the item and field like any other text.
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STAND_IN = 0xF0000  # plane 15 private use: U+F0000 + code point stands for the control character
+_STAND_INS = re.compile(r"[\U000F0000-\U000F007F]")
+
+
+def _hide_controls(text: str) -> tuple[str, bool]:
+    """``text`` with raw control characters replaced by stand-ins, and whether any were."""
+    if not _RAW_CONTROL.search(text) or _STAND_INS.search(text):
+        return text, False
+    return _RAW_CONTROL.sub(lambda m: chr(_STAND_IN + ord(m.group())), text), True
+
+
+def _restore_controls(data: Any) -> Any:
+    """Parsed data with the stand-ins turned back into the control characters they replaced."""
+    if isinstance(data, str):
+        return _STAND_INS.sub(lambda m: chr(ord(m.group()) - _STAND_IN), data)
+    if isinstance(data, list):
+        return [_restore_controls(value) for value in data]
+    if isinstance(data, dict):
+        return {_restore_controls(key): _restore_controls(value) for key, value in data.items()}
+    return data
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -69,6 +106,11 @@ def _parse_yaml(text: str, source: str) -> Any:
         mark = error.problem_mark or error.context_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列: " if mark else ""
         raise PlanError(Problem(f"{where}YAML 格式错误：{error.problem or error}", source)) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. U+FFFE
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise PlanError(Problem(f"第 {line} 行第 {column} 列: 含有不允许的字符 U+{code:04X}，请删除", source)) from None
     except yaml.YAMLError as error:
         raise PlanError(Problem(f"YAML 格式错误：{error}", source)) from None
 
@@ -100,10 +142,24 @@ def _parse_toml(text: str, source: str) -> Any:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PlanError(Problem(f"TOML 格式错误：{error}", source)) from None
+        found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(error), re.S)
+        where, message = (f"第 {found[2]} 行第 {found[3]} 列: ", found[1]) if found else ("", str(error))
+        raise PlanError(Problem(f"{where}TOML 格式错误：{message}", source)) from None
 
 
-PARSERS = {".yaml": _parse_yaml, ".yml": _parse_yaml, ".json": _parse_json, ".toml": _parse_toml}
+PARSERS: dict[str, Callable[[str, str], Any]] = {
+    ".yaml": _parse_yaml, ".yml": _parse_yaml, ".json": _parse_json, ".toml": _parse_toml,
+}
+
+
+def parse_text(text: str, suffix: str, source: str) -> Any:
+    """Parse plan-file text; raw control characters come back in place for validation to name."""
+    hidden, swapped = _hide_controls(text)
+    try:
+        data = PARSERS[suffix](hidden, source)
+        return _restore_controls(data) if swapped else data
+    except RecursionError:  # [[[[… thousands deep: every parser here is recursive
+        raise PlanError(Problem("嵌套层次过深，不是计划文件的结构", source)) from None
 
 
 def read_plan_data(path: Path) -> dict[str, Any]:
@@ -112,8 +168,7 @@ def read_plan_data(path: Path) -> dict[str, Any]:
     size = path.stat().st_size
     if size > MAX_PLAN_BYTES:
         raise PlanError(Problem(f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_PLAN_BYTES // 1048576} MB）", source))
-    text = decode(path.read_bytes(), source)
-    data = PARSERS[path.suffix.lower()](text, source)
+    data = parse_text(decode(path.read_bytes(), source), path.suffix.lower(), source)
     if data is None:
         raise PlanError(Problem("文件为空", source))
     if not isinstance(data, dict):
@@ -121,59 +176,104 @@ def read_plan_data(path: Path) -> dict[str, Any]:
     return data
 
 
+def _unit_label(data: dict[str, Any], index: int) -> str:
+    units = data.get("units")
+    if isinstance(units, list) and index < len(units) and isinstance(units[index], dict):
+        name = units[index].get("name")
+        if isinstance(name, str) and name.strip():
+            return f"单位 {_printable(name)}"
+    return f"第 {index + 1} 个单位"
+
+
+def _printable(part: Any) -> str:
+    """A location part as it can be printed on one line: control characters shown as
+    escapes, a long key cut short."""
+    text = _RAW_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(part))
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _field(loc: tuple[Any, ...]) -> str | None:
+    """"lead.0", "extra.备注", "extra.备注（键）" from a pydantic location."""
+    parts = [_printable(part) for part in loc if part != "[key]"]
+    text = ".".join(parts)
+    return (text + "（键）" if loc and loc[-1] == "[key]" else text) or None
+
+
 def _item_label(data: dict[str, Any], index: int) -> str:
     items = data.get("items")
     if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
         seq = items[index].get("seq")
         if isinstance(seq, (int, str)) and not isinstance(seq, bool) and str(seq).strip():
-            return f"序号 {seq}"
+            return f"序号 {_printable(seq)}"
     return f"第 {index + 1} 条"
 
 
 def _problem(data: dict[str, Any], loc: tuple[Any, ...], message: str, source: str) -> Problem:
     """Place a validation error: "items.3.lead.0" → item by seq, field "lead"."""
     if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-        field = ".".join(str(part) for part in loc[2:]) or None
-        return Problem(message, source, _item_label(data, loc[1]), field)
-    return Problem(message, source, None, ".".join(str(part) for part in loc) or None)
+        return Problem(message, source, _item_label(data, loc[1]), _field(loc[2:]))
+    if len(loc) >= 2 and loc[0] == "units" and isinstance(loc[1], int):
+        return Problem(message, source, _unit_label(data, loc[1]), _field(loc[2:]))
+    return Problem(message, source, None, _field(loc))
+
+
+def _seq_message(details: list[Any]) -> str:
+    """One line for a seq that fits neither the integer nor the label branch (pydantic
+    reports each branch): our own check's message if one ran, else what a seq may be."""
+    for detail in details:
+        if detail["type"] == "value_error":
+            return str(detail["msg"]).removeprefix("Value error, ")
+    if details[0]["input"] is None:
+        return "序号不能为空"
+    return f"序号应为整数或文本标签（如 \"5.1\"），而不是 {_printable(repr(details[0]['input']))}"
+
+
+def _seq_details(details: list[Any]) -> dict[int, list[Any]]:
+    """Errors in the seq of each item, by item index."""
+    found: dict[int, list[Any]] = {}
+    for detail in details:
+        loc = detail["loc"]
+        if len(loc) >= 3 and loc[0] == "items" and isinstance(loc[1], int) and loc[2] == "seq" and detail["type"] != "missing":
+            found.setdefault(loc[1], []).append(detail)
+    return found
+
+
+def _type_hint(detail: Any) -> str:
+    """What a value of the wrong type actually was; YAML turns 是/yes, 123 and 2010-05-01
+    into booleans, numbers and dates, which quotes keep as text."""
+    value = detail["input"]
+    hint = f"（实际为 {type(value).__name__}: {_printable(repr(str(value)))}）"
+    if detail["type"] == "string_type" and isinstance(value, (bool, int, float, date)):
+        hint += "，如要原样作为文本请加引号"
+    return hint
 
 
 def validation_problems(error: ValidationError, data: dict[str, Any], source: str) -> list[Problem]:
     problems = []
-    for detail in error.errors():
+    details = error.errors()
+    seqs = _seq_details(details)
+    for detail in details:
         loc = tuple(detail["loc"])
+        if loc[:1] == ("items",) and loc[2:3] == ("seq",) and loc[1] in seqs:
+            if detail is seqs[loc[1]][0]:
+                problems.append(_problem(data, loc[:3], _seq_message(seqs[loc[1]]), source))
+            continue
         message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
         placed = re.match(r"items\.(\d+)\.(\w+): (.*)", message, re.S)
         if placed:  # raised by the plan-level checks, which know the item index
             loc, message = ("items", int(placed[1]), placed[2]), placed[3]
         if detail["type"] in ("string_type", "int_type", "list_type") and "input" in detail:
-            message += f"（实际为 {type(detail['input']).__name__}: {str(detail['input'])[:40]!r}）"
+            message += _type_hint(detail)
         problems.append(_problem(data, loc, message, source))
     return problems
 
 
 def plan_from_data(data: dict[str, Any], source: str) -> Plan:
     """Validate plan-file data; every problem becomes one line of a PlanError."""
-    _check_seq_types(data, source)
     try:
         return Plan.model_validate(data)
     except ValidationError as error:
         raise PlanError(validation_problems(error, data, source)) from None
-
-
-def _check_seq_types(data: dict[str, Any], source: str) -> None:
-    """A seq must be an integer or a label: 1.5 from YAML is neither, and would print oddly."""
-    items = data.get("items")
-    if not isinstance(items, list):
-        return
-    problems = []
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and isinstance(item.get("seq"), (float, bool)):
-            problems.append(
-                Problem(f"序号应为整数或文本标签（如 \"5.1\"），而不是 {item['seq']!r}", source, f"第 {index + 1} 条", "seq")
-            )
-    if problems:
-        raise PlanError(problems)
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
