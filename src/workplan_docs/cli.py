@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .progress import ProgressFile
 
 EXIT_USAGE = 2
+EXIT_INTERNAL = 1
 REPORT_NAMES = {
     "attachment": "附件（正式附件表格）",
     "units": "分工表（每个单位一份，另有汇总）",
@@ -256,6 +257,7 @@ def _progress_bar(done: int, total: int, label: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .errors import WorkplanError
     from .pipeline import build
     from .style import load_style
 
@@ -266,21 +268,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     reports = _split(args.reports)
     if args.as_of is None and progress_data is not None and (reports is None or "progress" in reports):
         print(f"警告: 未指定 --as-of，工作进展报告按今天（{date.today().isoformat()}）统计逾期任务", file=sys.stderr)
-    written = build(
-        plan,
-        args.output,
-        reports=reports,
-        formats=_split(args.formats),
-        units=args.unit or None,
-        style=style,
-        docx_template=args.docx_template,
-        allow_missing_glyphs=args.allow_missing_glyphs,
-        jobs=args.jobs,
-        progress=_progress_bar,
-        warn=lambda p: _print_problems([p.at(args.plan)], "警告: "),
-        progress_data=progress_data,
-        as_of=args.as_of,
-    )
+    try:
+        written = build(
+            plan,
+            args.output,
+            reports=reports,
+            formats=_split(args.formats),
+            units=args.unit or None,
+            style=style,
+            docx_template=args.docx_template,
+            allow_missing_glyphs=args.allow_missing_glyphs,
+            jobs=args.jobs,
+            progress=_progress_bar,
+            warn=lambda p: _print_problems([p.at(args.plan)], "警告: "),
+            progress_data=progress_data,
+            as_of=args.as_of,
+        )
+    except WorkplanError as error:  # a problem in the plan's own text (a missing glyph) names its file
+        raise WorkplanError([p.at(args.plan) if p.field and not p.source else p for p in error.problems]) from None
     _summarise(written, Path(args.output))
     return 0
 
@@ -449,6 +454,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # noqa: BLE001 - the last resort: a user sees one line, never a traceback
+        if os.environ.get("WORKPLAN_DOCS_DEBUG"):
+            raise
+        print(_internal_error(error), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _internal_error(error: Exception) -> str:
+    """One line for a failure that is a bug, not a problem in the user's input."""
+    detail = " ".join(str(error).split())[:200]
+    what = "内存不足" if isinstance(error, MemoryError) else f"{type(error).__name__}: {detail}".rstrip(": ")
+    return f"内部错误：{what}（未写入文件）。请将此信息报告给维护者；设置环境变量 WORKPLAN_DOCS_DEBUG=1 可查看详细信息"
 
 
 if __name__ == "__main__":

@@ -7,9 +7,12 @@ them all at the end.  Any failure before the renames leaves the folder as it was
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -104,28 +107,96 @@ def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers
     return results
 
 
+_WRITE_FAILURES = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有写入权限（文件是否正被 Word、Excel 或 WPS 打开？）",
+    errno.EPERM: "没有写入权限（文件是否正被 Word、Excel 或 WPS 打开？）",
+    errno.EROFS: "文件夹只读",
+    errno.EISDIR: "已有同名的文件夹",
+    errno.ENOTDIR: "路径中有同名的文件，不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+}
+
+
 def write_files_atomically(files: list[tuple[Path, bytes]]) -> None:
     """Write every file under a temporary name beside its target, then rename them all.
 
-    If anything fails, the temporary files are removed and no target is touched
-    (renames happen only once every file is completely written).
+    All or nothing: when anything fails, writing or any rename, the targets already
+    renamed get their old content back (kept under a backup name until the end) or are
+    removed, and the temporary files, backups and folders this call made are removed.
     """
-    written: list[tuple[Path, Path]] = []
+    made: list[Path] = []  # folders created here, parents first
+    pending: list[tuple[Path, Path]] = []  # (temporary, target)
+    backups: dict[Path, Path] = {}  # target → its previous content
+    replaced: list[Path] = []
+    target = Path()
     try:
         for target, data in files:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(target.parent, made)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            written.append((temporary, target))
+            pending.append((temporary, target))
             with open(temporary, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-        for temporary, target in written:
+        for _, target in pending:
+            if target.exists() or target.is_symlink():
+                backups[target] = _keep(target)
+        for temporary, target in pending:
             os.replace(temporary, target)
-    except OSError as error:
-        for temporary, _ in written:
-            temporary.unlink(missing_ok=True)
-        raise WorkplanError(f"写入失败：{error.strerror or error}（{error.filename or ''}），未生成任何文件") from None
+            replaced.append(target)
+    except BaseException as error:
+        _roll_back(pending, backups, replaced, made)
+        if isinstance(error, OSError):
+            reason = _WRITE_FAILURES.get(error.errno or 0, error.strerror or str(error))
+            raise WorkplanError(Problem(f"写入失败：{reason}，未生成任何文件", str(target))) from None
+        raise
+    for backup in backups.values():
+        with suppress(OSError):
+            backup.unlink()
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, recording each one created."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        made.append(path)
+
+
+def _keep(target: Path) -> Path:
+    """A second name for ``target``'s current content, to restore it if the build fails:
+    a hard link (instant), or a copy where the file system has none."""
+    backup = target.with_name(f".{target.name}.{os.getpid()}.bak")
+    backup.unlink(missing_ok=True)
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
+
+
+def _roll_back(pending: list[tuple[Path, Path]], backups: dict[Path, Path], replaced: list[Path], made: list[Path]) -> None:
+    """Undo a failed write as far as possible: each step is tried even when one fails."""
+    for target in reversed(replaced):
+        with suppress(OSError):
+            if target in backups:
+                os.replace(backups.pop(target), target)
+            else:
+                target.unlink()
+    for leftover in [*(temporary for temporary, _ in pending), *backups.values()]:
+        with suppress(OSError):
+            leftover.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with suppress(OSError):
+            folder.rmdir()
 
 
 def build(

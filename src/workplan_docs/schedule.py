@@ -169,4 +169,11 @@ def parse(text: str) -> ParsedSchedule:
                 return result
     except ValueError as error:
         return ParsedSchedule("unparsed", reason=str(error))
-    return ParsedSchedule("unparsed", reason=f"无法识别的时间进度“{text.strip()}”")
+    return ParsedSchedule("unparsed", reason=f"无法识别的时间进度“{_quoted(text)}”")
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """``text`` as a message quotes it: on one line (a problem is one line), and short
+    (the reason is printed in a cell of the Gantt chart, next to the text itself)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit] + "…"
