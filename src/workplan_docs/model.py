@@ -224,11 +224,11 @@ class Plan(_Strict):
 
     @model_validator(mode="after")
     def _derive(self) -> Plan:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for index, item in enumerate(self.items):
             if item.label in seen:
-                raise ValueError(f"items.{index}.seq: 序号 {item.label} 重复")
-            seen.add(item.label)
+                raise ValueError(f"items.{index}.seq: 与第 {seen[item.label] + 1} 条的序号重复")
+            seen[item.label] = index
         registry = self.registry
         for index, item in enumerate(self.items):
             self._resolve_units(index, item, registry)

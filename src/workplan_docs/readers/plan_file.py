@@ -45,6 +45,8 @@ def decode(data: bytes, source: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise PlanError(Problem(f"UTF-16 文本已损坏（第 {error.start + 1} 个字节无法解码），请另存为 UTF-8", source)) from None
+    if data.count(0) * 4 > len(data):  # every other byte zero: UTF-16 saved without a BOM, or not text
+        raise PlanError(Problem("不是文本文件，或是没有 BOM 的 UTF-16 文本：请用编辑器另存为 UTF-8", source))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
@@ -99,13 +101,36 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# The parsers' commonest complaints, said as the slip a person made; the original
+# follows in brackets for whoever searches for it.
+_SYNTAX_HINTS = (
+    ("expected <block end>", "缩进不一致，同一层的行应对齐"),
+    ("mapping values are not allowed", "此处不能有“键: 值”，值中含冒号时请加引号"),
+    ("found character '\\t'", "含有制表符（Tab），YAML 只能用空格缩进"),
+    ("found unexpected end of stream", "文件意外结束，引号或括号是否未闭合？"),
+    ("could not determine a constructor", "不允许的标签，计划文件只能包含文本、数字、列表和键值映射"),
+    ("Expecting ',' delimiter", "缺少逗号"),
+    ("Expecting property name", "键名应加双引号，或最后一项后多了逗号"),
+    ("Expecting value", "缺少值，或最后一项后多了逗号"),
+    ("Unterminated string", "文本缺少结尾的引号"),
+    ("Extra data", "内容结束后还有多余的字符"),
+    ("Invalid value", "值的写法有误，文本须加引号"),
+    ("Cannot overwrite a value", "键重复出现"),
+)
+
+
+def _syntax(message: str) -> str:
+    hint = next((chinese for start, chinese in _SYNTAX_HINTS if message.startswith(start)), None)
+    return f"{hint}（{message}）" if hint else message
+
+
 def _parse_yaml(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列: " if mark else ""
-        raise PlanError(Problem(f"{where}YAML 格式错误：{error.problem or error}", source)) from None
+        raise PlanError(Problem(f"{where}YAML 格式错误：{_syntax(str(error.problem or error))}", source)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. U+FFFE
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -125,15 +150,17 @@ def _parse_json(text: str, source: str) -> Any:
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in pairs:
-            if key in result:
-                raise PlanError(Problem(f"键 “{key}” 重复出现", source))
+            if key in result:  # no position here: name the item when its seq came first
+                seq = dict(pairs).get("seq")
+                item = f"序号 {_printable(seq)}" if isinstance(seq, (int, str)) and not isinstance(seq, bool) else None
+                raise PlanError(Problem("键重复出现", source, item, _printable(key)))
             result[key] = value
         return result
 
     try:
         return json.loads(text, object_pairs_hook=unique)
     except json.JSONDecodeError as error:
-        raise PlanError(Problem(f"第 {error.lineno} 行第 {error.colno} 列: JSON 格式错误：{error.msg}", source)) from None
+        raise PlanError(Problem(f"第 {error.lineno} 行第 {error.colno} 列: JSON 格式错误：{_syntax(error.msg)}", source)) from None
 
 
 def _parse_toml(text: str, source: str) -> Any:
@@ -144,7 +171,7 @@ def _parse_toml(text: str, source: str) -> Any:
     except tomllib.TOMLDecodeError as error:
         found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(error), re.S)
         where, message = (f"第 {found[2]} 行第 {found[3]} 列: ", found[1]) if found else ("", str(error))
-        raise PlanError(Problem(f"{where}TOML 格式错误：{message}", source)) from None
+        raise PlanError(Problem(f"{where}TOML 格式错误：{_syntax(message)}", source)) from None
 
 
 PARSERS: dict[str, Callable[[str, str], Any]] = {
@@ -180,8 +207,8 @@ def _unit_label(data: dict[str, Any], index: int) -> str:
     units = data.get("units")
     if isinstance(units, list) and index < len(units) and isinstance(units[index], dict):
         name = units[index].get("name")
-        if isinstance(name, str) and name.strip():
-            return f"单位 {_printable(name)}"
+        if isinstance(name, str) and _printable(name) == name.strip() != "":
+            return f"单位 {name}"
     return f"第 {index + 1} 个单位"
 
 
@@ -203,8 +230,8 @@ def _item_label(data: dict[str, Any], index: int) -> str:
     items = data.get("items")
     if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
         seq = items[index].get("seq")
-        if isinstance(seq, (int, str)) and not isinstance(seq, bool) and str(seq).strip():
-            return f"序号 {_printable(seq)}"
+        if isinstance(seq, (int, str)) and not isinstance(seq, bool) and _printable(seq) == str(seq).strip() != "":
+            return f"序号 {seq}"  # a seq that is itself wrong (blank, control characters, huge) is not a label
     return f"第 {index + 1} 条"
 
 
