@@ -597,15 +597,24 @@ class _CellMaker:
 # --- metadata ------------------------------------------------------------------------
 
 
+_PROPERTY_LIMIT = 255  # characters python-docx allows in a core property (it raises beyond)
+
+
+def _property(text: str) -> str:
+    """A metadata value cut to the limit: a long title is printed whole, only the file's
+    properties hold its beginning."""
+    return text[:_PROPERTY_LIMIT]
+
+
 def _core_properties(doc: DocxDocument, document: Document, style: Style) -> None:
     """Metadata from the document, dates from ``build_date()`` so that builds repeat."""
     properties = doc.core_properties
-    author = document.author or style.metadata.author
-    properties.title = document.title
-    properties.subject = document.subject
+    author = _property(document.author or style.metadata.author)
+    properties.title = _property(document.title)
+    properties.subject = _property(document.subject)
     properties.author = author
     properties.last_modified_by = author
-    properties.keywords = "; ".join(document.keywords)
+    properties.keywords = _property("; ".join(document.keywords))
     properties.comments = ""
     properties.category = ""
     stamp = build_date()
