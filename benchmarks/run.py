@@ -1,0 +1,227 @@
+"""Benchmark: our writers against the obvious implementations, in fresh processes.
+
+    python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
+    python benchmarks/run.py --quick    # one repeat, smaller plans: a smoke test
+
+Every figure is the median of ``--repeats`` runs, each in a new process so that no run
+profits from another's imports or registered fonts.  Writer figures are the render time
+measured inside the child (``_task.py``); command figures are the wall time of the whole
+command, measured here.  Peak memory is the child's own maximum resident set.
+
+Prints a Markdown table and writes ``benchmarks/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _plans import ROOT, SEED, write_plan  # noqa: E402
+
+TASK = str(HERE / "_task.py")
+FORMATS = ("docx", "xlsx", "pdf")
+
+
+@dataclass
+class Result:
+    name: str
+    items: int | None
+    seconds: float
+    rss_mb: float
+    runs: list[float] = field(default_factory=list)
+
+
+def _cli() -> list[str]:
+    """The installed ``workplan-docs`` script, as a user runs it."""
+    script = shutil.which("workplan-docs") or str(Path(sys.executable).with_name("workplan-docs"))
+    return [script]
+
+
+def _run_task(task: str, items: int) -> tuple[float, float]:
+    output = subprocess.run([sys.executable, TASK, task, str(items)], capture_output=True, text=True, check=True)
+    data = json.loads(output.stdout.strip().splitlines()[-1])
+    return data["seconds"], data["rss_mb"]
+
+
+def _run_command(command: list[str], timeout: float = 600) -> tuple[float, float]:
+    """Wall time and peak memory of ``command``.  RUSAGE_CHILDREN reports the largest child
+    so far, so each command runs under a small Python parent that reports for it alone."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True,
+                            timeout=timeout)
+    seconds, rss = output.stdout.split()
+    return float(seconds), float(rss)
+
+
+def _measure(name: str, items: int | None, repeats: int, once: object) -> Result:
+    runs, peaks = [], []
+    for _ in range(repeats):
+        seconds, rss = once()  # type: ignore[operator]
+        runs.append(seconds)
+        peaks.append(rss)
+    result = Result(name, items, statistics.median(runs), max(peaks), runs)
+    size = f" N={items}" if items is not None else ""
+    print(f"  {name}{size}: {result.seconds:.3f} s, {result.rss_mb:.0f} MB", file=sys.stderr, flush=True)
+    return result
+
+
+def _libreoffice(docx: Path, work: Path) -> tuple[float, float]:
+    """A cold conversion: a fresh profile each run (what a user's first conversion costs)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-", dir=work))
+    out = Path(tempfile.mkdtemp(prefix="lo-out-", dir=work))
+    seconds, rss = _run_command([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                                 "pdf", "--outdir", str(out), str(docx)], timeout=180)
+    if not (out / (docx.stem + ".pdf")).exists():
+        raise RuntimeError("LibreOffice wrote no PDF")
+    shutil.rmtree(profile, ignore_errors=True)
+    return seconds, rss
+
+
+def _build(plan: Path, work: Path, *options: str) -> tuple[float, float]:
+    out = Path(tempfile.mkdtemp(prefix="build-", dir=work))
+    try:
+        return _run_command([*_cli(), "build", str(plan), "-o", str(out / "out"), *options])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def measure(quick: bool, repeats: int, work: Path) -> list[Result]:
+    sizes = (20, 200, 1000) if quick else (20, 1000, 2000, 10_000)
+    compare = 1000 if quick else 2000  # where ours meet the baselines
+    large = sizes[-1]
+    results: list[Result] = []
+
+    def add(name: str, items: int | None, once: object, times: int = repeats) -> None:
+        results.append(_measure(name, items, times, once))
+
+    print("startup", file=sys.stderr)
+    add("python -c pass", None, lambda: _run_command([sys.executable, "-c", "pass"]))
+    add("import workplan_docs", None, lambda: _run_command([sys.executable, "-c", "import workplan_docs"]))
+    add("workplan-docs --help", None, lambda: _run_command([*_cli(), "--help"]))
+
+    print("writers on the attachment", file=sys.stderr)
+    for n in sizes:
+        add("plan + attachment document", n, lambda n=n: _run_task("plan", n))
+        for fmt in FORMATS:
+            add(f"ours {fmt}", n, lambda n=n, fmt=fmt: _run_task(f"ours-{fmt}", n))
+    print("baselines", file=sys.stderr)
+    for fmt in FORMATS:
+        add(f"baseline {fmt}", compare, lambda fmt=fmt: _run_task(f"base-{fmt}", compare))
+
+    print("commands", file=sys.stderr)
+    add("build seed, all reports × formats", 20, lambda: _build(SEED, work))
+    add("build seed, all reports × formats, --jobs 1", 20, lambda: _build(SEED, work, "--jobs", "1"))
+    add("build seed attachment → PDF", 20, lambda: _build(SEED, work, "--reports", "attachment", "--formats", "pdf"))
+    seed_docx = work / "seed"
+    subprocess.run([*_cli(), "build", str(SEED), "-o", str(seed_docx), "--reports", "attachment", "--formats", "docx"],
+                   check=True, stdout=subprocess.DEVNULL)
+    add("LibreOffice: seed DOCX → PDF (cold)", 20, lambda: _libreoffice(next(seed_docx.glob("*.docx")), work))
+
+    big = write_plan(work / f"plan-{large}.yaml", large)
+    add("build attachment docx+xlsx+pdf", large, lambda: _build(big, work, "--reports", "attachment"), 1)
+    units_plan = write_plan(work / "plan-units.yaml", 300 if quick else 1000, 60 if quick else 300)
+    unit_items = 300 if quick else 1000
+    add("build unit sheets (300 units), default jobs", unit_items,
+        lambda: _build(units_plan, work, "--reports", "units"), 1)
+    add("build unit sheets (300 units), --jobs 1", unit_items,
+        lambda: _build(units_plan, work, "--reports", "units", "--jobs", "1"), 1)
+    return results
+
+
+def _find(results: list[Result], name: str, items: int | None = None) -> Result | None:
+    return next((r for r in results if r.name == name and (items is None or r.items == items)), None)
+
+
+def ratios(results: list[Result], quick: bool) -> dict[str, float]:
+    """The figures the targets are stated in."""
+    compare = 1000 if quick else 2000
+    sizes = (200, 1000) if quick else (1000, 10_000)
+    found: dict[str, float] = {}
+    for fmt in FORMATS:
+        ours, base = _find(results, f"ours {fmt}", compare), _find(results, f"baseline {fmt}", compare)
+        if ours and base:
+            found[f"{fmt}: baseline / ours at {compare} items (speed-up)"] = base.seconds / ours.seconds
+        small, large = _find(results, f"ours {fmt}", sizes[0]), _find(results, f"ours {fmt}", sizes[1])
+        if small and large:
+            found[f"{fmt}: time({sizes[1]}) / time({sizes[0]})"] = large.seconds / small.seconds
+    pdf, office = _find(results, "build seed attachment → PDF"), _find(results, "LibreOffice: seed DOCX → PDF (cold)")
+    if pdf and office:
+        found["seed PDF: LibreOffice / ours (whole process)"] = office.seconds / pdf.seconds
+    serial = _find(results, "build unit sheets (300 units), --jobs 1")
+    parallel = _find(results, "build unit sheets (300 units), default jobs")
+    if serial and parallel:
+        found["unit sheets: --jobs 1 / default (pool speed-up)"] = serial.seconds / parallel.seconds
+    return found
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}", "date": date.today().isoformat()}
+
+
+def table(results: list[Result], found: dict[str, float], info: dict[str, str], repeats: int) -> str:
+    lines = [
+        f"{info['date']} · {info['cpus']} × {info['cpu']} · Python {info['python']} · median of {repeats} "
+        f"fresh processes (commands marked ¹: one run)",
+        "",
+        "| measurement | items | seconds | peak MB |",
+        "|---|---:|---:|---:|",
+    ]
+    for r in results:
+        mark = " ¹" if len(r.runs) == 1 and repeats > 1 else ""
+        lines.append(f"| {r.name}{mark} | {r.items if r.items is not None else ''} | {r.seconds:.3f} | {r.rss_mb:.0f} |")
+    lines += ["", "| ratio | value |", "|---|---:|"]
+    lines += [f"| {name} | {value:.1f} |" for name, value in found.items()]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one repeat, smaller plans")
+    parser.add_argument("--repeats", type=int, help="runs per measurement (default 3, or 1 with --quick)")
+    parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json", help="where to write results")
+    args = parser.parse_args()
+    repeats = args.repeats or (1 if args.quick else 3)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="workplan-bench-") as work:
+        results = measure(args.quick, repeats, Path(work))
+    found, info = ratios(results, args.quick), machine()
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": info, "repeats": repeats, "quick": args.quick,
+                                     "results": [asdict(r) for r in results], "ratios": found},
+                                    ensure_ascii=False, indent=2), encoding="utf-8")
+    print(table(results, found, info, repeats))
+    print(f"\n({time.perf_counter() - started:.0f} s; written {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json})",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
