@@ -121,8 +121,10 @@ class Item(_Strict):
     source: Text | None = None  # where an imported item came from, e.g. "表2"
 
     _schedule: Schedule | None = PrivateAttr(default=None)
-    _lead_roles: list[UnitMention] = PrivateAttr(default_factory=list)
-    _participant_roles: list[UnitMention] = PrivateAttr(default_factory=list)
+    # A default, not default_factory=list: pydantic inspects a factory's signature on every
+    # instance (through the source text for a builtin), which was most of loading a large plan.
+    _lead_roles: list[UnitMention] = PrivateAttr(default=[])
+    _participant_roles: list[UnitMention] = PrivateAttr(default=[])
 
     @field_validator("lead", "participants")
     @classmethod

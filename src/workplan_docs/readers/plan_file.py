@@ -86,8 +86,8 @@ def _restore_controls(data: Any) -> Any:
     return data
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one."""
+class _UniqueKeys:
+    """Loader mix-in that refuses duplicate keys instead of keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -98,7 +98,19 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                     None, None, f"键 “{key}” 重复出现", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
+    """The pure-Python safe loader: its error messages are the ones explained to users."""
+
+
+# libyaml parses a large plan ten times faster (and with a fraction of the memory); it
+# reads valid files exactly as the pure-Python loader does, which re-reads invalid ones
+# so that errors are always reported the same way.
+_FastUniqueKeyLoader: type | None = (
+    type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else None
+)
 
 
 # The parsers' commonest complaints, said as the slip a person made; the original
@@ -125,6 +137,11 @@ def _syntax(message: str) -> str:
 
 
 def _parse_yaml(text: str, source: str) -> Any:
+    if _FastUniqueKeyLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a CSafeLoader subclass
+        except (yaml.YAMLError, UnicodeError):
+            pass  # reported below, by the loader whose messages the hints match
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:

@@ -22,15 +22,20 @@ def plan_columns(plan: Plan) -> tuple[Column, ...]:
     return fields + tuple(Column(h, EXTRA_WEIGHT) for h in plan.extra_columns())
 
 
-def plan_row(plan: Plan, item: Item) -> tuple[Cell, ...]:
-    """One item as printed: units as the user wrote them (lead_text), schedule verbatim."""
+def plan_row(plan: Plan, item: Item, extras: list[str] | None = None) -> tuple[Cell, ...]:
+    """One item as printed: units as the user wrote them (lead_text), schedule verbatim.
+
+    ``extras``: the plan's extra column headings, when the caller has them already
+    (finding them reads every item, which for every row would make a table quadratic).
+    """
     texts = [item.label, item.task, item.goal, item.measures, item.lead_display, item.participants_display, item.schedule]
-    texts += [item.extra.get(h, "") for h in plan.extra_columns()]
+    texts += [item.extra.get(h, "") for h in (plan.extra_columns() if extras is None else extras)]
     return tuple(Cell(t) for t in texts)
 
 
 def attachment(plan: Plan) -> Document:
-    table = Table(plan_columns(plan), tuple(plan_row(plan, item) for item in plan.items))
+    extras = plan.extra_columns()
+    table = Table(plan_columns(plan), tuple(plan_row(plan, item, extras) for item in plan.items))
     section = Section(
         name=plan.attachment,
         blocks=(Paragraph(plan.attachment, "label"), Paragraph(plan.title, "title"), table),
