@@ -17,9 +17,11 @@ when it is taller than a page (then it is split between lines, 跨页断行).
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate, repeat
 from typing import Any, Iterator
 
 from reportlab import rl_config
@@ -55,11 +57,6 @@ def _widths(font: str) -> tuple[dict[int, float], float]:
     return face.charWidths, face.defaultWidth
 
 
-def _text_width(text: str, font: str, size: float) -> float:
-    widths, default = _widths(font)
-    return 0.001 * size * sum(widths.get(ord(c), default) for c in text)
-
-
 @lru_cache(maxsize=None)
 def _hanging_ink(font: str) -> dict[str, float]:
     """For each small closing mark of a face, where its ink ends, in em from the start of its
@@ -93,32 +90,37 @@ def _break_allowed(text: str, at: int) -> bool:
     return not (_is_latin(before) and _is_latin(after))
 
 
-def _break_line(text: str, first: float, rest: float, font: str, size: float, overhang: float) -> list[str]:
-    """One hard line broken into lines of at most ``first`` then ``rest`` points.
+def _break_line(
+    text: str, first: float, rest: float, font: str, size: float, overhang: float
+) -> list[tuple[str, float]]:
+    """One hard line broken into lines of at most ``first`` then ``rest`` points, each
+    with its width in points.
 
     A line that would start with a closing mark takes it along, hanging, when it is a
     small mark whose ink fits in ``overhang`` points; otherwise the break moves back to the
-    nearest allowed place (or stays, when a whole line offers none).
+    nearest allowed place (or stays, when a whole line offers none).  The line ends are
+    found by bisecting the running sum of the advance widths, so the per-character work
+    is a lookup and an addition done by the interpreter's C loops.
     """
     widths, default = _widths(font)
     hanging = {mark for mark, ink in _hanging_ink(font).items() if ink * size <= overhang}
     scale = 0.001 * size
-    lines: list[str] = []
-    start, used, limit, i, n = 0, 0.0, first, 0, len(text)
-    while i < n:
-        advance = widths.get(ord(text[i]), default) * scale
-        if used + advance <= limit + _FUZZ or i == start:
-            used += advance
-            i += 1
-            continue
+    n = len(text)
+    ends = [0.0, *accumulate(map(widths.get, map(ord, text), repeat(default, n)))]  # ends[k]: width of text[:k]
+    lines: list[tuple[str, float]] = []
+    start, limit = 0, first
+    while True:
+        # The first character that does not fit; a line holds at least one character.
+        i = max(bisect_right(ends, ends[start] + (limit + _FUZZ) / scale, start + 1) - 1, start + 1)
+        if i >= n:
+            lines.append((text[start:], (ends[n] - ends[start]) * scale))
+            return lines
         if text[i] in hanging and (i + 1 == n or text[i + 1] not in _NO_START) and text[i - 1] not in _NO_END:
             cut = i + 1
         else:
             cut = next((b for b in range(i, start, -1) if _break_allowed(text, b)), i)
-        lines.append(text[start:cut])
-        start, used, limit, i = cut, 0.0, rest, cut
-    lines.append(text[start:])
-    return lines
+        lines.append((text[start:cut], (ends[cut] - ends[start]) * scale))
+        start, limit = cut, rest
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class _Look:
 @dataclass(frozen=True)
 class _Line:
     text: str
+    width: float  # points, at the look's size
     indent: float
     last: bool  # the last line of a hard line: never justified
 
@@ -153,7 +156,9 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     for hard in text.split("\n"):
         broken = _break_line(hard, width - look.indent, width, look.font, look.size, look.overhang)
         last = len(broken) - 1
-        result.extend(_Line(line, look.indent if k == 0 else 0.0, k == last) for k, line in enumerate(broken))
+        result.extend(
+            _Line(line, used, look.indent if k == 0 else 0.0, k == last) for k, (line, used) in enumerate(broken)
+        )
     return result
 
 
@@ -193,7 +198,7 @@ class _Text(Flowable):
         text.setFont(look.font, look.size, look.leading)
         start, spacing = 0.0, 0.0
         for line in self._broken:
-            used = _text_width(line.text, look.font, look.size)
+            used = line.width
             room = self.width - line.indent
             x = line.indent + {"center": (room - used) / 2, "right": room - used}.get(look.align, 0.0)
             wanted = 0.0
