@@ -135,3 +135,16 @@ def test_source_date_epoch_sets_the_dates_and_stays_reproducible(tmp_path: Path,
         assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2010-01-01T00:00:00Z"] * 2
     dates = re.findall(rb"/(CreationDate|ModDate) \(D:(\d{14})", first["附件.pdf"])
     assert dates == [(b"CreationDate", b"20100101000000"), (b"ModDate", b"20100101000000")]
+
+
+def test_headings_are_checked_in_the_header_font(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Column headings (``columns``, extra keys) print in the header face, a different font."""
+    item = {"seq": 1, "task": "调研", "lead": ["科技司"], "schedule": "全年", "extra": {"备注😀": "无"}}
+    data = {"title": "计划", "columns": {"task": "重点工作😀"}, "items": [item], "units": [{"name": "科技司"}]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["build", str(path), "-o", str(tmp_path / "out"), "--formats", "pdf"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}: columns.task: PDF 字体缺少字符“😀”（U+1F600），这些字符将无法显示",
+        f"{path}: 序号 1: extra.备注😀（键）: PDF 字体缺少字符“😀”（U+1F600），这些字符将无法显示",
+    ]

@@ -75,6 +75,9 @@ def missing_glyphs(plan: Plan, style: Style) -> list[Problem]:
             problems.append(Problem(f"PDF 字体缺少字符“{shown}”（{codes}），这些字符将无法显示", "", item, field))
 
     check(plan.title, "title", None, "title")
+    check(plan.attachment, "label", None, "attachment")
+    for field, heading in plan.columns.items():  # headings are set in the header face (a hei font)
+        check(heading, "table_header", None, f"columns.{field}")
     for item in plan.items:
         where = f"序号 {item.label}"
         for field in ("task", "goal", "measures", "schedule"):
@@ -82,6 +85,7 @@ def missing_glyphs(plan: Plan, style: Style) -> list[Problem]:
         check(item.lead_display, "table", where, "lead")
         check(item.participants_display, "table", where, "participants")
         for heading, value in item.extra.items():
+            check(heading, "table_header", where, f"extra.{heading}（键）")
             check(value, "table", where, f"extra.{heading}")
     return problems
 
