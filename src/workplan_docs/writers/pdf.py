@@ -143,7 +143,7 @@ class _Look:
         return (self.leading - box) / 2 + face.ascent / 1000 * self.size
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a 10,000-row table has a few hundred thousand lines
 class _Line:
     text: str
     width: float  # points, at the look's size
@@ -164,6 +164,11 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
 
 class _Text(Flowable):
     """Plain text in one face, broken by the Chinese line rules once per width."""
+
+    # Slots for what this class and Flowable set (reportlab may add others, which go to a
+    # __dict__ made on demand): a 10,000-row table has 70,000 of these.
+    __slots__ = ("text", "look", "_broken", "_for_width", "width", "height", "wrapped", "hAlign", "vAlign",
+                 "_traceInfo", "_showBoundary", "encoding", "canv")
 
     def __init__(self, text: str, look: _Look, lines: list[_Line] | None = None, width: float | None = None):
         super().__init__()
@@ -214,7 +219,7 @@ class _Text(Flowable):
         self.canv.drawText(text)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A table row as reportlab wants it: cells (``""`` where a span covers), the span of
     each position (0 where covered), extra style commands with row-relative columns, and
