@@ -86,7 +86,7 @@ def _restore_controls(data: Any) -> Any:
     return data
 
 
-class _UniqueKeys:
+class _UniqueKeys(yaml.constructor.SafeConstructor):
     """Loader mix-in that refuses duplicate keys instead of keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -98,7 +98,7 @@ class _UniqueKeys:
                     None, None, f"键 “{key}” 重复出现", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return super().construct_mapping(node, deep=deep)
 
 
 class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):

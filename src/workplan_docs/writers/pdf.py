@@ -9,9 +9,11 @@ may hang into the cell's right padding, otherwise the break moves back), with a 
 table per font.
 
 Long tables are laid out page by page: every row is measured once, and each page gets a
-reportlab ``Table`` of the header rows and the body rows that fit whole, so the work
-grows linearly with the rows, the header repeats on every page and a row is only torn
-when it is taller than a page (then it is split between lines, 跨页断行).
+flowable of the header rows and the body rows that fit whole, so the work grows linearly
+with the rows, the header repeats on every page and a row is only torn when it is taller
+than a page (then it is split between lines, 跨页断行).  The page's rows are drawn
+directly (fills, texts, rules) rather than through a reportlab ``Table``, whose per-cell
+styles and state changes were a fifth of a long table's time.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from typing import Any, Iterator
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.fonts import tt2ps
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
-from reportlab.platypus import Table as RLTable
 
 from .. import layout
 from ..style import Style
@@ -197,37 +199,61 @@ class _Text(Flowable):
 
     def draw(self) -> None:
         """One text object per text; a line moves by ``T*`` (and ``Td`` when its start
-        differs), which keeps the page stream small: big tables are mostly these lines."""
+        differs), which keeps the page stream small: big tables are mostly these lines.
+
+        The operators are written here, exactly as reportlab's text object writes them
+        for a TrueType face on a bottom-up canvas, because the text object looks the font
+        up again and formats its settings anew for every line: that was a third of the
+        time of a long table.  ``splitString`` assigns each character its place in the
+        embedded subsets, as the text object would.
+        """
+        self.draw_at(self.canv, 0.0, 0.0)
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        """Draw with the bottom left corner of the box at (``x``, ``y``), leaving the
+        graphics state as it was (no save and restore needed around it)."""
         look = self.look
-        text = self.canv.beginText(0, self.height - look.baseline)
-        text.setFont(look.font, look.size, look.leading)
-        start, spacing = 0.0, 0.0
+        font, doc = pdfmetrics.getFont(look.font), canvas._doc
+        font_setting = f"{fp_str(look.size)} Tf {fp_str(look.leading)} TL"
+        subset_fonts: dict[int, str] = {}
+        code = ["BT", f"1 0 0 1 {fp_str(x, y + self.height - look.baseline)} Tm"]
+        start, spacing, subset_set = 0.0, 0.0, -1
         for line in self._broken:
             used = line.width
             room = self.width - line.indent
-            x = line.indent + {"center": (room - used) / 2, "right": room - used}.get(look.align, 0.0)
+            offset = line.indent + {"center": (room - used) / 2, "right": room - used}.get(look.align, 0.0)
             wanted = 0.0
             if look.align == "justify" and not line.last and len(line.text) > 1 and used < room:
                 wanted = (room - used) / (len(line.text) - 1)
             if wanted != spacing:
-                text.setCharSpace(wanted)
+                code.append(f"{fp_str(wanted)} Tc")
                 spacing = wanted
-            if x != start:
-                text.moveCursor(x - start, 0)
-                start = x
-            text.textLine(line.text)
-        self.canv.drawText(text)
+            if offset != start:
+                code.append(f"{fp_str(offset - start, 0)} Td")
+                start = offset
+            shown = []
+            for subset, chunk in font.splitString(line.text, doc):
+                if subset != subset_set:
+                    if subset not in subset_fonts:
+                        subset_fonts[subset] = f"{font.getSubsetInternalName(subset, doc)} {font_setting}"
+                    shown.append(subset_fonts[subset])
+                    subset_set = subset
+                shown.append(f"({escapePDF(chunk)}) Tj")
+            code.append(f"{' '.join(shown)} T*")
+        if spacing:  # the head of a torn text may end on a justified line
+            code.append("0 Tc")
+        code.append("ET")
+        canvas.addLiteral(" ".join(code))
 
 
 @dataclass(slots=True)
 class _Row:
-    """A table row as reportlab wants it: cells (``""`` where a span covers), the span of
-    each position (0 where covered), extra style commands with row-relative columns, and
-    its measured height."""
+    """A table row: cells (``""`` where a span covers), the span of each position (0 where
+    covered), background fills (first column, last column, colour) and measured height."""
 
     cells: list[Any]
     spans: list[int]
-    commands: list[tuple[Any, ...]]
+    fills: list[tuple[int, int, colors.Color]]
     height: float = 0.0
 
 
@@ -236,7 +262,7 @@ class _TableSpec:
     col_widths: list[float]
     header: list[_Row]
     rows: list[_Row]
-    commands: list[tuple[Any, ...]]
+    border: float  # rule width, points
     padding: tuple[float, float, float, float]  # left, right, top, bottom
     frame_height: float
     prefix: list[float] = field(default_factory=lambda: [0.0])  # prefix[i]: height of rows[:i]
@@ -249,24 +275,72 @@ class _TableSpec:
                      for c, (cell, span) in enumerate(zip(row.cells, row.spans)) if span), default=0.0)
         row.height = inner + self.padding[2] + self.padding[3]
 
-    def table(self, rows: list[_Row]) -> RLTable:
-        """One page's reportlab Table: the header rows, then ``rows``."""
-        rows = self.header + rows
-        commands = list(self.commands)
-        for r, row in enumerate(rows):
-            commands.extend((name, (c0, r), (c1, r), *args) for name, c0, c1, *args in row.commands)
-        return RLTable([row.cells for row in rows], colWidths=self.col_widths, rowHeights=[row.height for row in rows],
-                       style=commands, repeatRows=len(self.header), splitInRow=1, hAlign="LEFT")
+    def table(self, rows: list[_Row]) -> _PageTable:
+        """One page of the table: the header rows, then ``rows``."""
+        return _PageTable(self, self.header + rows)
+
+
+class _PageTable(Flowable):
+    """Rows of a table that fit on one page, drawn directly: fills, then each text centred
+    vertically in its padded cell, then the rules (as reportlab's GRID draws them)."""
+
+    def __init__(self, spec: _TableSpec, rows: list[_Row]):
+        super().__init__()
+        self.spec, self.rows = spec, rows
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = sum(self.spec.col_widths), sum(row.height for row in self.rows)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, (left, _right, top, bottom) = self.canv, self.spec.padding
+        edges = [0.0, *accumulate(self.spec.col_widths)]
+        tops = [self.height, *(self.height - used for used in accumulate(row.height for row in self.rows))]
+        canvas.saveState()
+        for row, y in zip(self.rows, tops[1:]):
+            for first, last, colour in row.fills:
+                canvas.setFillColor(colour)
+                canvas.rect(edges[first], y, edges[last + 1] - edges[first], row.height, stroke=0, fill=1)
+        canvas.restoreState()
+        for row, y in zip(self.rows, tops[1:]):
+            middle = y + (bottom + row.height - top) / 2  # reportlab's MIDDLE
+            for column, (cell, span) in enumerate(zip(row.cells, row.spans)):
+                if span:
+                    cell.draw_at(canvas, edges[column] + left, middle - cell.height / 2)
+        self._rules(edges, tops)
+
+    def _rules(self, edges: list[float], tops: list[float]) -> None:
+        """Every row boundary across the table, and each column edge down every run of
+        rows where a cell starts there (spanned cells have no rule inside)."""
+        canvas, last = self.canv, len(edges) - 1
+        path = canvas.beginPath()
+        for y in tops:
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+        for k, x in enumerate(edges):
+            run: float | None = None
+            for row, y in zip(self.rows, tops):
+                if k in (0, last) or row.spans[k]:
+                    run = y if run is None else run
+                elif run is not None:
+                    path.moveTo(x, run)
+                    path.lineTo(x, y)
+                    run = None
+            if run is not None:
+                path.moveTo(x, run)
+                path.lineTo(x, tops[-1])
+        canvas.saveState()
+        canvas.setLineWidth(self.spec.border)
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineCap(2)  # square ends close the corners
+        canvas.drawPath(path, stroke=1, fill=0)
+        canvas.restoreState()
 
 
 class _TableRun(Flowable):
     """The rows of a layout table from ``start`` on (after ``lead``, the rest of a row torn
-    at the previous page end), cut into one reportlab Table per page.
-
-    Each page's Table holds only rows that fit, so reportlab never splits it; ``repeatRows``
-    and ``splitInRow`` are set all the same, so a Table placed where it does not fit still
-    splits correctly.
-    """
+    at the previous page end), cut into one ``_PageTable`` per page, which holds only rows
+    that fit there."""
 
     def __init__(self, spec: _TableSpec, start: int = 0, lead: _Row | None = None):
         super().__init__()
@@ -322,7 +396,7 @@ class _TableRun(Flowable):
                 return None, None
             heads.append(parts[0])
             tails.append(parts[1] if len(parts) > 1 else _Text("", cell.look))
-        head, tail = _Row(heads, row.spans, row.commands), _Row(tails, row.spans, row.commands)
+        head, tail = _Row(heads, row.spans, row.fills), _Row(tails, row.spans, row.fills)
         spec.measure(head)
         spec.measure(tail)
         return head, tail
@@ -434,16 +508,7 @@ class _Builder:
         settings = self.style.table
         padding = settings.cell_padding * mm
         vertical = padding / 2
-        commands: list[tuple[Any, ...]] = [
-            ("GRID", (0, 0), (-1, -1), settings.border, colors.black),
-            ("FONT", (0, 0), (-1, -1), self.fonts["table"].name, self.style.sizes.table),  # not Helvetica
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), padding),
-            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("TOPPADDING", (0, 0), (-1, -1), vertical),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), vertical),
-        ]
-        spec = _TableSpec(table.widths(width), [], [], commands, (padding, padding, vertical, vertical), height)
+        spec = _TableSpec(table.widths(width), [], [], settings.border, (padding, padding, vertical, vertical), height)
         looks: dict[tuple[str, str, bool], _Look] = {}
 
         def row(cells: tuple[layout.Cell, ...], role: str, fill: str) -> _Row:
@@ -459,10 +524,8 @@ class _Builder:
                 result.cells += [_Text(cell.text, looks[key])] + [""] * (cell.span - 1)
                 result.spans += [cell.span] + [0] * (cell.span - 1)
                 last = column + cell.span - 1
-                if cell.span > 1:
-                    result.commands.append(("SPAN", column, last))
                 if cell.fill or fill:
-                    result.commands.append(("BACKGROUND", column, last, colors.HexColor("#" + (cell.fill or fill))))
+                    result.fills.append((column, last, colors.HexColor("#" + (cell.fill or fill))))
                 column = last + 1
             spec.measure(result)
             return result
