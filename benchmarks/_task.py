@@ -101,7 +101,7 @@ def _task_base_xlsx(items: int) -> Callable[[], int]:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    headings, rows, widths = _cells(_attachment(items))
+    headings, rows, _widths = _cells(_attachment(items))
 
     def run() -> int:
         workbook = Workbook()

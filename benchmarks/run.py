@@ -164,6 +164,9 @@ def ratios(results: list[Result], quick: bool) -> dict[str, float]:
         small, large = _find(results, f"ours {fmt}", sizes[0]), _find(results, f"ours {fmt}", sizes[1])
         if small and large:
             found[f"{fmt}: time({sizes[1]}) / time({sizes[0]})"] = large.seconds / small.seconds
+    small, large = _find(results, "plan + attachment document", sizes[0]), _find(results, "plan + attachment document", sizes[1])
+    if small and large:
+        found[f"plan + attachment: time({sizes[1]}) / time({sizes[0]})"] = large.seconds / small.seconds
     pdf, office = _find(results, "build seed attachment → PDF"), _find(results, "LibreOffice: seed DOCX → PDF (cold)")
     if pdf and office:
         found["seed PDF: LibreOffice / ours (whole process)"] = office.seconds / pdf.seconds
@@ -183,14 +186,16 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}", "date": date.today().isoformat()}
+            "system": f"{platform.system()} {platform.release()}", "date": date.today().isoformat(),
+            "load": load}
 
 
 def table(results: list[Result], found: dict[str, float], info: dict[str, str], repeats: int) -> str:
     lines = [
-        f"{info['date']} · {info['cpus']} × {info['cpu']} · Python {info['python']} · median of {repeats} "
-        f"fresh processes (commands marked ¹: one run)",
+        (f"{info['date']} · {info['cpus']} × {info['cpu']} · Python {info['python']} · load average before the run "
+         f"{info['load']} · median of {repeats} fresh processes (marked ¹: one run)"),
         "",
         "| measurement | items | seconds | peak MB |",
         "|---|---:|---:|---:|",
