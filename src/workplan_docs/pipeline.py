@@ -11,10 +11,10 @@ import errno
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +94,18 @@ def _render_job(job: _Job, style: Style, options: dict[str, Any]) -> bytes:
     return render(job.output.document, style, job.fmt, **(options if job.fmt == "docx" else {}))
 
 
+def _warm_up(formats: set[str], style: Style) -> None:
+    """Import the writers and load the PDF fonts once, here, before the worker processes
+    start: workers forked from this process inherit them instead of each importing the
+    libraries and parsing the CJK fonts again."""
+    for fmt in sorted(formats):
+        import_module(f"{__package__}.writers.{fmt}")
+    if "pdf" in formats:
+        from .writers.fonts import resolve_fonts
+
+        resolve_fonts(style)
+
+
 def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
     results: list[bytes] = []
     if workers <= 1 or len(jobs) < _PARALLEL_FROM:
@@ -102,6 +114,9 @@ def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers
             if progress:
                 progress(done, len(jobs), job.path)
         return results
+    from concurrent.futures import ProcessPoolExecutor  # only a build with many files pays for it
+
+    _warm_up({job.fmt for job in jobs}, style)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_render_job, job, style, options) for job in jobs]
         for done, (job, future) in enumerate(zip(jobs, futures), start=1):
