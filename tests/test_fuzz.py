@@ -134,6 +134,7 @@ def check_plan(data: dict[str, Any]) -> str:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=plans())
 @example(data={"title": "检" * 300, "items": [{"seq": 1, "task": "检", "lead": ["检"]}]})  # DOCX title property limit
+@example(data={"title": "计划", "items": [{"seq": 1, "task": "\U00020547", "lead": ["检"]}]})  # ToUnicode beyond the BMP
 def test_arbitrary_unicode_survives_every_writer(data: dict[str, Any]) -> None:
     event(check_plan(data))
 

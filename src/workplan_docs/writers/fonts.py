@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..errors import Problem, WorkplanError
@@ -156,6 +157,25 @@ def _fontconfig() -> dict[str, tuple[tuple[Path, int], ...]]:
             found.setdefault(family.strip().casefold(), []).append((Path(parts[1]), int(parts[2])))
     return {family: tuple(files) for family, files in found.items()}
 
+
+_REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with characters beyond the BMP as UTF-16 surrogate pairs.
+
+    reportlab writes their code point as five hex digits, which PDF readers reject: CJK
+    Extension B characters (rare characters of names) printed right but were copied and
+    searched as other characters.  Found by benchmarks/fuzz_campaign.py.
+    """
+    return re.sub(
+        r"(?m)^(<[0-9A-F]+> )<([0-9A-F]{5,6})>$",
+        lambda m: f"{m[1]}<{chr(int(m[2], 16)).encode('utf-16-be').hex().upper()}>",
+        _REPORTLAB_CMAP(fontname, subset),
+    )
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # looked up by name when a font subset is written
 
 _LOADED: dict[tuple[Path, int], str] = {}  # (file, face) → registered reportlab name
 
