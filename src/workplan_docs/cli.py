@@ -349,7 +349,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
 
     def command(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -425,6 +425,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("fonts", "显示生成 PDF 时各角色使用的字体文件", cmd_fonts)
     sub.add_argument("--style", metavar="样式.toml", help="样式文件")
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked: package metadata costs start-up time."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
