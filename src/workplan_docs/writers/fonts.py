@@ -22,10 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 
 from ..errors import Problem, WorkplanError
 from ..style import ROLES, Style
+from .font_cache import open_font
 
 # Well-known family names → candidate files (name as shipped, face index in a collection).
 _FAMILY_FILES: dict[str, tuple[tuple[str, int], ...]] = {
@@ -214,7 +215,7 @@ def _load(path: Path, index: int) -> str:
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:6]
     name = f"{path.stem}-{index}-{digest}"
     try:
-        font = TTFont(name, _MappedFile(path), subfontIndex=index)
+        font = open_font(name, path, index, _MappedFile(path))
     except TTFError as error:
         reason = "CFF（PostScript）轮廓，reportlab 无法嵌入" if "postscript" in str(error).lower() else str(error)
         raise ValueError(reason) from None

@@ -1,0 +1,41 @@
+"""The parsed-font cache saves time only: a cached face measures and embeds like a parsed one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase.ttfonts import TTFont
+
+from workplan_docs.style import default_style
+from workplan_docs.writers import font_cache
+from workplan_docs.writers.fonts import _MappedFile, resolve_fonts
+
+
+@pytest.fixture()
+def table_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    choice = resolve_fonts(default_style())["table"]
+    return choice.path, choice.index
+
+
+def test_cached_face_equals_parsed_face(table_font: tuple[Path, int], tmp_path: Path) -> None:
+    path, index = table_font
+    parsed = font_cache.open_font("parsed", path, index, _MappedFile(path))
+    assert list((tmp_path / "cache" / "workplan-docs" / "fonts").glob("*.pickle"))
+    cached = font_cache.open_font("cached", path, index, _MappedFile(path))
+    assert cached is not parsed and isinstance(cached, TTFont)
+    text = "开展检验机构委托检验工作调研（2010）"
+    assert cached.stringWidth(text, 12) == parsed.stringWidth(text, 12)
+    assert cached.face.charToGlyph == parsed.face.charToGlyph
+    subset = [ord(c) for c in "检验"]
+    assert cached.face.makeSubset(subset) == parsed.face.makeSubset(subset)
+
+
+def test_broken_cache_entry_falls_back_to_parsing(table_font: tuple[Path, int]) -> None:
+    path, index = table_font
+    font_cache.open_font("first", path, index, _MappedFile(path))
+    entry = font_cache._entry(path, index)
+    entry.write_bytes(b"not a pickle")
+    font = font_cache.open_font("again", path, index, _MappedFile(path))
+    assert font.stringWidth("检验", 10) > 0
