@@ -198,3 +198,21 @@ def test_missing_fonts_stop_the_render_with_a_clear_message(monkeypatch, tmp_pat
     monkeypatch.setattr(fonts, "_fontconfig", lambda: {})
     with pytest.raises(WorkplanError, match="fonts-arphic-ukai"):
         pdf.render(attachment(seed_plan), default_style())
+
+
+def test_tab_and_carriage_return_print_as_space_and_line_break(tmp_path) -> None:
+    from workplan_docs.layout import Cell, Column, Document, Paragraph, Section, Table
+    from workplan_docs.style import default_style
+    from workplan_docs.writers import render
+
+    from .conftest import require_tool
+
+    table = Table((Column("列"),), ((Cell("甲\t乙\r丙\r\n丁"),),))
+    doc = Document("t", (Section("s", (Paragraph("戊\t己", "body"), table)),))
+    path = tmp_path / "tab.pdf"
+    path.write_bytes(render(doc, default_style(), "pdf"))
+    import subprocess
+
+    text = subprocess.run([require_tool("pdftotext"), "-raw", str(path), "-"], capture_output=True, text=True).stdout
+    lines = [line.strip() for line in text.splitlines()]
+    assert "戊 己" in lines and "甲 乙" in lines and "丙" in lines and "丁" in lines

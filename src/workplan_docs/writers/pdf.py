@@ -155,6 +155,9 @@ class _Line:
 
 def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     result: list[_Line] = []
+    # Fonts have no glyph for a tab or a carriage return: a tab prints as the space it
+    # stands for, a CR (alone or before LF) ends the line as Word and Excel show it.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     for hard in text.split("\n"):
         broken = _break_line(hard, width - look.indent, width, look.font, look.size, look.overhang)
         last = len(broken) - 1
