@@ -364,17 +364,15 @@ def _parser() -> argparse.ArgumentParser:
     plan_argument(sub)
     sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
 
-    sub = command("show", "显示解析后的计划（时间进度解析为月份，单位名称规范化）", cmd_show)
-    plan_argument(sub)
-    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
-
-    sub = command("units", "列出所有单位及其牵头、参与的工作数", cmd_units)
-    plan_argument(sub)
-    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
-
-    sub = command("quarters", "按季度列出进行中和到期的工作", cmd_quarters)
-    plan_argument(sub)
-    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+    views = (
+        ("show", "显示解析后的计划（时间进度解析为月份，单位名称规范化）", cmd_show),
+        ("units", "列出所有单位及其牵头、参与的工作数", cmd_units),
+        ("quarters", "按季度列出进行中和到期的工作", cmd_quarters),
+    )
+    for name, help_text, handler in views:
+        sub = command(name, help_text, handler)
+        plan_argument(sub)
+        sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
 
     sub = command("import", "把已有表格（.txt .docx .xlsx）转换为计划文件（YAML）", cmd_import)
     sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx")
