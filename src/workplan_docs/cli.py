@@ -342,18 +342,36 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.replace("，", ",").split(",") if part.strip()]
 
 
+class _ChineseHelp(argparse.RawDescriptionHelpFormatter):
+    """argparse's help with the headings users read in Chinese."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+def _help_option(parser: argparse.ArgumentParser) -> None:
+    parser._optionals.title = "选项"
+    parser._positionals.title = "参数"
+    parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workplan-docs",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_ChineseHelp,
+        add_help=False,
     )
+    _help_option(parser)
     parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
 
     def command(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text, add_help=False, formatter_class=_ChineseHelp
+        )
+        _help_option(sub)
         sub.set_defaults(handler=handler)
         return sub
 
