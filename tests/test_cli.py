@@ -121,3 +121,12 @@ def test_unknown_report_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureF
     code, _, err = run(capsys, "build", SAMPLE_PLAN, "-o", tmp_path / "out", "--reports", "nonsense")
     assert code == 2 and "未知的报告：nonsense" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_are_chinese_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["build", "plan.yaml"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：workplan-docs build")
+    assert "错误：缺少必需的参数：-o/--output（用 -h 查看帮助）" in err

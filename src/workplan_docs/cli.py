@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -349,6 +349,27 @@ class _ChineseHelp(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): expected one argument", r"\1 后面需要一个值"),
+    (r"argument (\S+): invalid int value: (.*)", r"\1 应为整数，而不是 \2"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"无效的命令 \2，可用：\3"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors read in Chinese, in one line after the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        for pattern, replacement in _ARGPARSE_MESSAGES:
+            message = re.sub(pattern, replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误：{message}（用 -h 查看帮助）\n")
+
+
 def _help_option(parser: argparse.ArgumentParser) -> None:
     parser._optionals.title = "选项"
     parser._positionals.title = "参数"
@@ -356,7 +377,7 @@ def _help_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="workplan-docs",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -365,7 +386,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _help_option(parser)
     parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
-    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令", parser_class=_Parser)
 
     def command(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         sub = commands.add_parser(
