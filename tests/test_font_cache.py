@@ -21,13 +21,16 @@ def table_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, i
 
 def test_cached_face_equals_parsed_face(table_font: tuple[Path, int], tmp_path: Path) -> None:
     path, index = table_font
-    parsed = font_cache.open_font("parsed", path, index, _MappedFile(path))
-    assert list((tmp_path / "cache" / "workplan-docs" / "fonts").glob("*.pickle"))
+    parsed = TTFont("parsed", _MappedFile(path), subfontIndex=index)
+    font_cache.open_font("stored", path, index, _MappedFile(path))
+    assert font_cache._entry(path, index).exists()
     cached = font_cache.open_font("cached", path, index, _MappedFile(path))
-    assert cached is not parsed and isinstance(cached, TTFont)
+    assert isinstance(cached.face, font_cache._CachedFace)
     text = "开展检验机构委托检验工作调研（2010）"
     assert cached.stringWidth(text, 12) == parsed.stringWidth(text, 12)
-    assert cached.face.charToGlyph == parsed.face.charToGlyph
+    for table in ("charToGlyph", "charWidths", "hmetrics", "glyphToChar"):
+        assert getattr(cached.face, table) == getattr(parsed.face, table), table
+    assert list(cached.face.glyphPos) == parsed.face.glyphPos
     subset = [ord(c) for c in "检验"]
     assert cached.face.makeSubset(subset) == parsed.face.makeSubset(subset)
 

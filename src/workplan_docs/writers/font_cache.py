@@ -1,12 +1,18 @@
 """A disk cache of parsed TrueType faces, so a PDF build does not re-parse CJK fonts.
 
 reportlab parses a face's tables in pure Python: about 0.1 s for each CJK collection
-on every run, most of a small build's time.  The parsed tables (character map,
-widths, glyph offsets) are kept in ``$XDG_CACHE_HOME/workplan-docs/fonts`` keyed by
-the file's path, size and modification time, the face index and the reportlab
-version; the font file itself is still read (memory-mapped) for subsetting.  Any
-problem with the cache (unwritable home, stale or foreign entry) falls back to a
-normal parse: the cache only ever saves time.
+on every run, most of a small build's time.  The parsed tables are kept in
+``$XDG_CACHE_HOME/workplan-docs/fonts`` keyed by the file's path, size and modification
+time, the face index and the reportlab version; the font file itself is still read
+(memory-mapped) for subsetting.  Any problem with the cache (unwritable home, stale or
+foreign entry) falls back to a normal parse: the cache only ever saves time.
+
+The big tables are stored as flat arrays, not as pickled dicts and tuples: a CJK face
+has 20,000-45,000 glyphs, and unpickling its ``glyphToChar`` lists and ``hmetrics``
+tuples cost 15-35 ms a face.  ``charToGlyph`` and ``charWidths`` (used for every
+character) are rebuilt at load; ``glyphPos`` stays an array (reportlab only indexes it);
+``hmetrics`` and ``glyphToChar``, which reportlab reads only when it writes a subset or
+shapes text, are rebuilt on first use.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,8 +29,29 @@ from weakref import WeakKeyDictionary
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
-_FORMAT = 1
-_NOT_PICKLED = ("_ttf_data", "_pdfScale")
+_FORMAT = 2
+_NOT_PICKLED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
+
+
+class _CachedFace(TTFontFace):
+    """A face loaded from the cache: the tables reportlab seldom reads are made on first use."""
+
+    _advances: array
+    _bearings: array
+    _glyph_of_pair: array  # glyphToChar flattened to (glyph, char) pairs, in its order
+    _char_of_pair: array
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "hmetrics":
+            value: Any = list(zip(self._advances, self._bearings))
+        elif name == "glyphToChar":
+            value = {}
+            for glyph, char in zip(self._glyph_of_pair, self._char_of_pair):
+                value.setdefault(glyph, []).append(char)
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
+        return value
 
 
 def _cache_dir() -> Path:
@@ -43,11 +71,27 @@ def _scale(units_per_em: int) -> Callable[[float], float]:
     return (lambda x: x) if units_per_em == 1000 else (lambda x: x * factor)
 
 
+def _tables(face: TTFontFace) -> dict[str, array]:
+    advances, bearings = zip(*face.hmetrics) if face.hmetrics else ((), ())
+    pairs = [(glyph, char) for glyph, chars in face.glyphToChar.items() for char in chars]
+    return {
+        "pair_glyphs": array("L", (glyph for glyph, _ in pairs)), "pair_chars": array("L", (c for _, c in pairs)),
+        "chars": array("L", face.charToGlyph), "glyphs": array("L", face.charToGlyph.values()),
+        "width_chars": array("L", face.charWidths), "widths": array("d", face.charWidths.values()),
+        "advances": array("d", advances), "bearings": array("H", bearings), "glyphPos": array("L", face.glyphPos),
+    }
+
+
 def _from_cache(name: str, entry: Path, data: Any) -> TTFont | None:
     try:
         state = pickle.loads(entry.read_bytes())  # noqa: S301 - our own cache, in the user's own home
-        face = TTFontFace.__new__(TTFontFace)
+        tables = state["tables"]
+        face = _CachedFace.__new__(_CachedFace)
         face.__dict__.update(state["face"])
+        face.charToGlyph = dict(zip(tables["chars"], tables["glyphs"]))
+        face.charWidths = dict(zip(tables["width_chars"], tables["widths"]))
+        face.glyphPos, face._advances, face._bearings = tables["glyphPos"], tables["advances"], tables["bearings"]
+        face._glyph_of_pair, face._char_of_pair = tables["pair_glyphs"], tables["pair_chars"]
         face._ttf_data = data
         face._pdfScale = _scale(face.unitsPerEm)
         font = TTFont.__new__(TTFont)
@@ -59,17 +103,18 @@ def _from_cache(name: str, entry: Path, data: Any) -> TTFont | None:
 
 
 def _store(font: TTFont, entry: Path) -> None:
-    state = {
-        "face": {k: v for k, v in font.face.__dict__.items() if k not in _NOT_PICKLED},
-        "font": {k: v for k, v in font.__dict__.items() if k not in ("face", "state", "fontName")},
-    }
     try:
+        state = {
+            "face": {k: v for k, v in font.face.__dict__.items() if k not in _NOT_PICKLED},
+            "tables": _tables(font.face),
+            "font": {k: v for k, v in font.__dict__.items() if k not in ("face", "state", "fontName")},
+        }
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, entry)
-    except OSError:
-        pass  # a read-only or full cache costs time, nothing else
+    except (OSError, OverflowError, TypeError, ValueError):
+        pass  # a read-only or full cache, or a table that does not fit an array, costs time, nothing else
 
 
 def open_font(name: str, path: Path, index: int, source: Any) -> TTFont:
