@@ -1,6 +1,9 @@
 """PDF writer: ``layout.Document`` + ``Style`` → a PDF laid out per GB/T 9704-2012 (reportlab).
 
-Text is set by a small flowable of this module rather than reportlab's ``Paragraph``:
+Pages are filled by a small page filler of this module on a reportlab ``Canvas``, not
+by platypus: importing platypus alone took a fifth of a one-page build, and its frames
+and templates did nothing the filler does not.  Text is set by this module too rather
+than by reportlab's ``Paragraph``:
 reportlab's CJK wrap lets "，；：！？》”" start a line and "（《“" end one, re-measures
 every character with ``stringWidth`` on each of the three or four wraps a table cell
 gets, and parses markup that plain text does not need (so no escaping can go wrong).
@@ -9,7 +12,7 @@ may hang into the cell's right padding, otherwise the break moves back), with a 
 table per font.
 
 Long tables are laid out page by page: every row is measured once, and each page gets a
-flowable of the header rows and the body rows that fit whole, so the work grows linearly
+block of the header rows and the body rows that fit whole, so the work grows linearly
 with the rows, the header repeats on every page and a row is only torn when it is taller
 than a page (then it is split between lines, 跨页断行).  The page's rows are drawn
 directly (fills, texts, rules) rather than through a reportlab ``Table``, whose per-cell
@@ -24,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, repeat
-from typing import Any, Iterator
+from typing import Any, Iterator, Protocol
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -33,7 +36,6 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
 from .. import layout
 from ..style import Style
@@ -45,7 +47,7 @@ _NO_END = frozenset("（《「『“‘【〔〈［｛([{")
 _HANGING = frozenset("，。、；：！？")  # small marks that may hang past the line end if their ink fits
 _UNSPLIT = frozenset("—…")  # "——" and "……" stay on one line
 _FUZZ = 1e-6
-_ROOM_MARGIN = 0.01  # points kept free under a page's rows, so reportlab's own fit test never fails
+_ROOM_MARGIN = 0.01  # points kept free under a page's rows, so rounding never fails the fit test
 
 
 def _is_latin(char: str) -> bool:
@@ -167,30 +169,56 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     return result
 
 
-class _Text(Flowable):
+class _Block(Protocol):
+    """What the page filler places: measured at a width, torn to fit a room, drawn at a point."""
+
+    def wrap(self, width: float) -> float:
+        """The height at ``width`` (points)."""
+
+    def split(self, width: float, room: float) -> list[_Block]:
+        """The part that fits in ``room`` points of height and the rest; [] when nothing fits."""
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        """Draw with the bottom left corner at (``x``, ``y``)."""
+
+
+class _Space:
+    """Vertical space (before and after a title); it does not carry over a page end."""
+
+    def __init__(self, height: float):
+        self.height = height
+
+    def wrap(self, width: float) -> float:
+        return self.height
+
+    def split(self, width: float, room: float) -> list[_Block]:
+        return [_Space(0.0)]
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        pass
+
+
+class _Text:
     """Plain text in one face, broken by the Chinese line rules once per width."""
 
-    # Slots for what this class and Flowable set (reportlab may add others, which go to a
-    # __dict__ made on demand): a 10,000-row table has 70,000 of these.
-    __slots__ = ("text", "look", "_broken", "_for_width", "width", "height", "wrapped", "hAlign", "vAlign",
-                 "_traceInfo", "_showBoundary", "encoding", "canv")
+    __slots__ = ("text", "look", "_broken", "_for_width", "width", "height")  # a 10,000-row table has 70,000
 
     def __init__(self, text: str, look: _Look, lines: list[_Line] | None = None, width: float | None = None):
-        super().__init__()
         self.text, self.look = text, look
         self._broken = lines or []
         self._for_width = width
+        self.width = self.height = 0.0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if availWidth != self._for_width:
-            self._broken = _lines(self.text, availWidth, self.look) if self.text else []
-            self._for_width = availWidth
-        self.width, self.height = availWidth, len(self._broken) * self.look.leading
-        return self.width, self.height
+    def wrap(self, width: float) -> float:
+        if width != self._for_width:
+            self._broken = _lines(self.text, width, self.look) if self.text else []
+            self._for_width = width
+        self.width, self.height = width, len(self._broken) * self.look.leading
+        return self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self.wrap(availWidth, availHeight)
-        fit = int((availHeight + _FUZZ) // self.look.leading)
+    def split(self, width: float, room: float) -> list[_Block]:
+        self.wrap(width)
+        fit = int((room + _FUZZ) // self.look.leading)
         if fit <= 0:
             return []
         if fit >= len(self._broken):
@@ -200,7 +228,7 @@ class _Text(Flowable):
     def _part(self, lines: list[_Line]) -> _Text:
         return _Text("\n".join(line.text for line in lines), self.look, lines, self._for_width)
 
-    def draw(self) -> None:
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
         """One text object per text; a line moves by ``T*`` (and ``Td`` when its start
         differs), which keeps the page stream small: big tables are mostly these lines.
 
@@ -208,13 +236,9 @@ class _Text(Flowable):
         for a TrueType face on a bottom-up canvas, because the text object looks the font
         up again and formats its settings anew for every line: that was a third of the
         time of a long table.  ``splitString`` assigns each character its place in the
-        embedded subsets, as the text object would.
+        embedded subsets, as the text object would.  The graphics state is left as it
+        was (no save and restore needed around it).
         """
-        self.draw_at(self.canv, 0.0, 0.0)
-
-    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
-        """Draw with the bottom left corner of the box at (``x``, ``y``), leaving the
-        graphics state as it was (no save and restore needed around it)."""
         look = self.look
         font, doc = pdfmetrics.getFont(look.font), canvas._doc
         font_setting = f"{fp_str(look.size)} Tf {fp_str(look.leading)} TL"
@@ -274,7 +298,7 @@ class _TableSpec:
         return sum(self.col_widths[column:column + span]) - self.padding[0] - self.padding[1]
 
     def measure(self, row: _Row) -> None:
-        inner = max((cell.wrap(self.cell_width(c, span), 0)[1]
+        inner = max((cell.wrap(self.cell_width(c, span))
                      for c, (cell, span) in enumerate(zip(row.cells, row.spans)) if span), default=0.0)
         row.height = inner + self.padding[2] + self.padding[3]
 
@@ -283,20 +307,28 @@ class _TableSpec:
         return _PageTable(self, self.header + rows)
 
 
-class _PageTable(Flowable):
+class _PageTable:
     """Rows of a table that fit on one page, drawn directly: fills, then each text centred
     vertically in its padded cell, then the rules (as reportlab's GRID draws them)."""
 
     def __init__(self, spec: _TableSpec, rows: list[_Row]):
-        super().__init__()
         self.spec, self.rows = spec, rows
+        self.width, self.height = sum(spec.col_widths), sum(row.height for row in rows)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width, self.height = sum(self.spec.col_widths), sum(row.height for row in self.rows)
-        return self.width, self.height
+    def wrap(self, width: float) -> float:
+        return self.height
 
-    def draw(self) -> None:
-        canvas, (left, _right, top, bottom) = self.canv, self.spec.padding
+    def split(self, width: float, room: float) -> list[_Block]:
+        return []  # made to fit its page
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        canvas.saveState()
+        canvas.translate(x, y)
+        self._draw(canvas)
+        canvas.restoreState()
+
+    def _draw(self, canvas: Canvas) -> None:
+        left, _right, top, bottom = self.spec.padding
         edges = [0.0, *accumulate(self.spec.col_widths)]
         tops = [self.height, *(self.height - used for used in accumulate(row.height for row in self.rows))]
         canvas.saveState()
@@ -310,12 +342,12 @@ class _PageTable(Flowable):
             for column, (cell, span) in enumerate(zip(row.cells, row.spans)):
                 if span:
                     cell.draw_at(canvas, edges[column] + left, middle - cell.height / 2)
-        self._rules(edges, tops)
+        self._rules(canvas, edges, tops)
 
-    def _rules(self, edges: list[float], tops: list[float]) -> None:
+    def _rules(self, canvas: Canvas, edges: list[float], tops: list[float]) -> None:
         """Every row boundary across the table, and each column edge down every run of
         rows where a cell starts there (spanned cells have no rule inside)."""
-        canvas, last = self.canv, len(edges) - 1
+        last = len(edges) - 1
         path = canvas.beginPath()
         for y in tops:
             path.moveTo(0, y)
@@ -340,13 +372,12 @@ class _PageTable(Flowable):
         canvas.restoreState()
 
 
-class _TableRun(Flowable):
+class _TableRun:
     """The rows of a layout table from ``start`` on (after ``lead``, the rest of a row torn
     at the previous page end), cut into one ``_PageTable`` per page, which holds only rows
     that fit there."""
 
     def __init__(self, spec: _TableSpec, start: int = 0, lead: _Row | None = None):
-        super().__init__()
         self.spec, self.start, self.lead = spec, start, lead
 
     def _rows(self) -> Iterator[tuple[_Row, int]]:
@@ -357,19 +388,18 @@ class _TableRun(Flowable):
         for i in range(self.start, len(rows)):
             yield rows[i], 1
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+    def wrap(self, width: float) -> float:
         spec = self.spec
         rest = spec.prefix[-1] - spec.prefix[self.start] + (self.lead.height if self.lead else 0.0)
-        self.width, self.height = sum(spec.col_widths), sum(r.height for r in spec.header) + rest
-        return self.width, self.height
+        return sum(r.height for r in spec.header) + rest
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+    def split(self, width: float, room: float) -> list[_Block]:
         """This page's Table of the rows that fit whole, and the run of the rest.  A row that
         does not fit moves to the next page, unless it is taller than any page: then it is
         torn between lines here."""
         spec = self.spec
         header = sum(r.height for r in spec.header)
-        room = availHeight - header
+        room -= header
         taken: list[_Row] = []
         position, lead = self.start, None
         for row, body in self._rows():
@@ -404,10 +434,8 @@ class _TableRun(Flowable):
         spec.measure(tail)
         return head, tail
 
-    def draw(self) -> None:
-        table = self.spec.table([row for row, _body in self._rows()])
-        table.wrapOn(self.canv, self.width, self.height)
-        table.drawOn(self.canv, 0, 0)
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        self.spec.table([row for row, _body in self._rows()]).draw_at(canvas, x, y)
 
 
 _ROLE_ALIGN = {"label": "left", "title": "center", "subtitle": "center", "heading": "left", "body": "justify",
@@ -416,12 +444,11 @@ _CELL_ALIGN = {"left": "justify", "center": "center", "right": "right"}  # full 
 
 
 class _Builder:
-    """Flowables, page templates and page-number drawing for one document."""
+    """Blocks, type areas and page-number drawing for one document."""
 
     def __init__(self, document: layout.Document, style: Style):
         self.document, self.style = document, style
         self.fonts: dict[str, FontChoice] = resolve_fonts(style)
-        self.numbering_offset = 0  # physical page number before the current numbering's page 1
 
     def look(self, role: str, align: str, leading: float | None = None, bold: bool = False) -> _Look:
         font = self.fonts[role].name
@@ -430,28 +457,23 @@ class _Builder:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def frame(self, orientation: str) -> Frame:
+    def page_size(self, orientation: str) -> tuple[float, float]:
+        width, height = self.style.page.size(orientation)
+        return width * mm, height * mm
+
+    def type_area(self, orientation: str) -> tuple[float, float, float, float]:
+        """Left, bottom, width and height of the type area (版心), points."""
         width, height = self.style.page.size(orientation)
         margins = self.style.page.margins(orientation)
-        return Frame(margins.left * mm, margins.bottom * mm, (width - margins.left - margins.right) * mm,
-                     (height - margins.top - margins.bottom) * mm, leftPadding=0, rightPadding=0, topPadding=0,
-                     bottomPadding=0, id=orientation)
+        return (margins.left * mm, margins.bottom * mm, (width - margins.left - margins.right) * mm,
+                (height - margins.top - margins.bottom) * mm)
 
-    def templates(self) -> list[PageTemplate]:
-        """One template per orientation, the first section's first (reportlab starts with it)."""
-        first = self.document.sections[0].orientation if self.document.sections else "portrait"
-        orientations = sorted(("portrait", "landscape"), key=lambda o: o != first)
-        return [PageTemplate(id=o, frames=[self.frame(o)], pagesize=tuple(v * mm for v in self.style.page.size(o)),
-                             onPageEnd=self.page_number) for o in orientations]
-
-    def page_number(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+    def page_number(self, canvas: Canvas, orientation: str, number: int) -> None:
         """Draw the page number of the finished page (GB/T 9704 §7.5 and §8)."""
         numbers = self.style.page_numbers
         if numbers.style == "none":
             return
-        number = canvas.getPageNumber() - self.numbering_offset
         text = numbers.text(number)
-        orientation = doc.pageTemplate.id
         width, height = (v * mm for v in self.style.page.size(orientation))
         margins = self.style.page.margins(orientation)
         font, size = self.fonts["page_number"].name, self.style.sizes.page_number
@@ -480,31 +502,18 @@ class _Builder:
 
     # -- content -----------------------------------------------------------------------------
 
-    def flowables(self) -> list[Flowable]:
-        story: list[Flowable] = []
-        outline = len(self.document.sections) > 1
-        for index, section in enumerate(self.document.sections):
-            if index:
-                story += [NextPageTemplate(section.orientation), PageBreak()]
-            story.append(_SectionStart(self, section, f"section{index}" if outline else None))
-            width, height = self.frame(section.orientation)._aW, self.frame(section.orientation)._aH
-            for block in section.blocks:
-                story.extend(self.block(block, width, height))
-        return story
-
-    def block(self, block: layout.Block, width: float, height: float) -> list[Flowable]:
-        if isinstance(block, layout.PageBreak):
-            return [PageBreak()]
+    def blocks(self, block: layout.Block, width: float, height: float) -> list[_Block]:
+        """The blocks of a paragraph or table (``height``: of the type area, for tearing rows)."""
         if isinstance(block, layout.Table):
             return [_TableRun(self.table_spec(block, width, height))]
+        assert not isinstance(block, layout.PageBreak)  # the page filler's business
         pitch = self.style.paragraph.line_pitch
         look = self.look(block.role, _ROLE_ALIGN[block.role])
         look = replace(look, indent=2 * look.size if block.role == "body" else 0.0, overhang=look.size)  # the margin
         text = _Text(block.text, look)
         if block.role == "title":
             paragraph = self.style.paragraph
-            before, after = paragraph.title_space_before * pitch, paragraph.title_space_after * pitch
-            return [Spacer(0, before), text, Spacer(0, after)]
+            return [_Space(paragraph.title_space_before * pitch), text, _Space(paragraph.title_space_after * pitch)]
         return [text]
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
@@ -540,46 +549,102 @@ class _Builder:
         return spec
 
 
-class _SectionStart(Flowable):
-    """Zero-size mark on a section's first page: restarts page numbers, adds the outline entry."""
+class _Pages:
+    """Fills pages from the top of the type area down: a block goes where it fits whole,
+    else the part of it that fits (its ``split``) and the rest on the next page.  Each
+    finished page gets its number; a section starts a page in its own orientation."""
 
-    def __init__(self, builder: _Builder, section: layout.Section, key: str | None):
-        super().__init__()
-        self.builder, self.section, self.key = builder, section, key
+    def __init__(self, canvas: Canvas, builder: _Builder):
+        self.canvas, self.builder = canvas, builder
+        self.orientation = "portrait"
+        self.page = 0  # physical page number
+        self.numbering_offset = 0  # physical page number before the current numbering's page 1
+        self.left = self.bottom = self.width = self.height = self.top = 0.0
+        self.fresh = True  # nothing placed on this page yet
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
+    def section(self, section: layout.Section, key: str | None) -> None:
+        if self.page:
+            self.end_page()
+        self.orientation = section.orientation
+        self.begin_page()
+        if section.restart_numbering:
+            self.numbering_offset = self.page - 1
+        if key:
+            self.canvas.bookmarkPage(key)
+            self.canvas.addOutlineEntry(section.name, key, level=0)
+        for block in section.blocks:
+            if isinstance(block, layout.PageBreak):
+                self.page_break()
+                continue
+            for part in self.builder.blocks(block, self.width, self.height):
+                self.place(part)
 
-    def draw(self) -> None:
-        canvas = self.canv
-        if self.section.restart_numbering:
-            self.builder.numbering_offset = canvas.getPageNumber() - 1
-        if self.key:
-            canvas.bookmarkPage(self.key)
-            canvas.addOutlineEntry(self.section.name, self.key, level=0)
+    def begin_page(self) -> None:
+        self.page += 1
+        self.canvas.setPageSize(self.builder.page_size(self.orientation))
+        self.left, self.bottom, self.width, self.height = self.builder.type_area(self.orientation)
+        self.top, self.fresh = self.bottom + self.height, True
+
+    def end_page(self) -> None:
+        self.builder.page_number(self.canvas, self.orientation, self.page - self.numbering_offset)
+        self.canvas.showPage()
+
+    def page_break(self) -> None:
+        """A new page, unless this one is still empty (no blank pages)."""
+        if not self.fresh:
+            self.end_page()
+            self.begin_page()
+
+    def place(self, block: _Block) -> None:
+        pending: _Block | None = block
+        while pending is not None:
+            room = self.top - self.bottom
+            height = pending.wrap(self.width)
+            if height <= room + _FUZZ:
+                self.draw(pending, height)
+                return
+            parts = pending.split(self.width, room)
+            if parts:
+                self.draw(parts[0], parts[0].wrap(self.width))
+                pending = parts[1] if len(parts) > 1 else None
+            elif self.fresh:  # taller than a page and not tearable: let it run off the foot
+                self.draw(pending, height)
+                return
+            if pending is not None:
+                self.end_page()
+                self.begin_page()
+
+    def draw(self, block: _Block, height: float) -> None:
+        self.top -= height
+        block.draw_at(self.canvas, self.left, self.top)
+        self.fresh = self.fresh and height == 0
 
 
 def render(document: layout.Document, style: Style, **options: Any) -> bytes:
     """The PDF file of ``document``: TrueType fonts embedded, byte-identical for the same input."""
     builder = _Builder(document, style)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    sections = document.sections or (layout.Section(name="", blocks=(), orientation="portrait"),)
+    canvas = Canvas(
         buffer,
-        pagesize=builder.templates()[0].pagesize,
-        pageTemplates=builder.templates(),
-        title=document.title,
-        subject=document.subject,
-        author=document.author or style.metadata.author,
-        keywords=list(document.keywords),
-        creator="workplan-docs",
-        initialFontName=builder.fonts["body"].name,  # else every page names an unembedded Helvetica
-        initialFontSize=style.sizes.body,
+        pagesize=builder.page_size(sections[0].orientation),
         invariant=1,
         pageCompression=1,
+        initialFontName=builder.fonts["body"].name,  # else every page names an unembedded Helvetica
+        initialFontSize=style.sizes.body,
     )
-    story = builder.flowables()
+    canvas.setTitle(document.title)
+    canvas.setSubject(document.subject)
+    canvas.setAuthor(document.author or style.metadata.author)
+    canvas.setKeywords(list(document.keywords))
+    canvas.setCreator("workplan-docs")
+    pages = _Pages(canvas, builder)
+    outline = len(sections) > 1
     with _binary_streams():
-        doc.build(story or [Spacer(0, 0)])
+        for index, section in enumerate(sections):
+            pages.section(section, f"section{index}" if outline else None)
+        pages.end_page()
+        canvas.save()
     return buffer.getvalue()
 
 
