@@ -11,8 +11,8 @@ The big tables are stored as flat arrays, not as pickled dicts and tuples: a CJK
 has 20,000-45,000 glyphs, and unpickling its ``glyphToChar`` lists and ``hmetrics``
 tuples cost 15-35 ms a face.  ``charToGlyph`` and ``charWidths`` (used for every
 character) are rebuilt at load; ``glyphPos`` stays an array (reportlab only indexes it);
-``hmetrics`` and ``glyphToChar``, which reportlab reads only when it writes a subset or
-shapes text, are rebuilt on first use.
+``hmetrics``, read only for the glyphs of a subset, is read straight from its arrays;
+``glyphToChar``, read only when shaping text, is rebuilt on first use.
 """
 
 from __future__ import annotations
@@ -33,18 +33,45 @@ _FORMAT = 2
 _NOT_PICKLED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
 
 
+class _Metrics:
+    """``hmetrics`` as reportlab reads it (``face.hmetrics[glyph]`` → advance, bearing),
+    over two arrays: a subset reads a few hundred of a CJK face's 45,000 entries."""
+
+    def __init__(self, advances: array, bearings: array):
+        self.advances, self.bearings = advances, bearings
+
+    def __len__(self) -> int:
+        return len(self.advances)
+
+    def __getitem__(self, glyph: int) -> tuple[float, int]:
+        return self.advances[glyph], self.bearings[glyph]
+
+
+class _Slices:
+    """A table of the mapped font file that hands out the slices asked of it without
+    copying the whole table first (a CJK ``glyf`` table is 10-20 MB, copied once for each
+    subset a document embeds)."""
+
+    def __init__(self, data: Any, start: int):
+        self.data, self.start = data, start
+
+    def __getitem__(self, part: slice) -> bytes:
+        return bytes(self.data[self.start + part.start:self.start + part.stop])
+
+
 class _CachedFace(TTFontFace):
     """A face loaded from the cache: the tables reportlab seldom reads are made on first use."""
 
-    _advances: array
-    _bearings: array
     _glyph_of_pair: array  # glyphToChar flattened to (glyph, char) pairs, in its order
     _char_of_pair: array
 
+    def get_table(self, tag: str) -> Any:
+        if tag == "glyf":  # makeSubset only slices it: glyphData[start:end]
+            return _Slices(self._ttf_data, self.get_table_pos(tag)[0])
+        return super().get_table(tag)
+
     def __getattr__(self, name: str) -> Any:
-        if name == "hmetrics":
-            value: Any = list(zip(self._advances, self._bearings))
-        elif name == "glyphToChar":
+        if name == "glyphToChar":
             value = {}
             for glyph, char in zip(self._glyph_of_pair, self._char_of_pair):
                 value.setdefault(glyph, []).append(char)
@@ -90,7 +117,7 @@ def _from_cache(name: str, entry: Path, data: Any) -> TTFont | None:
         face.__dict__.update(state["face"])
         face.charToGlyph = dict(zip(tables["chars"], tables["glyphs"]))
         face.charWidths = dict(zip(tables["width_chars"], tables["widths"]))
-        face.glyphPos, face._advances, face._bearings = tables["glyphPos"], tables["advances"], tables["bearings"]
+        face.glyphPos, face.hmetrics = tables["glyphPos"], _Metrics(tables["advances"], tables["bearings"])
         face._glyph_of_pair, face._char_of_pair = tables["pair_glyphs"], tables["pair_chars"]
         face._ttf_data = data
         face._pdfScale = _scale(face.unitsPerEm)
