@@ -47,3 +47,14 @@ def test_broken_cache_entry_falls_back_to_parsing(table_font: tuple[Path, int]) 
     entry.write_bytes(b"not a pickle")
     font = font_cache.open_font("again", path, index, _MappedFile(path))
     assert font.stringWidth("检验", 10) > 0
+
+
+def test_storing_an_entry_removes_entries_of_other_versions(table_font: tuple[Path, int], tmp_path: Path) -> None:
+    path, index = table_font
+    root = tmp_path / "cache" / "workplan-docs" / "fonts"
+    (root / "1-reportlab-4.0.0").mkdir(parents=True)
+    (root / "1-reportlab-4.0.0" / "old.pickle").write_bytes(b"old")
+    (root / "stray.pickle").write_bytes(b"format 1 kept entries here")
+    font_cache.open_font("fresh", path, index, _MappedFile(path))
+    assert [p.name for p in root.iterdir()] == [font_cache._cache_dir().name]
+    assert font_cache._entry(path, index).exists()

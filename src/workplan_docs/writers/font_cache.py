@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -81,15 +82,31 @@ class _CachedFace(TTFontFace):
         return value
 
 
-def _cache_dir() -> Path:
+def _cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "workplan-docs" / "fonts"
 
 
+def _cache_dir() -> Path:
+    """One folder per cache format and reportlab version: storing in it removes the others,
+    so upgrades leave no megabytes of entries nothing will read again."""
+    return _cache_root() / f"{_FORMAT}-reportlab-{reportlab.Version}"
+
+
 def _entry(path: Path, index: int) -> Path:
     stat = path.stat()
-    key = f"{_FORMAT}|{reportlab.Version}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{index}"
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{index}"
     return _cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
+def _remove_other_versions(current: Path) -> None:
+    for other in current.parent.iterdir():
+        if other == current:
+            continue
+        if other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+        else:
+            other.unlink(missing_ok=True)
 
 
 def _scale(units_per_em: int) -> Callable[[float], float]:
@@ -140,6 +157,7 @@ def _store(font: TTFont, entry: Path) -> None:
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, entry)
+        _remove_other_versions(entry.parent)
     except (OSError, OverflowError, TypeError, ValueError):
         pass  # a read-only or full cache, or a table that does not fit an array, costs time, nothing else
 
