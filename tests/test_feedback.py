@@ -298,6 +298,89 @@ def test_progress_report_renders_to_xlsx(seed_plan: Plan, collected: Collected, 
     assert any(t.startswith("截至2010年8月1日，共 20 项工作") for t in texts)
 
 
+# ---- tasks carried over from earlier quarters ----
+
+
+def reported(plan: Plan, quarter: int, statuses: dict[tuple[str, str], str]) -> ProgressFile:
+    """Progress data holding one report per (序号, unit) of ``statuses``, for ``quarter``."""
+    entries = [{"seq": seq, "unit": unit, "quarter": quarter, "status": status, "progress": "已报"}
+               for (seq, unit), status in statuses.items()]
+    return ProgressFile.model_validate({"plan": fingerprint(plan), "entries": entries})
+
+
+@pytest.mark.parametrize("status, carried", [("推进中", True), ("滞后", True), ("已完成", False)])
+def test_an_unfinished_task_of_an_earlier_quarter_is_carried_over(
+    seed_plan: Plan, status: str, carried: bool
+) -> None:
+    progress = reported(seed_plan, 2, {("1", "监督司"): status})  # item 1 "4月" ended in the second quarter
+    forms = {f.unit: f for f in forms_for(seed_plan, 3, progress=progress)}
+    assert [i.label for i in forms["监督司"].items] == (["1", "17"] if carried else ["17"])
+    assert forms["监督司"].carried == ({"1"} if carried else set())
+    others = {u: [i.label for i in f.items] for u, f in forms.items() if u != "监督司"}
+    assert others == {u: seqs for u, seqs in Q3_FORMS.items() if u != "监督司"}
+
+
+def test_a_task_never_reported_on_is_carried_over_and_can_bring_a_unit_back(seed_plan: Plan) -> None:
+    progress = reported(seed_plan, 3, {("3", "计量司"): "已完成"})  # item 4 (5-7月) never reported
+    forms = {f.unit: f for f in forms_for(seed_plan, 4, progress=progress)}
+    assert [i.label for i in forms["计量司"].items] == ["4"] and forms["计量司"].carried == {"4"}
+    assert forms["监督司"].carried == {"1"} and forms["科技司"].carried == {"10", "16"}
+    assert {f.unit for f in forms_for(seed_plan, 4)} == {u for u, seqs in Q4_FORMS.items() if seqs}  # without data
+
+
+def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path: Path) -> None:
+    progress = reported(seed_plan, 2, {("1", "监督司"): "推进中"})
+    form = next(f for f in forms_for(seed_plan, 3, progress=progress) if f.unit == "监督司")
+    name, data = next((n, d) for n, d in feedback_forms(seed_plan, 3, progress=progress) if n.startswith("监督司"))
+    (tmp_path / name).write_bytes(data)
+    sheet = load_workbook(tmp_path / name)[FORM_SHEET]
+    assert sheet.cell(3, 1).value == "填报单位：监督司（牵头任务 2 项，含往期未完成 1 项）"
+    assert [sheet.cell(5, c).value for c in (1, 3)] == ["1", "4月\n往期未完成"]
+    assert sheet.cell(6, 3).value == next(i.schedule for i in form.items if i.label == "17")
+    good = fill(tmp_path / name, tmp_path / "back" / "good.xlsx", {"1": "已完成"})
+
+    def mark_carried(seq_row: int) -> Callable[[Path, Path], Path]:
+        def tamper(source: Path, target: Path) -> Path:
+            workbook = load_workbook(fill(source, target))
+            workbook[META_SHEET].cell(seq_row, 3).value = "1"
+            workbook.save(target)
+            return target
+        return tamper
+
+    current_marked = mark_carried(8)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
+    result = collect(seed_plan, [good, current_marked], progress, quarter=3)
+    assert [(e.label, e.unit, e.quarter, e.status) for e in result.progress.entries if e.quarter == 3] == [
+        ("1", "监督司", 3, "已完成"), ("17", "监督司", 3, "推进中")]
+    assert problems_of(result, current_marked) == [
+        f"{current_marked}: 隐藏标识中的往期未完成任务（序号 17）不是监督司此前到期的任务（反馈表被改动过），请使用下发的反馈表填写"]
+    assert not [f for f in forms_for(seed_plan, 4, progress=result.progress) if "1" in f.carried]
+
+
+def test_forms_of_the_first_format_are_still_collected(seed_plan: Plan, tmp_path: Path) -> None:
+    path = write_forms(seed_plan, tmp_path, 2)["执法司"]
+    workbook = load_workbook(path)
+    meta = workbook[META_SHEET]
+    meta.cell(1, 2).value = "workplan-docs feedback 1"
+    meta.delete_cols(3)
+    workbook.save(path)
+    result = collect(seed_plan, [fill(path, tmp_path / "back.xlsx")], new_progress(seed_plan), quarter=2)
+    assert not result.rejected and [e.label for e in result.progress.entries] == ["12"]
+
+
+def test_cli_feedback_with_progress_carries_unfinished_tasks(
+    seed_plan: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    progress = tmp_path / "progress.yaml"
+    progress.write_text(dump_progress(reported(seed_plan, 2, {("1", "监督司"): "滞后"})), encoding="utf-8")
+    assert main(["feedback", str(SAMPLE_PLAN), "-o", str(tmp_path / "q3"), "--quarter", "3",
+                 "--progress", str(progress)]) == 0
+    out = capsys.readouterr().out
+    assert "  监督司_第三季度进展反馈表.xlsx（2 项，含往期未完成 1 项）" in out and "未指定 --progress" not in out
+    assert main(["feedback", str(SAMPLE_PLAN), "-o", str(tmp_path / "plain"), "--quarter", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "  监督司_第三季度进展反馈表.xlsx（1 项）" in out and "未指定 --progress" in out
+
+
 # ---- the command line, end to end ----
 
 

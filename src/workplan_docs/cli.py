@@ -57,6 +57,8 @@ EPILOG = """\
 督办（每季度）：
   workplan-docs feedback plan.yaml -o 反馈表/ --quarter 2        给各牵头单位生成反馈表
   workplan-docs collect plan.yaml 收回/*.xlsx -o progress.yaml   收集填好的反馈表
+  workplan-docs feedback plan.yaml -o 反馈表/ --quarter 3 --progress progress.yaml
+                                                                下季度：含往期未完成的任务
   workplan-docs build plan.yaml --progress progress.yaml -o out/ --reports progress --as-of 2010-07-15
 
 出错时每个问题一行（文件: 序号: 字段: 说明），退出码为 2。
@@ -202,16 +204,25 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
     plan = _load(args.plan)
     _warnings(plan, args.plan, strict=False)
+    progress = None
+    if args.progress:
+        from .progress import check_plan, load_progress
+
+        progress = load_progress(args.progress)
+        check_plan(progress, plan, args.progress)
     out = Path(args.output)
-    forms = forms_for(plan, args.quarter, args.year)
-    files = feedback_forms(plan, args.quarter, args.year)
+    forms = forms_for(plan, args.quarter, args.year, progress)
+    files = feedback_forms(plan, args.quarter, args.year, progress=progress)
     if not files:
         print("该季度没有牵头单位有在办或到期的任务，未生成反馈表。")
         return 0
     write_files_atomically([(out / name, data) for name, data in files])
     print(f"已生成 {len(files)} 份反馈表，位于 {out}{os.sep}：")
     for (name, _), form in zip(files, forms):
-        print(f"  {name}（{len(form.items)} 项）")
+        carried = f"，含往期未完成 {len(form.carried)} 项" if form.carried else ""
+        print(f"  {name}（{len(form.items)} 项{carried}）")
+    if progress is None:
+        print("提示：未指定 --progress，往期到期未完成的任务不会列入反馈表。")
     return 0
 
 
@@ -426,7 +437,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
     sub.add_argument("--quarter", required=True, type=_quarter, metavar="季度", help="季度：1、2、3 或 4")
     sub.add_argument("--year", type=int, metavar="年份", help="年度（缺省为计划年度）")
-    sub.epilog = "每个牵头单位一份，列出其本季度在办或到期的牵头任务；没有这类任务的单位不生成。"
+    sub.add_argument("--progress", metavar="progress.yaml",
+                     help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
+    sub.epilog = ("每个牵头单位一份，列出其本季度在办或到期的牵头任务；没有这类任务的单位不生成。\n"
+                  "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未报送）的任务也列入，"
+                  "例如第二季度未完成的 4 月任务在第三季度继续反馈。")
 
     sub = command("collect", "督办：收集填好的反馈表，写入进展数据（progress.yaml）", cmd_collect)
     plan_argument(sub)

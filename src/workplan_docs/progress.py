@@ -12,6 +12,8 @@ progress of one plan is never reported against another (or against an edited one
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -69,6 +71,24 @@ def task_hash(item: Item) -> str:
     return _digest(item.task, 12)
 
 
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def due_date(item: Item, plan_year: int) -> dt.date | None:
+    """The last day by which ``item`` should be done, or None when its schedule could not be
+    read: the end of its deadline month ("7月完成" → 31 July), else of the last month of its
+    schedule ("4月" → 30 April, "5-7月" → 31 July, whole-year tasks → 31 December)."""
+    timing = item.timing
+    if timing.due is not None:
+        return _month_end(plan_year, timing.due)
+    if timing.other_due is not None:
+        return _month_end(int(timing.other_due[:4]), int(timing.other_due[5:]))
+    months = [(plan_year, m) for m in timing.months]
+    months += [(int(m[:4]), int(m[5:])) for m in timing.other_months]
+    return _month_end(*max(months)) if months else None
+
+
 class Entry(BaseModel):
     """One unit's report on one task for one quarter."""
 
@@ -112,6 +132,14 @@ class ProgressFile(BaseModel):
     plan: str = Field(description="计划标识（计划各项序号、重要工作和牵头单位的散列值），由 collect 写入")
     title: str = Field("", description="计划标题，仅供阅读")
     entries: list[Entry] = []
+
+
+def latest_entries(progress: ProgressFile, plan_year: int) -> dict[tuple[str, str], Entry]:
+    """Each (序号, unit)'s report of the latest quarter (entries without a year are of ``plan_year``)."""
+    latest: dict[tuple[str, str], Entry] = {}
+    for entry in sorted(progress.entries, key=lambda e: (e.year or plan_year, e.quarter)):
+        latest[(entry.label, entry.unit)] = entry
+    return latest
 
 
 def new_progress(plan: Plan) -> ProgressFile:

@@ -9,7 +9,9 @@ Each form is checked as a whole against the plan, and taken whole or not at all:
   retitled for another unit is refused);
 - with every printed cell unchanged (title, unit, headings, 序号, 重要工作, 时间进度; the
   plan title under the form title may since have been polished), exactly
-  the unit's tasks of that quarter (no row added, none deleted, none from another unit);
+  the unit's tasks of that quarter (no row added, none deleted, none from another unit),
+  and any carried over from earlier quarters (which must be the unit's tasks whose time
+  ran out before the quarter);
 - 进展情况 and 完成状态 filled, 完成状态 one of the list.
 
 Every problem names the file, the row and the column ("第 5 行: E 列（完成状态）").
@@ -40,14 +42,14 @@ from .forms import (
     COLUMNS,
     FIRST_ROW,
     FORM_SHEET,
-    FORMAT,
+    FORMATS_READ,
     HEADING_OF,
     META_SHEET,
     REQUIRED,
     SUBTITLE_ROW,
     UNIT_ROW,
     Form,
-    forms_for,
+    form_for,
     header_texts,
     note_text,
     row_texts,
@@ -163,14 +165,15 @@ def _read_meta(workbook: Any, result: FormResult) -> dict[str, Any] | None:
         result.problem("不是由 workplan-docs feedback 生成的反馈表（缺少隐藏的标识信息），请使用下发的反馈表填写")
         return None
     cells = [
-        (_cell_text(a), _cell_text(b))
-        for a, b in workbook[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)
+        tuple(_cell_text(value) for value in row)
+        for row in workbook[META_SHEET].iter_rows(min_col=1, max_col=3, values_only=True)
     ]
-    fields = dict(cells[:6])
-    if fields.get("format") != FORMAT or "seq" not in fields:
+    fields = {row[0]: row[1] for row in cells[:6]}
+    if fields.get("format") not in FORMATS_READ or "seq" not in fields:
         result.problem("反馈表的隐藏标识信息已损坏，请使用下发的反馈表填写")
         return None
-    return {**fields, "rows": [row for row in cells[6:] if any(row)]}
+    rows = [row for row in cells[6:] if any(row)]
+    return {**fields, "rows": [row[:2] for row in rows], "carried": {row[0] for row in rows if row[2]}}
 
 
 def _expected_form(
@@ -193,7 +196,12 @@ def _expected_form(
         )
         return None
     unit = meta.get("unit", "")
-    form = next((f for f in forms_for(plan, form_quarter, form_year) if f.unit == unit), None)
+    named = any(u.unit == unit and u.kind != "泛指" for u in plan.unit_tasks())
+    try:
+        form = form_for(plan, unit, form_quarter, form_year, meta["carried"]) if named else None
+    except ValueError as error:
+        result.problem(f"隐藏标识中的往期未完成任务（序号 {error}）不是{unit}此前到期的任务（反馈表被改动过），请使用下发的反馈表填写")
+        return None
     if form is None:
         result.problem(f"反馈表所属单位“{unit}”在{quarter_label(form_quarter, form_year)}没有牵头任务，不是本计划的反馈单位")
     return form
@@ -261,7 +269,7 @@ def _foreign_row(plan: Plan, form: Form, label: str) -> str:
 
 def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: FormResult) -> Entry | None:
     before = len(result.problems)
-    for key, text in row_texts(item).items():
+    for key, text in row_texts(item, form).items():
         if key != "seq" and texts[key] != text.strip():
             result.problem(f"{HEADING_OF[key]}与计划不一致，不得修改（计划中为“{text}”）", row, key)
     for key in REQUIRED:

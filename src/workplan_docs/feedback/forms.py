@@ -9,6 +9,12 @@ there is nobody to send a form to) that leads at least one task under way or fal
 due in the quarter (``Plan.quarter``: whole-year tasks are under way in every quarter).
 A unit with no such task gets no form.  Rows are the unit's tasks in plan order.
 
+Given the progress data so far, a form also carries over (往期未完成) each of the unit's
+tasks whose time ran out before the quarter and whose latest report from the unit is
+not 已完成 (or which it never reported on): an unfinished April task is still asked
+about in the third quarter.  Its 时间进度 cell says so, and the hidden sheet marks the
+row, so ``collect`` can check the row belongs there without the progress data.
+
 What keeps a returned form honest: the sheet is protected except for the cells to
 fill (no password — this guards against slips, not against intent); the status cell
 offers a drop-down; and a "veryHidden" sheet ``_meta`` carries the plan fingerprint,
@@ -18,6 +24,7 @@ checks all of it, and every printed cell, against the plan (see ``collect.py``).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from dataclasses import dataclass
@@ -34,11 +41,13 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..filenames import safe_file_name
 from ..model import Item, Plan
-from ..progress import STATUSES, fingerprint, quarter_label, task_hash
+from ..progress import DONE, STATUSES, ProgressFile, due_date, fingerprint, latest_entries, quarter_label, task_hash
 from ..style import Style, default_style
 from ..writers.reproducible import build_date, normalise_zip
 
-FORMAT = "workplan-docs feedback 1"
+FORMAT = "workplan-docs feedback 2"  # 2: rows may be carried over (a third column in _meta)
+FORMATS_READ = ("workplan-docs feedback 1", FORMAT)
+CARRIED = "往期未完成"
 FORM_SHEET = "进展反馈"
 META_SHEET = "_meta"
 
@@ -46,7 +55,7 @@ META_SHEET = "_meta"
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("seq", "序号", 6),
     ("task", "重要工作", 30),
-    ("schedule", "时间进度", 11),
+    ("schedule", "时间进度", 12),
     ("progress", "进展情况", 44),
     ("status", "完成状态", 11),
     ("problems", "存在问题", 28),
@@ -68,30 +77,72 @@ _MIN_LINES = 4  # room to write in, even beside a one-line task
 
 @dataclass(frozen=True)
 class Form:
-    """One unit's form for one quarter: what is printed in it and where it is saved."""
+    """One unit's form for one quarter: what is printed in it and where it is saved.
+
+    ``items`` are its rows in plan order; ``carried`` the 序号 of those carried over from
+    earlier quarters."""
 
     unit: str
     quarter: int
     year: int | None
     items: tuple[Item, ...]
+    carried: frozenset[str] = frozenset()
 
 
-def forms_for(plan: Plan, quarter: int, year: int | None = None) -> list[Form]:
-    """The forms of a quarter, one per lead unit with a task under way or due in it.
+def forms_for(plan: Plan, quarter: int, year: int | None = None, progress: ProgressFile | None = None) -> list[Form]:
+    """The forms of a quarter, one per lead unit with a task under way or due in it, or
+    (given ``progress``) with an earlier task still unfinished.
 
     ``year`` defaults to the plan year.  A plan that names no year takes ``year`` as
     its own (the label of the quarter); a plan with a year and another ``year`` asks
     for a quarter of that other year ("2011年1-6月" tasks).
     """
     year = year if year is not None else plan.year
-    tasks = plan.quarter(quarter, year if plan.year is not None else None)
-    chosen = {id(item) for item in (*tasks.active, *tasks.due)}
+    latest = latest_entries(progress, _calendar_year(plan, year)) if progress is not None else None
     forms = []
     for unit in plan.unit_tasks():
-        items = tuple(item for item in unit.lead if id(item) in chosen)
-        if items and unit.kind != "泛指":
-            forms.append(Form(unit.unit, quarter, year, items))
+        if unit.kind == "泛指":
+            continue
+        carried = {
+            item.label for item in overdue_candidates(plan, unit.unit, quarter, year)
+            if latest is not None and getattr(latest.get((item.label, unit.unit)), "status", None) != DONE
+        }
+        form = form_for(plan, unit.unit, quarter, year, carried)
+        if form is not None:
+            forms.append(form)
     return forms
+
+
+def form_for(plan: Plan, unit: str, quarter: int, year: int | None, carried: set[str]) -> Form | None:
+    """``unit``'s form: its tasks of the quarter and the ``carried`` ones, or None when it has
+    none.  Raises ValueError naming a carried 序号 that is not an earlier task of the unit."""
+    allowed = {item.label for item in overdue_candidates(plan, unit, quarter, year)}
+    if carried - allowed:
+        raise ValueError("、".join(sorted(carried - allowed)))
+    tasks = plan.quarter(quarter, year if plan.year is not None else None)
+    current = {id(item) for item in (*tasks.active, *tasks.due)}
+    items = tuple(item for item in plan.items_for(unit).lead if id(item) in current or item.label in carried)
+    return Form(unit, quarter, year, items, frozenset(carried)) if items else None
+
+
+def overdue_candidates(plan: Plan, unit: str, quarter: int, year: int | None) -> list[Item]:
+    """``unit``'s lead tasks that are not of this quarter and whose time ran out before it."""
+    calendar_year = _calendar_year(plan, year)
+    start = dt.date(year if year is not None else calendar_year, quarter * 3 - 2, 1)
+    tasks = plan.quarter(quarter, year if plan.year is not None else None)
+    current = {id(item) for item in (*tasks.active, *tasks.due)}
+    result = []
+    for item in plan.items_for(unit).lead:
+        due = due_date(item, calendar_year)
+        if id(item) not in current and due is not None and due < start:
+            result.append(item)
+    return result
+
+
+def _calendar_year(plan: Plan, year: int | None) -> int:
+    """The year a plan's bare months ("4月") are in: the plan year, else the form's year,
+    else a placeholder (a plan and forms that name no year compare months only)."""
+    return plan.year if plan.year is not None else year if year is not None else 1
 
 
 def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:
@@ -101,15 +152,20 @@ def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:
     texts = {
         (TITLE_ROW, 1): f"{quarter_label(form.quarter, form.year)}重点工作进展情况反馈表",
         (SUBTITLE_ROW, 1): plan.title,
-        (UNIT_ROW, 1): f"填报单位：{unit_name}（牵头任务 {len(form.items)} 项）",
+        (UNIT_ROW, 1): f"填报单位：{unit_name}（牵头任务 {len(form.items)} 项{_carried_note(form)}）",
     }
     texts.update({(HEADER_ROW, COLUMN_OF[key]): heading for key, heading, _ in COLUMNS})
     return texts
 
 
-def row_texts(item: Item) -> dict[str, str]:
+def _carried_note(form: Form) -> str:
+    return f"，含{CARRIED} {len(form.carried)} 项" if form.carried else ""
+
+
+def row_texts(item: Item, form: Form) -> dict[str, str]:
     """The printed (locked) cells of a task's row, by column key."""
-    return {"seq": item.label, "task": item.task, "schedule": item.schedule}
+    schedule = f"{item.schedule}\n{CARRIED}" if item.label in form.carried else item.schedule
+    return {"seq": item.label, "task": item.task, "schedule": schedule}
 
 
 def note_text() -> str:
@@ -146,10 +202,12 @@ def render_form(plan: Plan, form: Form, style: Style | None = None) -> bytes:
     return normalise_zip(buffer.getvalue())
 
 
-def feedback_forms(plan: Plan, quarter: int, year: int | None = None, style: Style | None = None) -> list[tuple[str, bytes]]:
+def feedback_forms(
+    plan: Plan, quarter: int, year: int | None = None, style: Style | None = None, progress: ProgressFile | None = None
+) -> list[tuple[str, bytes]]:
     """Every form of a quarter as (file name, XLSX bytes), in the order units are first named."""
     taken: set[str] = set()
-    return [(file_name(form, taken), render_form(plan, form, style)) for form in forms_for(plan, quarter, year)]
+    return [(file_name(form, taken), render_form(plan, form, style)) for form in forms_for(plan, quarter, year, progress)]
 
 
 def _text(cell: XlCell, value: str) -> None:
@@ -215,7 +273,7 @@ class _Writer:
         self.sheet.row_dimensions[HEADER_ROW].height = 24
 
     def _task_row(self, row: int, item: Item) -> None:
-        printed = row_texts(item)
+        printed = row_texts(item, self.form)
         lines = _MIN_LINES
         for key, _, width in COLUMNS:
             cell = self.sheet.cell(row, COLUMN_OF[key])
@@ -265,18 +323,19 @@ class _Writer:
 
 
 def _write_meta(sheet: Worksheet, plan: Plan, form: Form) -> None:
-    """The hidden identifiers: plan, unit, quarter, year, then 序号 and task hash per row."""
-    rows: list[tuple[str, str]] = [
+    """The hidden identifiers: plan, unit, quarter, year, then 序号, task hash and the
+    carried-over mark per row."""
+    rows: list[tuple[str, ...]] = [
         ("format", FORMAT),
         ("plan", fingerprint(plan)),
         ("unit", form.unit),
         ("quarter", str(form.quarter)),
         ("year", "" if form.year is None else str(form.year)),
-        ("seq", "task_hash"),
+        ("seq", "task_hash", "carried"),
     ]
-    rows += [(item.label, task_hash(item)) for item in form.items]
-    for row, (key, value) in enumerate(rows, start=1):
-        _text(sheet.cell(row, 1), key)
-        _text(sheet.cell(row, 2), value)
+    rows += [(item.label, task_hash(item), "1" if item.label in form.carried else "") for item in form.items]
+    for row, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            _text(sheet.cell(row, column), value)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True

@@ -20,14 +20,13 @@ that must be repeatable passes it explicitly (``--as-of``).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from ..errors import WorkplanError
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
-from ..progress import DONE, Entry, ProgressFile, check_plan, quarter_label
+from ..progress import DONE, Entry, ProgressFile, check_plan, due_date, latest_entries, quarter_label
 from . import Output
 from ._common import plan_document, title_block
 
@@ -71,37 +70,14 @@ def _date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def due_date(item: Item, plan_year: int) -> dt.date | None:
-    """The last day by which ``item`` should be done (see the module rules), or None."""
-    timing = item.timing
-    if timing.due is not None:
-        return _month_end(plan_year, timing.due)
-    if timing.other_due is not None:
-        return _month_end(int(timing.other_due[:4]), int(timing.other_due[5:]))
-    months = [(plan_year, m) for m in timing.months]
-    months += [(int(m[:4]), int(m[5:])) for m in timing.other_months]
-    return _month_end(*max(months)) if months else None
-
-
 def _reporting_units(plan: Plan, item: Item) -> list[str]:
     """The lead units that receive a form for ``item`` (generic references do not)."""
     named = [u for u in item.lead if plan.registry.kind(u) != "泛指"]
     return named or item.lead
 
 
-def _latest(progress: ProgressFile, plan_year: int) -> dict[tuple[str, str], Entry]:
-    latest: dict[tuple[str, str], Entry] = {}
-    for entry in sorted(progress.entries, key=lambda e: (e.year or plan_year, e.quarter)):
-        latest[(entry.label, entry.unit)] = entry
-    return latest
-
-
 def _states(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> list[_TaskState]:
-    latest = _latest(progress, plan_year)
+    latest = latest_entries(progress, plan_year)
     return [
         _TaskState(
             item,
@@ -193,8 +169,10 @@ def _quarter_table(plan: Plan, progress: ProgressFile, plan_year: int) -> Table 
     )
     rows = []
     for year, quarter in quarters:
-        expected = {(i.label, f.unit) for f in forms_for(plan, quarter, year) for i in f.items}
         received = [e for e in progress.entries if (e.year, e.quarter) == (year, quarter)]
+        # Rows carried over from earlier quarters were asked for too: a report on one is expected.
+        expected = {(i.label, f.unit) for f in forms_for(plan, quarter, year) for i in f.items}
+        expected |= {(e.label, e.unit) for e in received}
         statuses = [e.status for e in received] + [MISSING] * len(expected - {(e.label, e.unit) for e in received})
         counts = [str(len(expected)), str(len(received)), *(str(statuses.count(s)) for s in _COUNTED)]
         rows.append((Cell(quarter_label(quarter, year)), *(Cell(c) for c in counts)))

@@ -72,13 +72,12 @@ class _CachedFace(TTFontFace):
         return super().get_table(tag)
 
     def __getattr__(self, name: str) -> Any:
-        if name == "glyphToChar":
-            value = {}
-            for glyph, char in zip(self._glyph_of_pair, self._char_of_pair):
-                value.setdefault(glyph, []).append(char)
-        else:
+        if name != "glyphToChar":
             raise AttributeError(name)
-        setattr(self, name, value)
+        value: dict[int, list[int]] = {}
+        for glyph, char in zip(self._glyph_of_pair, self._char_of_pair):
+            value.setdefault(glyph, []).append(char)
+        self.glyphToChar = value
         return value
 
 
