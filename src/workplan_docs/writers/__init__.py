@@ -22,7 +22,9 @@ def render(document: Document, style: Style, fmt: str, **options: Any) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    from .title_lines import shape_titles
+
     writer = import_module(f"{__name__}.{fmt}")
-    return writer.render(document, style, **options)
+    return writer.render(shape_titles(document, style), style, **options)
 
 
