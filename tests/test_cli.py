@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,24 @@ def test_help_is_chinese_and_lists_commands() -> None:
     assert result.returncode == 0
     for word in ("validate", "build", "import", "units", "quarters", "schema", "生成"):
         assert word in result.stdout
+
+
+def columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+@pytest.mark.parametrize("command", ["", "build", "feedback", "collect", "import", "validate"])
+def test_help_fits_80_columns_with_its_help_column_aligned(command: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "workplan_docs.cli", *command.split(), "--help"],
+                            capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    body = lines[next(i for i, line in enumerate(lines) if not line.strip()):]  # after the usage lines
+    assert max(columns(line) for line in body) <= 80
+    options = [line for line in body if line.startswith("  -") or line.startswith("  计划")]
+    starts = {columns(line[:len(line) - len(line[2:].split("  ", 1)[1].lstrip())])
+              for line in options if "  " in line[2:].strip()}
+    assert len(starts) == 1, starts  # every option's help starts in the same column
+    assert "  命令\n" not in result.stdout
 
 
 def test_unknown_report_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

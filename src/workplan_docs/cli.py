@@ -43,23 +43,27 @@ DESCRIPTION = """\
 Excel（.xlsx）表格或复制出来的表格文本（.txt）。
 
 常用步骤：
-  workplan-docs import 附件.txt -o plan.yaml     把已有表格转为计划文件，核对后保存
-  workplan-docs validate plan.yaml                检查计划，列出无法识别的时间和未登记的单位
-  workplan-docs build plan.yaml -o 输出/          生成全部文件（附件、分工表、季度安排等）
+  workplan-docs import 附件.txt -o plan.yaml   # 已有表格转为计划文件
+  workplan-docs validate plan.yaml             # 检查时间进度和单位
+  workplan-docs build plan.yaml -o 输出/       # 生成全部文件
 """
 
 EPILOG = """\
 示例：
   workplan-docs build plan.yaml -o out/ --reports attachment --formats pdf
-  workplan-docs build plan.yaml -o out/ --reports units --unit 科技司 --unit 认监委
+  workplan-docs build plan.yaml -o out/ --reports units --unit 科技司
   workplan-docs units plan.yaml --json
 
 督办（每季度）：
-  workplan-docs feedback plan.yaml -o 反馈表/ --quarter 2        给各牵头单位生成反馈表
-  workplan-docs collect plan.yaml 收回/*.xlsx -o progress.yaml   收集填好的反馈表
-  workplan-docs feedback plan.yaml -o 反馈表/ --quarter 3 --progress progress.yaml
-                                                                下季度：含往期未完成的任务
-  workplan-docs build plan.yaml --progress progress.yaml -o out/ --reports progress --as-of 2010-07-15
+  # 给各牵头单位生成反馈表；收集填好的表
+  workplan-docs feedback plan.yaml -o 反馈表/ --quarter 2
+  workplan-docs collect plan.yaml 收回/*.xlsx -o progress.yaml
+  # 下季度的反馈表，含往期到期未完成的任务
+  workplan-docs feedback plan.yaml -o 反馈表/ --quarter 3 \\
+      --progress progress.yaml
+  # 工作进展报告（逾期任务在前）
+  workplan-docs build plan.yaml --progress progress.yaml -o out/ \\
+      --reports progress --as-of 2010-07-15
 
 出错时每个问题一行（文件: 序号: 字段: 说明），退出码为 2。
 """
@@ -359,6 +363,57 @@ class _ChineseHelp(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
+    def _format_action(self, action: argparse.Action) -> str:
+        # The commands are listed under their heading directly, without argparse's extra
+        # line naming the group ("命令:" / "  命令" / "    validate …").
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(command) for command in action._get_subactions())
+        return self._align(action, super()._format_action(action))
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Help text wrapped by terminal columns (argparse counts characters, so Chinese
+        help ran to twice the width), Latin words and options kept whole, no line
+        starting with a closing mark."""
+        import re
+
+        width -= 2  # room for a closing mark that hangs at the end of a line
+        lines, line, used = [], "", 0
+        for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+            size = _columns(token)
+            if used + size > width and line.strip() and token not in _CLOSING:
+                carried = line[-1] if line[-1] in _OPENING else ""  # "（" goes down with what it opens
+                lines.append(line[: len(line) - len(carried)].rstrip())
+                line, used = carried, _columns(carried)
+                if token.isspace():
+                    continue
+            line, used = line + token, used + size
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+    def _align(self, action: argparse.Action, text: str) -> str:
+        """Re-pad the help column for Chinese metavars: argparse pads by characters, and a
+        Chinese character takes two columns, so "-o 文件夹" pushed its help three columns right."""
+        head = " " * self._current_indent + self._format_action_invocation(action)
+        first, newline, rest = text.partition("\n")
+        extra = _columns(head) - len(head)
+        if not extra or not first.startswith(head) or len(first) == len(head):
+            return text
+        gap = len(first[len(head):]) - len(first[len(head):].lstrip(" "))
+        if gap - extra >= 2:
+            return head + first[len(head) + extra:] + newline + rest
+        help_column = len(first) - len(first[len(head) + gap:])
+        return head + "\n" + " " * help_column + first[len(head) + gap:] + newline + rest
+
+
+_CLOSING = frozenset("，。、；：！？）》”’")
+_OPENING = frozenset("（《“‘")
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: two for each wide (Chinese) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
 
 _ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
@@ -440,8 +495,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--progress", metavar="progress.yaml",
                      help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
     sub.epilog = ("每个牵头单位一份，列出其本季度在办或到期的牵头任务；没有这类任务的单位不生成。\n"
-                  "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未报送）的任务也列入，"
-                  "例如第二季度未完成的 4 月任务在第三季度继续反馈。")
+                  "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未报送）的任务\n"
+                  "也列入，例如第二季度未完成的 4 月任务在第三季度继续反馈。")
 
     sub = command("collect", "督办：收集填好的反馈表，写入进展数据（progress.yaml）", cmd_collect)
     plan_argument(sub)
@@ -451,8 +506,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--quarter", type=_quarter, metavar="季度", help="只收该季度的反馈表，其他季度的表列为错误")
     sub.add_argument("--year", type=int, metavar="年份", help="与 --quarter 同用：年度（缺省为计划年度）")
     sub.epilog = (
-        "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。"
-        "合格的表写入进展数据，有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，此时退出码为 2。"
+        "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。\n"
+        "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"
+        "此时退出码为 2。"
     )
 
     sub = command("build", "生成附件、分工表、季度安排、责任矩阵和进度图", cmd_build)
