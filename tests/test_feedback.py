@@ -414,3 +414,28 @@ def test_progress_file_of_another_plan_is_refused(tmp_path: Path, capsys: pytest
     path.write_text(dump_progress(ProgressFile(plan="0" * 16)), encoding="utf-8")
     assert main(["collect", str(SAMPLE_PLAN), str(tmp_path), "-o", str(path)]) == 2
     assert capsys.readouterr().err.startswith(f"{path}: 进展数据不属于此计划")
+
+
+# ---- the same from Python (the public API) ----
+
+
+def test_follow_up_from_python(seed_plan: Plan, tmp_path: Path) -> None:
+    import workplan_docs
+
+    forms = workplan_docs.write_feedback_forms(SAMPLE_PLAN, tmp_path / "q2", 2)
+    assert [p.name.split("_")[0] for p in forms] == list(Q2_FORMS)
+    back = [fill(p, tmp_path / "back" / p.name, {"1": "滞后"}) for p in forms]
+    result = workplan_docs.collect_feedback(seed_plan, [tmp_path / "back"], quarter=2)
+    assert not result.rejected and len(result.taken) == 6
+    saved = workplan_docs.save_progress(result.progress, tmp_path / "progress.yaml")
+    assert workplan_docs.load_progress(saved) == result.progress
+    again = workplan_docs.collect_feedback(seed_plan, back, progress=saved)
+    assert len(again.unchanged) == 6 and not again.taken  # collecting twice changes nothing
+    q3 = workplan_docs.write_feedback_forms(seed_plan, tmp_path / "q3", 3, progress=saved)
+    sheet = load_workbook(next(p for p in q3 if p.name.startswith("监督司")))[FORM_SHEET]
+    assert [sheet.cell(r, 1).value for r in (5, 6)] == ["1", "17"]
+    with pytest.raises(PlanError, match="进展数据不属于此计划"):
+        workplan_docs.write_feedback_forms(other_plan(seed_plan), tmp_path / "x", 3, progress=saved)
+    with pytest.raises(WorkplanError, match="没有找到反馈表文件"):
+        workplan_docs.collect_feedback(seed_plan, [tmp_path / "empty-*.xlsx"])
+    assert not (tmp_path / "x").exists()

@@ -16,19 +16,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .pipeline import build
     from .errors import PlanError, Problem, WorkplanError
+    from .followup import collect_feedback, save_progress, write_feedback_forms
     from .model import Item, Plan, Schedule, Unit
+    from .progress import ProgressFile, load_progress
     from .readers import load
     from .style import Style, load_style
 
 __all__ = [
     "load", "build", "load_style",
     "Plan", "Item", "Unit", "Schedule", "Style",
+    "write_feedback_forms", "collect_feedback", "load_progress", "save_progress", "ProgressFile",
     "WorkplanError", "PlanError", "Problem",
 ]
 
 _HOMES = {
     "load": "readers", "build": "pipeline", "load_style": "style", "Style": "style",
     "Plan": "model", "Item": "model", "Unit": "model", "Schedule": "model",
+    "write_feedback_forms": "followup", "collect_feedback": "followup", "save_progress": "followup",
+    "load_progress": "progress", "ProgressFile": "progress",
     "WorkplanError": "errors", "PlanError": "errors", "Problem": "errors",
 }
 

@@ -203,53 +203,41 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from .pipeline import write_files_atomically
-    from .feedback.forms import feedback_forms, forms_for
+    from .feedback.forms import forms_for
+    from .followup import write_feedback_forms
+    from .progress import check_plan, load_progress
 
     plan = _load(args.plan)
     _warnings(plan, args.plan, strict=False)
-    progress = None
-    if args.progress:
-        from .progress import check_plan, load_progress
-
-        progress = load_progress(args.progress)
+    progress = load_progress(args.progress) if args.progress else None
+    if progress is not None:
         check_plan(progress, plan, args.progress)
-    out = Path(args.output)
-    forms = forms_for(plan, args.quarter, args.year, progress)
-    files = feedback_forms(plan, args.quarter, args.year, progress=progress)
-    if not files:
+    paths = write_feedback_forms(plan, args.output, args.quarter, year=args.year, progress=progress)
+    if not paths:
         print("该季度没有牵头单位有在办或到期的任务，未生成反馈表。")
         return 0
-    write_files_atomically([(out / name, data) for name, data in files])
-    print(f"已生成 {len(files)} 份反馈表，位于 {out}{os.sep}：")
-    for (name, _), form in zip(files, forms):
+    print(f"已生成 {len(paths)} 份反馈表，位于 {Path(args.output)}{os.sep}：")
+    for path, form in zip(paths, forms_for(plan, args.quarter, args.year, progress)):
         carried = f"，含往期未完成 {len(form.carried)} 项" if form.carried else ""
-        print(f"  {name}（{len(form.items)} 项{carried}）")
+        print(f"  {path.name}（{len(form.items)} 项{carried}）")
     if progress is None:
         print("提示：未指定 --progress，往期到期未完成的任务不会列入反馈表。")
     return 0
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from .pipeline import write_files_atomically
-    from .errors import WorkplanError
-    from .feedback.collect import collect, expand_paths
-    from .progress import check_plan, dump_progress, load_progress, new_progress
+    from .followup import collect_feedback, save_progress
 
     plan = _load(args.plan)
     output = Path(args.output)
-    existing = load_progress(output) if output.exists() else new_progress(plan)
-    check_plan(existing, plan, args.output)
-    paths = expand_paths(args.forms)
-    if not paths:
-        raise WorkplanError("没有找到反馈表文件")
-    result = collect(plan, paths, existing, replace=args.replace, quarter=args.quarter, year=args.year)
+    result = collect_feedback(plan, args.forms, progress=output if output.exists() else None,
+                              replace=args.replace, quarter=args.quarter, year=args.year)
     for form in result.taken:
         print(f"已收录  {form.source}（{form.label}）")
     for form in result.unchanged:
         print(f"无变化  {form.source}（已收录过）")
     if result.changed:
-        write_files_atomically([(output, dump_progress(result.progress).encode("utf-8"))])
+        save_progress(result.progress, output)
         replaced = f"，其中替换 {result.replaced} 条" if result.replaced else ""
         print(f"已写入 {output}：共 {len(result.progress.entries)} 条报送{replaced}。")
     if result.rejected:

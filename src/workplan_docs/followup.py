@@ -1,0 +1,85 @@
+"""Quarterly follow-up (督办) from Python: forms out, returned forms in, progress kept.
+
+The ``feedback`` and ``collect`` commands are these functions plus printing; the
+progress report itself is ``build(..., progress_data=...)``.  Progress data is
+checked against the plan wherever it comes in: reports of one plan are never counted
+against another, or against the plan after its tasks were edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import WorkplanError
+from .feedback.collect import Collected, collect, expand_paths
+from .feedback.forms import feedback_forms
+from .model import Plan
+from .pipeline import write_files_atomically
+from .progress import ProgressFile, check_plan, dump_progress, load_progress, new_progress
+from .readers import load
+from .style import Style, load_style
+
+
+def write_feedback_forms(
+    plan: Plan | str | Path,
+    out_dir: str | Path,
+    quarter: int,
+    *,
+    year: int | None = None,
+    progress: ProgressFile | str | Path | None = None,
+    style: Style | str | Path | None = None,
+) -> list[Path]:
+    """Write one feedback form (.xlsx) per lead unit with tasks in ``quarter`` into ``out_dir``.
+
+    With ``progress`` (the data collected so far, or its file), each unit's earlier tasks
+    not reported 已完成 are carried over.  Returns the written paths (none when no unit has
+    a task in the quarter); writes all of them or nothing.
+    """
+    plan = plan if isinstance(plan, Plan) else load(plan)
+    style = style if isinstance(style, Style) else load_style(style)
+    files = feedback_forms(plan, quarter, year, style, progress=_checked(progress, plan))
+    paths = [Path(out_dir) / name for name, _ in files]
+    write_files_atomically([(path, data) for path, (_, data) in zip(paths, files)])
+    return paths
+
+
+def collect_feedback(
+    plan: Plan | str | Path,
+    forms: Iterable[str | Path],
+    *,
+    progress: ProgressFile | str | Path | None = None,
+    replace: bool = False,
+    quarter: int | None = None,
+    year: int | None = None,
+) -> Collected:
+    """Check returned forms (files, folders of .xlsx, or patterns) and merge the good ones
+    into ``progress`` (the data so far, its file, or None to start afresh; not modified).
+
+    The result's ``progress`` is the merged data (save it with ``save_progress``);
+    ``rejected`` lists each refused form with its ``problems``; ``taken`` and
+    ``unchanged`` the others.  ``quarter``/``year`` refuse forms of other quarters;
+    ``replace`` lets a later report replace a different one already collected.
+    """
+    plan = plan if isinstance(plan, Plan) else load(plan)
+    existing = _checked(progress, plan) or new_progress(plan)
+    paths = expand_paths(str(form) for form in forms)
+    if not paths:
+        raise WorkplanError("没有找到反馈表文件")
+    return collect(plan, paths, existing, replace=replace, quarter=quarter, year=year)
+
+
+def save_progress(progress: ProgressFile, path: str | Path) -> Path:
+    """Write progress data as YAML (the file ``collect`` keeps), replacing ``path`` whole."""
+    target = Path(path)
+    write_files_atomically([(target, dump_progress(progress).encode("utf-8"))])
+    return target
+
+
+def _checked(progress: ProgressFile | str | Path | None, plan: Plan) -> ProgressFile | None:
+    if progress is None:
+        return None
+    source = "progress" if isinstance(progress, ProgressFile) else str(progress)
+    data = progress if isinstance(progress, ProgressFile) else load_progress(progress)
+    check_plan(data, plan, source)
+    return data
