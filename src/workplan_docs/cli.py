@@ -364,12 +364,14 @@ class _ChineseHelp(argparse.RawDescriptionHelpFormatter):
         starting with a closing mark."""
         import re
 
+        from .linebreak import NO_END, NO_START
+
         width -= 2  # room for a closing mark that hangs at the end of a line
         lines, line, used = [], "", 0
         for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
             size = _columns(token)
-            if used + size > width and line.strip() and token not in _CLOSING:
-                carried = line[-1] if line[-1] in _OPENING else ""  # "（" goes down with what it opens
+            if used + size > width and line.strip() and token not in NO_START:
+                carried = line[-1] if line[-1] in NO_END else ""  # "（" goes down with what it opens
                 lines.append(line[: len(line) - len(carried)].rstrip())
                 line, used = carried, _columns(carried)
                 if token.isspace():
@@ -392,8 +394,6 @@ class _ChineseHelp(argparse.RawDescriptionHelpFormatter):
         return head + "\n" + " " * help_column + first[len(head) + gap:] + newline + rest
 
 
-_CLOSING = frozenset("，。、；：！？）》”’")
-_OPENING = frozenset("（《“‘")
 
 
 def _columns(text: str) -> int:

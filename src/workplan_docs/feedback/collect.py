@@ -37,6 +37,7 @@ from typing import Any
 from ..errors import Problem
 from ..model import Item, Plan, check_text
 from ..progress import STATUSES, Entry, ProgressFile, fingerprint, quarter_label, task_hash
+from ..units import GENERIC_KIND
 from .forms import (
     COLUMN_OF,
     COLUMNS,
@@ -196,7 +197,7 @@ def _expected_form(
         )
         return None
     unit = meta.get("unit", "")
-    named = any(u.unit == unit and u.kind != "泛指" for u in plan.unit_tasks())
+    named = plan.registry.resolve(unit) == unit and plan.registry.kind(unit) != GENERIC_KIND  # as forms name it
     try:
         form = form_for(plan, unit, form_quarter, form_year, meta["carried"]) if named else None
     except ValueError as error:

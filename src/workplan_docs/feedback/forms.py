@@ -98,16 +98,17 @@ def forms_for(plan: Plan, quarter: int, year: int | None = None, progress: Progr
     for a quarter of that other year ("2011年1-6月" tasks).
     """
     year = year if year is not None else plan.year
-    latest = latest_entries(progress, _calendar_year(plan, year)) if progress is not None else None
+    period = _Period.of(plan, quarter, year)
+    latest = latest_entries(progress, period.calendar_year) if progress is not None else None
     forms = []
     for unit in plan.unit_tasks():
         if unit.kind == "泛指":
             continue
         carried = {
-            item.label for item in overdue_candidates(plan, unit.unit, quarter, year)
+            item.label for item in period.earlier(unit.lead)
             if latest is not None and getattr(latest.get((item.label, unit.unit)), "status", None) != DONE
         }
-        form = form_for(plan, unit.unit, quarter, year, carried)
+        form = period.form(unit.unit, unit.lead, carried)
         if form is not None:
             forms.append(form)
     return forms
@@ -116,33 +117,45 @@ def forms_for(plan: Plan, quarter: int, year: int | None = None, progress: Progr
 def form_for(plan: Plan, unit: str, quarter: int, year: int | None, carried: set[str]) -> Form | None:
     """``unit``'s form: its tasks of the quarter and the ``carried`` ones, or None when it has
     none.  Raises ValueError naming a carried 序号 that is not an earlier task of the unit."""
-    allowed = {item.label for item in overdue_candidates(plan, unit, quarter, year)}
-    if carried - allowed:
-        raise ValueError("、".join(sorted(carried - allowed)))
-    tasks = plan.quarter(quarter, year if plan.year is not None else None)
-    current = {id(item) for item in (*tasks.active, *tasks.due)}
-    items = tuple(item for item in plan.items_for(unit).lead if id(item) in current or item.label in carried)
-    return Form(unit, quarter, year, items, frozenset(carried)) if items else None
+    period = _Period.of(plan, quarter, year)
+    lead = plan.items_for(unit).lead
+    wrong = carried - {item.label for item in period.earlier(lead)}
+    if wrong:
+        raise ValueError("、".join(sorted(wrong)))
+    return period.form(unit, lead, carried)
 
 
-def overdue_candidates(plan: Plan, unit: str, quarter: int, year: int | None) -> list[Item]:
-    """``unit``'s lead tasks that are not of this quarter and whose time ran out before it."""
-    calendar_year = _calendar_year(plan, year)
-    start = dt.date(year if year is not None else calendar_year, quarter * 3 - 2, 1)
-    tasks = plan.quarter(quarter, year if plan.year is not None else None)
-    current = {id(item) for item in (*tasks.active, *tasks.due)}
-    result = []
-    for item in plan.items_for(unit).lead:
-        due = due_date(item, calendar_year)
-        if id(item) not in current and due is not None and due < start:
-            result.append(item)
-    return result
+@dataclass(frozen=True)
+class _Period:
+    """A form's quarter, worked out once for all units: the tasks under way or due in it,
+    and the day it starts (tasks due before it are "earlier")."""
 
+    quarter: int
+    year: int | None
+    calendar_year: int  # the year a plan's bare months ("4月") are in
+    start: dt.date
+    current: frozenset[int]  # id() of the items under way or due in the quarter
 
-def _calendar_year(plan: Plan, year: int | None) -> int:
-    """The year a plan's bare months ("4月") are in: the plan year, else the form's year,
-    else a placeholder (a plan and forms that name no year compare months only)."""
-    return plan.year if plan.year is not None else year if year is not None else 1
+    @classmethod
+    def of(cls, plan: Plan, quarter: int, year: int | None) -> _Period:
+        # Without a plan year, bare months belong to the form's year, else to a placeholder
+        # (a plan and forms that name no year compare months only).
+        calendar_year = plan.year if plan.year is not None else year if year is not None else 1
+        tasks = plan.quarter(quarter, year if plan.year is not None else None)
+        start = dt.date(year if year is not None else calendar_year, quarter * 3 - 2, 1)
+        return cls(quarter, year, calendar_year, start, frozenset(id(i) for i in (*tasks.active, *tasks.due)))
+
+    def earlier(self, lead: list[Item]) -> list[Item]:
+        """Of ``lead``, the tasks not of this quarter whose time ran out before it."""
+        return [
+            item for item in lead
+            if id(item) not in self.current and (due := due_date(item, self.calendar_year)) is not None
+            and due < self.start
+        ]
+
+    def form(self, unit: str, lead: list[Item], carried: set[str]) -> Form | None:
+        items = tuple(item for item in lead if id(item) in self.current or item.label in carried)
+        return Form(unit, self.quarter, self.year, items, frozenset(carried)) if items else None
 
 
 def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:

@@ -38,20 +38,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import layout
+from ..linebreak import NO_END, NO_START, break_allowed
 from ..style import Style
 from .fonts import FontChoice, resolve_fonts
 
-# 避头尾 (kinsoku): marks that may not start a line, marks that may not end one.
-_NO_START = frozenset("，。、；：！？）》」』”’】〕〉］｝,.;:!?)]}%％‰℃")
-_NO_END = frozenset("（《「『“‘【〔〈［｛([{")
 _HANGING = frozenset("，。、；：！？")  # small marks that may hang past the line end if their ink fits
-_UNSPLIT = frozenset("—…")  # "——" and "……" stay on one line
 _FUZZ = 1e-6
 _ROOM_MARGIN = 0.01  # points kept free under a page's rows, so rounding never fails the fit test
-
-
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
 
 
 @lru_cache(maxsize=None)
@@ -84,16 +77,6 @@ def _hanging_ink(font: str) -> dict[str, float]:
     return ink
 
 
-def _break_allowed(text: str, at: int) -> bool:
-    """May a line end before ``text[at]``?"""
-    before, after = text[at - 1], text[at]
-    if after in _NO_START or before in _NO_END:
-        return False
-    if before == after and before in _UNSPLIT:
-        return False
-    return not (_is_latin(before) and _is_latin(after))
-
-
 def _break_line(
     text: str, first: float, rest: float, font: str, size: float, overhang: float
 ) -> list[tuple[str, float]]:
@@ -119,10 +102,10 @@ def _break_line(
         if i >= n:
             lines.append((text[start:], (ends[n] - ends[start]) * scale))
             return lines
-        if text[i] in hanging and (i + 1 == n or text[i + 1] not in _NO_START) and text[i - 1] not in _NO_END:
+        if text[i] in hanging and (i + 1 == n or text[i + 1] not in NO_START) and text[i - 1] not in NO_END:
             cut = i + 1
         else:
-            cut = next((b for b in range(i, start, -1) if _break_allowed(text, b)), i)
+            cut = next((b for b in range(i, start, -1) if break_allowed(text, b)), i)
         lines.append((text[start:cut], (ends[cut] - ends[start]) * scale))
         start, limit = cut, rest
 
@@ -463,10 +446,10 @@ class _Builder:
 
     def type_area(self, orientation: str) -> tuple[float, float, float, float]:
         """Left, bottom, width and height of the type area (版心), points."""
-        width, height = self.style.page.size(orientation)
-        margins = self.style.page.margins(orientation)
-        return (margins.left * mm, margins.bottom * mm, (width - margins.left - margins.right) * mm,
-                (height - margins.top - margins.bottom) * mm)
+        page = self.style.page
+        margins = page.margins(orientation)
+        height = page.size(orientation)[1] - margins.top - margins.bottom
+        return margins.left * mm, margins.bottom * mm, page.text_width(orientation) * mm, height * mm
 
     def page_number(self, canvas: Canvas, orientation: str, number: int) -> None:
         """Draw the page number of the finished page (GB/T 9704 §7.5 and §8)."""
@@ -474,7 +457,7 @@ class _Builder:
         if numbers.style == "none":
             return
         text = numbers.text(number)
-        width, height = (v * mm for v in self.style.page.size(orientation))
+        width, height = self.page_size(orientation)
         margins = self.style.page.margins(orientation)
         font, size = self.fonts["page_number"].name, self.style.sizes.page_number
         ascent = pdfmetrics.getFont(font).face.ascent / 1000 * size

@@ -18,11 +18,10 @@ import math
 from dataclasses import replace
 
 from ..layout import Document, Paragraph, Section
+from ..linebreak import break_allowed
 from ..style import Style
 
 _PT_PER_MM = 72 / 25.4
-_NO_START = frozenset("，。、；：！？）》」』”’】〕〉］｝,.;:!?)]}%％")
-_NO_END = frozenset("（《「『“‘【〔〈［｛([{")
 _MARKS = frozenset("，、；：。！？）》」』”’")  # a line may well end with one of these
 _JOINERS = frozenset("的和与及")
 _WINDOW = 4.0  # how far (in characters) a break may move from the balanced place
@@ -38,9 +37,7 @@ def shape_titles(document: Document, style: Style) -> Document:
 
 
 def _shape_section(section: Section, style: Style) -> Section:
-    width_mm, _height = style.page.size(section.orientation)
-    margins = style.page.margins(section.orientation)
-    per_line = (width_mm - margins.left - margins.right) * _PT_PER_MM / style.sizes.title
+    per_line = style.page.text_width(section.orientation) * _PT_PER_MM / style.sizes.title
     blocks = tuple(
         replace(block, text=balanced(block.text, per_line))
         if isinstance(block, Paragraph) and block.role == "title" else block
@@ -68,7 +65,7 @@ def _balance(line: str, per_line: float) -> list[str]:
         return [line]  # a title this long is the author's to break
     ends = list(itertools.accumulate((_width(c) for c in line), initial=0.0))  # ends[i]: width of line[:i]
     ideal = total / count
-    cuts = [i for i in range(1, len(line)) if _allowed(line, i)]
+    cuts = [i for i in range(1, len(line)) if break_allowed(line, i)]
     # The breaks considered for each boundary lie near its balanced place; the end closes the last line.
     places = [[i for i in cuts if abs(ends[i] - ideal * k) <= _WINDOW] for k in range(1, count)] + [[len(line)]]
     # best[cut]: the cheapest lines from the start up to ``cut``, and their breaks.
@@ -90,15 +87,6 @@ def _balance(line: str, per_line: float) -> list[str]:
         return [line]
     bounds = (0, *best[len(line)][1])
     return [line[a:b] for a, b in itertools.pairwise(bounds)]
-
-
-def _allowed(line: str, at: int) -> bool:
-    """May a line end before ``line[at]``?  Not before a closing mark or after an opening
-    one, not inside a run of Latin letters or digits, not between "——" or "……"."""
-    before, after = line[at - 1], line[at]
-    if after in _NO_START or before in _NO_END or (before == after and before in "—…"):
-        return False
-    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
 
 
 def _preference(line: str, at: int) -> float:
