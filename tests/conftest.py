@@ -18,7 +18,7 @@ from workplan_docs.model import Plan
 from workplan_docs.readers import load
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "000_beabee60d13bb183.txt"
+SEED_TEXT = ROOT / "samples" / "seed-attachment.txt"  # the seed notice's attachment, verbatim
 SAMPLE_PLAN = ROOT / "samples" / "seed-plan.yaml"
 
 
