@@ -118,7 +118,11 @@ class Item(_Strict):
     lead_text: Text | None = None
     participants_text: Text | None = None
     extra: dict[Text, Text] = {}
-    source: Text | None = None  # where an imported item came from, e.g. "表2"
+    source: Text | None = None  # where an imported item came from: its table's heading, "表2", a sheet name
+    # The group heading row printed above it in the source ("一、质量提升行动"), if any.
+    group: Text | None = None
+    # Columns (field names or extra headings) whose cell the source merged with the cell above.
+    merged_above: list[Text] = []
 
     _schedule: Schedule | None = PrivateAttr(default=None)
     # A default, not default_factory=list: pydantic inspects a factory's signature on every
@@ -214,6 +218,9 @@ class Plan(_Strict):
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
     columns: dict[Literal["seq", "task", "goal", "measures", "lead", "participants", "schedule"], Text] = {}
+    # The source table's columns in order: field names (seq, task …) or extra headings.
+    # None (a plan written by hand): the seven default columns, then the extra columns.
+    column_order: list[Text] | None = None
     items: list[Item] = Field(min_length=1)
     units: list[Unit] = []
 
