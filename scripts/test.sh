@@ -3,7 +3,8 @@
 # the package with its test extras) and run the test suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh python3-venv fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei \
+source scripts/setup.sh python3-venv fonts-noto-cjk fonts-wqy-zenhei fonts-lxgw-wenkai \
   poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
+source scripts/fonts.sh
 "$VENV_PY" -m pip install -q -e '.[test]'
 exec "$VENV_PY" -m pytest -n 2 "$@"

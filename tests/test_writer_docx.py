@@ -68,7 +68,7 @@ def test_label_then_title_on_the_third_line(seed_docx, seed_plan):
     assert title.style.element.find(f"{W}pPr/{W}jc").get(f"{W}val") == "center"
     assert label.style.font.size.pt == 16 and title.style.font.size.pt == 22
     fonts = title.style.element.find(f"{W}rPr/{W}rFonts")
-    assert fonts.get(f"{W}eastAsia") == style.fonts.title[0]
+    assert fonts.get(f"{W}eastAsia") == style.fonts.family("title") == "方正小标宋简体"
     assert label.style.element.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "黑体"
 
 
@@ -265,7 +265,9 @@ def test_header_rows_spans_fills_and_alignment():
     assert all(tc.find(f"{W}tcPr/{W}shd").get(f"{W}fill") == "D9D9D9" for tc in trs[0].findall(f"{W}tc"))
     total = trs[2].findall(f"{W}tc")[1]
     assert total.find(f"{W}tcPr/{W}shd").get(f"{W}fill") == "FFF2CC"
-    assert total.find(f"{W}p/{W}r/{W}rPr/{W}b") is not None
+    # bold text prints in the header's 黑体, never bolded again (as in the PDF)
+    assert total.find(f"{W}p/{W}r/{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "黑体"
+    assert total.find(f"{W}p/{W}r/{W}rPr/{W}b") is None
     assert trs[3].findall(f"{W}tc")[1].find(f"{W}tcPr/{W}shd") is None
     aligns = [tc.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") for tc in trs[3].findall(f"{W}tc")]
     assert aligns == ["center", "left", "left", "right"]

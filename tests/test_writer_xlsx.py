@@ -87,12 +87,12 @@ def test_seed_layout_fonts_and_merges(seed_xlsx):
     style = default_style()
     assert "A2:G2" in {str(r) for r in sheet.merged_cells.ranges}
     label, title, header, body = sheet["A1"], sheet["A2"], sheet["B3"], sheet["D4"]
-    assert (label.font.name, label.font.b, label.font.sz) == (style.fonts.label[0], True, style.sizes.label)
-    assert (title.font.name, title.font.sz) == (style.fonts.title[0], style.sizes.title)
+    assert (label.font.name, label.font.b, label.font.sz) == ("黑体", False, style.sizes.label)  # 黑体: never bolded
+    assert (title.font.name, title.font.sz) == ("方正小标宋简体", style.sizes.title)
     assert title.alignment.horizontal == header.alignment.horizontal == "center"
-    assert (header.font.name, header.font.b) == (style.fonts.table_header[0], True)
+    assert (header.font.name, header.font.b) == ("黑体", False)
     assert header.alignment.wrap_text and header.border.bottom.style == "thin"
-    assert (body.font.name, body.font.sz) == (style.fonts.table[0], style.sizes.table)
+    assert (body.font.name, body.font.sz) == ("仿宋_GB2312", style.sizes.table)
     assert body.alignment.wrap_text and body.alignment.vertical == "center" and body.border.left.style == "thin"
     assert sheet["A4"].alignment.horizontal == "center"  # the seq column is centred
     assert body.alignment.horizontal == "left"
@@ -196,7 +196,7 @@ def test_fills_bold_alignment_and_header_fill():
     header, red, plain = sheet["A1"], sheet["A2"], sheet["B2"]
     assert header.fill.fill_type == "solid" and header.fill.fgColor.rgb == "FFD9D9D9"
     assert red.fill.fill_type == "solid" and red.fill.fgColor.rgb == "FFFFCCCC"
-    assert red.font.b and red.alignment.horizontal == "center"
+    assert (red.font.name, red.font.b) == ("黑体", False) and red.alignment.horizontal == "center"  # bold → 黑体
     assert plain.fill.fill_type is None and not plain.font.b and plain.alignment.horizontal == "left"
     unfilled = _book(render(_doc(Section("s", (table,))), default_style())).active
     assert unfilled["A1"].fill.fill_type is None

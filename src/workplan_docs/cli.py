@@ -328,12 +328,18 @@ def _summarise(written: list[Path], out: Path) -> None:
 
 
 def cmd_fonts(args: argparse.Namespace) -> int:
-    from .style import load_style
+    """Role → PDF font file → family, fallbacks marked; the names DOCX/XLSX write."""
+    from .style import KIND_NAMES, ROLE_KIND, load_style
     from .writers.fonts import resolve_fonts
 
-    for role, font in resolve_fonts(load_style(args.style)).items():
-        face = f"#{font.index}" if font.path.suffix.lower() == ".ttc" else ""
-        print(f"{_pad(ROLE_NAMES.get(role, role), 10)}  {font.family}  {font.path}{face}")
+    style = load_style(args.style)
+    print(f"字体方案：{style.fonts.profile}（DOCX/XLSX 写入字体名，PDF 嵌入下列字体文件）")
+    for role, font in resolve_fonts(style).items():
+        face = f"#{font.index}" if font.path.suffix.lower() in (".ttc", ".otc") else ""
+        note = f"  【代用】无{KIND_NAMES[ROLE_KIND[role]]}字体，用{KIND_NAMES[font.borrowed]}" if font.borrowed else ""
+        converted = "（CFF 轮廓，转为 TrueType 嵌入）" if font.cff else ""
+        print(f"{_pad(ROLE_NAMES.get(role, role), 10)}  {_pad(style.fonts.family(role), 16)}  "
+              f"{font.path}{face}  {font.family}{converted}{note}")
         for reason in font.skipped:
             print(f"{'':10}  （跳过 {reason}）")
     return 0

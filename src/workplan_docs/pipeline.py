@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -61,32 +61,53 @@ def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: An
     return outputs
 
 
+def _plan_texts(plan: Plan) -> Iterator[tuple[str, str, str | None, str]]:
+    """Every text of the plan that the documents print: (text, role, item, field)."""
+    yield plan.title, "title", None, "title"
+    yield plan.attachment, "label", None, "attachment"
+    for field, heading in plan.columns.items():  # headings are set in the header face (a hei font)
+        yield heading, "table_header", None, f"columns.{field}"
+    for item in plan.items:
+        where = f"序号 {item.label}"
+        for field in ("task", "goal", "measures", "schedule"):
+            yield getattr(item, field), "table", where, field
+        yield item.lead_display, "table", where, "lead"
+        yield item.participants_display, "table", where, "participants"
+        for heading, value in item.extra.items():
+            yield heading, "table_header", where, f"extra.{heading}（键）"
+            yield value, "table", where, f"extra.{heading}"
+
+
 def missing_glyphs(plan: Plan, style: Style) -> list[Problem]:
     """Characters the PDF fonts cannot show, by item and field, found before anything is written."""
     from .writers.fonts import missing_characters
 
     problems = []
-
-    def check(text: str, role: str, item: str | None, field: str) -> None:
+    for text, role, item, field in _plan_texts(plan):
         missing = missing_characters(text, role, style)
         if missing:
             shown = "".join(dict.fromkeys(missing))
             codes = " ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(missing))
             problems.append(Problem(f"PDF 字体缺少字符“{shown}”（{codes}），这些字符将无法显示", "", item, field))
+    return problems
 
-    check(plan.title, "title", None, "title")
-    check(plan.attachment, "label", None, "attachment")
-    for field, heading in plan.columns.items():  # headings are set in the header face (a hei font)
-        check(heading, "table_header", None, f"columns.{field}")
-    for item in plan.items:
-        where = f"序号 {item.label}"
-        for field in ("task", "goal", "measures", "schedule"):
-            check(getattr(item, field), "table", where, field)
-        check(item.lead_display, "table", where, "lead")
-        check(item.participants_display, "table", where, "participants")
-        for heading, value in item.extra.items():
-            check(heading, "table_header", where, f"extra.{heading}（键）")
-            check(value, "table", where, f"extra.{heading}")
+
+def outside_gb2312(plan: Plan, style: Style) -> list[Problem]:
+    """Characters that a GB2312-only face named in DOCX/XLSX (仿宋_GB2312 …) lacks, by item
+    and field: the writers set them in the GBK face of the same kind, and the office should
+    know (a name printed in two faces is visible)."""
+    from .writers.office_fonts import gbk_face
+    from .writers.office_fonts import outside_gb2312 as outside
+
+    problems = []
+    for text, role, item, field in _plan_texts(plan):
+        family = style.fonts.family(role)
+        gbk = gbk_face(family)
+        chars = outside(text) if gbk else []
+        if chars:
+            problems.append(Problem(
+                f"“{''.join(chars)}”不在 GB2312 字符集内，{family}没有这些字，DOCX/XLSX 中改用{gbk}显示", "", item, field
+            ))
     return problems
 
 
@@ -257,9 +278,14 @@ def build(
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:
             raise WorkplanError(glyph_problems)
-        for problem in glyph_problems:
+        from .writers.fonts import borrowed_faces
+
+        for problem in [*borrowed_faces(style), *glyph_problems]:
             if warn:
                 warn(problem)
+    if warn and {"docx", "xlsx"} & set(chosen_formats):
+        for problem in outside_gb2312(plan, style):
+            warn(problem)
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
     job_list = [_Job(o, f) for o in outputs for f in chosen_formats]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)

@@ -66,21 +66,72 @@ class Page(_Section):
         return self.size(orientation)[0] - margins.left - margins.right
 
 
+# Typeface kinds: every role is set in one of them (GB/T 9704: 标题 小标宋, 正文 仿宋, 黑体, 楷体, 页码 宋体).
+ROLE_KIND: dict[str, str] = {
+    "label": "hei", "title": "title", "subtitle": "kai", "heading": "hei", "body": "fang", "note": "fang",
+    "table": "fang", "table_header": "hei", "page_number": "song",
+}
+KIND_NAMES = {"title": "小标宋", "fang": "仿宋", "hei": "黑体", "kai": "楷体", "song": "宋体"}
+
+# The family names written into DOCX/XLSX, by profile and kind (``[fonts] profile``).
+FONT_PROFILES: dict[str, dict[str, str]] = {
+    "gb2312": {"title": "方正小标宋简体", "hei": "黑体", "kai": "楷体_GB2312", "fang": "仿宋_GB2312", "song": "宋体"},
+    "windows": {"title": "宋体", "hei": "黑体", "kai": "楷体", "fang": "仿宋", "song": "宋体"},
+    "founder-gbk": {"title": "方正小标宋_GBK", "hei": "方正黑体_GBK", "kai": "方正楷体_GBK", "fang": "方正仿宋_GBK",
+                    "song": "宋体"},
+    "open": {"title": "Noto Serif CJK SC", "hei": "WenQuanYi Zen Hei", "kai": "LXGW WenKai", "fang": "FandolFang",
+             "song": "Noto Serif CJK SC"},
+}
+# Profiles whose title family is a regular weight of a face family with a bold member:
+# the title is set bold there so that it is as heavy as 小标宋.
+_BOLD_TITLE_PROFILES = frozenset({"open"})
+
+# The office's own families of each kind, searched by the PDF writer after the profile's.
+OFFICE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "title": ("方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "华文中宋", "STZhongsong"),
+    "fang": ("仿宋_GB2312", "仿宋", "FangSong", "SimFang", "方正仿宋_GBK", "方正仿宋简体", "华文仿宋", "STFangsong"),
+    "hei": ("黑体", "SimHei", "方正黑体_GBK", "方正黑体简体"),
+    "kai": ("楷体_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "方正楷体简体", "华文楷体", "STKaiti"),
+    "song": ("宋体", "SimSun", "方正书宋_GBK", "华文宋体", "STSong"),
+}
+
+
 class Fonts(_Section):
-    label: list[str]
-    title: list[str]
-    subtitle: list[str]
-    heading: list[str]
-    body: list[str]
-    note: list[str]
-    table: list[str]
-    table_header: list[str]
-    page_number: list[str]
-    latin: str
+    """Font families by role.  ``profile`` names the family of each kind; a role given a
+    list of its own writes the first name into DOCX/XLSX, and the PDF writer searches the
+    whole list before the profile's family and the office's families of the role's kind."""
+
+    profile: Literal["gb2312", "windows", "founder-gbk", "open"] = "gb2312"
+    label: list[str] = Field(default_factory=list)
+    title: list[str] = Field(default_factory=list)
+    subtitle: list[str] = Field(default_factory=list)
+    heading: list[str] = Field(default_factory=list)
+    body: list[str] = Field(default_factory=list)
+    note: list[str] = Field(default_factory=list)
+    table: list[str] = Field(default_factory=list)
+    table_header: list[str] = Field(default_factory=list)
+    page_number: list[str] = Field(default_factory=list)
+    latin: str = "Times New Roman"
 
     def family(self, role: str) -> str:
         """The family written into DOCX/XLSX for a role."""
-        return getattr(self, role)[0]
+        own = getattr(self, role)
+        return own[0] if own else FONT_PROFILES[self.profile][ROLE_KIND[role]]
+
+    def families(self, role: str) -> tuple[str, ...]:
+        """The families the PDF writer looks for, in order, for a role."""
+        kind = ROLE_KIND[role]
+        names = (*getattr(self, role), FONT_PROFILES[self.profile][kind], *OFFICE_FAMILIES[kind])
+        return tuple(dict.fromkeys(names))
+
+    def bold(self, role: str) -> bool:
+        """Whether a role's text is set bold: only a title whose profile family needs it
+        (黑体 and 小标宋 are heavy faces, never bolded)."""
+        return role == "title" and not self.title and self.profile in _BOLD_TITLE_PROFILES
+
+    def families_used(self) -> tuple[str, ...]:
+        """Every family a DOCX/XLSX of this profile names, the Latin family last."""
+        return (*dict.fromkeys(self.family(role) for role in ROLES), self.latin)
 
 
 class Sizes(_Section):

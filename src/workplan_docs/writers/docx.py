@@ -32,6 +32,7 @@ from lxml import etree
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style
+from . import office_fonts
 from .reproducible import build_date, normalise_zip
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -78,6 +79,7 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
     doc = docx.Document(str(docx_template) if docx_template is not None else None)
     _drop_thumbnail(doc)
     _set_up_styles(doc, style, own_template=docx_template is None)
+    _set_up_font_parts(doc, style, own_template=docx_template is None)
     body = doc.element.body
     final = body.sectPr
     for child in list(body):
@@ -214,6 +216,7 @@ def _set_fonts(rpr: etree._Element, latin: str, east_asian: str) -> None:
         rfonts.attrib.pop(attr, None)
     for attr, family in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asian), ("cs", latin)):
         rfonts.set(_w(attr), family)
+    rfonts.set(_w("hint"), "eastAsia")  # quotes, dashes and ellipses in the Chinese face, full width
 
 
 def _set_language(rpr: etree._Element) -> None:
@@ -222,6 +225,46 @@ def _set_language(rpr: etree._Element) -> None:
     if lang is None:
         lang = etree.SubElement(rpr, _w("lang"))
     lang.set(_w("eastAsia"), "zh-CN")
+
+
+def _set_up_font_parts(doc: DocxDocument, style: Style, *, own_template: bool) -> None:
+    """Font names Word and WPS can honour or substitute (see ``office_fonts``): the font
+    table lists exactly the families used; in the default template the theme's fonts are
+    the profile's and the maths font (Cambria Math) goes.  A user's template keeps its
+    theme and its font table, which gains the families it lacks."""
+    for part in doc.part.package.iter_parts():
+        if part.content_type.endswith(".fontTable+xml"):
+            part._blob = _font_table(part.blob, style, own_template)
+        elif part.content_type.endswith(".theme+xml") and own_template:
+            part._blob = office_fonts.theme(part.blob, style)
+    if own_template:
+        for math_font in doc.settings.element.iter("{*}mathFont"):
+            math_font.getparent().remove(math_font)
+        # The template's other styles (Macro Text …) name Courier: fonts of the profile only.
+        known = set(office_fonts.families(style))
+        for rfonts in doc.styles.element.iter(_w("rFonts")):
+            for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+                value = rfonts.get(_w(attr))
+                if value is not None and value not in known:
+                    rfonts.set(_w(attr), style.fonts.family("body") if attr == "eastAsia" else style.fonts.latin)
+
+
+def _font_table(blob: bytes, style: Style, own_template: bool) -> bytes:
+    ours = office_fonts.font_table(style)
+    if own_template:
+        return ours
+    theirs = etree.fromstring(blob)
+    known = {font.get(_w("name")) for font in theirs.iter(_w("font"))}
+    for font in etree.fromstring(ours).iter(_w("font")):
+        if font.get(_w("name")) not in known:
+            theirs.append(font)
+    return etree.tostring(theirs, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _gbk_run_properties(family: str) -> str:
+    """The run properties of characters set in a GBK face (all four slots, East Asian hint)."""
+    name = quoteattr(family)
+    return f'<w:rPr><w:rFonts w:ascii={name} w:hAnsi={name} w:eastAsia={name} w:cs={name} w:hint="eastAsia"/></w:rPr>'
 
 
 def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Element:
@@ -253,6 +296,9 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     family = style.fonts.family(role)
     # The standard asks for 宋体 digits in page numbers, so the Latin family follows the role there.
     _set_fonts(rpr, family if role == "page_number" else style.fonts.latin, family)
+    if style.fonts.bold(role):
+        etree.SubElement(rpr, _w("b"))
+        etree.SubElement(rpr, _w("bCs"))
     half_points = str(round(size * 2))
     etree.SubElement(rpr, _w("sz"), {_w("val"): half_points})
     etree.SubElement(rpr, _w("szCs"), {_w("val"): half_points})
@@ -495,7 +541,7 @@ def _add_block(
     """Insert ``block`` before ``anchor`` (the body's final ``w:sectPr``); a table as a
     placeholder comment, its XML added to ``tables``."""
     if isinstance(block, Paragraph):
-        anchor.addprevious(_paragraph(block))
+        anchor.addprevious(_paragraph(block, style))
     elif isinstance(block, Table):
         anchor.addprevious(etree.Comment(f"wp-table-{len(tables)}"))
         tables.append(_table_xml(block, text_width, style))
@@ -505,15 +551,19 @@ def _add_block(
         anchor.addprevious(p)
 
 
-def _paragraph(paragraph: Paragraph) -> etree._Element:
-    """A paragraph in its role's style; a newline in the text is a line break."""
+def _paragraph(paragraph: Paragraph, style: Style) -> etree._Element:
+    """A paragraph in its role's style; a newline in the text is a line break; characters a
+    GB2312-only face lacks in runs of the GBK face of the same kind."""
     p = etree.Element(_w("p"), nsmap=_NSMAP)
     etree.SubElement(etree.SubElement(p, _w("pPr")), _w("pStyle"), {_w("val"): _STYLES[paragraph.role][0]})
-    run = etree.SubElement(p, _w("r"))
-    for index, line in enumerate(paragraph.text.split("\n")):
-        if index:
-            etree.SubElement(run, _w("br"))
-        etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = line
+    for part, gbk in office_fonts.split_gb2312(paragraph.text, style.fonts.family(paragraph.role)):
+        run = etree.SubElement(p, _w("r"))
+        if gbk:
+            run.append(etree.fromstring(_gbk_run_properties(gbk).replace("<w:rPr>", f'<w:rPr xmlns:w="{_W_NS}">')))
+        for index, line in enumerate(part.split("\n")):
+            if index:
+                etree.SubElement(run, _w("br"))
+            etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = line
     return p
 
 
@@ -580,6 +630,7 @@ class _CellMaker:
         self._widths = widths
         self._header_fill = style.table.header_fill or None
         self._templates: dict[tuple, tuple[str, str, str]] = {}
+        self._style = style
 
     def make(self, cell: Cell, column: int, header: bool) -> str:
         fill = cell.fill or (self._header_fill if header else None)
@@ -589,7 +640,28 @@ class _CellMaker:
         if template is None:
             template = self._templates[key] = self._template(*key)
         start, new_line, end = template
-        return start + _xml_text(cell.text).replace("\n", new_line) + end
+        family = self._style.fonts.family("table_header" if header or cell.bold else "table")
+        text = "".join(
+            _xml_text(part) if gbk is None else self._gbk_part(_xml_text(part), gbk, cell.bold and not header)
+            for part, gbk in office_fonts.split_gb2312(cell.text, family)
+        )
+        return start + text.replace("\n", new_line) + end
+
+    def _gbk_part(self, text: str, gbk: str, bold: bool) -> str:
+        """Characters outside GB2312 as a run of their own in the GBK face, between runs of
+        the cell's look (see ``_template``)."""
+        back = f"</w:t></w:r>{self._run(bold)}<w:t xml:space=\"preserve\">"
+        return f'</w:t></w:r><w:r>{_gbk_run_properties(gbk)}<w:t xml:space="preserve">{text}{back}'
+
+    def _run(self, bold: bool) -> str:
+        """A run of a cell's text.  A bold cell prints in the header's face (a 黑体, which is
+        never bolded again), as in the PDF."""
+        if not bold:
+            return "<w:r>"
+        family = quoteattr(self._style.fonts.family("table_header"))
+        latin = quoteattr(self._style.fonts.latin)
+        return (f"<w:r><w:rPr><w:rFonts w:ascii={latin} w:hAnsi={latin} w:eastAsia={family} w:cs={latin} "
+                'w:hint="eastAsia"/></w:rPr>')
 
     def _template(
         self, column: int, span: int, align: str, fill: str | None, bold: bool, header: bool
@@ -604,7 +676,7 @@ class _CellMaker:
             properties += f'<w:shd w:val="clear" w:color="auto" w:fill={quoteattr(fill)}/>'
         properties += '<w:vAlign w:val="center"/>'
         style_id = _STYLES["table_header" if header else "table"][0]
-        run = "<w:r><w:rPr><w:b/><w:bCs/></w:rPr>" if bold else "<w:r>"
+        run = self._run(bold and not header)  # header cells are in the header style's face already
         paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val={quoteattr(align)}/></w:pPr>{run}'
         paragraph += '<w:t xml:space="preserve">'
         close = "</w:t></w:r></w:p>"

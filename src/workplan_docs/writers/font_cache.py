@@ -1,37 +1,55 @@
-"""A disk cache of parsed TrueType faces, so a PDF build does not re-parse CJK fonts.
+"""A disk cache of font work, so a PDF build neither re-parses CJK faces nor re-converts CFF outlines.
 
-reportlab parses a face's tables in pure Python: about 0.1 s for each CJK collection
-on every run, most of a small build's time.  The parsed tables are kept in
-``$XDG_CACHE_HOME/workplan-docs/fonts`` keyed by the file's path, size and modification
-time, the face index and the reportlab version; the font file itself is still read
-(memory-mapped) for subsetting.  Any problem with the cache (unwritable home, stale or
-foreign entry) falls back to a normal parse: the cache only ever saves time.
+Two kinds of entry live in ``$XDG_CACHE_HOME/workplan-docs/fonts``:
 
-The big tables are stored as flat arrays, not as pickled dicts and tuples: a CJK face
-has 20,000-45,000 glyphs, and unpickling its ``glyphToChar`` lists and ``hmetrics``
-tuples cost 15-35 ms a face.  ``charToGlyph`` and ``charWidths`` (used for every
-character) are rebuilt at load; ``glyphPos`` stays an array (reportlab only indexes it);
-``hmetrics``, read only for the glyphs of a subset, is read straight from its arrays;
-``glyphToChar``, read only when shaping text, is rebuilt on first use.
+- *parsed*: the tables reportlab reads from a TrueType face (about 0.1 s of pure Python for
+  each CJK collection on every run, most of a small build's time).  The font file itself is
+  still read, memory-mapped, for subsetting.
+- *converted*: for a CFF face (.otf, Noto CJK, Fandol), its character coverage and a
+  TrueType copy of the glyphs builds have needed so far (see ``cff``); a build that needs a
+  new character converts again and stores the larger set.
+
+The cache holds data only, never code: an entry is a fixed header line, a JSON header and
+flat arrays (no pickle — anything that can write the cache folder must not be able to run
+code in a build).  The header names the font file the entry came from (resolved path, size,
+modification time, face index) and the reportlab version; an entry whose header does not
+match the font asked for, or that does not decode, is ignored and rebuilt.  Any problem
+with the cache (unwritable home, a full disk) costs time, never a build.
+
+The big tables of a parsed face are stored as flat arrays: a CJK face has 20,000-45,000
+glyphs.  ``charToGlyph`` and ``charWidths`` (used for every character) are rebuilt at load;
+``glyphPos`` stays an array (reportlab only indexes it); ``hmetrics``, read only for the
+glyphs of a subset, is read straight from its arrays; ``glyphToChar``, read only when
+shaping text, is rebuilt on first use.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
+import json
 import os
-import pickle
 import shutil
+import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import reportlab
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-_FORMAT = 2
-_NOT_PICKLED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
+from . import cff
+
+_FORMAT = 3
+_MAGIC = b"workplan-docs font cache\n"
+_NOT_STORED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
+_FONT_OWN = ("face", "state", "fontName", "encoding")  # TTFont attributes made at load, not stored
+# Arrays of a parsed face, in file order, with their (fixed, never read from the file) type codes.
+_PARSED_ARRAYS = (("pair_glyphs", "L"), ("pair_chars", "L"), ("chars", "L"), ("glyphs", "L"),
+                  ("width_chars", "L"), ("widths", "d"), ("advances", "d"), ("bearings", "H"), ("glyphPos", "L"))
 
 
 class _Metrics:
@@ -81,6 +99,9 @@ class _CachedFace(TTFontFace):
         return value
 
 
+# --- entries: a header line, a JSON header, blobs ---------------------------------------
+
+
 def _cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "workplan-docs" / "fonts"
@@ -92,10 +113,16 @@ def _cache_dir() -> Path:
     return _cache_root() / f"{_FORMAT}-reportlab-{reportlab.Version}"
 
 
-def _entry(path: Path, index: int) -> Path:
+def _source(path: Path, index: int) -> dict[str, Any]:
+    """What identifies the font an entry was made from; compared in full at every load."""
     stat = path.stat()
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{index}"
-    return _cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+    return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "index": index,
+            "reportlab": reportlab.Version, "byteorder": sys.byteorder}
+
+
+def _entry(path: Path, index: int, kind: str = "parsed") -> Path:
+    key = json.dumps(_source(path, index), sort_keys=True)
+    return _cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.{kind}"
 
 
 def _remove_other_versions(current: Path) -> None:
@@ -108,8 +135,98 @@ def _remove_other_versions(current: Path) -> None:
             other.unlink(missing_ok=True)
 
 
+def _write(entry: Path, header: dict[str, Any], blobs: list[bytes]) -> None:
+    """Store an entry atomically (a reader sees the old entry or the new one, never half)."""
+    try:
+        text = json.dumps({**header, "blobs": [len(b) for b in blobs]}, ensure_ascii=False).encode()
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            handle.write(_MAGIC + len(text).to_bytes(4, "little") + text)
+            for blob in blobs:
+                handle.write(blob)
+        os.replace(temporary, entry)
+        _remove_other_versions(entry.parent)
+    except (OSError, OverflowError, TypeError, ValueError):
+        pass  # a read-only or full cache, or a value that does not fit, costs time, nothing else
+
+
+def _read(entry: Path, kind: str, source: dict[str, Any]) -> tuple[dict[str, Any], list[memoryview]] | None:
+    """The header and blobs of an entry made from ``source``, or None for anything else."""
+    try:
+        data = memoryview(entry.read_bytes())
+    except OSError:
+        return None
+    start = len(_MAGIC) + 4
+    if bytes(data[:len(_MAGIC)]) != _MAGIC or len(data) < start:
+        return None
+    size = int.from_bytes(data[len(_MAGIC):start], "little")
+    try:
+        header = json.loads(bytes(data[start:start + size]))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(header, dict) or header.get("kind") != kind or header.get("source") != source:
+        return None
+    lengths = header.get("blobs")
+    if not isinstance(lengths, list) or not all(type(n) is int and n >= 0 for n in lengths):
+        return None
+    if start + size + sum(lengths) != len(data):
+        return None
+    blobs, offset = [], start + size
+    for length in lengths:
+        blobs.append(data[offset:offset + length])
+        offset += length
+    return header, blobs
+
+
+def _array(typecode: str, blob: memoryview) -> array:
+    values = array(typecode)
+    values.frombytes(blob)  # ValueError when the length is not a multiple of the item size
+    return values
+
+
+# --- parsed TrueType faces ---------------------------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    """A face attribute as JSON: the few types reportlab keeps on a face, tagged."""
+    if isinstance(value, TTFNameBytes):
+        return {"name": value.ustr}
+    if isinstance(value, bytes):
+        return {"bytes": base64.b64encode(value).decode()}
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    """The inverse of ``_encode``; anything else in the file raises ValueError."""
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) != 1:
+            raise ValueError("bad tag")
+        (tag, inner), = value.items()
+        if tag == "name" and isinstance(inner, str):
+            return TTFNameBytes(inner.encode("utf-8"))
+        if tag == "bytes" and isinstance(inner, str):
+            return base64.b64decode(inner, validate=True)
+        if tag == "tuple" and isinstance(inner, list):
+            return tuple(_decode(v) for v in inner)
+        if tag == "dict" and isinstance(inner, list):
+            return {_decode(k): _decode(v) for k, v in inner}
+        raise ValueError("bad tag")
+    return value
+
+
 def _scale(units_per_em: int) -> Callable[[float], float]:
-    """The font-unit to 1/1000 em conversion reportlab keeps on a face (a lambda: not picklable)."""
+    """The font-unit to 1/1000 em conversion reportlab keeps on a face (a function, not data)."""
     factor = 1000 / units_per_em
     return (lambda x: x) if units_per_em == 1000 else (lambda x: x * factor)
 
@@ -125,53 +242,103 @@ def _tables(face: TTFontFace) -> dict[str, array]:
     }
 
 
-def _from_cache(name: str, entry: Path, data: Any) -> TTFont | None:
+def _from_cache(name: str, header: dict[str, Any], blobs: list[memoryview], data: Any) -> TTFont | None:
     try:
-        state = pickle.loads(entry.read_bytes())  # noqa: S301 - our own cache, in the user's own home
-        tables = state["tables"]
+        if len(blobs) != len(_PARSED_ARRAYS):
+            return None
+        tables = {key: _array(code, blob) for (key, code), blob in zip(_PARSED_ARRAYS, blobs)}
+        attributes = _decode(header["face"])
+        if not isinstance(attributes, dict) or not all(isinstance(k, str) for k in attributes):
+            return None
         face = _CachedFace.__new__(_CachedFace)
-        face.__dict__.update(state["face"])
+        face.__dict__.update({k: v for k, v in attributes.items() if k not in _NOT_STORED})
         face.charToGlyph = dict(zip(tables["chars"], tables["glyphs"]))
         face.charWidths = dict(zip(tables["width_chars"], tables["widths"]))
         face.glyphPos, face.hmetrics = tables["glyphPos"], _Metrics(tables["advances"], tables["bearings"])
         face._glyph_of_pair, face._char_of_pair = tables["pair_glyphs"], tables["pair_chars"]
         face._ttf_data = data
-        face._pdfScale = _scale(face.unitsPerEm)
+        face._pdfScale = _scale(int(face.unitsPerEm))
+        settings = _decode(header["font"])
+        if not isinstance(settings, dict) or not all(isinstance(k, str) for k in settings):
+            return None
         font = TTFont.__new__(TTFont)
-        font.__dict__.update(state["font"])
-        font.fontName, font.face, font.state = name, face, WeakKeyDictionary()
+        font.__dict__.update({k: v for k, v in settings.items() if k not in _FONT_OWN})
+        font.fontName, font.face, font.encoding, font.state = name, face, TTEncoding(), WeakKeyDictionary()
         return font
-    except Exception:  # noqa: BLE001 - a cache entry that does not load is simply not used
+    except Exception:  # noqa: BLE001 - an entry that does not load is simply not used
         return None
-
-
-def _store(font: TTFont, entry: Path) -> None:
-    try:
-        state = {
-            "face": {k: v for k, v in font.face.__dict__.items() if k not in _NOT_PICKLED},
-            "tables": _tables(font.face),
-            "font": {k: v for k, v in font.__dict__.items() if k not in ("face", "state", "fontName")},
-        }
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, entry)
-        _remove_other_versions(entry.parent)
-    except (OSError, OverflowError, TypeError, ValueError):
-        pass  # a read-only or full cache, or a table that does not fit an array, costs time, nothing else
 
 
 def open_font(name: str, path: Path, index: int, source: Any) -> TTFont:
     """A reportlab TTFont for face ``index`` of ``path``; ``source`` is what reportlab reads
     the file through (its ``read()`` gives the bytes)."""
     try:
+        identity = _source(path, index)
         entry = _entry(path, index)
     except OSError:
         return TTFont(name, source, subfontIndex=index)
-    if entry.exists():
-        cached = _from_cache(name, entry, source.read())
+    stored = _read(entry, "parsed", identity)
+    if stored is not None:
+        cached = _from_cache(name, *stored, source.read())
         if cached is not None:
             return cached
     font = TTFont(name, source, subfontIndex=index)
-    _store(font, entry)
+    try:
+        face = {k: v for k, v in font.face.__dict__.items() if k not in _NOT_STORED}
+        settings = {k: v for k, v in font.__dict__.items() if k not in _FONT_OWN}
+        header = {"kind": "parsed", "source": identity, "face": _encode(face), "font": _encode(settings)}
+        tables = _tables(font.face)
+    except (TypeError, OverflowError, ValueError):
+        return font
+    _write(entry, header, [tables[key].tobytes() for key, _ in _PARSED_ARRAYS])
     return font
+
+
+# --- CFF faces converted to TrueType -----------------------------------------------------
+
+
+class ConvertedFace:
+    """A CFF face as the PDF writer uses it: every character it has, and a TrueType font
+    (bytes) of the characters converted so far."""
+
+    def __init__(self, coverage: frozenset[int], chars: frozenset[int], truetype: bytes):
+        self.coverage, self.chars, self.truetype = coverage, chars, truetype
+
+
+def _load_converted(path: Path, index: int) -> tuple[Path, dict[str, Any], ConvertedFace | None]:
+    identity = _source(path, index)
+    entry = _entry(path, index, "converted")
+    stored = _read(entry, "converted", identity)
+    if stored is None or len(stored[1]) != 3:
+        return entry, identity, None
+    try:
+        coverage, chars = _array("L", stored[1][0]), _array("L", stored[1][1])
+    except ValueError:
+        return entry, identity, None
+    return entry, identity, ConvertedFace(frozenset(coverage), frozenset(chars), bytes(stored[1][2]))
+
+
+def converted(path: Path, index: int, wanted: Iterable[int]) -> ConvertedFace:
+    """Face ``index`` of the CFF font ``path`` with (at least) the characters of ``wanted``
+    it has converted to TrueType, from the cache when it holds them.
+
+    Raises OSError when the font cannot be read, ValueError (or a fontTools error) when it
+    is not a usable font.
+    """
+    entry, identity, face = _load_converted(path, index)
+    wanted = set(wanted)
+    if face is not None and not (wanted & face.coverage) - face.chars and (face.truetype or not wanted):
+        return face
+    coverage = face.coverage if face is not None else frozenset(cff.coverage(path, index))
+    chars = frozenset((wanted & coverage) | (face.chars if face is not None else set()))
+    # Asked for nothing (a coverage check): no conversion, the entry records the coverage only.
+    truetype = cff.to_truetype(path, index, sorted(chars)) if wanted or chars else b""
+    face = ConvertedFace(coverage, chars, truetype)
+    _write(entry, {"kind": "converted", "source": identity},
+           [array("L", sorted(coverage)).tobytes(), array("L", sorted(chars)).tobytes(), truetype])
+    return face
+
+
+def truetype_font(name: str, face: ConvertedFace) -> TTFont:
+    """A reportlab TTFont over a converted face's TrueType bytes (a small font: parsed fast)."""
+    return TTFont(name, io.BytesIO(face.truetype))

@@ -1,11 +1,16 @@
-"""TrueType fonts for the PDF writer: find a file for each role, register it, check coverage.
+"""Fonts for the PDF writer: find a face for each role, register it, check coverage.
 
-reportlab embeds TrueType (glyf) faces, also one face of a .ttc collection, but not CFF
-outlines (.otf, Noto/Source Han CJK), and its built-in STSong-Light is never embedded, so
-every role needs a real TrueType file.  The search goes: an explicit ``[pdf.font_files]``
-entry of the style; the role's family names, looked up in a table of well-known Windows and
-macOS files and in fontconfig where it is installed; then the free Debian face of the role's
-style class (song, kai, fangsong, hei).  Fonts are parsed and registered once per process.
+Every role is set in one kind of typeface (``style.ROLE_KIND``: 小标宋, 仿宋, 黑体, 楷体,
+宋体).  The search for a role goes: an explicit ``[pdf.font_files]`` entry of the style; the
+role's families (its own list, the profile's family, the office's usual families of its
+kind), looked up in a table of well-known Windows and macOS files and in fontconfig; then
+the free faces of the same kind (思源宋体 = Noto Serif CJK SC Bold for titles, FandolFang,
+WenQuanYi Zen Hei / Noto Sans CJK, LXGW WenKai / AR PL UKai, Noto Serif CJK SC / AR PL
+UMing); and only then a free face of another kind, which the build reports as a warning.
+
+reportlab embeds TrueType (glyf) faces only.  CFF faces (.otf, Noto CJK, Fandol) are
+converted per build to a TrueType copy of the characters the document uses (``cff``),
+cached on disk (``font_cache``).  Fonts are parsed and registered once per process.
 """
 
 from __future__ import annotations
@@ -17,87 +22,106 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError
 
+from .. import layout
 from ..errors import Problem, WorkplanError
-from ..style import ROLES, Style
-from .font_cache import open_font
+from ..style import KIND_NAMES, ROLE_KIND, ROLES, Style
+from . import cff, font_cache
 
 # Well-known family names → candidate files (name as shipped, face index in a collection).
 _FAMILY_FILES: dict[str, tuple[tuple[str, int], ...]] = {
-    "仿宋_GB2312": (("仿宋_GB2312.ttf", 0), ("FS_GB2312.ttf", 0)),
+    "仿宋_GB2312": (("仿宋_GB2312.ttf", 0), ("FS_GB2312.ttf", 0), ("SIMFANG_GB2312.TTF", 0)),
     "仿宋": (("SIMFANG.TTF", 0),),
     "FangSong": (("SIMFANG.TTF", 0),),
-    "华文仿宋": (("STFANGSO.TTF", 0),),
-    "STFangsong": (("STFANGSO.TTF", 0),),
-    "楷体_GB2312": (("楷体_GB2312.ttf", 0), ("KT_GB2312.ttf", 0)),
+    "SimFang": (("SIMFANG.TTF", 0),),
+    "方正仿宋_GBK": (("FZFSK.TTF", 0), ("方正仿宋_GBK.ttf", 0)),
+    "方正仿宋简体": (("FZFSJW.TTF", 0), ("方正仿宋简体.ttf", 0)),
+    "华文仿宋": (("STFANGSO.TTF", 0), ("Fangsong.ttf", 0)),
+    "STFangsong": (("STFANGSO.TTF", 0), ("Fangsong.ttf", 0)),
+    "楷体_GB2312": (("楷体_GB2312.ttf", 0), ("KT_GB2312.ttf", 0), ("SIMKAI_GB2312.TTF", 0)),
     "楷体": (("SIMKAI.TTF", 0),),
     "KaiTi": (("SIMKAI.TTF", 0),),
-    "华文楷体": (("STKAITI.TTF", 0),),
-    "STKaiti": (("STKAITI.TTF", 0),),
+    "方正楷体_GBK": (("FZKTK.TTF", 0), ("方正楷体_GBK.ttf", 0)),
+    "方正楷体简体": (("FZKTJW.TTF", 0), ("方正楷体简体.ttf", 0)),
+    "华文楷体": (("STKAITI.TTF", 0), ("Kaiti.ttc", 0)),
+    "STKaiti": (("STKAITI.TTF", 0), ("Kaiti.ttc", 0)),
     "黑体": (("SIMHEI.TTF", 0),),
     "SimHei": (("SIMHEI.TTF", 0),),
-    "华文黑体": (("STHeiti Light.ttc", 0), ("STXIHEI.TTF", 0)),
-    "STHeiti": (("STHeiti Light.ttc", 0), ("STXIHEI.TTF", 0)),
-    "微软雅黑": (("msyh.ttc", 0), ("msyh.ttf", 0)),
-    "Microsoft YaHei": (("msyh.ttc", 0), ("msyh.ttf", 0)),
-    "宋体": (("simsun.ttc", 0), ("SIMSUN.TTF", 0)),
+    "方正黑体_GBK": (("FZHTK.TTF", 0), ("方正黑体_GBK.ttf", 0)),
+    "方正黑体简体": (("FZHTJW.TTF", 0), ("方正黑体简体.ttf", 0)),
+    "宋体": (("simsun.ttc", 0), ("SIMSUN.TTF", 0), ("Songti.ttc", 0)),
     "SimSun": (("simsun.ttc", 0), ("SIMSUN.TTF", 0)),
-    "新宋体": (("simsun.ttc", 1),),
-    "NSimSun": (("simsun.ttc", 1),),
+    "方正书宋_GBK": (("FZSSK.TTF", 0),),
+    "华文宋体": (("STSONG.TTF", 0),),
+    "STSong": (("STSONG.TTF", 0),),
     "华文中宋": (("STZHONGS.TTF", 0),),
     "STZhongsong": (("STZHONGS.TTF", 0),),
-    "华文宋体": (("STSONG.TTF", 0),),
-    "方正小标宋简体": (("FZXBSJW.TTF", 0), ("方正小标宋简体.ttf", 0)),
-    "方正小标宋_GBK": (("FZXBSK.TTF", 0),),
+    "方正小标宋简体": (("FZXBSJW.TTF", 0), ("方正小标宋简体.ttf", 0), ("FZXBSJW--GB1-0.ttf", 0)),
+    "方正小标宋_GBK": (("FZXBSK.TTF", 0), ("方正小标宋_GBK.ttf", 0)),
     "FZXiaoBiaoSong-B05S": (("FZXBSJW.TTF", 0),),
 }
 
-# Style class of a family, to pick the free fallback closest in look.
-_FAMILY_CLASS: dict[str, str] = {
-    **dict.fromkeys(("仿宋_GB2312", "仿宋", "FangSong", "华文仿宋", "STFangsong"), "fangsong"),
-    **dict.fromkeys(("楷体_GB2312", "楷体", "KaiTi", "华文楷体", "STKaiti"), "kai"),
-    **dict.fromkeys(("黑体", "SimHei", "华文黑体", "STHeiti", "微软雅黑", "Microsoft YaHei"), "hei"),
-    **dict.fromkeys(
-        ("宋体", "SimSun", "新宋体", "NSimSun", "华文中宋", "STZhongsong", "华文宋体", "方正小标宋简体",
-         "方正小标宋_GBK", "FZXiaoBiaoSong-B05S"),
-        "song",
-    ),
-}
-_ROLE_CLASS = {
-    "label": "hei", "heading": "hei", "table_header": "hei", "title": "song", "page_number": "song",
-    "subtitle": "kai", "body": "fangsong", "note": "fangsong", "table": "fangsong",
-}
 
-# Free TrueType faces (Debian packages); fangsong is closest to kai among them.
-_UMING = ("AR PL UMing CN", "uming.ttc", 0)
-_UKAI = ("AR PL UKai CN", "ukai.ttc", 0)
-_ZENHEI = ("WenQuanYi Zen Hei", "wqy-zenhei.ttc", 0)
-_FALLBACKS: dict[str, tuple[tuple[str, str, int], ...]] = {
-    "song": (_UMING, _UKAI, _ZENHEI),
-    "kai": (_UKAI, _UMING, _ZENHEI),
-    "fangsong": (_UKAI, _UMING, _ZENHEI),
-    "hei": (_ZENHEI, _UMING, _UKAI),
+@dataclass(frozen=True)
+class _Free:
+    """A free face: its family as shown, fontconfig family and style, and the files it ships as."""
+
+    family: str
+    style: str
+    files: tuple[tuple[str, int], ...]
+
+
+_NOTO_SERIF_BOLD = _Free("Noto Serif CJK SC", "Bold", (
+    ("NotoSerifCJK-Bold.ttc", 2), ("NotoSerifCJKsc-Bold.otf", 0), ("NotoSerifSC-Bold.otf", 0),
+    ("SourceHanSerifSC-Bold.otf", 0)))
+_NOTO_SERIF_BLACK = _Free("Noto Serif CJK SC", "Black", (
+    ("NotoSerifCJK-Black.ttc", 2), ("NotoSerifCJKsc-Black.otf", 0), ("SourceHanSerifSC-Heavy.otf", 0)))
+_NOTO_SERIF = _Free("Noto Serif CJK SC", "Regular", (
+    ("NotoSerifCJK-Regular.ttc", 2), ("NotoSerifCJKsc-Regular.otf", 0), ("NotoSerifSC-Regular.otf", 0),
+    ("SourceHanSerifSC-Regular.otf", 0)))
+_NOTO_SANS = _Free("Noto Sans CJK SC", "Regular", (
+    ("NotoSansCJK-Regular.ttc", 2), ("NotoSansCJKsc-Regular.otf", 0), ("NotoSansSC-Regular.otf", 0)))
+_FREE: dict[str, tuple[_Free, ...]] = {
+    "title": (_NOTO_SERIF_BOLD, _NOTO_SERIF_BLACK, _Free("FandolSong", "Bold", (("FandolSong-Bold.otf", 0),))),
+    "fang": (_Free("FandolFang", "Regular", (("FandolFang-Regular.otf", 0),)),),
+    "hei": (_Free("WenQuanYi Zen Hei", "Regular", (("wqy-zenhei.ttc", 0),)), _NOTO_SANS,
+            _Free("FandolHei", "Regular", (("FandolHei-Regular.otf", 0),))),
+    "kai": (_Free("LXGW WenKai", "Regular", (("LXGWWenKai-Regular.ttf", 0),)),
+            _Free("AR PL UKai CN", "Book", (("ukai.ttc", 0),)),
+            _Free("FandolKai", "Regular", (("FandolKai-Regular.otf", 0),))),
+    "song": (_NOTO_SERIF, _Free("FandolSong", "Regular", (("FandolSong-Regular.otf", 0),)),
+             _Free("AR PL UMing CN", "Light", (("uming.ttc", 0),))),
 }
-_PACKAGES = "fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei"
-_WINDOWS_FILE = {"song": "simsun.ttc", "kai": "SIMKAI.TTF", "fangsong": "SIMFANG.TTF", "hei": "SIMHEI.TTF"}
+# When no face of a kind exists: the kinds to borrow from, closest look first.
+_BORROW = {"title": ("song", "hei", "kai"), "song": ("title", "kai", "hei"), "fang": ("kai", "song", "hei"),
+           "kai": ("fang", "song", "hei"), "hei": ("song", "kai")}
+_PACKAGES = "fonts-noto-cjk fonts-wqy-zenhei fonts-lxgw-wenkai"
+_FANDOL_HINT = "texlive-lang-chinese 包中的 FandolFang-Regular.otf "
+_WINDOWS_FILE = {"title": "FZXBSJW.TTF", "song": "simsun.ttc", "kai": "SIMKAI.TTF", "fang": "SIMFANG.TTF",
+                 "hei": "SIMHEI.TTF"}
 _ROLE_NAMES = {
     "label": "附件标识", "title": "标题", "subtitle": "副标题", "heading": "小标题", "body": "正文",
     "note": "注释", "table": "表格正文", "table_header": "表头", "page_number": "页码",
 }
 _BOLD_FAMILIES = ("黑体", "SimHei")  # bold CJK text is set in a hei face: CJK fonts have no bold
+FONT_DIRS_VARIABLE = "WORKPLAN_DOCS_FONT_DIRS"
 
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The font a role resolved to: family (as matched), file, face index and reportlab name.
+    """The font a role resolved to: family (as matched), file, face index, reportlab name.
 
-    ``skipped`` lists candidates that were found but cannot be embedded, with the reason.
+    ``skipped`` lists candidates that were found but cannot be used, with the reason;
+    ``borrowed`` is the kind of typeface used instead of the role's own when no face of
+    that kind exists (a 楷体 face for 仿宋 text), else None.  ``cff``: outlines converted to
+    TrueType for embedding.
     """
 
     family: str
@@ -105,13 +129,17 @@ class FontChoice:
     index: int
     name: str
     skipped: tuple[str, ...] = ()
+    borrowed: str | None = None
+    cff: bool = False
 
 
 @lru_cache(maxsize=1)
 def _search_dirs() -> tuple[Path, ...]:
     """Font directories of this platform that exist, looked up once per process like the
-    files in them (checking every field of a 10,000-item plan asks 60,000 times)."""
+    files in them (checking every field of a 10,000-item plan asks 60,000 times).  Folders
+    in $WORKPLAN_DOCS_FONT_DIRS come first (a project's own fonts, e.g. FandolFang)."""
     home = Path.home()
+    extra = [Path(p) for p in os.environ.get(FONT_DIRS_VARIABLE, "").split(os.pathsep) if p]
     if sys.platform == "win32":
         windows = Path(os.environ.get("WINDIR", "C:/Windows"))
         local = os.environ.get("LOCALAPPDATA")
@@ -122,7 +150,7 @@ def _search_dirs() -> tuple[Path, ...]:
     else:
         dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts",
                 home / ".local/share/fonts"]
-    return tuple(d for d in dirs if d.is_dir())
+    return tuple(d for d in extra + dirs if d.is_dir())
 
 
 @lru_cache(maxsize=8)
@@ -137,26 +165,39 @@ def _files_in(dirs: tuple[Path, ...]) -> dict[str, Path]:
     return found
 
 
+def _parse_fc_list(output: bytes) -> dict[str, tuple[tuple[Path, int, tuple[str, ...]], ...]]:
+    """fc-list output → family (case-folded) → (file, face, styles).
+
+    fontconfig writes UTF-8 whatever the locale (under zh_CN.GBK too), so the bytes are
+    decoded as UTF-8 here, never with the locale's codec; file names are the file
+    system's bytes (``os.fsdecode``).
+    """
+    found: dict[str, list[tuple[Path, int, tuple[str, ...]]]] = {}
+    for line in sorted(output.split(b"\n")):
+        parts = line.split(b"\t")
+        if len(parts) != 4 or not parts[3].isdigit():
+            continue
+        families, styles = (p.decode("utf-8", "replace").split(",") for p in parts[:2])
+        entry = (Path(os.fsdecode(parts[2])), int(parts[3]), tuple(s.strip() for s in styles))
+        for family in families:
+            found.setdefault(family.strip().casefold(), []).append(entry)
+    return {family: tuple(files) for family, files in found.items()}
+
+
 @lru_cache(maxsize=1)
-def _fontconfig() -> dict[str, tuple[tuple[Path, int], ...]]:
-    """Family name (case-folded) → (file, face) from one ``fc-list`` call, or {} without fontconfig."""
+def _fontconfig() -> dict[str, tuple[tuple[Path, int, tuple[str, ...]], ...]]:
+    """Family name (case-folded) → (file, face, styles) from one ``fc-list`` call, or {}
+    without fontconfig."""
     tool = shutil.which("fc-list")
     if not tool:
         return {}
     try:
         output = subprocess.run(
-            [tool, "--format", "%{family}\t%{file}\t%{index}\n"], capture_output=True, text=True, timeout=10
+            [tool, "--format", "%{family}\t%{style}\t%{file}\t%{index}\n"], capture_output=True, timeout=10
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return {}
-    found: dict[str, list[tuple[Path, int]]] = {}
-    for line in sorted(output.splitlines()):
-        parts = line.split("\t")
-        if len(parts) != 3 or not parts[2].isdigit():
-            continue
-        for family in parts[0].split(","):
-            found.setdefault(family.strip().casefold(), []).append((Path(parts[1]), int(parts[2])))
-    return {family: tuple(files) for family, files in found.items()}
+    return _parse_fc_list(output)
 
 
 _REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
@@ -178,7 +219,9 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # looked up by name when a font subset is written
 
-_LOADED: dict[tuple[Path, int], str] = {}  # (file, face) → registered reportlab name
+_LOADED: dict[tuple[Path, int], str] = {}  # TrueType (file, face) → registered reportlab name
+_CONVERTED: dict[tuple[Path, int], tuple[str, font_cache.ConvertedFace]] = {}  # CFF: registered copy
+_FACES: dict[tuple[Path, int], font_cache.ConvertedFace] = {}  # CFF: the largest conversion made or read
 
 
 class _MappedFile:
@@ -198,32 +241,80 @@ class _MappedFile:
 
 
 def _load(path: Path, index: int) -> str:
-    """Register one face with reportlab once per process and return its name.
+    """Register one TrueType face with reportlab once per process and return its name.
 
     Raises ValueError with a Chinese reason when the face cannot be embedded.
     """
     key = (path, index)
     if key in _LOADED:
         return _LOADED[key]
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-    except OSError as error:
-        raise ValueError(f"无法读取（{error.strerror}）") from None
-    if magic == b"OTTO":
-        raise ValueError("CFF（PostScript）轮廓，reportlab 无法嵌入")
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:6]
     name = f"{path.stem}-{index}-{digest}"
     try:
-        font = open_font(name, path, index, _MappedFile(path))
+        font = font_cache.open_font(name, path, index, _MappedFile(path))
     except TTFError as error:
-        reason = "CFF（PostScript）轮廓，reportlab 无法嵌入" if "postscript" in str(error).lower() else str(error)
-        raise ValueError(reason) from None
+        raise ValueError(str(error)) from None
     except (OSError, IndexError, ValueError) as error:
         raise ValueError(f"不是可用的 TrueType 字体（{error}）") from None
     pdfmetrics.registerFont(font)
     _LOADED[key] = name
     return name
+
+
+def _converted(path: Path, index: int, chars: Iterable[int]) -> font_cache.ConvertedFace:
+    """A CFF face converted for (at least) ``chars``: from memory, the disk cache, or fontTools."""
+    key = (path, index)
+    wanted = set(chars)
+    known = _FACES.get(key)
+    if known is not None and not (wanted & known.coverage) - known.chars and (known.truetype or not wanted):
+        return known
+    try:
+        _FACES[key] = face = font_cache.converted(path, index, wanted | (known.chars if known else set()))
+        return face
+    except OSError as error:
+        raise ValueError(f"无法读取（{error.strerror}）") from None
+    except Exception as error:  # noqa: BLE001 - fontTools raises many kinds on a damaged font
+        raise ValueError(f"不是可用的 OpenType 字体（{error}）") from None
+
+
+def _load_cff(path: Path, index: int, chars: Iterable[int]) -> str:
+    """Register a TrueType copy of a CFF face holding ``chars`` and return its name.
+
+    A face keeps one registered copy per process while it covers what is asked; a
+    document with new characters gets a larger copy under a new name.
+    """
+    key = (path, index)
+    wanted = set(chars)
+    current = _CONVERTED.get(key)
+    if current is not None and not (wanted & current[1].coverage) - current[1].chars:
+        return current[0]
+    face = _converted(path, index, wanted | {ord(" ")})  # never empty: a font of .notdef alone is no font
+    digest = hashlib.sha1(f"{path}|{index}|{sorted(face.chars)}".encode()).hexdigest()[:8]
+    name = f"{path.stem}-{index}-{digest}"
+    try:
+        font = font_cache.truetype_font(name, face)
+    except (TTFError, ValueError, IndexError) as error:
+        raise ValueError(f"转换后的字体不可用（{error}）") from None
+    # reportlab hands out the first font registered under a PostScript name for any later
+    # one of the same name: the larger copy must replace the smaller one there.
+    getattr(pdfmetrics, "_dynFaceNames", {}).pop(font.face.name, None)
+    pdfmetrics.registerFont(font)
+    if pdfmetrics.getFont(name) is not font:
+        raise ValueError("reportlab 未能注册转换后的字体")
+    _CONVERTED[key] = (name, face)
+    return name
+
+
+def _check(path: Path, index: int) -> bool:
+    """Whether the face can be used (ValueError with the reason when not); True for CFF."""
+    try:
+        if not cff.is_cff(path, index):
+            _load(path, index)
+            return False
+    except OSError as error:
+        raise ValueError(f"无法读取（{error.strerror}）") from None
+    _converted(path, index, ())
+    return True
 
 
 def _parse_override(value: str) -> tuple[Path, int]:
@@ -237,75 +328,132 @@ def _parse_override(value: str) -> tuple[Path, int]:
 def _candidates(family: str, dirs: tuple[Path, ...]) -> list[tuple[Path, int]]:
     files = _files_in(dirs)
     found = [(files[name.lower()], face) for name, face in _FAMILY_FILES.get(family, ()) if name.lower() in files]
-    return found + [c for c in _fontconfig().get(family.casefold(), ()) if c not in found]
+    return found + [(f, i) for f, i, _ in _fontconfig().get(family.casefold(), ()) if (f, i) not in found]
 
 
-def _style_class(role: str, families: tuple[str, ...]) -> str:
-    return next((_FAMILY_CLASS[f] for f in families if f in _FAMILY_CLASS), _ROLE_CLASS.get(role, "song"))
+def _free_candidates(free: _Free, dirs: tuple[Path, ...]) -> list[tuple[Path, int]]:
+    """A free face by fontconfig family and style (which knows the face index in a
+    collection), then by the file names it ships as."""
+    found = [(f, i) for f, i, styles in _fontconfig().get(free.family.casefold(), ()) if free.style in styles]
+    files = _files_in(dirs)
+    return found + [(files[n.lower()], i) for n, i in free.files if n.lower() in files and (files[n.lower()], i) not in found]
 
 
 @lru_cache(maxsize=64)
-def _resolve(role: str, families: tuple[str, ...], override: str | None, dirs: tuple[Path, ...]) -> FontChoice:
-    """The first embeddable face for a role, or a WorkplanError naming what was tried."""
+def _locate(role: str, families: tuple[str, ...], override: str | None, dirs: tuple[Path, ...]) -> FontChoice:
+    """The first usable face for a role, or a WorkplanError naming what was tried.
+
+    The name of a CFF face is left empty: it is registered per document (``_load_cff``).
+    """
     if override:
         try:
             path, face = _parse_override(override)
-            return FontChoice(path.name, path, face, _load(path, face))
+            is_cff = _check(path, face)
+            return FontChoice(path.name, path, face, "" if is_cff else _load(path, face), cff=is_cff)
         except ValueError as error:
             raise WorkplanError(Problem(f"[pdf.font_files] {role} 指定的字体“{override}”不可用：{error}")) from None
+    kind = ROLE_KIND[role]
     skipped: list[str] = []
-    cls = _style_class(role, families)
-    files = _files_in(dirs)
-    searched = [(family, _candidates(family, dirs)) for family in families]
-    fallbacks = [(family, [(files[name], face)] if name in files else []) for family, name, face in _FALLBACKS[cls]]
-    for family, candidates in searched + fallbacks:
+    searched = [(family, None, _candidates(family, dirs)) for family in families]
+    for other in (kind, *_BORROW[kind]):
+        searched += [(free.family, None if other == kind else other, _free_candidates(free, dirs)) for free in _FREE[other]]
+    for family, borrowed, candidates in searched:
         for path, face in candidates:
             try:
-                return FontChoice(family, path, face, _load(path, face), tuple(skipped))
+                is_cff = _check(path, face)
             except ValueError as error:
                 skipped.append(f"{path.name}：{error}")
-    tried = "、".join(families + tuple(f for f, _, _ in _FALLBACKS[cls]))
+                continue
+            name = "" if is_cff else _load(path, face)
+            return FontChoice(family, path, face, name, tuple(skipped), borrowed, is_cff)
+    tried = "、".join(dict.fromkeys(families + tuple(f.family for f in _FREE[kind])))
     detail = f"（已跳过 {'；'.join(skipped)}）" if skipped else ""
     raise WorkplanError(Problem(
-        f"PDF 找不到“{_ROLE_NAMES.get(role, role)}”（{role}）可用的 TrueType 字体：已尝试 {tried}{detail}；"
-        f"请安装 {_PACKAGES}（Debian/Ubuntu），或把 Windows 字体 {_WINDOWS_FILE[cls]} 放入字体目录，"
+        f"PDF 找不到“{_ROLE_NAMES.get(role, role)}”（{role}）可用的字体：已尝试 {tried}{detail}；"
+        f"请安装 {_PACKAGES}（Debian/Ubuntu），或把 Windows 字体 {_WINDOWS_FILE[kind]} 放入字体目录，"
         f"或在样式的 [pdf.font_files] 中指定字体文件"
     ))
 
 
-def _bold_name(regular: FontChoice, dirs: tuple[Path, ...]) -> str:
-    """The hei face standing in for bold, or the regular face when no hei font exists."""
-    try:
-        return _resolve("table_header", _BOLD_FAMILIES, None, dirs).name
-    except WorkplanError:
-        return regular.name
+def _role_choice(role: str, style: Style) -> FontChoice:
+    return _locate(role, style.fonts.families(role), style.pdf.font_files.get(role), _search_dirs())
 
 
-def resolve_fonts(style: Style) -> dict[str, FontChoice]:
+def role_characters(document: layout.Document, style: Style) -> dict[str, set[int]]:
+    """The code points each role prints in ``document`` (bold cells print in the header face)."""
+    chars: dict[str, set[int]] = {role: set() for role in ROLES}
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, layout.Paragraph):
+                chars[block.role].update(map(ord, block.text))
+            elif isinstance(block, layout.Table):
+                for row in block.header_rows:
+                    for cell in row:
+                        chars["table_header"].update(map(ord, cell.text))
+                for row in block.rows:
+                    for cell in row:
+                        chars["table_header" if cell.bold else "table"].update(map(ord, cell.text))
+    chars["page_number"].update(map(ord, style.page_numbers.format.replace("{n}", "0123456789")))
+    return chars
+
+
+def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None) -> dict[str, FontChoice]:
     """Role → the font the PDF uses for it, each registered with reportlab, its bold mapped
-    to a hei face (``reportlab.lib.fonts.tt2ps(name, 1, 0)``).
+    to the header's hei face (``reportlab.lib.fonts.tt2ps(name, 1, 0)``).
+
+    ``chars`` (from ``role_characters``) are the characters each role prints: a CFF face is
+    registered as a TrueType copy of the characters of every role set in it.
 
     Raises WorkplanError with one line per role that has no usable font.
     """
-    dirs = _search_dirs()
     choices: dict[str, FontChoice] = {}
     problems: list[Problem] = []
     for role in ROLES:
         try:
-            choices[role] = _resolve(role, tuple(getattr(style.fonts, role)), style.pdf.font_files.get(role), dirs)
+            choices[role] = _role_choice(role, style)
         except WorkplanError as error:
             problems.extend(error.problems)
     if problems:
         raise WorkplanError(problems)
+    wanted: dict[tuple[Path, int], set[int]] = {}
+    for role, choice in choices.items():
+        if choice.cff:
+            wanted.setdefault((choice.path, choice.index), set()).update((chars or {}).get(role, ()))
+    try:
+        names = {key: _load_cff(*key, codes) for key, codes in wanted.items()}
+    except ValueError as error:
+        raise WorkplanError(Problem(f"PDF 字体转换失败：{error}")) from None
+    choices = {role: replace(c, name=names[(c.path, c.index)]) if c.cff else c for role, c in choices.items()}
+    bold = choices["table_header"].name
     for choice in choices.values():
-        bold = _bold_name(choice, dirs)
         pdfmetrics.registerFontFamily(choice.name, normal=choice.name, bold=bold, italic=choice.name, boldItalic=bold)
     return choices
 
 
+def borrowed_faces(style: Style) -> list[Problem]:
+    """A warning for each kind of typeface printed in a face of another kind (仿宋 → 楷体),
+    naming the roles, the face used and how to get the right one."""
+    by_kind: dict[str, list[tuple[str, FontChoice]]] = {}
+    for role in ROLES:
+        choice = _role_choice(role, style)
+        if choice.borrowed:
+            by_kind.setdefault(ROLE_KIND[role], []).append((role, choice))
+    problems = []
+    for kind, roles in by_kind.items():
+        choice = roles[0][1]
+        names = "、".join(_ROLE_NAMES[r] for r, _ in roles)
+        where = f"放入字体目录或环境变量 {FONT_DIRS_VARIABLE} 指定的文件夹"
+        hint = (f"请把 {_WINDOWS_FILE[kind]} 或 {_FANDOL_HINT}{where}" if kind == "fang"
+                else f"请安装 {_PACKAGES}（Debian/Ubuntu），或把 {_WINDOWS_FILE[kind]} {where}")
+        problems.append(Problem(
+            f"PDF 未找到{KIND_NAMES[kind]}字体，{names}改用{KIND_NAMES[choice.borrowed]} {choice.family}"
+            f"（{choice.path}）；{hint}"
+        ))
+    return problems
+
+
 @lru_cache(maxsize=None)
-def _coverage(name: str) -> frozenset[int]:
-    """Code points a registered face has glyphs for."""
+def _ttf_coverage(name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
@@ -314,6 +462,6 @@ def missing_characters(text: str, role: str, style: Style) -> list[str]:
 
     White space is never missing.  Cheap enough to call for every field of every item.
     """
-    font = _resolve(role, tuple(getattr(style.fonts, role)), style.pdf.font_files.get(role), _search_dirs())
-    covered = _coverage(font.name)
+    choice = _role_choice(role, style)
+    covered = _converted(choice.path, choice.index, ()).coverage if choice.cff else _ttf_coverage(choice.name)
     return [c for c in dict.fromkeys(text) if ord(c) not in covered and not c.isspace()]

@@ -40,7 +40,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import layout
 from ..linebreak import NO_END, NO_START, break_allowed
 from ..style import Style
-from .fonts import FontChoice, resolve_fonts
+from .fonts import FontChoice, resolve_fonts, role_characters
 
 _HANGING = frozenset("，。、；：！？")  # small marks that may hang past the line end if their ink fits
 _FUZZ = 1e-6
@@ -431,7 +431,8 @@ class _Builder:
 
     def __init__(self, document: layout.Document, style: Style):
         self.document, self.style = document, style
-        self.fonts: dict[str, FontChoice] = resolve_fonts(style)
+        # CFF faces are registered as TrueType copies of the characters this document prints.
+        self.fonts: dict[str, FontChoice] = resolve_fonts(style, role_characters(document, style))
 
     def look(self, role: str, align: str, leading: float | None = None, bold: bool = False) -> _Look:
         font = self.fonts[role].name
@@ -462,25 +463,28 @@ class _Builder:
         font, size = self.fonts["page_number"].name, self.style.sizes.page_number
         ascent = pdfmetrics.getFont(font).face.ascent / 1000 * size
         odd = number % 2 == 1
+        # 宋体's space is half an em; a substitute's narrower one is widened to match.
+        spacing = max(0.0, size / 2 - pdfmetrics.stringWidth(" ", font, size))
+        used = pdfmetrics.stringWidth(text, font, size) + spacing * text.count(" ")
         canvas.saveState()
         canvas.setFont(font, size)
         if numbers.style == "gbt9704-landscape" and orientation == "landscape":
             # The page turned a quarter turn clockwise: the portrait foot is the left edge and
             # the text runs downwards, glyph tops facing the type area.
-            used = pdfmetrics.stringWidth(text, font, size)
             x = (margins.left - numbers.distance) * mm - ascent
             y = margins.bottom * mm + size + used if odd else height - margins.top * mm - size
             canvas.translate(x, y)
             canvas.rotate(-90)
-            canvas.drawString(0, 0, text)
+            canvas.drawString(0, 0, text, wordSpace=spacing)
         else:
             y = (margins.bottom - numbers.distance) * mm - ascent
             if numbers.style == "center":
-                canvas.drawCentredString(width / 2, y, text)
+                x = (width - used) / 2
             elif odd:
-                canvas.drawRightString(width - margins.right * mm - size, y, text)
+                x = width - margins.right * mm - size - used
             else:
-                canvas.drawString(margins.left * mm + size, y, text)
+                x = margins.left * mm + size
+            canvas.drawString(x, y, text, wordSpace=spacing)
         canvas.restoreState()
 
     # -- content -----------------------------------------------------------------------------

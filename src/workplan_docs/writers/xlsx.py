@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style
+from . import office_fonts
 from .reproducible import build_date, normalise_zip
 
 if TYPE_CHECKING:
@@ -134,18 +135,29 @@ class _Looks:
         self._workbook = workbook
         self._style = style
         self._thin = Border(*(Side(style="thin", color="FF000000"),) * 4)
-        self._names: dict[tuple[str, str, bool, str | None, bool], str] = {}
+        self._names: dict[tuple[str, str, bool, str | None, bool, str | None], str] = {}
 
-    def get(self, role: str, align: str, bold: bool = False, fill: str | None = None, boxed: bool = False) -> str:
-        """The name of the cell style for this look."""
-        key = (role, align, bold, fill, boxed)
+    def get(
+        self, role: str, align: str, bold: bool = False, fill: str | None = None, boxed: bool = False, text: str = ""
+    ) -> str:
+        """The name of the cell style for this look.
+
+        Bold text prints in the header's face (黑体, never bolded again), as in the PDF and
+        the DOCX.  ``text`` with characters a GB2312-only face lacks gets the GBK face of
+        the same kind for the whole cell (a cell has one font).
+        """
+        fonts = self._style.fonts
+        family = fonts.family("table_header" if bold and role in ("table", "table_header") else role)
+        gbk = office_fonts.gbk_face(family) if office_fonts.outside_gb2312(text) else None
+        key = (role, align, bold, fill, boxed, gbk)
         name = self._names.get(key)
         if name is None:
-            parts = [_ROLE_NAMES[role], _ALIGN_NAMES[align], "加粗" * bold, f"底色{fill.upper()}" if fill else ""]
+            parts = [_ROLE_NAMES[role], _ALIGN_NAMES[align], "强调" * bold, f"底色{fill.upper()}" if fill else "",
+                     gbk or ""]
             name = self._names[key] = "·".join(p for p in parts if p)
             named = NamedStyle(
                 name,
-                font=Font(name=self._style.fonts.family(role), size=getattr(self._style.sizes, role), bold=bold),
+                font=Font(name=gbk or family, size=getattr(self._style.sizes, role), bold=fonts.bold(role)),
                 alignment=Alignment(horizontal=align, vertical="center", wrap_text=role != "label"),
                 border=self._thin if boxed else Border(),
                 fill=PatternFill(fill_type="solid", fgColor="FF" + fill.upper()) if fill else PatternFill(),
@@ -236,7 +248,7 @@ class _SheetWriter:
 
     def _paragraph(self, paragraph: Paragraph) -> None:
         role, align = paragraph.role, _PARAGRAPH_ALIGN[paragraph.role]
-        look = self._looks.get(role, align, bold=role == "label")
+        look = self._looks.get(role, align, bold=role == "label", text=paragraph.text)
         # The label stays in the first cell and may run on over the empty cells beside it.
         span = 1 if role == "label" else len(self._units)
         placed = self._place(paragraph.text, look, 1, span, width=sum(self._widths_pt))
@@ -254,7 +266,7 @@ class _SheetWriter:
         for cell in row:
             align = cell.align or ("center" if header else table.columns[column - 1].align)
             fill = cell.fill or (self._style.table.header_fill if header else None) or None
-            look = self._looks.get(role, align, bold=cell.bold or header, fill=fill, boxed=True)
+            look = self._looks.get(role, align, bold=cell.bold or header, fill=fill, boxed=True, text=cell.text)
             placed.append(self._place(cell.text, look, column, cell.span))
             column += cell.span
         self._append(placed, getattr(self._style.sizes, role))

@@ -1,0 +1,95 @@
+"""OpenType/CFF faces (.otf, Noto/Source Han CJK, Fandol) as TrueType fonts reportlab can embed.
+
+reportlab embeds only ``glyf`` outlines.  Most free Chinese faces of the right style are
+CFF: 思源宋体 (Noto Serif CJK) for titles, FandolFang for 仿宋.  This module subsets such a
+face to the characters a build needs and redraws each glyph's cubic curves as quadratic
+ones (``Cu2QuPen`` into ``TTGlyphPen``), giving a small TrueType font that prints the same
+shapes.  fontTools is imported here only, and only when characters are converted: a
+build whose characters are all in the cache never loads it (see ``font_cache``).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+_MAX_ERROR = 1.0  # font units: the largest distance between a cubic curve and its quadratic copy
+
+
+def is_cff(path: Path, index: int) -> bool:
+    """Whether face ``index`` of ``path`` has CFF outlines (an .otf, or a .ttc of them)."""
+    with path.open("rb") as handle:
+        head = handle.read(16 + 4 * (index + 1))
+        if head[:4] == b"OTTO":
+            return True
+        if head[:4] != b"ttcf" or len(head) < 16 + 4 * (index + 1):
+            return False
+        offset = int.from_bytes(head[12 + 4 * index:16 + 4 * index], "big")
+        handle.seek(offset)
+        return handle.read(4) == b"OTTO"
+
+
+def coverage(path: Path, index: int) -> list[int]:
+    """Every code point face ``index`` of ``path`` maps to a glyph, in order."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return sorted(font.getBestCmap())
+
+
+def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
+    """A TrueType font holding the glyphs of ``chars`` (those the face has) of face ``index``.
+
+    Layout tables go (reportlab does not shape); names, metrics and the embedding
+    permission stay.  maxp becomes version 1.0 and post 2.0, as a glyf font needs.
+    """
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables += ["VORG", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG", "vhea", "vmtx"]
+    font = TTFont(path, fontNumber=index, lazy=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=chars)
+    subsetter.subset(font)
+
+    glyph_set = font.getGlyphSet()
+    order = font.getGlyphOrder()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, _MAX_ERROR, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    del font["CFF "]
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones",):
+        setattr(maxp, field, 1)
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth",
+                  "maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours"):
+        setattr(maxp, field, 0)
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+
+    output = io.BytesIO()
+    font.save(output)
+    return output.getvalue()
