@@ -1,7 +1,10 @@
-"""The parsed-font cache saves time only: a cached face measures and embeds like a parsed one."""
+"""The font cache saves time only: a cached face measures and embeds like a parsed one, an entry
+is data (never code) and is used only for the font file it was made from."""
 
 from __future__ import annotations
 
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,8 @@ from .conftest import SAMPLE_PLAN
 @pytest.fixture()
 def table_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    choice = resolve_fonts(default_style())["table"]
+    choice = resolve_fonts(default_style())["table_header"]  # a TrueType face (WenQuanYi Zen Hei)
+    assert not choice.cff
     return choice.path, choice.index
 
 
@@ -44,7 +48,7 @@ def test_broken_cache_entry_falls_back_to_parsing(table_font: tuple[Path, int]) 
     path, index = table_font
     font_cache.open_font("first", path, index, _MappedFile(path))
     entry = font_cache._entry(path, index)
-    entry.write_bytes(b"not a pickle")
+    entry.write_bytes(b"not a cache entry")
     font = font_cache.open_font("again", path, index, _MappedFile(path))
     assert font.stringWidth("检验", 10) > 0
 
@@ -53,8 +57,104 @@ def test_storing_an_entry_removes_entries_of_other_versions(table_font: tuple[Pa
     path, index = table_font
     root = tmp_path / "cache" / "workplan-docs" / "fonts"
     (root / "1-reportlab-4.0.0").mkdir(parents=True)
-    (root / "1-reportlab-4.0.0" / "old.pickle").write_bytes(b"old")
+    (root / "1-reportlab-4.0.0" / "old.pickle").write_bytes(b"old")  # format 1 and 2 were pickles
     (root / "stray.pickle").write_bytes(b"format 1 kept entries here")
     font_cache.open_font("fresh", path, index, _MappedFile(path))
     assert [p.name for p in root.iterdir()] == [font_cache._cache_dir().name]
     assert font_cache._entry(path, index).exists()
+
+
+class _Payload:
+    """A pickle that runs code when loaded: it creates ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_planted_pickle_is_never_loaded(table_font: tuple[Path, int], tmp_path: Path) -> None:
+    path, index = table_font
+    entry = font_cache._entry(path, index)
+    entry.parent.mkdir(parents=True)
+    marker = tmp_path / "code-ran"
+    entry.write_bytes(pickle.dumps(_Payload(marker)))
+    font = font_cache.open_font("planted", path, index, _MappedFile(path))
+    assert not marker.exists()
+    assert font.stringWidth("检验", 10) > 0
+    assert entry.read_bytes().startswith(font_cache._MAGIC)  # rebuilt as data
+    assert b"pickle" not in entry.read_bytes()[:200]
+
+
+def test_a_valid_entry_of_another_face_is_rebuilt(table_font: tuple[Path, int]) -> None:
+    path, index = table_font
+    other = resolve_fonts(default_style())["subtitle"]  # LXGW WenKai or AR PL UKai: another face
+    assert (other.path, other.index) != (path, index) and not other.cff
+    font_cache.open_font("other", other.path, other.index, _MappedFile(other.path))
+    entry = font_cache._entry(path, index)
+    entry.write_bytes(font_cache._entry(other.path, other.index).read_bytes())  # a valid entry, wrong face
+    loaded = font_cache.open_font("mine", path, index, _MappedFile(path))
+    parsed = TTFont("parsed-mine", _MappedFile(path), subfontIndex=index)
+    assert loaded.face.charToGlyph == parsed.face.charToGlyph
+    assert loaded.stringWidth("检验工作", 12) == parsed.stringWidth("检验工作", 12)
+    again = font_cache.open_font("mine-again", path, index, _MappedFile(path))  # the rebuilt entry is used
+    assert isinstance(again.face, font_cache._CachedFace) and again.face.charToGlyph == parsed.face.charToGlyph
+
+
+def test_an_entry_is_used_only_while_its_font_file_is_unchanged(table_font: tuple[Path, int], tmp_path: Path) -> None:
+    path, index = table_font
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    font_cache.open_font("copy", copy, index, _MappedFile(copy))
+    stored = font_cache._entry(copy, index)
+    os.utime(copy, ns=(copy.stat().st_atime_ns, copy.stat().st_mtime_ns + 10**9))  # the file changes
+    assert font_cache._entry(copy, index) != stored
+    old = stored.read_bytes()
+    font_cache._entry(copy, index).write_bytes(old)  # even under the new key, the old entry is refused
+    assert font_cache._read(font_cache._entry(copy, index), "parsed", font_cache._source(copy, index)) is None
+
+
+# --- CFF faces converted to TrueType -------------------------------------------------------
+
+
+@pytest.fixture()
+def cff_face(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    choice = resolve_fonts(default_style())["title"]  # 思源宋体 (Noto Serif CJK SC Bold), installed by test.sh
+    if not choice.cff:
+        pytest.skip("no CFF title face installed")
+    return choice.path, choice.index
+
+
+def test_a_converted_face_is_cached_and_grows_with_new_characters(cff_face, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, index = cff_face
+    first = font_cache.converted(path, index, map(ord, "重点工作安排"))
+    assert set(map(ord, "重点工作安排")) <= first.chars and len(first.coverage) > 20_000
+    font = font_cache.truetype_font("converted", first)
+    assert font.face.charToGlyph.keys() >= set(map(ord, "重点工作安排"))
+    assert b"glyf" in first.truetype[:400] and b"CFF " not in first.truetype[:400]
+
+    def no_conversion(*_args):
+        raise AssertionError("converted again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(font_cache.cff, "to_truetype", no_conversion)
+        again = font_cache.converted(path, index, map(ord, "工作"))  # from the cache, no fontTools
+    assert again.truetype == first.truetype
+    grown = font_cache.converted(path, index, map(ord, "总局"))
+    assert grown.chars >= first.chars | set(map(ord, "总局"))
+
+
+def test_a_converted_entry_of_another_face_is_rebuilt(cff_face, tmp_path: Path) -> None:
+    path, index = cff_face
+    copy = tmp_path / path.name  # the same face under another path: another identity
+    copy.symlink_to(path)
+    font_cache.converted(path, index, map(ord, "重点"))
+    entry = font_cache._entry(copy.resolve(), index, "converted")
+    planted = font_cache._entry(path, index, "converted")
+    assert entry == planted  # a symlink resolves to the same file: one entry
+    other = font_cache._entry(path, index + 1, "converted")
+    other.write_bytes(planted.read_bytes())  # a valid entry, wrong face index
+    face = font_cache.converted(path, index + 1, map(ord, "工作"))
+    assert set(map(ord, "工作")) <= face.chars and not set(map(ord, "重点")) & face.chars
