@@ -63,7 +63,6 @@ def test_docx_names_the_profile_families_everywhere(profile: str, seed_plan, tmp
     expected = {role: EXPECTED[profile][kind] for kind, roles in KIND_ROLES.items() for role in roles}
     assert {role: style.fonts.family(role) for role in ROLES} == expected
     parts = _parts(render(attachment(seed_plan), style, "docx"))
-    parts.pop("word/stylesWithEffects.xml", None)  # python-docx's stale copy of its template styles: unused
     everything = b"".join(parts.values()).decode("utf-8", "replace")
     for foreign in ("Calibri", "Cambria", "等线", "ＭＳ", "Courier", "minorEastAsia", "majorHAnsi"):
         assert foreign not in everything, foreign
