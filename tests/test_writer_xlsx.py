@@ -51,7 +51,7 @@ def test_seed_cells_read_back_in_their_cells(seed_plan, seed_xlsx):
     assert sheet.title == "附件"
     assert sheet["A1"].value == "附件"
     assert sheet["A2"].value == seed_plan.title
-    assert [c.value for c in sheet[3]] == [c.heading for c in attachment(seed_plan).sections[0].blocks[2].columns]
+    assert [c.value.replace("\n", "") for c in sheet[3]] == [c.heading for c in attachment(seed_plan).sections[0].blocks[2].columns]
     for row_index, item in enumerate(seed_plan.items, start=4):
         expected = [cell.text or None for cell in plan_row(seed_plan, item)]
         assert [c.value for c in sheet[row_index]] == expected
