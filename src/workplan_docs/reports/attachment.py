@@ -5,6 +5,7 @@ merged cells, and one table under its heading for each table of the source."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import groupby
 
 from ..filenames import safe_file_name
@@ -43,7 +44,14 @@ def cell_text(item: Item, key: str) -> str:
 
 def plan_row(plan: Plan, item: Item) -> tuple[Cell, ...]:
     """One item as printed, unmerged: a cell per column of ``column_keys``."""
-    return tuple(Cell(cell_text(item, k)) for k in column_keys(plan))
+    return tuple(_cell(item, k) for k in column_keys(plan))
+
+
+def _cell(item: Item, key: str, merge_up: bool = False) -> Cell:
+    """The cell of ``item`` in column ``key``; a 序号 that is a whole number is one (XLSX)."""
+    text = cell_text(item, key)
+    cell = Cell.serial(text) if key == "seq" else Cell(text)
+    return replace(cell, merge_up=True) if merge_up else cell
 
 
 def plan_columns(plan: Plan, keys: list[str] | None = None) -> tuple[Column, ...]:
@@ -80,7 +88,7 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
             rows.append((Cell(item.group, "left", bold=True, span=len(keys)),))
             above = None
         group = item.group or group
-        rows.append(tuple(Cell(cell_text(item, k), merge_up=_merges(item, above, k)) for k in keys))
+        rows.append(tuple(_cell(item, k, _merges(item, above, k)) for k in keys))
         above = item
     return rows
 
