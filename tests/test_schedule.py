@@ -99,7 +99,7 @@ def test_year_without_plan_year_is_kept_apart() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["下周", "尽快", "13月", "", "视情况而定", "2011年7月-2010年5月", "方案2021年3月完成", "3月前后5月", "99999年"]
+    "text", ["下周", "尽快", "13月", "", "视情况而定", "2011年7月-2010年5月", "方案2021年3月完成", "3月前后5月", "99999年", "下半年适时"]
 )
 def test_unknown_phrases_are_unparsed_not_guessed(text: str) -> None:
     schedule = Schedule.from_text(text, 2010)

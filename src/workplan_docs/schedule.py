@@ -57,6 +57,8 @@ _DONE_WORDS = (
 )
 _START_WORDS = ("开工", "动工", "启动", "开始", "开建", "起步")
 _DONE_ADVERBS = ("基本", "全面", "全部", "前", "底前")
+# Words that leave the date open ("下半年适时"): such a clause is not read.
+_VAGUE_WORDS = ("适时", "视情", "酌情", "待定", "另行", "择机", "视需要", "根据需要", "不定期")
 
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
                "十一": 11, "十二": 12}
@@ -320,6 +322,8 @@ def _clause(clause: str, ctx: _Context, deadline_hint: bool) -> _Clause:
     prefix, suffix = clause[:pos], clause[end:]
     if prefix and not prefix.endswith(_CONNECTORS) and not _ENUMERATOR.fullmatch(prefix):
         raise ScheduleError(f"无法识别的时间“{clause}”")
+    if any(word in clause for word in _VAGUE_WORDS):
+        raise ScheduleError(f"无法识别的时间“{clause}”")  # reported as the whole cell
     if _find_dates(suffix, _Context(ctx.year, ctx.later)):
         raise ScheduleError(f"一句中有两处时间“{clause}”，请用逗号或分号分开")
     return _meaning(dates, prefix, suffix, deadline_hint)
