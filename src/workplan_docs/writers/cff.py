@@ -56,7 +56,12 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
     options.notdef_outline = True
     options.hinting = False
     options.drop_tables += ["VORG", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG", "vhea", "vmtx"]
-    font = TTFont(path, fontNumber=index, lazy=False)
+    # Every table a PDF embeds stays the source face's, whatever characters are converted:
+    # the same document then embeds the same bytes however large the cached copy has grown.
+    options.prune_unicode_ranges = False
+    options.prune_codepage_ranges = False
+    font = TTFont(path, fontNumber=index, lazy=False, recalcBBoxes=False, recalcTimestamp=False)
+    first, last = font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=chars)
     subsetter.subset(font)
@@ -69,7 +74,8 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
     for name in order:
         pen = TTGlyphPen(None)
         glyph_set[name].draw(Cu2QuPen(pen, _MAX_ERROR, reverse_direction=True))
-        glyf.glyphs[name] = pen.glyph()
+        glyph = glyf.glyphs[name] = pen.glyph()
+        glyph.recalcBounds(glyf)
     font["glyf"] = glyf
     font["loca"] = newTable("loca")
     del font["CFF "]
@@ -77,12 +83,13 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
 
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
-    for field in ("maxZones",):
-        setattr(maxp, field, 1)
+    maxp.maxZones = 1
     for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
                   "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth",
-                  "maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours"):
+                  "maxCompositePoints", "maxCompositeContours"):
         setattr(maxp, field, 0)
+    # Bounds that hold for any glyph (a per-subset maximum would change with the subset).
+    maxp.maxPoints = maxp.maxContours = 0xFFFF
     font["head"].glyphDataFormat = 0
     post = font["post"]
     post.formatType = 2.0
@@ -92,4 +99,17 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
 
     output = io.BytesIO()
     font.save(output)
-    return output.getvalue()
+    return _with_char_range(output.getvalue(), first, last)
+
+
+def _with_char_range(data: bytes, first: int, last: int) -> bytes:
+    """The font with OS/2's first and last character index put back to the source face's
+    (fontTools sets them from the subset's cmap when it writes the table)."""
+    tables = int.from_bytes(data[4:6], "big")
+    for entry in range(12, 12 + 16 * tables, 16):
+        if data[entry:entry + 4] == b"OS/2":
+            offset = int.from_bytes(data[entry + 8:entry + 12], "big")
+            patched = bytearray(data)
+            patched[offset + 64:offset + 68] = first.to_bytes(2, "big") + last.to_bytes(2, "big")
+            return bytes(patched)
+    return data
