@@ -198,3 +198,15 @@ def test_fc_list_output_is_read_as_utf8_whatever_the_locale(monkeypatch: pytest.
         fonts._fontconfig.cache_clear()
     assert found["方正小标宋简体"] == found["fzxiaobiaosong-b05s"] == ((table.path, 0, ("Regular", "常规")),)
     assert len(found) == 3
+
+
+def test_a_document_embeds_the_same_bytes_however_large_the_converted_copy(monkeypatch, seed_plan) -> None:
+    """The CFF copies grow as documents need characters; what a document embeds must not change."""
+    from workplan_docs.layout import Document, Paragraph, Section
+
+    _require_free_face("fang")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1262304000")
+    small = Document("小", (Section("节", (Paragraph("重点工作", "title"), Paragraph("开展调研工作", "body"))),))
+    first = render(small, default_style(), "pdf")
+    render(attachment(seed_plan), default_style(), "pdf")  # hundreds of new characters, ASCII digits among them
+    assert render(small, default_style(), "pdf") == first

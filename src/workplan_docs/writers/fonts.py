@@ -112,6 +112,7 @@ _ROLE_NAMES = {
 }
 _BOLD_FAMILIES = ("黑体", "SimHei")  # bold CJK text is set in a hei face: CJK fonts have no bold
 FONT_DIRS_VARIABLE = "WORKPLAN_DOCS_FONT_DIRS"
+_ASCII = frozenset(range(32, 127))
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,9 @@ def _load_cff(path: Path, index: int, chars: Iterable[int]) -> str:
     current = _CONVERTED.get(key)
     if current is not None and not (wanted & current[1].coverage) - current[1].chars:
         return current[0]
-    face = _converted(path, index, wanted | {ord(" ")})  # never empty: a font of .notdef alone is no font
+    # Printable ASCII always: reportlab embeds every ASCII glyph of a face in a document's first
+    # subset, so a copy without them would embed different bytes as the cache grows.
+    face = _converted(path, index, wanted | _ASCII)
     digest = hashlib.sha1(f"{path}|{index}|{sorted(face.chars)}".encode()).hexdigest()[:8]
     name = f"{path.stem}-{index}-{digest}"
     try:
