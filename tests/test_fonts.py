@@ -200,12 +200,15 @@ def test_fc_list_output_is_read_as_utf8_whatever_the_locale(monkeypatch: pytest.
     assert len(found) == 3
 
 
-def test_a_document_embeds_the_same_bytes_however_large_the_converted_copy(monkeypatch, seed_plan) -> None:
+def test_a_document_embeds_the_same_bytes_however_large_the_converted_copy(monkeypatch, seed_plan, tmp_path) -> None:
     """The CFF copies grow as documents need characters; what a document embeds must not change."""
     from workplan_docs.layout import Document, Paragraph, Section
 
     _require_free_face("fang")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1262304000")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # an empty cache: the copies start small
+    monkeypatch.setattr(fonts, "_FACES", {})
+    monkeypatch.setattr(fonts, "_CONVERTED", {})
     small = Document("小", (Section("节", (Paragraph("重点工作", "title"), Paragraph("开展调研工作", "body"))),))
     first = render(small, default_style(), "pdf")
     render(attachment(seed_plan), default_style(), "pdf")  # hundreds of new characters, ASCII digits among them
