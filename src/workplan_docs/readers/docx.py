@@ -7,48 +7,42 @@ shifts a row right; rows and cells wrapped in content controls (``w:sdt``) count
 A cell's text is its paragraphs joined with line breaks (a ``w:br`` inside a paragraph
 is a line break as well); deleted revisions and text-box fallbacks are not text.
 
-Label and title: the paragraphs between the last "附件…" paragraph before the first
-table and that table; with no label, the short paragraphs (at most three) right above
-the table, since a longer preamble is body text.  With none, a title row inside the
-table is used, else the file name.  What happens to merges, headers, numbering and
-several tables is described in ``grid.py``.
+The paragraphs above each table go with it: the title (above the first) and each
+table's heading are decided in ``table.py``; a title row inside the table counts as a
+line above it.  What happens to merges, headers, numbering and several tables is
+described in ``grid.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from ..errors import PlanError, Problem
-from ..units import is_blank
-from .grid import Grid, plan_data, tables_of
+from .grid import Grid, tables_of
 from .ooxml import check_package, open_with
-from .table import is_label
+from .table import ImportOptions, Imported, assemble
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag", f"{_W}ins", f"{_W}hyperlink",
              f"{_W}fldSimple", f"{_W}moveTo", f"{_W}r", f"{_MC}AlternateContent", f"{_MC}Choice"}
 _NOT_TEXT = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}instrText", f"{_W}delText"}
-_SHORT_TITLE_LINE = 40
-_TITLE_LINES = 3
 
 
-def read_docx(path: Path) -> dict[str, Any]:
+def read_docx(path: Path, options: ImportOptions | None = None) -> Imported:
     """Plan-file data from a DOCX attachment."""
     source = str(path)
     check_package(path, "docx")
     from docx import Document
 
     document = open_with(lambda: Document(str(path)), "docx", source)
-    paragraphs, tables = _body(document.element.body)
+    tables = _body(document.element.body)
     if not tables:
         raise PlanError(Problem("文档中没有表格：工作安排应是 Word 表格（附件标题下方的表格）", source))
-    preamble, named = tables_of([(f"表{n}", grid) for n, grid in enumerate(tables, 1)], source)
-    heading_lines = _heading_lines(paragraphs) or preamble
-    return plan_data(named, heading_lines, source, path.stem)
+    named = tables_of([(f"表{n}", above, grid) for n, (above, grid) in enumerate(tables, 1)], source)
+    return assemble(named, source, path.stem, options)
 
 
 def _children(element: etree._Element) -> list[etree._Element]:
@@ -62,29 +56,17 @@ def _children(element: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _body(body: etree._Element) -> tuple[list[str], list[Grid]]:
-    """The paragraphs before the first table, and every top-level table as a grid."""
+def _body(body: etree._Element) -> list[tuple[list[str], Grid]]:
+    """Every top-level table as a grid, with the paragraphs between it and the table before."""
+    tables: list[tuple[list[str], Grid]] = []
     paragraphs: list[str] = []
-    tables: list[Grid] = []
     for child in _children(body):
         if child.tag == f"{_W}tbl":
-            tables.append(_grid(child))
-        elif child.tag == f"{_W}p" and not tables:
+            tables.append((paragraphs, _grid(child)))
+            paragraphs = []
+        elif child.tag == f"{_W}p":
             paragraphs.append(_paragraph_text(child))
-    return paragraphs, tables
-
-
-def _heading_lines(paragraphs: list[str]) -> list[str]:
-    texts = [p for p in paragraphs if not is_blank(p)]
-    labels = [i for i, t in enumerate(texts) if is_label(t)]
-    if labels:
-        return texts[labels[-1] :]
-    short: list[str] = []
-    for text in reversed(texts):
-        if len(text.strip()) > _SHORT_TITLE_LINE or len(short) == _TITLE_LINES:
-            break
-        short.insert(0, text)
-    return short
+    return tables
 
 
 def _grid(table: etree._Element) -> Grid:
