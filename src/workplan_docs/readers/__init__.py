@@ -13,13 +13,13 @@ from typing import Any
 
 from ..errors import PlanError, Problem
 from ..model import Plan
-from .table import ImportOptions, Imported
+from .table import ImportOptions
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 DOCUMENT_SUFFIXES = (".txt", ".docx", ".xlsx", ".xls")
 _CONVERT = {".doc": ("Word", "docx"), ".wps": ("WPS 文字", "docx"), ".et": ("WPS 表格", "xlsx")}
 
-__all__ = ["ImportOptions", "Imported", "load", "read_data", "read_document"]
+__all__ = ["ImportOptions", "load", "read_data"]
 
 
 def _legacy(suffix: str, source: str) -> PlanError:
@@ -31,8 +31,9 @@ def _legacy(suffix: str, source: str) -> PlanError:
     return PlanError(Problem(message, source))
 
 
-def read_document(path: str | Path, options: ImportOptions | None = None) -> Imported:
-    """A document (or plan file) read as plan-file data, with the warnings and notes of the import."""
+def read_data(path: str | Path, options: ImportOptions | None = None) -> dict[str, Any]:
+    """The plan-file data of any supported input, not yet validated.  ``options`` (what
+    ``import`` is told) apply to documents; what a reader doubts is issued as a ReadWarning."""
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -43,7 +44,7 @@ def read_document(path: str | Path, options: ImportOptions | None = None) -> Imp
     if suffix in PLAN_SUFFIXES:
         from .plan_file import read_plan_data
 
-        return Imported(read_plan_data(path))
+        return read_plan_data(path)
     if suffix == ".txt":
         from .text import read_text_file
 
@@ -64,11 +65,6 @@ def read_document(path: str | Path, options: ImportOptions | None = None) -> Imp
         raise _legacy(suffix, source)
     supported = "、".join(PLAN_SUFFIXES + DOCUMENT_SUFFIXES)
     raise PlanError(Problem(f"不支持的文件类型“{suffix or '无扩展名'}”，可读取：{supported}", source))
-
-
-def read_data(path: str | Path) -> dict[str, Any]:
-    """The plan-file data of any supported input, not yet validated."""
-    return read_document(path).data
 
 
 def load(path: str | Path) -> Plan:

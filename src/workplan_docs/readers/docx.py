@@ -16,13 +16,14 @@ described in ``grid.py``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from ..errors import PlanError, Problem
 from .grid import Grid, tables_of
 from .ooxml import check_package, open_with
-from .table import ImportOptions, Imported, assemble
+from .table import ImportOptions, assemble
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -31,7 +32,7 @@ _WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag", f
 _NOT_TEXT = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}instrText", f"{_W}delText"}
 
 
-def read_docx(path: Path, options: ImportOptions | None = None) -> Imported:
+def read_docx(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from a DOCX attachment."""
     source = str(path)
     check_package(path, "docx")

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import PlanError, Problem
+from ..errors import PlanError, Problem, warn
 from ..model import DEFAULT_COLUMNS
 from ..units import is_blank, split_units
 from .columns import FIELD_LABELS, comparable, describe, field_named, holds_persons, holds_units, map_headings
@@ -97,15 +97,6 @@ class ImportOptions:
     sheets: list[str] = field(default_factory=list)  # read only these tables / sheets
 
 
-@dataclass
-class Imported:
-    """Plan-file data read from a document, with what the user should know about it."""
-
-    data: dict[str, Any]
-    warnings: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-
-
 def _title_block(lines: list[str]) -> tuple[str | None, list[str]]:
     """The label and the title lines among the lines above the first table: the lines
     from the last "附件" label on; without a label, the short lines (at most three) right
@@ -160,17 +151,12 @@ class _Assembly:
         self.options = options
         self.explicit = {comparable(h): field_named(f) or "" for h, f in options.columns.items()}
         self.warnings: list[Problem] = []
-        self.notes: list[Problem] = []
 
     def warn(self, message: str) -> None:
+        """Collected, each once, and issued when the document has been read."""
         problem = Problem(message, self.source)
         if problem not in self.warnings:
             self.warnings.append(problem)
-
-    def note(self, message: str) -> None:
-        problem = Problem(message, self.source)
-        if problem not in self.notes:
-            self.notes.append(problem)
 
     def chosen(self, tables: list[NamedTable], headings: list[str | None]) -> list[tuple[NamedTable, str | None]]:
         """The tables to read: those ``--sheet`` names, without repeats of an earlier table."""
@@ -215,7 +201,7 @@ class _Assembly:
             if f is not None or not name or comparable(name) in self.explicit:
                 continue
             if holds_persons(name):
-                self.note(f"列“{name}”按人员处理，作为附加列保留，不计入单位")
+                self.warn(f"列“{name}”按人员处理，作为附加列保留，不计入单位")
             elif holds_units(name):
                 self.warn(f"列“{name}”中的单位未计入牵头或参与单位，仅作为附加列保留；如需计入，可用 --column {name}=participants")
         return fields
@@ -270,16 +256,17 @@ class _Assembly:
 
 
 def _units(item: dict[str, Any], field: str, text: str) -> None:
-    """A unit cell: a plain list ("监督司、科技司") as the list; any other cell (line breaks,
-    role words "牵头", "等") verbatim as ``<field>_text``, the plan deriving units and roles."""
+    """A unit cell: its list of units, with the verbatim cell as ``<field>_text`` when the
+    list does not say it all (line breaks, "等"); a cell with role words ("X牵头，Y配合",
+    "（牵头）") only verbatim, the plan deriving units and roles from it."""
     if is_blank(text):
         return
     earlier = item.pop(f"{field}_text", None) or "、".join(item.pop(field, []))
     text = f"{earlier}\n{text}" if earlier else text
-    names = [m.name for m in split_units(text)]
-    if names and "、".join(names) == text:
-        item[field] = names
-    else:
+    mentions = split_units(text)
+    if mentions and not any(m.role for m in mentions):
+        item[field] = [m.name for m in mentions]
+    if "、".join(item.get(field, [])) != text:
         item[f"{field}_text"] = text
 
 
@@ -292,7 +279,9 @@ def _check_columns(tables: list[NamedTable], options: ImportOptions, source: str
             raise PlanError(Problem(f"--column：表头中没有“{heading}”列（表头为：{shown}）", source))
 
 
-def assemble(tables: list[NamedTable], source: str, fallback_title: str, options: ImportOptions | None = None) -> Imported:
+def assemble(
+    tables: list[NamedTable], source: str, fallback_title: str, options: ImportOptions | None = None
+) -> dict[str, Any]:
     """Plan-file data from the tables of a document (see the module docstring)."""
     options = options or ImportOptions()
     _check_columns(tables, options, source)
@@ -309,7 +298,7 @@ def assemble(tables: list[NamedTable], source: str, fallback_title: str, options
     year = _year_of(title) if title != fallback_title else None
     if year is not None:
         data["year"] = year
-        work.note(f"计划年度取自标题：{year} 年（如不对，可用 --year 指定）")
+        work.warn(f"计划年度取自标题：{year} 年（如不对，可用 --year 指定）")
     chosen = work.chosen(tables, headings)
     several = len(chosen) > 1
     columns: dict[str, str] = {}
@@ -337,4 +326,6 @@ def assemble(tables: list[NamedTable], source: str, fallback_title: str, options
         data["columns"] = {f: columns[f] for f in DEFAULT_COLUMNS if f in columns}
     data["column_order"] = order
     data["items"] = items
-    return Imported(data, work.warnings, work.notes)
+    for problem in work.warnings:
+        warn(problem)
+    return data

@@ -8,10 +8,11 @@ the rest is decided as for every table (``table.py``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import PlanError, Problem
 from ..units import is_blank
-from .table import ImportOptions, Imported, NamedTable, assemble
+from .table import ImportOptions, NamedTable, assemble
 
 
 def _rows(lines: list[str]) -> list[list[str]]:
@@ -32,7 +33,7 @@ def _rows(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def read_text(text: str, source: str, options: ImportOptions | None = None) -> Imported:
+def read_text(text: str, source: str, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from flattened-table text."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first_cell = next((i for i, line in enumerate(lines) if "\t" in line), None)
@@ -43,7 +44,7 @@ def read_text(text: str, source: str, options: ImportOptions | None = None) -> I
     return assemble([table], source, Path(source).stem, options)
 
 
-def read_text_file(path: Path, options: ImportOptions | None = None) -> Imported:
+def read_text_file(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     from .plan_file import decode
 
     return read_text(decode(path.read_bytes(), str(path)), str(path), options)

@@ -27,13 +27,13 @@ from typing import Any
 from ..errors import PlanError, Problem
 from .grid import Grid, tables_of
 from .ooxml import check_package, open_with
-from .table import ImportOptions, Imported, assemble
+from .table import ImportOptions, assemble
 
 MAX_CELLS = 500_000
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
 
 
-def read_xlsx(path: Path, options: ImportOptions | None = None) -> Imported:
+def read_xlsx(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from an XLSX workbook."""
     source = str(path)
     check_package(path, "xlsx")
