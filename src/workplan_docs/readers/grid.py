@@ -132,10 +132,13 @@ def find_tables(grid: Grid, *, strict: bool = True) -> list[_Table]:
             continue
         top, bottom = block
         new_spans, new_headings = _columns(grid, top, bottom)
-        if [normalise_heading(h) for h in new_headings] != [normalise_heading(h) for h in headings]:
-            trailing: list[int] = []
-            while body and _heading_line(grid, body[-1]):
-                trailing.insert(0, body.pop())
+        trailing: list[int] = []
+        while body and _heading_line(grid, body[-1]):
+            trailing.insert(0, body.pop())
+        repeated = [normalise_heading(h) for h in new_headings] == [normalise_heading(h) for h in headings]
+        if repeated and not any(grid.row_texts(t) for t in trailing):
+            body += trailing  # the header repeated on a new page: the table goes on
+        else:
             if spans:
                 tables.append(_rows_of(grid, _title_lines(_lines(grid, before)), headings, spans, body))
             before = trailing if spans else before

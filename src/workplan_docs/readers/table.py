@@ -183,7 +183,7 @@ class _Assembly:
     def fields_of(self, table: NamedTable, heading: str | None, several: bool) -> list[str | None]:
         """The field of each column, refusing a table without a task or lead column."""
         fields = map_headings(table.headings, self.explicit)
-        where = f"“{table.name}”" if several else ""
+        where = f"“{heading or table.name}”" if several else ""
         missing = [f for f in ("task", "lead") if f not in fields]
         if "lead" in missing and (self.options.lead or (self.options.lead_from == "heading" and heading)):
             missing.remove("lead")
