@@ -246,9 +246,10 @@ class _Assembly:
             if has_participants:
                 self.warn("表格有参与单位列，--first-unit-leads 未使用（只用于只有一个责任单位列的表）")
                 return
-            names = [m.name for m in split_units(text)]
-            if len(names) > 1:
-                item["lead"], item["participants"] = names[:1], names[1:]
+            mentions = split_units(text)
+            if len(mentions) > 1 and not any(m.role for m in mentions):  # role words say it themselves
+                item["lead"], item["participants"] = [mentions[0].name], [m.name for m in mentions[1:]]
+                item["lead_text"] = text
         elif not text and self.options.lead:
             item["lead"] = [self.options.lead]
         elif not text and self.options.lead_from == "heading" and heading:
