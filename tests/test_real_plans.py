@@ -290,3 +290,12 @@ def test_legacy_formats_say_how_to_convert(tmp_path: Path, suffix: str, capsys) 
     code, _, err = _run(capsys, "import", path)
     target = "xlsx" if suffix == ".et" else "docx"
     assert code == 2 and f"“另存为”.{target} 再导入" in err and len(err.strip().splitlines()) == 1
+
+
+def test_readme_lists_every_heading_synonym() -> None:
+    from workplan_docs.readers.columns import SYNONYMS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for field, headings in SYNONYMS.items():
+        row = next(line for line in readme.splitlines() if line.startswith("| ") and f"`{field}`" in line)
+        assert all(h in row.split("|")[2].split() for h in headings), field
