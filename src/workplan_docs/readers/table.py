@@ -247,7 +247,7 @@ class _Assembly:
                 self.warn("表格有参与单位列，--first-unit-leads 未使用（只用于只有一个责任单位列的表）")
                 return
             mentions = split_units(text)
-            if len(mentions) > 1 and not any(m.role for m in mentions):  # role words say it themselves
+            if len(mentions) > 1 and not any(m.marker for m in mentions):  # role words say it themselves
                 item["lead"], item["participants"] = [mentions[0].name], [m.name for m in mentions[1:]]
                 item["lead_text"] = text
         elif not text and self.options.lead:
@@ -258,14 +258,18 @@ class _Assembly:
 
 def _units(item: dict[str, Any], field: str, text: str) -> None:
     """A unit cell: its list of units, with the verbatim cell as ``<field>_text`` when the
-    list does not say it all (line breaks, "等"); a cell with role words ("X牵头，Y配合",
-    "（牵头）") only verbatim, the plan deriving units and roles from it."""
+    list does not say it all (line breaks, "等", "…协助").  A lead cell stating roles
+    ("X牵头，Y配合", "（牵头）") is passed verbatim only: the model splits it into lead and
+    participants (``units.assign_roles``)."""
     if is_blank(text):
         return
     earlier = item.pop(f"{field}_text", None) or "、".join(item.pop(field, []))
     text = f"{earlier}\n{text}" if earlier else text
     mentions = split_units(text)
-    if mentions and not any(m.role for m in mentions):
+    if field == "lead" and any(m.marker for m in mentions):
+        item["lead_text"] = text
+        return
+    if mentions:
         item[field] = [m.name for m in mentions]
     if "、".join(item.get(field, [])) != text:
         item[f"{field}_text"] = text
