@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 import workplan_docs
@@ -138,7 +138,7 @@ def test_a_file_too_large_or_not_what_it_says_is_refused_with_a_message(page: An
     message.wait_for()
     assert message.inner_text() == "文件“大文件.docx”过大（20.0 MB），上传上限为 20 MB"
     # the server refuses it too, whatever the page's script did
-    answer = httpx.post(f"{server.url}/plan", files={"plan": ("大文件.docx", b"0" * (21 * 1024 * 1024))},
+    answer = httpx2.post(f"{server.url}/plan", files={"plan": ("大文件.docx", b"0" * (21 * 1024 * 1024))},
                         headers={"Accept": "application/json"})
     assert answer.status_code == 413
     assert answer.json() == {"errors": ["文件过大（21.0 MB），上传上限为 20 MB"]}
