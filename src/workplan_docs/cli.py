@@ -75,9 +75,13 @@ def _print_problems(problems: Sequence[Problem], prefix: str = "") -> None:
 
 
 def _load(path: str) -> Plan:
+    from .errors import read_warnings
     from .readers import load
 
-    return load(path)
+    with read_warnings() as found:
+        plan = load(path)
+    _print_problems(found, "警告: ")
+    return plan
 
 
 def _warnings(plan: Plan, source: str, strict: bool) -> None:
@@ -170,14 +174,17 @@ def cmd_quarters(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import read_warnings
     from .pipeline import write_files_atomically
     from .readers import read_data
     from .readers.plan_file import dump_yaml, plan_from_data
 
-    data = read_data(args.source)
+    with read_warnings() as found:
+        data = read_data(args.source)
     if args.year:
         data["year"] = args.year
     plan = plan_from_data(data, args.source)
+    _print_problems(found, "警告: ")
     _warnings(plan, args.source, strict=False)
     text = dump_yaml(data)
     if args.output in (None, "-"):
