@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import workplan_docs
-from workplan_docs.errors import Problem, WorkplanError
+from workplan_docs.errors import Problem, WorkplanError, read_warnings
 
 from .workspace import Job, Workspace
 
@@ -61,14 +61,17 @@ def read_plan(space: Workspace) -> None:
     assert space.source is not None
     accepted = load_parameters()
     given = {k: v for k, v in space.options.items() if v not in (None, "", {}, False)}
+    names = {str(space.source): space.source_name}
     try:
-        plan = workplan_docs.load(space.source, **{k: v for k, v in given.items() if k in accepted})
+        with read_warnings() as found:  # what the reader did not take as it stands, as the CLI warns
+            plan = workplan_docs.load(space.source, **{k: v for k, v in given.items() if k in accepted})
         overrides = {k: given[k] for k in ("title", "year") if k in given and k not in accepted}
         if overrides:  # options load does not take yet: the same plan, validated again with them
             plan = _with(plan, overrides)
         space.plan, space.errors = plan, []
+        space.read_warnings = [_renamed(problem, names) for problem in found]
     except WorkplanError as error:
-        space.plan, space.errors = None, problem_lines(error, {str(space.source): space.source_name})
+        space.plan, space.errors, space.read_warnings = None, problem_lines(error, names), []
 
 
 def _with(plan: workplan_docs.Plan, overrides: dict[str, Any]) -> workplan_docs.Plan:

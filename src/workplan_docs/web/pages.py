@@ -104,11 +104,11 @@ def _plan_step(space: Workspace) -> dict[str, Any]:
     unit_info = {u["unit"]: u for u in units_view(plan)}
     by_item: dict[str, list[str]] = {}
     general: list[str] = []
-    for problem in plan.diagnostics():
+    for problem in [*space.read_warnings, *plan.diagnostics()]:
         if problem.item:
             by_item.setdefault(problem.item, []).append(problem.message)
         else:
-            general.append(problem.message)
+            general.append(str(problem))
     items = []
     for item, shown in zip(plan.items, view["items"]):
         warnings = list(by_item.get(f"序号 {item.label}", []))

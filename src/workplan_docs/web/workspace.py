@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..errors import Problem
     from ..feedback.collect import Collected
     from ..model import Plan
     from ..progress import ProgressFile
@@ -52,6 +53,7 @@ class Workspace:
     options: dict[str, Any] = field(default_factory=dict)  # importer options, as the form gave them
     plan: Plan | None = None
     errors: list[str] = field(default_factory=list)  # why the source could not be read
+    read_warnings: list[Problem] = field(default_factory=list)  # what the reader did not take as it stands
     progress: ProgressFile | None = None
     collected: Collected | None = None  # the last batch of returned forms
     collected_names: dict[str, str] = field(default_factory=dict)  # saved path → the user's file name
