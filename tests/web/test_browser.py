@@ -1,8 +1,9 @@
 """The page in a real browser (headless Chromium), as an office user would go through it:
 drop the seed attachment, check what was read, build, hand out and collect the forms.
 
-One browser session for the module; the steps run in order on one page, each test
-starting where the last one left off (the workspace lives in the page's URL).
+One browser session and one imported plan for the module (its workspace lives in the
+page's URL); each test goes to the step it needs, so tests may run in any order or
+apart (pytest-xdist).
 """
 
 from __future__ import annotations
@@ -44,19 +45,26 @@ def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any, server: Any) -> Any:
+def page(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(server.url)
     yield page
     context.close()
 
 
-def test_dropping_the_seed_attachment_shows_its_items_and_units(page: Any, seed_docx: Path, shots: Any) -> None:
+@pytest.fixture(scope="module")
+def imported(page: Any, server: Any, seed_docx: Path, shots: Any) -> str:
+    """The seed attachment dropped on the start page: the address of its workspace."""
+    page.goto(server.url)
     shots(page, "1-start")
     drop_files(page, ".drop-zone", [("附件.docx", seed_docx.read_bytes())])
     page.wait_for_selector("#items")
+    return page.url.partition("?")[0]
+
+
+def test_dropping_the_seed_attachment_shows_its_items_and_units(page: Any, imported: str, shots: Any) -> None:
+    page.goto(f"{imported}?step=plan")
     assert page.locator("#items tbody tr").count() == 20
     assert page.locator("#item-count").inner_text() == "20"
     row = page.locator("#items tr[data-seq='12']")
@@ -80,7 +88,10 @@ def test_dropping_the_seed_attachment_shows_its_items_and_units(page: Any, seed_
     shots(page, "3-units")
 
 
-def test_the_zip_holds_exactly_what_build_writes(page: Any, seed_docx: Path, tmp_path: Path, shots: Any) -> None:
+def test_the_zip_holds_exactly_what_build_writes(
+    page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any
+) -> None:
+    page.goto(f"{imported}?step=plan")
     page.click("text=2. 生成文件")
     page.click("#build-button")
     page.wait_for_selector("#download-zip", timeout=60_000)
@@ -98,9 +109,9 @@ def test_the_zip_holds_exactly_what_build_writes(page: Any, seed_docx: Path, tmp
 
 
 def test_returned_forms_are_collected_or_their_problems_listed(
-    page: Any, seed_docx: Path, tmp_path: Path, shots: Any
+    page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any
 ) -> None:
-    page.click("text=4. 督办")
+    page.goto(f"{imported}?step=followup")
     page.select_option("select[name=quarter]", "2")
     with page.expect_download() as download:
         page.click("#forms-form button")
