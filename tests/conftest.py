@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -39,9 +40,12 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u00a0\u3000\u200b]+", "", text)
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(path: Path, raw: bool = False) -> str:
+    """The PDF's text; ``raw`` keeps content-stream order, so each table cell's lines stay
+    together (the default layout mode interleaves side-by-side cells)."""
     tool = require_tool("pdftotext")
-    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    options = ["-raw"] if raw else []
+    return subprocess.run([tool, *options, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def pdf_fonts(path: Path) -> list[dict[str, str]]:
@@ -70,6 +74,18 @@ def libreoffice_pdf(source: Path, workdir: Path) -> Path:
     result = outdir / (source.stem + ".pdf")
     assert result.exists() and result.stat().st_size > 0, f"LibreOffice wrote no PDF for {source.name}"
     return result
+
+
+FIXED_EPOCH = "1262304000"  # 2010-01-01T00:00:00Z
+
+
+@pytest.fixture
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Build at a fixed moment (SOURCE_DATE_EPOCH), as reproducible builds do: the tests
+    that compare the bytes of two builds use it, since a document otherwise carries the
+    time it was built."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    return datetime(2010, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")

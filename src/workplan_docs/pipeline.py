@@ -12,7 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import import_module
 from pathlib import Path
@@ -24,6 +24,7 @@ from .reports import REPORTS, Output, run_report
 from .readers import load
 from .style import Style, load_style
 from .writers import FORMATS, render
+from .writers.reproducible import build_date
 
 if TYPE_CHECKING:
     from .progress import ProgressFile
@@ -245,6 +246,7 @@ def build(
     Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
     any output cannot be made.
     """
+    stamp = build_date()  # one date for every file of the build; checks SOURCE_DATE_EPOCH first
     if not isinstance(plan, Plan):
         plan = load(plan)
     style = style if isinstance(style, Style) else load_style(style)
@@ -261,6 +263,7 @@ def build(
             if warn:
                 warn(problem)
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
+    outputs = [replace(o, document=replace(o.document, date=o.document.date or stamp)) for o in outputs]
     job_list = [_Job(o, f) for o in outputs for f in chosen_formats]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     rendered = _render_all(job_list, style, options, workers, progress)
