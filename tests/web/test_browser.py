@@ -89,8 +89,9 @@ def test_dropping_the_seed_attachment_shows_its_items_and_units(page: Any, impor
 
 
 def test_the_zip_holds_exactly_what_build_writes(
-    page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any
+    page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any, fixed_date: Any
 ) -> None:
+    """With SOURCE_DATE_EPOCH set (``fixed_date``; the server runs in this process), as for any two builds."""
     page.goto(f"{imported}?step=plan")
     page.click("text=2. 生成文件")
     page.click("#build-button")

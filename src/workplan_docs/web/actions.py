@@ -117,7 +117,7 @@ def plan_file_stem(plan: workplan_docs.Plan) -> str:
 
 def write_zip(target: Path, members: Iterable[tuple[str, Path]]) -> Path:
     """A .zip of ``members`` (name in the archive, file), dated as build dates its documents
-    (SOURCE_DATE_EPOCH, else 2000-01-01): the same files always give the same archive."""
+    (SOURCE_DATE_EPOCH when set): with it, the same files always give the same archive."""
     from workplan_docs.writers.reproducible import build_date
 
     stamp = build_date().timetuple()[:6]
