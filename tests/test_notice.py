@@ -140,7 +140,7 @@ def test_a_bad_notice_stops_the_build_before_anything_is_written(tmp_path: Path,
     assert "不应含“第”字" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
     assert main(["build", str(SAMPLE_PLAN), "-o", str(tmp_path / "out"), "--reports", "notice"]) == 2
-    assert capsys.readouterr().err.strip() == "报告 notice 需要 --notice 通知文件"
+    assert capsys.readouterr().err.strip() == "通知需要通知文件：请用 --notice 指定 notice.yaml（可用 notice init 生成初稿）"
 
 
 @pytest.mark.slow

@@ -61,9 +61,6 @@ def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: An
     outputs: list[Output] = []
     defaults = (*DEFAULT_REPORTS, *(r for r, option in _NEEDS.items() if options.get(option) is not None))
     for name in _choose(reports or defaults, tuple(REPORTS), "报告"):
-        if name in _NEEDS and options.get(_NEEDS[name]) is None:
-            wanted = {"progress": "--progress 进展数据", "notice": "--notice 通知文件"}[name]
-            raise WorkplanError(f"报告 {name} 需要 {wanted}")
         outputs.extend(run_report(name, plan, **options))
     return outputs
 

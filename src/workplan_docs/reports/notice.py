@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..errors import WorkplanError
 from ..layout import Block, Paragraph, Rule, Section, Space, text_em
 from ..model import Plan
 from ..notice import Notice, date_text
@@ -138,7 +139,7 @@ def notice_sections(plan: Plan, notice: Notice, style: Style) -> list[Section]:
 def outputs(plan: Plan, notice: Notice | None = None, style: Style | None = None) -> list[Output]:
     """通知.docx / 通知.pdf: the whole issuance in one file (no XLSX: a notice is not a table)."""
     if notice is None:
-        return []
+        raise WorkplanError("通知需要通知文件：请用 --notice 指定 notice.yaml（可用 notice init 生成初稿）")
     sections = notice_sections(plan, notice, style or load_style(None))
     document = replace(plan_document(plan, TITLE, sections, TITLE), title=notice.title_for(plan))
     return [Output(TITLE, document, formats=("docx", "pdf"))]
