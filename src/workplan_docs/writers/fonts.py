@@ -388,7 +388,7 @@ def role_characters(document: layout.Document, style: Style) -> dict[str, set[in
     for section in document.sections:
         for block in section.blocks:
             if isinstance(block, layout.Paragraph):
-                chars[block.role].update(map(ord, block.text))
+                chars[block.role].update(map(ord, block.text + block.right_text))
             elif isinstance(block, layout.Table):
                 for row in block.header_rows:
                     for cell in row:
