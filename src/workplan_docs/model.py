@@ -263,6 +263,7 @@ class Plan(_Strict):
 
     @model_validator(mode="after")
     def _derive(self) -> Plan:
+        self._check_column_order()
         seen: dict[str, int] = {}
         for index, item in enumerate(self.items):
             if item.label in seen:
@@ -274,6 +275,21 @@ class Plan(_Strict):
             self._resolve_units(index, item, registry)
             item._schedule = Schedule.from_text(item.schedule, self.year, deadline=deadline)
         return self
+
+    def _check_column_order(self) -> None:
+        """Each entry of ``column_order`` names a field or an extra column, once."""
+        if self.column_order is None:
+            return
+        known = set(FIELD_NAMES) | set(self.extra_columns())
+        seen: set[str] = set()
+        for index, key in enumerate(self.column_order):
+            if key in seen:
+                raise ValueError(f"column_order.{index}: 列“{key}”重复")
+            if key not in known:
+                raise ValueError(
+                    f"column_order.{index}: 未知的列“{key}”，应为字段名（{'、'.join(FIELD_NAMES)}）或某条任务 extra 中的列标题"
+                )
+            seen.add(key)
 
     @staticmethod
     def _resolve_units(index: int, item: Item, registry: Registry) -> None:
