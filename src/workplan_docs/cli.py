@@ -379,6 +379,13 @@ def _summarise(written: list[Path], out: Path) -> None:
             print(f"  {folder}{os.sep}  {len(paths)} 个文件")
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(args.host, args.port, token=args.token, open_browser=not args.no_browser)
+    return 0
+
+
 def cmd_fonts(args: argparse.Namespace) -> int:
     from .style import load_style
     from .writers.fonts import resolve_fonts
@@ -569,6 +576,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
     )
+
+    sub = command("serve", "打开本机网页：导入计划、核对、生成文件、分工表和督办（不联网，文件不离开本机）", cmd_serve)
+    sub.add_argument("--port", type=int, default=8765, metavar="端口", help="端口（缺省 8765）")
+    sub.add_argument("--host", default="127.0.0.1", metavar="地址",
+                     help="监听地址（缺省 127.0.0.1，仅本机可访问）；0.0.0.0 让其他电脑访问，须同时给出 --token")
+    sub.add_argument("--token", metavar="口令", help="访问口令：打开页面时须先输入")
+    sub.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
 
     sub = command("diff", "计划调整：对比新旧两版计划，列出新增、删除、调整和序号变动的任务", cmd_diff)
     sub.add_argument("old", metavar="原计划", help="调整前的计划（计划文件或表格文档）")
