@@ -38,9 +38,11 @@ from lxml import etree
 
 from ..errors import PlanError, Problem, warn
 from ..model import EXCEL_CELL_LIMIT
-from .grid import Grid, find_tables, plan_data, tables_of
+from .columns import field_for
+from .grid import Grid, tables_of
 from .numfmt import BUILTIN, date_text, shown_number, shown_text
 from .ooxml import check_package
+from .table import ImportOptions, assemble
 
 MAX_CELLS = 100_000  # cell elements in the whole workbook: ten times a plan of 1,000 rows
 MAX_GRID = 200_000  # rows × columns of one sheet's used range
@@ -56,7 +58,7 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _STREAMED = ("xl/worksheets/", "xl/sharedStrings.xml")
 
 
-def read_xlsx(path: Path) -> dict[str, Any]:
+def read_xlsx(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from an XLSX workbook."""
     source = str(path)
     check_package(path, "xlsx", streamed=_STREAMED)
@@ -71,16 +73,33 @@ def read_xlsx(path: Path) -> dict[str, Any]:
                                     "文件不是 Excel 保存的，或已损坏", source)) from None
         detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise PlanError(Problem(f"XLSX 文件已损坏或内容无法识别（{detail}）：请用 Excel 打开后另存再试", source)) from None
-    with_tables = [name for name, grid in hidden if find_tables(grid)[1]]
-    if with_tables and not any(find_tables(grid)[1] for _, grid in visible):
+    with_tables = [name for name, grid in hidden if _holds_table(grid)]
+    if with_tables and not any(_holds_table(grid) for _, grid in visible):
         names = "、".join(f"“{name}”" for name in with_tables)
         raise PlanError(Problem(
             f"表格只在隐藏的工作表{names}中，隐藏的工作表不导入：请在 Excel 中取消隐藏（右击工作表标签 → 取消隐藏）后再导入", source))
     for name in with_tables:
         warn(Problem(f"工作表“{name}”是隐藏的，其中的表格未导入", source))
     book.report()
-    preamble, named = tables_of(visible, source)
-    return plan_data(named, preamble, source, path.stem)
+    return assemble(tables_of([(name, [], grid) for name, grid in visible], source), source, path.stem, options)
+
+
+def _holds_table(grid: Grid) -> bool:
+    """Some row names two known columns: the header ``grid.py`` starts a table at."""
+    return any(len({f for f in map(field_for, grid.row_texts(r)) if f}) >= 2 for r in range(grid.height))
+
+
+def _text(value: Any, number_format: str) -> str:
+    """A value another library read (xlrd, for .xls) as Excel shows it, as for .xlsx cells."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return date_text(value)
+    if isinstance(value, datetime.time):
+        return f"{value.hour}:{value.minute:02d}"
+    if isinstance(value, (int, float)):
+        return shown_number(float(value), number_format)
+    return str(value)
 
 
 @dataclass
