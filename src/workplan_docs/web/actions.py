@@ -88,8 +88,8 @@ def read_plan(space: Workspace) -> None:
     try:
         with read_warnings() as found:  # what the reader did not take as it stands, as the CLI warns
             plan = _load(space.source, given, accepted)
-        overrides = {k: given[k] for k in ("title", "year") if k in given and k not in accepted}
-        if overrides:  # options load does not take: the same plan, validated again with them
+        overrides = {k: given[k] for k in ("title", "year") if k in given and getattr(plan, k) != given[k]}
+        if overrides:  # options a plan file (or load) does not take: the same plan, validated again with them
             plan = _with(plan, overrides)
         space.plan, space.errors, space.headings = plan, [], []
         space.read_warnings = [_renamed(problem, names) for problem in found]
