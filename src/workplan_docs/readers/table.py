@@ -92,6 +92,17 @@ class NamedTable:
         return cls(name, lines_before, headings, rows, [None] * len(rows), [[False] * len(headings) for _ in rows])
 
 
+class UnmappedTable(PlanError):
+    """A table without a task or lead column: the message says so, and ``headings`` (as
+    printed) with ``fields`` (what each was read as, None: an extra column) let a caller
+    offer the mapping (the web page's drop-downs) instead of the user retyping headings."""
+
+    def __init__(self, problem: Problem, headings: list[str], fields: list[str | None]) -> None:
+        super().__init__(problem)
+        self.headings = headings
+        self.fields = fields
+
+
 @dataclass
 class ImportOptions:
     """What the user says about a document on import (``workplan-docs import`` options)."""
@@ -202,11 +213,11 @@ class _Assembly:
             missing.remove("lead")
         if missing:
             needed = missing[0]
-            raise PlanError(Problem(
+            raise UnmappedTable(Problem(
                 f"{where}找不到“{FIELD_LABELS[needed]}”一类的列。表头：{describe(table.headings, fields)}；"
                 f"可用 --column 列名={needed} 指定" + ("，或用 --lead 单位名称 指定全部工作的牵头单位" if needed == "lead" else ""),
                 self.source,
-            ))
+            ), [normalise_heading(h) for h in table.headings], fields)
         if self.options.lead_from == "heading" and "lead" not in fields and not heading:
             raise PlanError(Problem(f"{where or '表格'}上方没有标题，无法用作牵头单位；请用 --lead 单位名称 指定", self.source))
         for text, f in zip(table.headings, fields):
