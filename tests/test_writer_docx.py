@@ -331,9 +331,11 @@ def test_reference_docx_keeps_page_setup_and_header(tmp_path):
             Section("横", (Table((Column("甲"), Column("乙")), ((Cell("1"), Cell("2")),)),), orientation="landscape"),
         ),
     )
-    doc = _open(docx_writer.render(document, default_style(), docx_template=_template(tmp_path)))
+    data = docx_writer.render(document, default_style(), docx_template=_template(tmp_path))
+    doc = _open(data)
     portrait, landscape = doc.sections
     assert [p.text for p in doc.paragraphs if p.text] == ["正文"]
+    assert "<Application>workplan-docs</Application>" in _part(data, "docProps/app.xml")  # not the template's
     assert _margins(portrait) == {"top": 30, "bottom": 25, "left": 22, "right": 20}
     # Turned a quarter turn: the binding (left) margin becomes the top one.
     assert (landscape.page_width.twips, landscape.page_height.twips) == (Mm(297).twips, Mm(210).twips)
