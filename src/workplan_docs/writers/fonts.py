@@ -386,7 +386,7 @@ def role_characters(document: layout.Document, style: Style) -> dict[str, set[in
     """The code points each role prints in ``document`` (bold cells print in the header face)."""
     chars: dict[str, set[int]] = {role: set() for role in ROLES}
     for section in document.sections:
-        for block in section.blocks:
+        for block in (*section.blocks, *section.foot):
             if isinstance(block, layout.Paragraph):
                 chars[block.role].update(map(ord, block.text + block.right_text))
             elif isinstance(block, layout.Table):
