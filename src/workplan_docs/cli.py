@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from .errors import Problem
+    from .errors import Problem, WorkplanError
     from .model import Plan
     from .progress import ProgressFile
 
@@ -205,6 +205,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
+    from .errors import WorkplanError
     from .feedback.forms import forms_for
     from .followup import write_feedback_forms
     from .progress import check_plan, load_progress
@@ -214,7 +215,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     progress = load_progress(args.progress) if args.progress else None
     if progress is not None:
         check_plan(progress, plan, args.progress)
-    paths = write_feedback_forms(plan, args.output, args.quarter, year=args.year, progress=progress)
+    try:
+        paths = write_feedback_forms(plan, args.output, args.quarter, year=args.year, progress=progress,
+                                     protect=[args.plan, args.progress])
+    except WorkplanError as error:
+        raise _in_plan(error, args.plan) from None
     if not paths:
         print("该季度没有牵头单位有在办或到期的任务，未生成反馈表。")
         return 0
@@ -292,10 +297,17 @@ def cmd_build(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             protect=[args.plan, args.style, args.docx_template],
         )
-    except WorkplanError as error:  # a problem in the plan's own text (a missing glyph) names its file
-        raise WorkplanError([p.at(args.plan) if p.field and not p.source else p for p in error.problems]) from None
+    except WorkplanError as error:
+        raise _in_plan(error, args.plan) from None
     _summarise(written, Path(args.output))
     return 0
+
+
+def _in_plan(error: WorkplanError, plan: str) -> WorkplanError:
+    """A problem in the plan's own text (a missing glyph, two units with one file name) names its file."""
+    from .errors import WorkplanError
+
+    return WorkplanError([p.at(plan) if p.field and not p.source else p for p in error.problems])
 
 
 def _check_output_file(output: str, what: str, inputs: Sequence[str | Path]) -> None:

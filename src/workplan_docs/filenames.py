@@ -15,8 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .errors import WorkplanError
+from .errors import Problem, WorkplanError
+
+if TYPE_CHECKING:
+    from .model import UnitTasks
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # Windows refuses these as a name's stem whatever the extension ("nul.txt", "COM¹.docx").
@@ -36,12 +40,14 @@ def visible_text(text: str) -> str:
     return "".join(c for c in text if not invisible(c))
 
 
-def safe_file_name(name: str, taken: dict[str, str] | None = None, label: str | None = None) -> str:
+def safe_file_name(
+    name: str, taken: dict[str, str] | None = None, label: str | None = None, where: tuple[str, str] | None = None
+) -> str:
     """A file name (without extension) for ``name``.
 
     ``taken`` maps each file name already chosen (case-folded) to what it was made for;
     a second claimant raises ``WorkplanError`` naming both, with ``label`` (default:
-    the quoted name) describing this one.
+    the quoted name) describing this one and ``where`` (item, field) locating it.
     """
     cleaned = _FORBIDDEN.sub("_", unicodedata.normalize("NFC", visible_text(name))).strip(" .")
     cleaned = cleaned[:MAX_NAME_CHARS].strip(" .") or "_"
@@ -52,8 +58,16 @@ def safe_file_name(name: str, taken: dict[str, str] | None = None, label: str | 
     label = label or f"“{name}”"
     first = taken.setdefault(cleaned.casefold(), label)
     if first != label:
-        raise WorkplanError(f"{label}与{first}的文件名相同（{cleaned}），无法各自成文件：请修改名称以便区分")
+        item, field = where or (None, None)
+        message = f"{label}与{first}的文件名相同（{cleaned}），无法各自成文件：请修改名称以便区分"
+        raise WorkplanError(Problem(message, "", item, field))
     return cleaned
+
+
+def where_named(unit: UnitTasks) -> tuple[str, str]:
+    """("序号 7", "lead"): the first item naming ``unit``, and as what, for a message."""
+    item, field = (unit.lead[0], "lead") if unit.lead else (unit.participate[0], "participants")
+    return f"序号 {item.label}", field
 
 
 def invisible_twins(names: Iterable[str]) -> list[tuple[str, str]]:

@@ -29,14 +29,16 @@ def write_feedback_forms(
     year: int | None = None,
     progress: ProgressFile | str | Path | None = None,
     style: Style | str | Path | None = None,
+    protect: Iterable[str | Path | None] = (),
 ) -> list[Path]:
     """Write one feedback form (.xlsx) per lead unit with tasks in ``quarter`` into ``out_dir``.
 
     With ``progress`` (the data collected so far, or its file), each unit's earlier tasks
     not reported 已完成 are carried over.  Returns the written paths (none when no unit has
-    a task in the quarter); writes all of them or nothing.
+    a task in the quarter); writes all of them or nothing, and none over an input file
+    (the plan's, the progress data's, the style's, or one in ``protect``).
     """
-    inputs = [p for p in (plan, progress, style) if isinstance(p, (str, Path))]
+    inputs = [p for p in (plan, progress, style, *protect) if isinstance(p, (str, Path))]
     check_year(year)
     plan = plan if isinstance(plan, Plan) else load(plan)
     style = style if isinstance(style, Style) else load_style(style)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, WorkplanError
-from .filenames import describe_invisible, invisible_twins
+from .filenames import describe_invisible, invisible_twins, where_named
 from .model import Plan
 from .reports import REPORTS, Output, run_report
 from .readers import load
@@ -81,11 +81,9 @@ def invisible_twin_units(plan: Plan) -> list[Problem]:
     tasks = {unit.unit: unit for unit in plan.unit_tasks()}
     problems = []
     for seen, twin in invisible_twins(tasks):
-        unit = tasks[twin]
-        item, field = (unit.lead[0], "lead") if unit.lead else (unit.participate[0], "participants")
         hidden = describe_invisible(twin) or describe_invisible(seen)
-        problems.append(Problem(f"单位“{twin}”与“{seen}”只差不可见字符（{hidden}），看起来是同一单位：请统一写法",
-                                "", f"序号 {item.label}", field))
+        message = f"单位“{twin}”与“{seen}”只差不可见字符（{hidden}），看起来是同一单位：请统一写法"
+        problems.append(Problem(message, "", *where_named(tasks[twin])))
     return problems
 
 

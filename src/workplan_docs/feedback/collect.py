@@ -19,8 +19,8 @@ Every problem names the file, the row and the column ("第 5 行: E 列（完成
 A returned form is untrusted input from another office, and each is judged alone: the
 package checks of import (``readers.ooxml``: no DTD, member count and sizes), a tighter
 bound on its size once unpacked, a streaming read of only the rows that hold something
-(a cell at G1048576 is one row, not a million), and at most ``MAX_ROWS_OVER`` rows beyond
-the expected ones.  Whatever fails while reading one form — a damaged package, a parser
+(a cell at G1048576 is one row, not a million), and a form with more than ``MAX_ROWS_OVER``
+rows of content beyond its tasks is refused in one line.  Whatever fails while reading one form — a damaged package, a parser
 error — is that form's problem; the other forms are still collected.
 
 What an office wants from a batch with some bad forms: the good forms are taken (those
@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ from .forms import (
 
 MAX_FORM_BYTES = 20 * 1024 * 1024
 MAX_FORM_UNPACKED = 30 * 1024 * 1024  # a form as sent out is under 100 KB unpacked
-MAX_ROWS_OVER = 50  # filled rows beyond the expected ones read before the form is given up
+MAX_ROWS_OVER = 50  # rows with content beyond the expected ones: past this the form is refused unread
 MAX_PROBLEMS = 20  # per form: past this the list is cut, with a count of the rest
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -311,10 +312,11 @@ def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
     note = note_text()
     width = len(COLUMNS)
     limit = len(expected) + MAX_ROWS_OVER
-    for count, (row, values) in enumerate(_stored_rows(sheet, FIRST_ROW, width), start=1):
-        if count > limit:
-            result.problem(f"表中填写的行远多于 {len(expected)} 项工作（第 {row} 行起未再检查），请使用下发的反馈表填写", row)
-            return
+    rows = list(islice(_stored_rows(sheet, FIRST_ROW, width), limit + 1))
+    if len(rows) > limit:
+        result.problem(f"表中有内容的行超过 {limit} 行（只应有 {len(expected)} 项工作），不是下发的反馈表：请使用下发的反馈表填写")
+        return
+    for row, values in rows:
         texts = dict(zip((key for key, _, _ in COLUMNS), (_cell_text(v) for v in values)))
         if not any(texts.values()) or (texts["seq"] == note and not any(list(texts.values())[1:])):
             continue

@@ -191,7 +191,8 @@ def note_text() -> str:
 def file_name(form: Form, taken: dict[str, str]) -> str:
     """"科技司_2010年第二季度进展反馈表.xlsx"; two units' forms never share a name (an error)."""
     name = f"{form.unit}_{quarter_label(form.quarter, form.year)}进展反馈表"
-    return safe_file_name(name, taken, f"单位“{form.unit}”的反馈表") + ".xlsx"
+    where = (f"序号 {form.items[0].label}", "lead")  # a form's first row is a task the unit leads
+    return safe_file_name(name, taken, f"单位“{form.unit}”的反馈表", where) + ".xlsx"
 
 
 def render_form(plan: Plan, form: Form, style: Style | None = None) -> bytes:

@@ -9,7 +9,7 @@ one combined file (overview, then one section per unit with its own page numbers
 from __future__ import annotations
 
 from ..errors import WorkplanError
-from ..filenames import safe_file_name
+from ..filenames import safe_file_name, where_named
 from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from ..units import GENERIC_KIND
@@ -141,6 +141,6 @@ def outputs(plan: Plan, units: list[str] | None = None) -> list[Output]:
     result = [Output(f"{FOLDER}/{safe_file_name(COMBINED, taken, COMBINED)}", combined_document(plan, selected))]
     for unit in selected:
         if _has_sheet(unit):
-            name = safe_file_name(unit.unit, taken, f"单位“{unit.unit}”的分工表")
+            name = safe_file_name(unit.unit, taken, f"单位“{unit.unit}”的分工表", where_named(unit))
             result.append(Output(f"{FOLDER}/{name}", unit_document(plan, unit)))
     return result
