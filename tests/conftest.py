@@ -37,9 +37,12 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u00a0\u3000\u200b]+", "", text)
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(path: Path, raw: bool = False) -> str:
+    """The PDF's text; ``raw`` keeps content-stream order, so each table cell's lines stay
+    together (the default layout mode interleaves side-by-side cells)."""
     tool = require_tool("pdftotext")
-    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    options = ["-raw"] if raw else []
+    return subprocess.run([tool, *options, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def pdf_fonts(path: Path) -> list[dict[str, str]]:

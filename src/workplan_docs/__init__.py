@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from .model import Item, Plan, Schedule, Unit
     from .progress import ProgressFile, load_progress
     from .readers import load
+    from .revision import diff_plans
     from .style import Style, load_style
 
 __all__ = [
     "load", "build", "load_style",
     "Plan", "Item", "Unit", "Schedule", "Style",
     "write_feedback_forms", "collect_feedback", "load_progress", "save_progress", "ProgressFile",
-    "WorkplanError", "PlanError", "Problem",
+    "WorkplanError", "PlanError", "Problem", "diff_plans",
 ]
 
 _HOMES = {
@@ -34,7 +35,7 @@ _HOMES = {
     "Plan": "model", "Item": "model", "Unit": "model", "Schedule": "model",
     "write_feedback_forms": "followup", "collect_feedback": "followup", "save_progress": "followup",
     "load_progress": "progress", "ProgressFile": "progress",
-    "WorkplanError": "errors", "PlanError": "errors", "Problem": "errors",
+    "WorkplanError": "errors", "PlanError": "errors", "Problem": "errors", "diff_plans": "revision",
 }
 
 

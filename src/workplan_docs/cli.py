@@ -75,9 +75,13 @@ def _print_problems(problems: Sequence[Problem], prefix: str = "") -> None:
 
 
 def _load(path: str) -> Plan:
+    from .errors import read_warnings
     from .readers import load
 
-    return load(path)
+    with read_warnings() as found:
+        plan = load(path)
+    _print_problems(found, "警告: ")
+    return plan
 
 
 def _warnings(plan: Plan, source: str, strict: bool) -> None:
@@ -170,16 +174,19 @@ def cmd_quarters(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .errors import read_warnings
     from .pipeline import write_files_atomically
     from .readers import read_data
     from .readers.plan_file import dump_yaml, plan_from_data
 
     if args.output not in (None, "-"):
         _check_output_file(args.output, "计划文件（.yaml）", [args.source])
-    data = read_data(args.source)
+    with read_warnings() as found:
+        data = read_data(args.source)
     if args.year:
         data["year"] = args.year
     plan = plan_from_data(data, args.source)
+    _print_problems(found, "警告: ")
     _warnings(plan, args.source, strict=False)
     text = dump_yaml(data)
     if args.output in (None, "-"):
@@ -256,6 +263,49 @@ def cmd_collect(args: argparse.Namespace) -> int:
         print(f"未收录 {len(result.rejected)} 份反馈表（问题见上），请退回修改后重新收集。", file=sys.stderr)
         return EXIT_USAGE
     return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .revision import diff_plans
+
+    diff = diff_plans(_load(args.old), _load(args.new))
+    if args.json:
+        from .views import diff_view
+
+        _print_json(diff_view(diff))
+    else:
+        print(f"{args.new} 与 {args.old} 相比：{diff.summary()}")
+        for change in diff.items:
+            if change.kind in ("added", "removed", "changed"):
+                where = change.new.label if change.new is not None else change.old.label  # type: ignore[union-attr]
+                what = {"added": "新增", "removed": "删除", "changed": "调整"}[change.kind]
+                print(f"  {what}  序号 {where}  {change.task}")
+                for field in change.fields:
+                    print(f"        {field.text}")
+        if diff.renumbered:
+            moves = "，".join(f"{c.old.label}→{c.new.label}" for c in diff.renumbered)  # type: ignore[union-attr]
+            print(f"  序号变动：{moves}")
+    if args.output:
+        _write_revision(diff, Path(args.output), inputs=(args.old, args.new), style=args.style)
+    return 0
+
+
+def _write_revision(diff: Any, output: Path, inputs: Sequence[str], style: str | None) -> None:
+    """The 调整对照表 in the format its extension names, refusing to replace an input."""
+    from .errors import Problem, WorkplanError
+    from .pipeline import write_files_atomically
+    from .reports.revision import revision_document
+    from .style import load_style
+    from .writers import FORMATS, render
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise WorkplanError(Problem(f"输出文件的扩展名应为 {'、'.join('.' + f for f in FORMATS)}", str(output)))
+    if any(Path(path).resolve() == output.resolve() for path in inputs):
+        raise WorkplanError(Problem("输出文件与输入的计划是同一个文件，未写入", str(output)))
+    data = render(revision_document(diff), load_style(style), fmt)
+    write_files_atomically([(output, data)], protect=inputs)  # also through links and other spellings
+    print(f"已写入 {output}")
 
 
 def _progress_bar(done: int, total: int, label: str) -> None:
@@ -550,6 +600,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
     )
+
+    sub = command("diff", "计划调整：对比新旧两版计划，列出新增、删除、调整和序号变动的任务", cmd_diff)
+    sub.add_argument("old", metavar="原计划", help="调整前的计划（计划文件或表格文档）")
+    sub.add_argument("new", metavar="新计划", help="调整后的计划")
+    sub.add_argument("-o", "--output", metavar="调整对照表", help="写出调整对照表：.docx、.xlsx 或 .pdf")
+    sub.add_argument("--style", metavar="样式.toml", help="样式文件")
+    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+    sub.epilog = ("任务按内容对应，而不是按序号：插入一项任务后其后各项的序号都会变，但只列为“序号变动”。\n"
+                  "先按任务名称和措施完全相同对应，再按任务名称相同，最后按文字相似（六成以上相同）对应；\n"
+                  "其余为新增或删除。单位的增减和完成时间的变化单独写明。")
 
     sub = command("fonts", "显示生成 PDF 时各角色使用的字体文件", cmd_fonts)
     sub.add_argument("--style", metavar="样式.toml", help="样式文件")

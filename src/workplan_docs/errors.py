@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -40,3 +43,32 @@ class WorkplanError(Exception):
 
 class PlanError(WorkplanError):
     """The plan (file or document) cannot be read or does not validate."""
+
+
+class ReadWarning(UserWarning):
+    """Something a reader did not import as it stands (a hidden row, a revision, a formula):
+    issued with ``warnings.warn`` so a library caller sees it too; the CLI prints it as "警告: …"."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def warn(problem: Problem) -> None:
+    """Tell the user about something read differently from how it is stored."""
+    warnings.warn(ReadWarning(problem), stacklevel=3)
+
+
+@contextmanager
+def read_warnings() -> Iterator[list[Problem]]:
+    """Collect the reader warnings issued in the block (each one, repeats included);
+    other warnings pass through as usual."""
+    found: list[Problem] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReadWarning)
+        yield found
+    for record in caught:
+        if isinstance(record.message, ReadWarning):
+            found.append(record.message.problem)
+        else:
+            warnings.showwarning(record.message, record.category, record.filename, record.lineno)

@@ -5,9 +5,12 @@ Scripts and our own checks depend on these shapes: keys are only ever added.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Item, Plan
+
+if TYPE_CHECKING:
+    from .revision import PlanDiff
 
 
 def _schedule(item: Item) -> dict[str, Any]:
@@ -81,4 +84,26 @@ def quarters_view(plan: Plan) -> dict[str, Any]:
             for q in plan.quarters()
         ],
         "unscheduled": [i.seq for i in plan.unscheduled()],
+    }
+
+
+def diff_view(diff: PlanDiff) -> dict[str, Any]:
+    """Plan revisions (``diff --json``): each task added, removed, changed or renumbered."""
+    return {
+        "summary": diff.summary(),
+        "items": [
+            {
+                "kind": change.kind,
+                "old_seq": change.old.seq if change.old is not None else None,
+                "new_seq": change.new.seq if change.new is not None else None,
+                "task": change.task,
+                "changes": [
+                    {"field": f.field, "heading": f.heading, "old": f.old, "new": f.new,
+                     "added": list(f.added), "removed": list(f.removed), "note": f.note}
+                    for f in change.fields
+                ],
+            }
+            for change in diff.items
+            if change.kind != "unchanged"
+        ],
     }

@@ -86,12 +86,93 @@ def _restore_controls(data: Any) -> Any:
     return data
 
 
+MAX_INT_DIGITS = 100  # a number longer than this is an identifier typed without quotes, or an attack
+MAX_EXPANDED = 2_000_000  # YAML nodes plus characters once aliases are expanded
+
+
+class _Refused(Exception):
+    """A YAML document refused before it is built; where it is, as a path of keys and indexes."""
+
+    def __init__(self, message: str, path: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.message, self.path = message, path
+
+
+def _node_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
+    """Size of every node once aliases are expanded (nodes plus scalar characters), by id.
+
+    An alias is the same node object reached twice, so sizes are summed over a DAG with
+    memoisation: linear in the file, however much it would expand.  A cycle (an anchor
+    used inside itself) has no finite expansion and is refused.
+    """
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            ancestors.discard(key)
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            sizes[key] = 1 + own + sum(sizes[id(child)] for child in _node_children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in ancestors:
+            raise _Refused("别名（*）引用了包含它自身的内容，无法展开")
+        ancestors.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _node_children(node) if id(child) not in sizes)
+    return sizes
+
+
+def _where_too_large(root: yaml.Node, sizes: dict[int, int]) -> tuple[Any, ...]:
+    """The field (or item and field) whose value alone is too large: where the user should look."""
+    path: list[Any] = []
+    node = root
+    while len(path) < (3 if path[:1] in (["items"], ["units"]) else 1):
+        if isinstance(node, yaml.MappingNode):
+            steps = [(k.value if isinstance(k, yaml.ScalarNode) else "?", v) for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            steps = list(enumerate(node.value))
+        else:
+            return tuple(path)
+        big = [(step, child) for step, child in steps if sizes[id(child)] > MAX_EXPANDED]
+        if not big:
+            return tuple(path)
+        path.append(big[-1][0])  # anchors are defined first and used after: the last is the use
+        node = big[-1][1]
+    return tuple(path)
+
+
 class _UniqueKeys(yaml.constructor.SafeConstructor):
-    """Loader mix-in that refuses duplicate keys instead of keeping the last one."""
+    """Loader mix-in: duplicate keys, unhashable keys, sets and absurd numbers refused,
+    alias expansion measured before anything is built."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        sizes = _expanded_sizes(node)
+        if sizes[id(node)] > MAX_EXPANDED:
+            raise _Refused(
+                f"别名（&/*）展开后内容过大（超过 {MAX_EXPANDED // 10_000} 万个值和字符），计划文件不会有这么多内容，拒绝读取",
+                _where_too_large(node, sizes),
+            )
+        return super().construct_document(node)  # type: ignore[no-untyped-call]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "键不能是列表或映射（“? ”或“[...]:”写成的键），请改为文字", key_node.start_mark
+                )
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
             if key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -99,6 +180,23 @@ class _UniqueKeys(yaml.constructor.SafeConstructor):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(c.isdigit() for c in node.value)
+        if digits > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"整数位数过多（{digits} 位，最多 {MAX_INT_DIGITS} 位），如是编号或文字请加引号", node.start_mark
+            )
+        return super().construct_yaml_int(node)  # type: ignore[no-untyped-call,no-any-return]
+
+    def construct_unordered_set(self, node: yaml.Node) -> Any:
+        raise yaml.constructor.ConstructorError(
+            None, None, "集合（!!set）没有先后顺序，生成的文件会每次不同：请写成列表（每行以“- ”开头）", node.start_mark
+        )
+
+
+_UniqueKeys.add_constructor("tag:yaml.org,2002:int", _UniqueKeys.construct_yaml_int)
+_UniqueKeys.add_constructor("tag:yaml.org,2002:set", _UniqueKeys.construct_unordered_set)
 
 
 class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
@@ -136,7 +234,22 @@ def _syntax(message: str) -> str:
     return f"{hint}（{message}）" if hint else message
 
 
+def _refused_problem(refused: _Refused, source: str) -> Problem:
+    path = tuple(_restore_controls(step) for step in refused.path)
+    if len(path) >= 2 and path[0] in ("items", "units") and isinstance(path[1], int):
+        what = "条" if path[0] == "items" else "个单位"
+        return Problem(refused.message, source, f"第 {path[1] + 1} {what}", _field(path[2:]))
+    return Problem(refused.message, source, None, _field(path))
+
+
 def _parse_yaml(text: str, source: str) -> Any:
+    try:
+        return _load_yaml(text, source)
+    except _Refused as refused:
+        raise PlanError(_refused_problem(refused, source)) from None
+
+
+def _load_yaml(text: str, source: str) -> Any:
     if _FastUniqueKeyLoader is not None:
         try:
             return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a CSafeLoader subclass
@@ -174,8 +287,17 @@ def _parse_json(text: str, source: str) -> Any:
             result[key] = value
         return result
 
+    def bounded_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            at = text.find(digits)
+            line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            raise PlanError(Problem(
+                f"第 {line} 行第 {column} 列: 整数位数过多（{len(digits.lstrip('-'))} 位，最多 {MAX_INT_DIGITS} 位），"
+                "如是编号或文字请加引号", source))
+        return int(digits)
+
     try:
-        return json.loads(text, object_pairs_hook=unique)
+        return json.loads(text, object_pairs_hook=unique, parse_int=bounded_int)
     except json.JSONDecodeError as error:
         raise PlanError(Problem(f"第 {error.lineno} 行第 {error.colno} 列: JSON 格式错误：{_syntax(error.msg)}", source)) from None
 
@@ -189,6 +311,11 @@ def _parse_toml(text: str, source: str) -> Any:
         found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(error), re.S)
         where, message = (f"第 {found[2]} 行第 {found[3]} 列: ", found[1]) if found else ("", str(error))
         raise PlanError(Problem(f"{where}TOML 格式错误：{_syntax(message)}", source)) from None
+    except ValueError:  # an integer past Python's 4300-digit conversion limit
+        found = re.search(r"\d[\d_]{%d,}" % MAX_INT_DIGITS, text)
+        at = found.start() if found else 0
+        line = text.count("\n", 0, at) + 1
+        raise PlanError(Problem(f"第 {line} 行: 整数位数过多（最多 {MAX_INT_DIGITS} 位），如是编号或文字请加引号", source)) from None
 
 
 PARSERS: dict[str, Callable[[str, str], Any]] = {
