@@ -115,6 +115,28 @@ def _build(plan: Path, work: Path, *options: str) -> tuple[float, float]:
         shutil.rmtree(out, ignore_errors=True)
 
 
+def _table_font() -> tuple[str, int]:
+    """The TrueType face our PDF writer uses for table text, for the naive reportlab script;
+    where ours is an OpenType/CFF face (which reportlab cannot embed), a TrueType CJK face."""
+    from workplan_docs.style import load_style
+    from workplan_docs.writers.fonts import resolve_fonts
+
+    font = resolve_fonts(load_style(None))["table"]
+    if font.path.suffix.lower() in (".ttf", ".ttc"):
+        return str(font.path), font.index
+    listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, check=True).stdout.decode()
+    return sorted(line.rstrip(": ") for line in listed.splitlines() if line.rstrip(": ").endswith((".ttf", ".ttc")))[0], 0
+
+
+def _naive(fmt: str, plan: Path, work: Path, font: tuple[str, int]) -> tuple[float, float]:
+    """The naive script (``_naive.py``) as a whole process, from the plan file to the file."""
+    target = work / f"naive.{fmt}"
+    try:
+        return _run_command([sys.executable, str(HERE / "_naive.py"), fmt, str(plan), str(target), font[0], str(font[1])])
+    finally:
+        target.unlink(missing_ok=True)
+
+
 def measure(quick: bool, repeats: int, work: Path) -> list[Result]:
     sizes = (20, 200, 1000) if quick else (20, 1000, 2000, 10_000)
     compare = 1000 if quick else 2000  # where ours meet the baselines
@@ -137,6 +159,16 @@ def measure(quick: bool, repeats: int, work: Path) -> list[Result]:
     print("baselines", file=sys.stderr)
     for fmt in FORMATS:
         add(f"baseline {fmt}", compare, lambda fmt=fmt: _run_task(f"base-{fmt}", compare))
+
+    print("whole process: plan file → attachment, against the script a user would write", file=sys.stderr)
+    compare_plan = write_plan(work / f"plan-{compare}.yaml", compare)
+    font = _table_font()
+    for fmt in FORMATS:
+        results += _measure_alternately(
+            [f"script {fmt}, whole process", f"build attachment {fmt}, whole process"], compare, repeats,
+            [lambda fmt=fmt: _naive(fmt, compare_plan, work, font),
+             lambda fmt=fmt: _build(compare_plan, work, "--reports", "attachment", "--formats", fmt)],
+        )
 
     print("commands", file=sys.stderr)
     add("build seed, all reports × formats", 20, lambda: _build(SEED, work))
@@ -175,6 +207,10 @@ def ratios(results: list[Result], quick: bool) -> dict[str, float]:
         ours, base = _find(results, f"ours {fmt}", compare), _find(results, f"baseline {fmt}", compare)
         if ours and base:
             found[f"{fmt}: baseline / ours at {compare} items (speed-up)"] = base.seconds / ours.seconds
+        script = _find(results, f"script {fmt}, whole process", compare)
+        whole = _find(results, f"build attachment {fmt}, whole process", compare)
+        if script and whole:
+            found[f"{fmt}: naive script / ours, whole process at {compare} items"] = script.seconds / whole.seconds
         small, large = _find(results, f"ours {fmt}", sizes[0]), _find(results, f"ours {fmt}", sizes[1])
         if small and large:
             found[f"{fmt}: time({sizes[1]}) / time({sizes[0]})"] = large.seconds / small.seconds

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,18 @@ def libreoffice_pdf(source: Path, workdir: Path) -> Path:
     result = outdir / (source.stem + ".pdf")
     assert result.exists() and result.stat().st_size > 0, f"LibreOffice wrote no PDF for {source.name}"
     return result
+
+
+FIXED_EPOCH = "1262304000"  # 2010-01-01T00:00:00Z
+
+
+@pytest.fixture
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Build at a fixed moment (SOURCE_DATE_EPOCH), as reproducible builds do: the tests
+    that compare the bytes of two builds use it, since a document otherwise carries the
+    time it was built."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    return datetime(2010, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")

@@ -81,7 +81,7 @@ def test_docx_template_through_the_cli(tmp_path: Path) -> None:
     assert built.tables[0].rows[1].cells[1].text == "开展检验机构委托检验工作调研"
 
 
-def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path) -> None:
+def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path: Path, fixed_date) -> None:
     plan = workplan_docs.load(SAMPLE_PLAN)
     calls: list[tuple[int, int]] = []
     serial = workplan_docs.build(plan, tmp_path / "a", reports=["units"], formats=["docx", "xlsx"], jobs=1)

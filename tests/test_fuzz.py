@@ -119,7 +119,10 @@ def check_plan(data: dict[str, Any]) -> str:
 
     sheet = load_workbook(BytesIO(render(document, style, "xlsx"))).worksheets[0]
     stored = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
-    assert all(stored.get(text) == "s" for text in cells if text)
+    numbers = {cell.text for section in document.sections for block in section.blocks if isinstance(block, Table)
+               for row in block.rows for cell in row if cell.number}  # integer 序号: stored as numbers
+    assert all(stored.get(int(text)) == "n" for text in numbers)
+    assert all(stored.get(text) == "s" for text in cells if text and text not in numbers)
 
     if missing_glyphs(plan, style):
         with tempfile.TemporaryDirectory() as folder:

@@ -113,7 +113,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
+def test_building_twice_gives_identical_bytes(tmp_path: Path, fixed_date) -> None:
     for name in ("a", "b"):
         assert main(["build", str(SAMPLE_PLAN), "-o", str(tmp_path / name)]) == 0
     first, second = files(tmp_path / "a"), files(tmp_path / "b")

@@ -79,14 +79,16 @@ def test_unit_sheet_lists_exactly_the_tasks_naming_the_unit(unit_outputs: dict[s
         assert [r[0] for r in rows] == lead + participate  # 牵头 first, each part in plan order
         assert [r[1] for r in rows[: len(lead)]] == ["牵头"] * len(lead)
         assert all(r[1].startswith("参与") for r in rows[len(lead) :])
-        count = f"牵头 {len(lead)} 项，参与 {len(participate)} 项，共 {len(lead) + len(participate)} 项"
+        count = f"牵头{len(lead)}项，参与{len(participate)}项，共{len(lead) + len(participate)}项。"
         assert Paragraph(count, "body") in sheet.blocks
+        assert all(row[0].number for row in table.rows)  # the seed's 序号 are whole numbers
 
 
 def test_unit_sheet_shows_full_name_roles_and_the_other_units(unit_outputs: dict[str, Document]) -> None:
     combined = unit_outputs["分工表/分工表汇总"]
-    assert section(combined, "认监委").blocks[0] == Paragraph("国家认证认可监督管理委员会", "title")
-    assert section(combined, "科技司").blocks[0] == Paragraph("科技司", "title")
+    assert section(combined, "认监委").blocks[0] == Paragraph("国家认证认可监督管理委员会重点工作分工表", "title")
+    assert section(combined, "科技司").blocks[0] == Paragraph("科技司重点工作分工表", "title")
+    assert unit_outputs["分工表/科技司"].title == f"{combined.sections[0].blocks[1].text} · 科技司重点工作分工表"
     assert body_rows(tables(section(combined, "标准委"))[0])[0][1] == "参与（协助）"
     assert body_rows(tables(section(combined, "中国质检协会"))[0])[0][1] == "参与（承办竞赛组织工作）"
     # 执法司 co-leads item 12: its row names the other lead and every participant
@@ -101,13 +103,20 @@ def test_unit_sheet_shows_full_name_roles_and_the_other_units(unit_outputs: dict
 def test_generic_units_get_no_sheet_but_appear_in_the_overview(unit_outputs: dict[str, Document]) -> None:
     combined = unit_outputs["分工表/分工表汇总"]
     names = [s.name for s in combined.sections]
-    overview = body_rows(tables(combined.sections[0])[0])
+    (table,) = tables(combined.sections[0])
+    assert [c.heading for c in table.columns] == ["序号", "单位", "类别", "牵头（项）", "参与（项）", "合计（项）"]
+    overview = body_rows(table)
     by_unit = {row[1]: row for row in overview}
     for unit, items in GENERIC.items():
         assert unit not in names and f"分工表/{unit}" not in unit_outputs
-        assert by_unit[unit][3:7] == ["泛指", "0", str(len(items)), str(len(items))]
-        assert "不单列" in by_unit[unit][7]
-    assert by_unit["认监委"][2:7] == ["国家认证认可监督管理委员会", "总局管理的国家局", "3", "4", "7"]
+        assert by_unit[unit][2:6] == ["其他单位", "0", str(len(items)), str(len(items))]
+    # the full name beside the short one: a 全称 column would stand empty for 29 of 31 units
+    assert by_unit["认监委（国家认证认可监督管理委员会）"][2:6] == ["总局管理的国家局", "3", "4", "7"]
+    assert by_unit["科技司"][2] == "司局"
+    assert all(cell.number for row in table.rows for cell in (row[0], *row[3:]))
+    summary = combined.sections[0].blocks[2].text
+    assert summary.startswith("共31个单位，其中26个单位单列分工表；")
+    assert all(unit in summary for unit in GENERIC) and summary.endswith("不是具体单位，不单列分工表。")
     assert len(overview) == 31 and len(unit_outputs) == 1 + 31 - len(GENERIC)
 
 
@@ -207,8 +216,11 @@ def test_month_schedules_land_in_their_quarters(quarterly_document: Document, se
 def test_tasks_are_grouped_by_lead_unit(quarterly_document: Document) -> None:
     (active,) = tables(section(quarterly_document, "四季度"))
     groups = [row[0].text for row in active.rows if row[0].span > 1]
-    assert groups == ["牵头单位：监督司（1 项）", "牵头单位：认监委（3 项）", "牵头单位：科技司（7 项）",
-                      "牵头单位：科技司、执法司（1 项）", "牵头单位：法规司（3 项）"]
+    assert groups == ["牵头单位：监督司（1项）", "牵头单位：认监委（3项）", "牵头单位：科技司（7项）",
+                      "牵头单位：科技司、执法司（1项）", "牵头单位：法规司（3项）"]
+    blocks = section(quarterly_document, "三季度").blocks
+    assert [b.text for b in blocks if isinstance(b, Paragraph)][2:] == [
+        "在办任务19项（其中全年任务15项），本季度到期任务1项。", "一、在办任务（19项）", "二、到期任务（1项）"]
 
 
 def test_overview_counts_tasks_per_lead_unit_and_quarter(quarterly_document: Document) -> None:
@@ -219,7 +231,11 @@ def test_overview_counts_tasks_per_lead_unit_and_quarter(quarterly_document: Doc
     assert rows["计量司"] == ["0", "0", "2", "0", "2", "0", "0", "0"]
     assert rows["执法司"] == ["1", "0", "1", "0", "1", "0", "1", "0"]
     assert rows["合计（项）"] == ["16", "0", "20", "0", "19", "1", "15", "0"]
-    assert [c.text for c in table.header_rows[0]] == ["", *QUARTERS]
+    assert all(cell.number for row in table.rows for cell in row[1:])
+    # no empty header box: the corner names what runs across (季度) over what runs down
+    assert [c.text for c in table.header_rows[0]] == ["季度", *QUARTERS]
+    assert [c.text for c in table.header_rows[1]][0] == "牵头单位"
+    assert quarterly_document.title == f"{quarterly_document.sections[0].blocks[1].text} · 季度工作安排"
 
 
 def test_unparsed_schedule_is_listed_apart_never_dropped(seed_plan: Plan) -> None:
@@ -257,8 +273,9 @@ def test_a_plan_year_is_named_in_every_quarter(seed_plan: Plan) -> None:
 def test_matrix_marks_and_totals(seed_plan: Plan) -> None:
     (output,) = matrix.outputs(seed_plan)
     table = tables(output.document.sections[0])[0]
-    headings = [c.text for c in table.header_rows[-1]]
-    assert headings == ["单位", *(str(n) for n in range(1, 21)), "牵头", "参与", "合计"]
+    (header,) = table.header_rows  # one header row: no empty box over 单位
+    assert [c.text for c in header] == ["单位", *(str(n) for n in range(1, 21)), "牵头", "参与", "合计"]
+    assert [c.number for c in header] == [False, *[True] * 20, False, False, False]
     rows = {row[0]: row for row in body_rows(table)}
     for unit, (lead, participate) in EXPECTED_UNITS.items():
         marks = rows[unit][1:21]
@@ -267,11 +284,11 @@ def test_matrix_marks_and_totals(seed_plan: Plan) -> None:
         assert rows[unit][21:] == [str(len(lead)), str(len(participate)), str(len(lead) + len(participate))]
     for unit, items in GENERIC.items():
         assert [str(n) for n, m in enumerate(rows[unit][1:21], 1) if m] == items
-    # units are grouped under their kind; the 泛指 group holds exactly the generic references
+    # units are grouped under their kind; the last group, 其他单位, holds exactly the generic references
     texts = [row[0].text for row in table.rows]
-    generic_heading = texts.index("泛指（5 个）")
-    assert set(texts[generic_heading + 1 : generic_heading + 6]) == set(GENERIC)
-    assert texts[1:3] == ["监督司", "计量司"] and texts[0] == "司局（14 个）"
+    assert texts[-7:-1] == ["其他单位（5个）", *texts[-6:-1]] and set(texts[-6:-1]) == set(GENERIC)
+    assert texts[1:3] == ["监督司", "计量司"] and texts[0] == "司局（14个）"
+    assert all(cell.number for row in table.rows[1:] if len(row) > 1 for cell in row[21:])
     # units per task, hand-counted: item 1 names 11 units, item 12 names 9, item 13 names 10
     per_task = body_rows(table)[-1]
     assert per_task[0] == "任务合计（单位数）"
@@ -301,6 +318,15 @@ def test_chart_shades_months_under_way_and_marks_the_due_month(seed_plan: Plan) 
     assert [m for m, cell in enumerate(rows["16"], 1) if cell.text] == [7]
     assert rows["16"][6].fill != rows["16"][0].fill  # the due month is darker
     assert all(not cell.text for seq in WHOLE_YEAR for cell in rows[seq])
+
+
+def test_chart_has_one_header_row_with_month_numbers(seed_plan: Plan) -> None:
+    (output,) = gantt.outputs(seed_plan)
+    (header,) = tables(output.document.sections[0])[0].header_rows  # no empty box over the task columns
+    assert [c.text for c in header] == ["序号", "重要工作", "牵头单位", "时间进度", *(str(m) for m in range(1, 13))]
+    assert [c.number for c in header] == [False] * 4 + [True] * 12
+    assert all(c.text for c in header)
+    assert output.document.sections[0].blocks[2].text.startswith("表头1—12为月份。")
 
 
 def test_chart_keeps_unscheduled_rows_with_a_note(seed_plan: Plan) -> None:
@@ -346,7 +372,7 @@ def _read_back(fmt: str, path: Path) -> str:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_report_file_reads_back_with_its_text(seed_plan: Plan, tmp_path: Path, fmt: str) -> None:
+def test_every_report_file_reads_back_with_its_text(seed_plan: Plan, tmp_path: Path, fmt: str, fixed_date) -> None:
     style = default_style()
     for report in ("units", "quarterly", "matrix", "gantt"):
         outputs = run_report(report, seed_plan)

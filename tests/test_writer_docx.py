@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import docx
@@ -17,7 +18,6 @@ from workplan_docs.layout import Cell, Column, Document, PageBreak, Paragraph, S
 from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import Style, default_style
 from workplan_docs.writers import docx as docx_writer
-from workplan_docs.writers.reproducible import build_date
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -179,14 +179,39 @@ def test_footer_sits_the_profile_distance_below_the_type_area(seed_docx):
     assert section.footer_distance.twips == expected
 
 
-def test_metadata_and_byte_identical_builds(seed_plan, seed_docx):
+def test_metadata_and_byte_identical_builds(seed_plan, fixed_date):
     document = attachment(seed_plan)
-    assert docx_writer.render(document, default_style()) == seed_docx
-    props = _open(seed_docx).core_properties
-    stamp = build_date()
+    data = docx_writer.render(document, default_style())
+    assert docx_writer.render(document, default_style()) == data
+    props = _open(data).core_properties
     assert (props.title, props.subject, props.revision) == (seed_plan.title, document.subject, 1)
-    assert props.created == props.modified == props.last_printed == stamp
-    assert "thumbnail" not in " ".join(zipfile.ZipFile(io.BytesIO(seed_docx)).namelist())
+    assert props.created == props.modified == fixed_date
+    assert props.last_printed is None  # never printed
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {m.date_time for m in package.infolist()} == {(2010, 1, 1, 0, 0, 0)}
+
+
+def test_dates_are_the_build_date_without_source_date_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    data = docx_writer.render(Document("t", (Section("s", (Paragraph("正文"),)),)), default_style())
+    props = _open(data).core_properties
+    assert before <= props.created == props.modified <= datetime.now(timezone.utc)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        stamps = {datetime(*m.date_time, tzinfo=timezone.utc) for m in package.infolist()}
+    assert len(stamps) == 1 and abs((stamps.pop() - props.created).total_seconds()) <= 2  # zip: 2 s steps
+
+
+def test_package_names_this_tool_and_holds_no_template_leftovers(seed_docx):
+    names = zipfile.ZipFile(io.BytesIO(seed_docx)).namelist()
+    assert not [n for n in names if "thumbnail" in n or "stylesWithEffects" in n or n.startswith("customXml")]
+    app = _part(seed_docx, "docProps/app.xml")
+    assert "<Application>workplan-docs</Application>" in app
+    assert not any(word in app for word in ("Microsoft", "Normal.dotm", "<Pages>", "<Words>"))  # no counts claimed
+    settings = _part(seed_docx, "word/settings.xml")
+    assert not any(tag in settings for tag in ("w:rsids", "w:proofState", "w:savePreviewPicture", "w14:docId"))
+    assert "stylesWithEffects" not in _part(seed_docx, "word/_rels/document.xml.rels")
+    assert "customXml" not in _part(seed_docx, "[Content_Types].xml")
 
 
 def test_author_falls_back_to_the_profile():

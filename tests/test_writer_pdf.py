@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
+from datetime import datetime, timezone
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -102,9 +105,21 @@ def test_metadata_page_size_numbers_and_repeated_header(seed_plan, seed_pdf: Pat
         assert "主要内容和措施" in page  # the header row repeats on every page
 
 
-def test_same_input_gives_identical_bytes(seed_plan) -> None:
+def test_same_input_gives_identical_bytes(seed_plan, fixed_date) -> None:
     document = attachment(seed_plan)
-    assert pdf.render(document, default_style()) == pdf.render(document, default_style())
+    data = pdf.render(document, default_style())
+    assert pdf.render(document, default_style()) == data
+    assert PdfReader(BytesIO(data)).metadata.creation_date == fixed_date
+
+
+def test_dates_are_the_build_date_or_the_document_date(monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    document = Document("日期", (Section("节", (Paragraph("正文"),)),))
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    info = PdfReader(BytesIO(pdf.render(document, default_style()))).metadata
+    assert before <= info.creation_date == info.modification_date <= datetime.now(timezone.utc)
+    dated = replace(document, date=datetime(2011, 5, 6, 7, 8, 9, tzinfo=timezone.utc))
+    assert PdfReader(BytesIO(pdf.render(dated, default_style()))).metadata.creation_date == dated.date
 
 
 def test_markup_characters_print_as_written(tmp_path: Path) -> None:
@@ -191,6 +206,29 @@ def test_page_numbers_alternate_sides_and_turn_on_landscape_pages(tmp_path: Path
     assert number[0][1] > height / 2 > number[1][1]  # odd near the bottom, even near the top
     none = pdf_text(_write(tmp_path, document, _with_numbers(default_style(), "none"), name="none.pdf"))
     assert "—" not in none
+
+
+def _first_text_top(path: Path) -> list[float]:
+    """Per page, the top of the highest text (points from the top of the page)."""
+    tool = require_tool("pdftotext")
+    html = subprocess.run([tool, "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return [min(float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"', page))
+            for page in html.split("<page ")[1:]]
+
+
+def test_even_landscape_pages_swap_top_and_bottom_margins_with_the_landscape_rule(tmp_path: Path) -> None:
+    """GB/T 9704 §8: the sheet of an even page is turned the other way, so its binding edge
+    (28 mm) is at the bottom and the top margin is 26 mm; without the rule nothing moves."""
+    rows = tuple((Cell(f"第{i}项"),) for i in range(90))
+    document = Document("页边距", (Section("节", (Table((Column("任务"),), rows),)),))
+    turned = _first_text_top(_write(tmp_path, document, _with_numbers(default_style(), "gbt9704-landscape")))
+    plain = _first_text_top(_write(tmp_path, document, name="plain.pdf"))
+    assert len(turned) == len(plain) >= 3
+    assert turned[1] - turned[0] == pytest.approx(-2 * MM, abs=0.05) and turned[2] == pytest.approx(turned[0])
+    assert plain[0] == pytest.approx(turned[0]) and plain[1] == pytest.approx(plain[0])
+    portrait = Document("页边距", (Section("节", (Table((Column("任务"),), rows * 2),), orientation="portrait"),))
+    upright = _first_text_top(_write(tmp_path, portrait, _with_numbers(default_style(), "gbt9704-landscape"), "p.pdf"))
+    assert upright[1] == pytest.approx(upright[0])  # portrait pages keep their margins
 
 
 def test_missing_fonts_stop_the_render_with_a_clear_message(monkeypatch, tmp_path: Path, seed_plan) -> None:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import zipfile
 from collections import Counter
+from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path
 
@@ -49,28 +50,42 @@ def _table(*rows: tuple[str, ...], headings: tuple[str, ...] = ("甲", "乙")) -
 def test_seed_cells_read_back_in_their_cells(seed_plan, seed_xlsx):
     sheet = _book(seed_xlsx).active
     assert sheet.title == "附件"
-    assert sheet["A1"].value == "附件"
-    assert sheet["A2"].value == seed_plan.title
-    assert [c.value for c in sheet[3]] == [c.heading for c in attachment(seed_plan).sections[0].blocks[2].columns]
-    for row_index, item in enumerate(seed_plan.items, start=4):
+    # GB/T 9704: the label on line 1, the title on line 3 (as in the PDF), a blank line, the table
+    assert [sheet.cell(r, 1).value for r in range(1, 5)] == ["附件", None, seed_plan.title, None]
+    assert [c.value for c in sheet[5]] == [c.heading for c in attachment(seed_plan).sections[0].blocks[2].columns]
+    for row_index, item in enumerate(seed_plan.items, start=6):
         expected = [cell.text or None for cell in plan_row(seed_plan, item)]
-        assert [c.value for c in sheet[row_index]] == expected
-    found = Counter(c.value for row in sheet.iter_rows(min_row=4) for c in row if c.value)
+        assert [c.value for c in sheet[row_index]] == [int(item.label), *expected[1:]]
+    found = Counter(str(c.value) for row in sheet.iter_rows(min_row=6) for c in row if c.value)
     assert found == Counter(cell_texts(seed_plan))
 
 
-def test_seed_has_no_formula_and_only_text(seed_xlsx):
+def test_seed_has_no_formula_and_numbers_only_in_the_seq_column(seed_xlsx):
     for xml in _sheet_xml(seed_xlsx):
         assert not re.search(r"<f[\s>/]", xml)
     sheet = _book(seed_xlsx).active
-    assert {c.data_type for row in sheet.iter_rows() for c in row if c.value is not None} == {"s"}
+    types = {(c.column_letter, c.data_type) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert {t for t in types if t[1] != "s"} == {("A", "n")}  # 序号 1…20 as numbers: they sort and sum
+    assert [sheet.cell(r, 1).value for r in range(6, 26)] == list(range(1, 21))
+    with zipfile.ZipFile(io.BytesIO(seed_xlsx)) as package:
+        workbook = package.read("xl/workbook.xml").decode()
+    assert "fullCalcOnLoad" not in workbook  # nothing to recalculate: Excel does not ask to save on closing
+
+
+def test_labels_that_are_not_whole_numbers_stay_text():
+    rows = tuple((Cell.serial(label), Cell.count(n)) for n, label in enumerate(["5.1", "07", "2-1", "12"]))
+    sheet = _book(render(_doc(Section("s", (Table((Column("序号"), Column("项")), rows),))), default_style())).active
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [("5.1", "s"), ("07", "s"), ("2-1", "s"), (12, "n")]
+    assert [c.value for c in sheet["B"][1:]] == [0, 1, 2, 3]
+    with pytest.raises(ValueError):
+        Cell("三", number=True)
 
 
 def test_seed_print_setup(seed_xlsx):
     sheet = _book(seed_xlsx).active
     margins = default_style().page.landscape
-    assert sheet.freeze_panes == "A4"
-    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.freeze_panes == "A6"
+    assert sheet.print_title_rows == "$5:$5"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -79,22 +94,23 @@ def test_seed_print_setup(seed_xlsx):
     assert sheet.page_margins.left == pytest.approx(margins.left / 25.4, abs=1e-3)
     assert sheet.page_margins.top == pytest.approx(margins.top / 25.4, abs=1e-3)
     assert sheet.HeaderFooter.differentOddEven  # GB/T 9704: odd pages right, even pages left
-    assert sheet.oddFooter.right.text == "— &P —" and sheet.evenFooter.left.text == "— &P —"
+    # one full-width character in from the edge: outside the number on each side
+    assert sheet.oddFooter.right.text == "— &P —\u3000" and sheet.evenFooter.left.text == "\u3000— &P —"
 
 
 def test_seed_layout_fonts_and_merges(seed_xlsx):
     sheet = _book(seed_xlsx).active
     style = default_style()
-    assert "A2:G2" in {str(r) for r in sheet.merged_cells.ranges}
-    label, title, header, body = sheet["A1"], sheet["A2"], sheet["B3"], sheet["D4"]
-    assert (label.font.name, label.font.b, label.font.sz) == (style.fonts.label[0], True, style.sizes.label)
+    assert "A3:G3" in {str(r) for r in sheet.merged_cells.ranges}
+    label, title, header, body = sheet["A1"], sheet["A3"], sheet["B5"], sheet["D6"]
+    assert (label.font.name, label.font.b, label.font.sz) == (style.fonts.label[0], False, style.sizes.label)
     assert (title.font.name, title.font.sz) == (style.fonts.title[0], style.sizes.title)
     assert title.alignment.horizontal == header.alignment.horizontal == "center"
     assert (header.font.name, header.font.b) == (style.fonts.table_header[0], True)
     assert header.alignment.wrap_text and header.border.bottom.style == "thin"
     assert (body.font.name, body.font.sz) == (style.fonts.table[0], style.sizes.table)
     assert body.alignment.wrap_text and body.alignment.vertical == "center" and body.border.left.style == "thin"
-    assert sheet["A4"].alignment.horizontal == "center"  # the seq column is centred
+    assert sheet["A6"].alignment.horizontal == "center"  # the seq column is centred
     assert body.alignment.horizontal == "left"
 
 
@@ -109,10 +125,11 @@ def test_seed_column_widths_span_the_type_area(seed_xlsx):
 def test_row_heights_follow_the_text(seed_xlsx):
     sheet = _book(seed_xlsx).active
     heights = {r: sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1)}
-    assert heights[2] >= default_style().sizes.title * 1.2
+    pitch = default_style().paragraph.line_pitch
+    assert [heights[r] for r in range(1, 5)] == [pitch] * 4  # label, blank, title, blank: the type-area grid
     assert all(12 * 1.2 <= h <= 409 for h in heights.values())
     # Item 1 (58 characters of goal) needs more lines than item 2.
-    assert heights[4] > heights[5]
+    assert heights[6] > heights[7]
 
 
 def test_line_estimate_rounds_up():
@@ -128,7 +145,7 @@ def test_user_strings_stay_text(text):
     data = render(_doc(Section("s", (Paragraph(text, "title"), _table((text, "x"))))), default_style())
     sheet = _book(data).active
     assert sheet["A1"].value == text and sheet["A1"].data_type == "s"
-    assert sheet["A3"].value == text and sheet["A3"].data_type == "s"
+    assert sheet["A4"].value == text and sheet["A4"].data_type == "s"
     assert not any(re.search(r"<f[\s>/]", xml) for xml in _sheet_xml(data))
 
 
@@ -181,7 +198,7 @@ def test_special_characters_round_trip():
     book = _book(data)
     sheet = book.active
     assert sheet.title == "& < > \" ' 】】> 甲&乙"
-    assert sheet["A1"].value == sheet["A3"].value == sheet["B3"].value == text
+    assert sheet["A1"].value == sheet["A4"].value == sheet["B4"].value == text
     assert book.properties.title == text
 
 
@@ -216,11 +233,12 @@ def test_sections_tables_spans_and_paragraphs():
     book = _book(render(_doc(first, second), default_style()))
     assert book.sheetnames == ["一", "二"]
     one, two = book["一"], book["二"]
-    column_a = [one.cell(r, 1).value for r in range(1, 10)]
-    assert column_a == ["附件1", "标题", "工作", "名称", "合并行", "1", "注：说明", "甲", "x"]  # no blank before "甲"
-    assert {"A2:C2", "A3:B3", "A5:C5", "A7:C7"} <= {str(r) for r in one.merged_cells.ranges}
-    assert one.freeze_panes == "A5" and one.print_title_rows == "$3:$4"
-    assert one["B3"].border.top.style == "thin"  # the blank under a merged heading keeps the box closed
+    column_a = [one.cell(r, 1).value for r in range(1, 12)]
+    # no blank before "甲"; a blank line after the label and after the title, as in DOCX and PDF
+    assert column_a == ["附件1", None, "标题", None, "工作", "名称", "合并行", "1", "注：说明", "甲", "x"]
+    assert {"A3:C3", "A5:B5", "A7:C7", "A9:C9"} <= {str(r) for r in one.merged_cells.ranges}
+    assert one.freeze_panes == "A7" and one.print_title_rows == "$5:$6"
+    assert one["B5"].border.top.style == "thin"  # the blank under a merged heading keeps the box closed
     assert two.page_setup.orientation == "portrait"
     assert two.page_setup.useFirstPageNumber and two.page_setup.firstPageNumber == 1
     assert [two.cell(r, 1).value for r in range(1, 5)] == ["甲", "p", "甲", "r"]  # a page break, no blank row
@@ -247,17 +265,26 @@ def test_properties_and_page_numbers_none():
     assert named.properties.creator == "质检总局"
 
 
-def test_output_is_reproducible(seed_plan, monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+def test_output_is_reproducible_with_source_date_epoch(seed_plan, fixed_date):
     first = render(attachment(seed_plan), default_style())
     assert render(attachment(seed_plan), default_style()) == first
     with zipfile.ZipFile(io.BytesIO(first)) as package:
         core = package.read("docProps/core.xml").decode()
-        assert {i.date_time for i in package.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        app = package.read("docProps/app.xml").decode()
+        assert {i.date_time for i in package.infolist()} == {(2010, 1, 1, 0, 0, 0)}
     assert re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core) == [
-        ("created", "2000-01-01T00:00:00Z"),
-        ("modified", "2000-01-01T00:00:00Z"),
+        ("created", "2010-01-01T00:00:00Z"),
+        ("modified", "2010-01-01T00:00:00Z"),
     ]
+    assert "<Application>workplan-docs</Application>" in app and "penpyxl" not in app
+
+
+def test_dates_are_the_build_date_without_source_date_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    book = _book(render(_doc(Section("s", (_table(("1", "2")),))), default_style()))
+    after = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert before <= book.properties.created == book.properties.modified <= after
 
 
 Box = tuple[float, float, float, float]

@@ -13,6 +13,7 @@ style profile; a ``Table`` repeats its header rows on every page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal, Union
 
 Align = Literal["left", "center", "right"]
@@ -36,13 +37,40 @@ class Paragraph:
 @dataclass(frozen=True)
 class Cell:
     """One table cell.  ``fill`` is a background colour "RRGGBB"; ``span`` merges the
-    cell with the next ``span - 1`` cells of its row (those positions are omitted)."""
+    cell with the next ``span - 1`` cells of its row (those positions are omitted).
+
+    ``number``: the text is a whole number (a count, an integer 序号) that a spreadsheet
+    stores as a number, so that it sorts and sums; every format prints the same text.
+    Make such cells with ``Cell.count`` or ``Cell.serial``.
+    """
 
     text: str
     align: Align | None = None  # None: the column's alignment
     fill: str | None = None
     bold: bool = False
     span: int = 1
+    number: bool = False
+
+    def __post_init__(self) -> None:
+        if self.number and not _is_whole_number(self.text):
+            raise ValueError(f"cell text {self.text!r} is not a whole number")
+
+    @classmethod
+    def count(cls, value: int, align: Align | None = None, fill: str | None = None, bold: bool = False) -> Cell:
+        """A cell holding a count."""
+        return cls(str(value), align, fill, bold, number=True)
+
+    @classmethod
+    def serial(cls, label: str, align: Align | None = None, fill: str | None = None, bold: bool = False) -> Cell:
+        """A 序号 (or a column heading such as a month) as written: a number when it is one
+        ("12"), text otherwise ("5.1", "2-1", "单位", and "07", whose zero a number would lose)."""
+        return cls(label, align, fill, bold, number=_is_whole_number(label))
+
+
+def _is_whole_number(text: str) -> bool:
+    """ASCII digits without a leading zero (or "0"), short enough for a spreadsheet to
+    hold exactly (15 significant digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= 15 and (text == "0" or text[0] != "0")
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,7 @@ class Document:
     subject: str = ""
     author: str = ""
     keywords: tuple[str, ...] = field(default=())
+    date: datetime | None = None  # created/modified in the file's properties; None: the build date
 
     def texts(self) -> list[str]:
         """Every text the document prints, for checks such as font coverage."""

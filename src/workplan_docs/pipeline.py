@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import import_module
 from pathlib import Path
@@ -24,6 +24,7 @@ from .readers import load
 from .style import Style, load_style
 from .transaction import refuse_inputs, write_files
 from .writers import FORMATS, render
+from .writers.reproducible import build_date
 
 if TYPE_CHECKING:
     from .progress import ProgressFile
@@ -196,6 +197,7 @@ def build(
     of an interrupted one.
     """
     inputs = [p for p in (plan, style, docx_template, progress_data, *protect) if isinstance(p, (str, Path))]
+    stamp = build_date()  # one date for every file of the build; checks SOURCE_DATE_EPOCH first
     if not isinstance(plan, Plan):
         plan = load(plan)
     style = style if isinstance(style, Style) else load_style(style)
@@ -217,6 +219,7 @@ def build(
             if warn:
                 warn(problem)
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
+    outputs = [replace(o, document=replace(o.document, date=o.document.date or stamp)) for o in outputs]
     job_list = [_Job(o, f) for o in outputs for f in chosen_formats]
     targets = [out / job.path for job in job_list]
     refuse_inputs(targets, inputs)  # before the render: a long build must not fail at its end

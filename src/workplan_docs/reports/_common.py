@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from ..layout import Document, Paragraph, Section
 from ..model import Item, Plan
+from ..units import GENERIC_KIND
 
 # Background colours ("RRGGBB") with a meaning shared by all derived reports.
 FILL_GROUP = "E7E6E6"  # a group heading row (e.g. one lead unit in a quarter)
 FILL_ACTIVE = "C9DAF0"  # a month in which a task is under way
 FILL_DUE = "5B8BC9"  # the month a task falls due
+OTHER_UNITS = "其他单位"  # how documents name generic references (泛指) and units of no registered kind
 
 
 def label_width(label: str) -> float:
@@ -30,15 +32,24 @@ def title_block(title: str, plan: Plan) -> tuple[Paragraph, Paragraph]:
     return Paragraph(title, "title"), Paragraph(plan.title, "subtitle")
 
 
-def plan_document(plan: Plan, title: str, sections: list[Section], keyword: str) -> Document:
-    """A document derived from ``plan``: its subject is the plan, its author the issuer."""
+def plan_document(plan: Plan, name: str, sections: list[Section], keyword: str) -> Document:
+    """A document derived from ``plan``, titled "<plan title> · <name>" in the file's
+    properties (what a PDF reader shows in its title bar); its subject is the plan,
+    its author the issuer."""
     return Document(
-        title=title,
+        title=f"{plan.title} · {name}",
         sections=tuple(sections),
         subject=plan.title,
         author=plan.issuer or "",
         keywords=(keyword,),
     )
+
+
+def kind_label(kind: str | None) -> str:
+    """A unit kind as a document prints it: the registry's own words ("司局", "直属单位"),
+    and "其他单位" for generic references ("泛指" is the model's term, not an office's)
+    and for units the registry gives no kind."""
+    return OTHER_UNITS if kind in (None, "", GENERIC_KIND) else kind
 
 
 def names(units: list[str]) -> str:

@@ -28,9 +28,9 @@ def plan_row(plan: Plan, item: Item, extras: list[str] | None = None) -> tuple[C
     ``extras``: the plan's extra column headings, when the caller has them already
     (finding them reads every item, which for every row would make a table quadratic).
     """
-    texts = [item.label, item.task, item.goal, item.measures, item.lead_display, item.participants_display, item.schedule]
+    texts = [item.task, item.goal, item.measures, item.lead_display, item.participants_display, item.schedule]
     texts += [item.extra.get(h, "") for h in (plan.extra_columns() if extras is None else extras)]
-    return tuple(Cell(t) for t in texts)
+    return (Cell.serial(item.label), *(Cell(t) for t in texts))
 
 
 def attachment(plan: Plan) -> Document:

@@ -44,8 +44,9 @@ def _other_year_cells(item: Item, year: int) -> tuple[Cell, ...]:
     )
 
 
-def _chart(plan: Plan, year: str, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
-    """Task columns, then one narrow column per month under a heading naming the year."""
+def _chart(plan: Plan, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
+    """Task columns, then one narrow column per month, headed by the month's number in
+    one header row (the year is in the title, the legend says the numbers are months)."""
     columns = (
         Column(plan.heading("seq"), 13, "center"),
         Column(plan.heading("task"), 80),
@@ -53,18 +54,17 @@ def _chart(plan: Plan, year: str, rows: list[tuple[Item, tuple[Cell, ...]]]) -> 
         Column(plan.heading("schedule"), 23, "center"),
         *(Column(str(m), label_width(str(m)), "center") for m in _MONTHS),
     )
-    header = (
-        (Cell("", span=4), Cell(f"{year}月份", "center", bold=True, span=12)),
-        tuple(Cell(c.heading, "center", bold=True) for c in columns),
-    )
+    header = (tuple(Cell.serial(c.heading, "center", bold=True) for c in columns),)  # month numbers as numbers
     body = tuple(
-        (Cell(i.label), Cell(i.task), Cell(i.lead_display), Cell(i.schedule), *cells) for i, cells in rows
+        (Cell.serial(i.label), Cell(i.task), Cell(i.lead_display), Cell(i.schedule), *cells) for i, cells in rows
     )
     return Table(columns, body, header)
 
 
 def _legend() -> Paragraph:
-    return Paragraph(f"浅色底纹：工作进行月份；深色底纹加“{DUE_MARK}”：完成时限所在月份；“全年”任务全年底纹。", "note")
+    return Paragraph(
+        f"表头1—12为月份。浅色底纹：工作进行月份；深色底纹加“{DUE_MARK}”：完成时限所在月份；“全年”任务全年底纹。", "note"
+    )
 
 
 def _plan_year_section(plan: Plan) -> Section:
@@ -72,7 +72,7 @@ def _plan_year_section(plan: Plan) -> Section:
     blocks = (
         *title_block(f"{year}{TITLE}", plan),
         _legend(),
-        _chart(plan, year, [(item, _plan_year_cells(item)) for item in plan.items]),
+        _chart(plan, [(item, _plan_year_cells(item)) for item in plan.items]),
     )
     return Section(name=f"{year}{TITLE}", blocks=blocks, orientation="landscape")
 
@@ -83,7 +83,7 @@ def _other_year_section(plan: Plan, year: int) -> Section:
     blocks = (
         *title_block(f"{year}年{TITLE}", plan),
         _legend(),
-        _chart(plan, f"{year}年", [(item, _other_year_cells(item, year)) for item in items]),
+        _chart(plan, [(item, _other_year_cells(item, year)) for item in items]),
     )
     return Section(name=f"{year}年{TITLE}", blocks=blocks, orientation="landscape")
 
@@ -91,7 +91,7 @@ def _other_year_section(plan: Plan, year: int) -> Section:
 def gantt_document(plan: Plan) -> Document:
     other_years = sorted({int(m[:4]) for i in plan.items for m in i.timing.other_months})
     sections = [_plan_year_section(plan), *(_other_year_section(plan, y) for y in other_years)]
-    return plan_document(plan, f"{plan.title}{TITLE}", sections, TITLE)
+    return plan_document(plan, TITLE, sections, TITLE)
 
 
 def outputs(plan: Plan) -> list[Output]:

@@ -124,7 +124,7 @@ def _overdue_table(plan: Plan, states: list[_TaskState]) -> Table:
     )
     rows = tuple(
         (
-            Cell(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
+            Cell.serial(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
             Cell(_date_text(s.due) if s.due else ""), _status_cell(s), Cell(_per_unit(s.reports, "progress")),
         )
         for s in states
@@ -133,8 +133,8 @@ def _overdue_table(plan: Plan, states: list[_TaskState]) -> Table:
 
 
 def _count_row(label: str, statuses: list[str], overdue: int, bold: bool = False) -> tuple[Cell, ...]:
-    counts = [str(len(statuses)), *(str(statuses.count(s)) for s in _COUNTED), str(overdue)]
-    return (Cell(label, bold=bold), *(Cell(c, bold=bold) for c in counts))
+    counts = [len(statuses), *(statuses.count(s) for s in _COUNTED), overdue]
+    return (Cell(label, bold=bold), *(Cell.count(c, bold=bold) for c in counts))
 
 
 def _unit_table(plan: Plan, states: list[_TaskState]) -> Table:
@@ -174,8 +174,8 @@ def _quarter_table(plan: Plan, progress: ProgressFile, plan_year: int) -> Table 
         expected = {(i.label, f.unit) for f in forms_for(plan, quarter, year) for i in f.items}
         expected |= {(e.label, e.unit) for e in received}
         statuses = [e.status for e in received] + [MISSING] * len(expected - {(e.label, e.unit) for e in received})
-        counts = [str(len(expected)), str(len(received)), *(str(statuses.count(s)) for s in _COUNTED)]
-        rows.append((Cell(quarter_label(quarter, year)), *(Cell(c) for c in counts)))
+        counts = [len(expected), len(received), *(statuses.count(s) for s in _COUNTED)]
+        rows.append((Cell(quarter_label(quarter, year)), *(Cell.count(c) for c in counts)))
     return Table(columns, tuple(rows))
 
 
@@ -193,7 +193,7 @@ def _task_table(plan: Plan, states: list[_TaskState]) -> Table:
     )
     rows = tuple(
         (
-            Cell(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
+            Cell.serial(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
             _status_cell(s), Cell(_reported_in(s)),
             *(Cell(_per_unit(s.reports, key)) for key in ("progress", "problems", "next_steps")),
         )
@@ -204,13 +204,13 @@ def _task_table(plan: Plan, states: list[_TaskState]) -> Table:
 
 def _summary(states: list[_TaskState], as_of: dt.date) -> str:
     statuses = [s.status for s in states]
-    counts = "，".join(f"{s} {statuses.count(s)} 项" for s in _COUNTED)
+    counts = "，".join(f"{s}{statuses.count(s)}项" for s in _COUNTED)
     overdue = sum(s.overdue for s in states)
-    return f"截至{_date_text(as_of)}，共 {len(states)} 项工作：{counts}；其中{OVERDUE} {overdue} 项。"
+    return f"截至{_date_text(as_of)}，共{len(states)}项工作：{counts}；其中{OVERDUE}{overdue}项。"
 
 
 def _rules(plan: Plan, plan_year: int) -> str:
-    year = "" if plan.year else f"计划未写明年度，按 {plan_year} 年计算。"
+    year = "" if plan.year else f"计划未写明年度，按{plan_year}年计算。"
     return (
         f"{year}应完成时间：时间进度写明完成月份的（如“7月完成”）为该月月底；只写时段的（如“5-7月”）"
         "为时段最后一个月月底；全年任务为年底。应完成时间已过而未报“已完成”的列为逾期，未报送视同未完成。"
@@ -231,7 +231,7 @@ def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Doc
             *title_block(TITLE, plan),
             Paragraph(_summary(states, as_of)),
             Paragraph(_rules(plan, plan_year), "note"),
-            Paragraph(f"一、{OVERDUE}任务（{len(overdue)} 项）", "heading"),
+            Paragraph(f"一、{OVERDUE}任务（{len(overdue)}项）", "heading"),
             overdue_block,
             Paragraph("二、各牵头单位完成情况（项）", "heading"),
             _unit_table(plan, states),
@@ -240,7 +240,7 @@ def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Doc
         ),
     )
     missing_note = (
-        f"{MISSING}任务 {len(missing)} 项（底色标出）：{'、'.join(s.item.label for s in missing)}。"
+        f"{MISSING}任务{len(missing)}项（底色标出）：{'、'.join(s.item.label for s in missing)}。"
         if missing else "各项工作均已报送。"
     )
     tasks = Section(
@@ -251,7 +251,7 @@ def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Doc
             _task_table(plan, states),
         ),
     )
-    return plan_document(plan, f"{plan.title}{TITLE}", [summary, tasks], TITLE)
+    return plan_document(plan, TITLE, [summary, tasks], TITLE)
 
 
 def outputs(plan: Plan, progress: ProgressFile | None = None, as_of: dt.date | None = None) -> list[Output]:

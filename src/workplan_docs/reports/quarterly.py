@@ -73,12 +73,11 @@ def _task_table(plan: Plan, items: list[Item], quarter: QuarterTasks) -> Table:
     )
     rows: list[tuple[Cell, ...]] = []
     for lead, group in _lead_groups(plan, items):
-        heading = f"{plan.heading('lead')}：{lead}（{len(group)} 项）"
+        heading = f"{plan.heading('lead')}：{lead}（{len(group)}项）"
         rows.append((Cell(heading, "left", FILL_GROUP, bold=True, span=len(columns)),))
         for item in group:
-            texts = (item.label, item.task, item.participants_display, item.schedule,
-                     _this_quarter(plan, item, quarter))
-            rows.append(tuple(Cell(t) for t in texts))
+            texts = (item.task, item.participants_display, item.schedule, _this_quarter(plan, item, quarter))
+            rows.append((Cell.serial(item.label), *(Cell(t) for t in texts)))
     return Table(columns, tuple(rows))
 
 
@@ -92,10 +91,10 @@ def _quarter_section(plan: Plan, quarter: QuarterTasks) -> Section:
     whole_year = sum(1 for i in quarter.active if i.timing.all_year and _in_plan_year(plan, quarter))
     blocks = (
         *title_block(f"{label}工作安排", plan),
-        Paragraph(f"在办任务 {len(quarter.active)} 项（其中全年任务 {whole_year} 项），本季度到期任务 {len(quarter.due)} 项。"),
-        Paragraph(f"一、在办任务（{len(quarter.active)} 项）", "heading"),
+        Paragraph(f"在办任务{len(quarter.active)}项（其中全年任务{whole_year}项），本季度到期任务{len(quarter.due)}项。"),
+        Paragraph(f"一、在办任务（{len(quarter.active)}项）", "heading"),
         _tasks_or_none(plan, quarter.active, quarter, "本季度无在办任务。"),
-        Paragraph(f"二、到期任务（{len(quarter.due)} 项）", "heading"),
+        Paragraph(f"二、到期任务（{len(quarter.due)}项）", "heading"),
         _tasks_or_none(plan, quarter.due, quarter, "本季度无到期任务。"),
     )
     return Section(name=label, blocks=blocks, orientation="landscape")
@@ -111,12 +110,12 @@ def _unscheduled_section(plan: Plan, items: list[Item]) -> Section:
         Column("说明", 70),
     )
     rows = tuple(
-        tuple(Cell(t) for t in (i.label, i.task, i.lead_display, i.schedule or "（空）", i.timing.problem))
+        (Cell.serial(i.label), *(Cell(t) for t in (i.task, i.lead_display, i.schedule or "（空）", i.timing.problem)))
         for i in items
     )
     blocks = (
         *title_block(f"{UNSCHEDULED}任务", plan),
-        Paragraph(f"以下 {len(items)} 项任务的时间进度无法识别，未列入各季度，请核实后补充。"),
+        Paragraph(f"以下{len(items)}项任务的时间进度无法识别，未列入各季度，请核实后补充。"),
         Table(columns, rows),
     )
     return Section(name=UNSCHEDULED, blocks=blocks, orientation="landscape")
@@ -131,23 +130,25 @@ def _overview_section(plan: Plan, quarters: list[QuarterTasks], unscheduled: lis
         *(Column(f"{_quarter_label(q)}{kind}", 14, "center") for q in quarters for kind in ("在办", "到期")),
         *(Column(UNSCHEDULED, 17, "center") for _ in range(extra)),
     )
+    # The corner names what runs across ("季度") over what runs down (牵头单位), as a
+    # 斜线表头 would: no header box stands empty.
     header = (
-        (Cell(""), *(Cell(_quarter_label(q), "center", bold=True, span=2) for q in quarters),
+        (Cell("季度", "center", bold=True), *(Cell(_quarter_label(q), "center", bold=True, span=2) for q in quarters),
          *(Cell(UNSCHEDULED, "center", bold=True) for _ in range(extra))),
         (Cell(plan.heading("lead"), "center", bold=True),
          *(Cell(kind, "center", bold=True) for _ in quarters for kind in ("在办", "到期")),
          *(Cell("项", "center", bold=True) for _ in range(extra))),
     )
 
-    def counts(selected: set[str] | None) -> list[str]:
-        def n(items: list[Item]) -> str:
-            return str(sum(1 for i in items if selected is None or selected & set(i.lead)))
+    def counts(selected: set[str] | None) -> list[int]:
+        def n(items: list[Item]) -> int:
+            return sum(1 for i in items if selected is None or selected & set(i.lead))
 
         cells = [n(part) for q in quarters for part in (q.active, q.due)]
         return cells + [n(unscheduled)] * extra
 
-    rows = [(Cell(u.unit), *(Cell(t) for t in counts({u.unit}))) for u in leads]
-    rows.append((Cell("合计（项）", bold=True), *(Cell(t, bold=True) for t in counts(None))))
+    rows = [(Cell(u.unit), *(Cell.count(n) for n in counts({u.unit}))) for u in leads]
+    rows.append((Cell("合计（项）", bold=True), *(Cell.count(n, bold=True) for n in counts(None))))
     blocks = (
         *title_block(TITLE, plan),
         Paragraph("各牵头单位每季度在办和到期任务数（项）。全年任务计入每个季度；"
@@ -164,7 +165,7 @@ def quarterly_document(plan: Plan) -> Document:
     sections += [_quarter_section(plan, q) for q in quarters]
     if unscheduled:
         sections.append(_unscheduled_section(plan, unscheduled))
-    return plan_document(plan, f"{plan.title}{TITLE}", sections, TITLE)
+    return plan_document(plan, TITLE, sections, TITLE)
 
 
 def outputs(plan: Plan) -> list[Output]:

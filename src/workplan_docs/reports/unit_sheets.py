@@ -4,6 +4,7 @@ Every unit named in the plan, lead or participant, including units named inside 
 sentences, gets a sheet, except generic references (kind 泛指, "相关司局"): there is
 nobody to send those to, so they appear only in the overview.  One file per unit and
 one combined file (overview, then one section per unit with its own page numbers).
+A sheet is titled as an office titles it: "<unit>重点工作分工表", the full name when known.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from ..units import GENERIC_KIND
 from . import Output
-from ._common import names, plan_document, role_text, title_block
+from ._common import kind_label, names, plan_document, role_text, title_block
 
 FOLDER = "分工表"
 COMBINED = "分工表汇总"
-_NO_SHEET = "泛指，不单列分工表"
+SHEET_TITLE = "重点工作分工表"
 
 
 def _has_sheet(unit: UnitTasks) -> bool:
@@ -28,7 +29,7 @@ def _has_sheet(unit: UnitTasks) -> bool:
 
 def _count_line(unit: UnitTasks) -> str:
     lead, participate = len(unit.lead), len(unit.participate)
-    return f"牵头 {lead} 项，参与 {participate} 项，共 {lead + participate} 项"
+    return f"牵头{lead}项，参与{participate}项，共{lead + participate}项。"
 
 
 def _others(item: Item, unit: str) -> str:
@@ -54,53 +55,65 @@ def _sheet_table(plan: Plan, unit: UnitTasks) -> Table:
         Column(plan.heading("schedule"), 21, "center"),
     )
     rows = tuple(
-        tuple(
-            Cell(text)
-            for text in (
-                item.label, role_text(item, unit.unit), item.task, item.goal, item.measures,
-                _others(item, unit.unit), item.schedule,
-            )
+        (
+            Cell.serial(item.label),
+            *(Cell(text) for text in (
+                role_text(item, unit.unit), item.task, item.goal, item.measures, _others(item, unit.unit),
+                item.schedule,
+            )),
         )
         for item in (*unit.lead, *unit.participate)
     )
     return Table(columns, rows)
 
 
+def _sheet_title(unit: UnitTasks) -> str:
+    """"科技司重点工作分工表", with the unit's full name when the registry gives one."""
+    return f"{unit.title}{SHEET_TITLE}"
+
+
 def _unit_section(plan: Plan, unit: UnitTasks, restart_numbering: bool = False) -> Section:
-    """One unit's sheet: its name as the title, the count line, then its tasks (牵头 first)."""
-    blocks = (*title_block(unit.title, plan), Paragraph(_count_line(unit), "body"), _sheet_table(plan, unit))
+    """One unit's sheet: its title, the count line, then its tasks (牵头 first)."""
+    blocks = (*title_block(_sheet_title(unit), plan), Paragraph(_count_line(unit), "body"), _sheet_table(plan, unit))
     return Section(name=unit.unit, blocks=blocks, orientation="landscape", restart_numbering=restart_numbering)
 
 
+def _unit_name(unit: UnitTasks) -> str:
+    """The unit as the overview lists it: "认监委（国家认证认可监督管理委员会）" when the
+    registry gives a full name; a column of full names would stand mostly empty."""
+    if unit.full_name and unit.full_name != unit.unit:
+        return f"{unit.unit}（{unit.full_name}）"
+    return unit.unit
+
+
 def _overview_section(plan: Plan, units: list[UnitTasks]) -> Section:
-    """Every unit with its kind and counts; generic units are marked as having no sheet."""
+    """Every unit with its kind and counts; the units without a sheet are named below."""
+    with_kind = any(unit.kind for unit in units)  # no registry: no 类别 column to leave empty
     columns = (
         Column("序号", 12, "center"),
-        Column("单位", 40),
-        Column("全称", 52),
-        Column("类别", 30, "center"),
-        Column("牵头", 13, "center"),
-        Column("参与", 13, "center"),
-        Column("合计", 13, "center"),
-        Column("备注", 45),
+        Column("单位", 92 if with_kind else 122),
+        *([Column("类别", 30, "center")] if with_kind else []),
+        Column("牵头（项）", 23, "center"),
+        Column("参与（项）", 23, "center"),
+        Column("合计（项）", 23, "center"),
     )
     rows = tuple(
-        tuple(
-            Cell(text)
-            for text in (
-                str(number), unit.unit, unit.full_name or "", unit.kind or "", str(len(unit.lead)),
-                str(len(unit.participate)), str(len(unit.lead) + len(unit.participate)),
-                "" if _has_sheet(unit) else _NO_SHEET,
-            )
+        (
+            Cell.count(number),
+            Cell(_unit_name(unit)),
+            *([Cell(kind_label(unit.kind))] if with_kind else []),
+            Cell.count(len(unit.lead)),
+            Cell.count(len(unit.participate)),
+            Cell.count(len(unit.lead) + len(unit.participate)),
         )
         for number, unit in enumerate(units, start=1)
     )
-    blocks = (
-        *title_block("各单位分工汇总", plan),
-        Paragraph(f"共 {len(units)} 个单位，其中 {sum(map(_has_sheet, units))} 个单列分工表。"
-                  "牵头、参与、合计栏为任务项数。", "body"),
-        Table(columns, rows),
-    )
+    without = [unit.unit for unit in units if not _has_sheet(unit)]
+    summary = f"共{len(units)}个单位，均单列分工表。"
+    if without:
+        summary = (f"共{len(units)}个单位，其中{len(units) - len(without)}个单位单列分工表；"
+                   f"{names(without)}不是具体单位，不单列分工表。")
+    blocks = (*title_block("各单位分工汇总", plan), Paragraph(summary, "body"), Table(columns, rows))
     return Section(name="各单位汇总", blocks=blocks, orientation="landscape")
 
 
@@ -108,11 +121,11 @@ def combined_document(plan: Plan, units: list[UnitTasks]) -> Document:
     """分工表汇总: the overview, then one section per unit, each numbered from page 1."""
     sections = [_overview_section(plan, units)]
     sections += [_unit_section(plan, unit, restart_numbering=True) for unit in units if _has_sheet(unit)]
-    return plan_document(plan, f"{plan.title}分工表", sections, "分工表")
+    return plan_document(plan, f"各单位{SHEET_TITLE}", sections, "分工表")
 
 
 def unit_document(plan: Plan, unit: UnitTasks) -> Document:
-    return plan_document(plan, f"{unit.title}分工表", [_unit_section(plan, unit)], "分工表")
+    return plan_document(plan, _sheet_title(unit), [_unit_section(plan, unit)], "分工表")
 
 
 def _select_units(plan: Plan, wanted: list[str] | None) -> list[UnitTasks]:

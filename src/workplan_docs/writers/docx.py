@@ -18,13 +18,16 @@ from __future__ import annotations
 import io
 import re
 from copy import deepcopy
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.enum.section import WD_HEADER_FOOTER
 from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
@@ -32,7 +35,7 @@ from lxml import etree
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style
-from .reproducible import build_date, normalise_zip
+from .reproducible import APP_XML, build_date, normalise_zip
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -77,6 +80,8 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
     """
     doc = docx.Document(str(docx_template) if docx_template is not None else None)
     _drop_thumbnail(doc)
+    if docx_template is None:
+        _drop_template_leftovers(doc)
     _set_up_styles(doc, style, own_template=docx_template is None)
     body = doc.element.body
     final = body.sectPr
@@ -103,8 +108,10 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
             _add_block(final, block, text_width, style, tables)
         if not last:
             final.addprevious(_section_break(sect_pr))
-    _core_properties(doc, document, style)
-    return _save(doc, tables)
+    stamp = document.date or build_date()
+    _core_properties(doc, document, style, stamp)
+    _app_properties(doc)
+    return _save(doc, tables, stamp)
 
 
 # --- package ------------------------------------------------------------------------
@@ -112,7 +119,7 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
 _PLACEHOLDER = re.compile(rb"<!--wp-table-(\d+)-->")
 
 
-def _save(doc: DocxDocument, tables: list[str]) -> bytes:
+def _save(doc: DocxDocument, tables: list[str], stamp: datetime) -> bytes:
     """The package as python-docx writes it, with each table placeholder comment of the
     main document part replaced by that table's XML, and dates fixed."""
     package = doc.part.package
@@ -122,7 +129,7 @@ def _save(doc: DocxDocument, tables: list[str]) -> bytes:
     spliced = [_SplicedPart(part, tables) if part is doc.part else part for part in parts]
     buffer = io.BytesIO()
     PackageWriter.write(buffer, package.rels, spliced)
-    return normalise_zip(buffer.getvalue())
+    return normalise_zip(buffer.getvalue(), stamp)
 
 
 class _SplicedPart:
@@ -145,6 +152,27 @@ def _drop_thumbnail(doc: DocxDocument) -> None:
     rels = doc.part.package.rels
     for r_id in [r_id for r_id, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
         del rels[r_id]
+
+
+# Parts of python-docx's default template that describe the template, not our document:
+# Word 2010's copy of the styles (438 KB, ignored since Word 2013 and stale once our
+# styles change) and a SharePoint custom-XML item.
+_STALE_PARTS = ("http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects", RT.CUSTOM_XML)
+# Settings that claim things about the template: revision ids of its editing sessions,
+# a finished spelling check, a preview picture to save, its document id.
+_STALE_SETTINGS = (_w("rsids"), _w("proofState"), _w("savePreviewPicture"),
+                   "{http://schemas.microsoft.com/office/word/2010/wordml}docId")
+
+
+def _drop_template_leftovers(doc: DocxDocument) -> None:
+    """Remove the default template's stale parts and settings (a part no relationship
+    reaches is not written: python-docx writes the parts reachable from the relationships)."""
+    rels = doc.part.rels
+    for r_id in [r_id for r_id, rel in rels.items() if rel.reltype in _STALE_PARTS]:
+        del rels[r_id]
+    settings = doc.settings.element
+    for child in [c for c in settings if c.tag in _STALE_SETTINGS]:
+        settings.remove(child)
 
 
 def _set_up_styles(doc: DocxDocument, style: Style, *, own_template: bool) -> None:
@@ -635,8 +663,9 @@ def _property(text: str) -> str:
     return text[:_PROPERTY_LIMIT]
 
 
-def _core_properties(doc: DocxDocument, document: Document, style: Style) -> None:
-    """Metadata from the document, dates from ``build_date()`` so that builds repeat."""
+def _core_properties(doc: DocxDocument, document: Document, style: Style, stamp: datetime) -> None:
+    """Metadata from the document; created and modified at ``stamp``, the build date.
+    The document has not been printed: the template's "last printed" date goes."""
     properties = doc.core_properties
     author = _property(document.author or style.metadata.author)
     properties.title = _property(document.title)
@@ -646,6 +675,21 @@ def _core_properties(doc: DocxDocument, document: Document, style: Style) -> Non
     properties.keywords = _property("; ".join(document.keywords))
     properties.comments = ""
     properties.category = ""
-    stamp = build_date()
-    properties.created = properties.modified = properties.last_printed = stamp
+    properties.created = properties.modified = stamp
     properties.revision = 1
+    core = properties._element
+    for printed in core.findall("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastPrinted"):
+        core.remove(printed)
+
+
+def _app_properties(doc: DocxDocument) -> None:
+    """Extended properties (app.xml) naming this tool, with no page or word counts that
+    nobody counted and no template name (the template's own said "Microsoft Macintosh
+    Word", one page, Normal.dotm)."""
+    package = doc.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = APP_XML
+            return
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, APP_XML, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)

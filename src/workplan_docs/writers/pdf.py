@@ -25,6 +25,7 @@ import io
 from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import timezone
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import Any, Iterator, Protocol
@@ -39,8 +40,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import layout
 from ..linebreak import NO_END, NO_START, break_allowed
-from ..style import Style
+from ..style import Margins, Style
 from .fonts import FontChoice, resolve_fonts
+from .reproducible import build_date
 
 _HANGING = frozenset("，。、；：！？")  # small marks that may hang past the line end if their ink fits
 _FUZZ = 1e-6
@@ -444,10 +446,19 @@ class _Builder:
         width, height = self.style.page.size(orientation)
         return width * mm, height * mm
 
-    def type_area(self, orientation: str) -> tuple[float, float, float, float]:
-        """Left, bottom, width and height of the type area (版心), points."""
+    def margins(self, orientation: str, number: int) -> Margins:
+        """The margins of page ``number``.  With the landscape rule (GB/T 9704 §8) the
+        binding edge of a landscape page is its top on odd pages and its bottom on even
+        ones (the sheet is turned the other way round), so top and bottom swap there."""
+        margins = self.style.page.margins(orientation)
+        if orientation == "landscape" and number % 2 == 0 and self.style.page_numbers.style == "gbt9704-landscape":
+            return margins.model_copy(update={"top": margins.bottom, "bottom": margins.top})
+        return margins
+
+    def type_area(self, orientation: str, number: int = 1) -> tuple[float, float, float, float]:
+        """Left, bottom, width and height of the type area (版心) of page ``number``, points."""
         page = self.style.page
-        margins = page.margins(orientation)
+        margins = self.margins(orientation, number)
         height = page.size(orientation)[1] - margins.top - margins.bottom
         return margins.left * mm, margins.bottom * mm, page.text_width(orientation) * mm, height * mm
 
@@ -458,7 +469,7 @@ class _Builder:
             return
         text = numbers.text(number)
         width, height = self.page_size(orientation)
-        margins = self.style.page.margins(orientation)
+        margins = self.margins(orientation, number)
         font, size = self.fonts["page_number"].name, self.style.sizes.page_number
         ascent = pdfmetrics.getFont(font).face.ascent / 1000 * size
         odd = number % 2 == 1
@@ -549,9 +560,9 @@ class _Pages:
         if self.page:
             self.end_page()
         self.orientation = section.orientation
-        self.begin_page()
         if section.restart_numbering:
-            self.numbering_offset = self.page - 1
+            self.numbering_offset = self.page
+        self.begin_page()
         if key:
             self.canvas.bookmarkPage(key)
             self.canvas.addOutlineEntry(section.name, key, level=0)
@@ -565,7 +576,8 @@ class _Pages:
     def begin_page(self) -> None:
         self.page += 1
         self.canvas.setPageSize(self.builder.page_size(self.orientation))
-        self.left, self.bottom, self.width, self.height = self.builder.type_area(self.orientation)
+        number = self.page - self.numbering_offset
+        self.left, self.bottom, self.width, self.height = self.builder.type_area(self.orientation, number)
         self.top, self.fresh = self.bottom + self.height, True
 
     def end_page(self) -> None:
@@ -604,7 +616,10 @@ class _Pages:
 
 
 def render(document: layout.Document, style: Style, **options: Any) -> bytes:
-    """The PDF file of ``document``: TrueType fonts embedded, byte-identical for the same input."""
+    """The PDF file of ``document``: TrueType fonts embedded, byte-identical for the same
+    input and date (``document.date``, else the build date)."""
+    stamp = build_date()  # first: it also checks SOURCE_DATE_EPOCH, which reportlab reads too
+    stamp = document.date or stamp
     builder = _Builder(document, style)
     buffer = io.BytesIO()
     sections = document.sections or (layout.Section(name="", blocks=(), orientation="portrait"),)
@@ -621,6 +636,7 @@ def render(document: layout.Document, style: Style, **options: Any) -> bytes:
     canvas.setAuthor(document.author or style.metadata.author)
     canvas.setKeywords(list(document.keywords))
     canvas.setCreator("workplan-docs")
+    canvas.setDateFormatter(lambda *_reportlab_date: stamp.astimezone(timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'"))
     pages = _Pages(canvas, builder)
     outline = len(sections) > 1
     with _binary_streams():

@@ -1,37 +1,66 @@
-"""Byte-identical output for identical input: fixed dates in zip members and metadata.
+"""Dates and package details that make output repeatable: the build date, zip member
+times, and the extended properties (app.xml) of DOCX and XLSX packages.
 
-Dates come from ``SOURCE_DATE_EPOCH`` when it is set (the reproducible-builds
-convention), else from a constant, never from the clock.
+The date written into a document (its properties, its zip members) is the moment of
+the build, as a user expects to see it in Word's or WPS's file information.  When
+``SOURCE_DATE_EPOCH`` is set (the reproducible-builds convention) it is that moment
+instead, so two builds of the same plan give the same bytes.  A value that is not a
+plain number of seconds between 1970 and the end of 2107 (the last year a zip member
+can carry) is refused with a message naming the variable, never guessed at or
+silently ignored.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import struct
 from datetime import datetime, timezone
 
-_DEFAULT_EPOCH = 946_684_800  # 2000-01-01T00:00:00Z
+from ..errors import WorkplanError
+
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+LAST_EPOCH = 4_354_819_199  # 2107-12-31T23:59:59Z: the last second a zip member's DOS date can hold
+_ZIP_FIRST = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the first date a zip member can hold
+_DIGITS = re.compile(r"[0-9]{1,20}")  # ASCII only: "²".isdigit() is true, int("²") fails
 _END_SIZE = 22  # end-of-central-directory record without a comment
 _ENTRY_SIZE = 46  # fixed part of a central directory entry
 _PRIVATE_FILE = 0o600 << 16  # rw------- in the external attribute's high word, as zipfile writes it
+APPLICATION = "workplan-docs"
+# Extended properties naming this tool.  Page, word and line counts are left out: they
+# depend on the fonts of the machine that opens the file, and Word recounts them anyway.
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    f"<Application>{APPLICATION}</Application><DocSecurity>0</DocSecurity></Properties>"
+).encode("utf-8")
 
 
 def build_date() -> datetime:
-    """The date written into documents: SOURCE_DATE_EPOCH, or 2000-01-01 UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    seconds = int(epoch) if epoch.isdigit() else _DEFAULT_EPOCH
-    return datetime.fromtimestamp(max(seconds, 315_532_800), tz=timezone.utc)
+    """The date written into documents (UTC, whole seconds): ``SOURCE_DATE_EPOCH`` when
+    it is set and not empty, else now.  Raises ``WorkplanError`` for an invalid value."""
+    value = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not value:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    if not _DIGITS.fullmatch(value) or int(value) > LAST_EPOCH:
+        shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value[:20]) + "…" * (len(value) > 20)
+        raise WorkplanError(
+            f"环境变量 {SOURCE_DATE_EPOCH} 的值“{shown}”无效：应为 0 至 {LAST_EPOCH} 之间的整数"
+            "（自 1970-01-01 UTC 起的秒数，最晚到 2107 年底），或不设置该变量以使用当前时间"
+        )
+    return datetime.fromtimestamp(int(value), tz=timezone.utc)
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """An OOXML package with every member dated ``build_date()`` and private (0600), order kept.
+def normalise_zip(data: bytes, stamp: datetime | None = None) -> bytes:
+    """An OOXML package with every member dated ``stamp`` (default ``build_date()``;
+    1980-01-01 when earlier, the first date a zip can hold) and private (0600), order kept.
 
     Only the date and permission fields of each member's headers are rewritten: the
     compressed data is copied as it is, so a package is compressed once, by the library
     that wrote it (decompressing and compressing again was a fifth of a DOCX's time).
     The packages written here are plain zip files (no zip64, no archive comment).
     """
-    stamp = build_date()
+    stamp = max(stamp or build_date(), _ZIP_FIRST)
     dos_time = stamp.hour << 11 | stamp.minute << 5 | stamp.second // 2
     dos_date = (stamp.year - 1980) << 9 | stamp.month << 5 | stamp.day
     out = bytearray(data)

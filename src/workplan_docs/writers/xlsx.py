@@ -8,7 +8,8 @@ Excel fits row heights to wrapped text only when it opens a file, never for merg
 cells and never in LibreOffice's PDF export, so every row height is estimated here
 from the text (full-width characters count double) and rounded up rather than down.
 Every user string is stored as text, so "=SUM(A1)" or "#N/A" can neither run as a
-formula nor turn into an error value when the sheet is opened.
+formula nor turn into an error value when the sheet is opened; only cells the document
+marks as numbers (counts, integer 序号) are stored as numbers, so they sort and sum.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -28,12 +30,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.header_footer import _HeaderFooterPart
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import ARC_APP
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style
-from .reproducible import build_date, normalise_zip
+from .reproducible import APP_XML, build_date, normalise_zip
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -54,6 +58,11 @@ _LINE_HEIGHT = 1.3  # line height of CJK faces in Excel and LibreOffice, per poi
 _ROW_PADDING_PT = 4.0
 _MAX_ROW_HEIGHT = 409.0  # Excel's largest row height in points
 _PAPER_SIZES = {"A4": Worksheet.PAPERSIZE_A4, "A3": Worksheet.PAPERSIZE_A3}
+_GRID_ROLES = frozenset({"label", "title", "subtitle", "heading", "body"})  # one line pitch per line, as in DOCX
+# The calculation engine id Excel 2016–365 writes: a file stamped with an older id is
+# recalculated on opening, and Excel then asks to save it on closing, formulas or not.
+_CALC_ID = 191029
+_INDENT = "\u3000"  # one full-width character: GB/T 9704 sets page numbers one character in
 _PARAGRAPH_ALIGN = {
     "label": "left", "title": "center", "subtitle": "center", "heading": "left", "body": "left", "note": "left",
 }
@@ -88,11 +97,22 @@ def render(document: Document, style: Style) -> bytes:
         title = sheet_title(section.name, titles)
         titles.append(title)
         _SheetWriter(workbook.create_sheet(title), section, style, looks).write()
-    _set_properties(workbook, document, style)
+    stamp = document.date or build_date()
+    _set_properties(workbook, document, style, stamp)
+    # No formulas: nothing to recalculate on load (openpyxl asks for it by default).
+    workbook.calculation = CalcProperties(calcId=_CALC_ID, fullCalcOnLoad=None)
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save: save() stamps "modified" with the clock.
-    ExcelWriter(workbook, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
-    return normalise_zip(buffer.getvalue())
+    ExcelWriter(workbook, _Package(buffer, "w", ZIP_DEFLATED)).save()
+    return normalise_zip(buffer.getvalue(), stamp)
+
+
+class _Package(ZipFile):
+    """The zip file openpyxl writes into, with our extended properties (app.xml) in
+    place of openpyxl's, which names "Microsoft Excel Compatible / Openpyxl"."""
+
+    def writestr(self, name, data, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        return super().writestr(name, APP_XML if name == ARC_APP else data, *args, **kwargs)
 
 
 def _check_lengths(document: Document) -> None:
@@ -104,14 +124,14 @@ def _check_lengths(document: Document) -> None:
             raise ValueError(f"单元格内容长度 {len(text)} 超过 Excel 上限 {CELL_LIMIT} 个字符（以“{start}”开头）")
 
 
-def _set_properties(workbook: Workbook, document: Document, style: Style) -> None:
+def _set_properties(workbook: Workbook, document: Document, style: Style, stamp: datetime) -> None:
     properties = workbook.properties
     properties.title = document.title
     properties.subject = document.subject or None
     properties.creator = document.author or style.metadata.author or None
     properties.keywords = ";".join(document.keywords) or None
     properties.language = "zh-CN"
-    properties.created = properties.modified = build_date().replace(tzinfo=None)
+    properties.created = properties.modified = stamp.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 _ROLE_NAMES = {
@@ -163,6 +183,7 @@ class _Placed:
     column: int
     span: int
     width: float
+    number: bool = False
 
 
 class _SheetWriter:
@@ -183,6 +204,8 @@ class _SheetWriter:
         for block in self._section.blocks:
             if isinstance(block, Paragraph):
                 self._paragraph(block)
+                for _ in range(_blank_lines_after(block, self._style)):
+                    self._append([], None, self._style.paragraph.line_pitch)
             elif isinstance(block, Table):
                 if isinstance(previous, Table):
                     self._append([], None)
@@ -196,7 +219,7 @@ class _SheetWriter:
         sheet, style, orientation = self._sheet, self._style, self._section.orientation
         for index, units in enumerate(self._units, 1):
             sheet.column_dimensions[get_column_letter(index)].width = round(units, 2)
-        first = _first_table(self._section)
+        first = _first_table(self._section, style)
         if first is not None:
             header_row, table = first
             body_row = header_row + len(table.header_rows)
@@ -219,28 +242,33 @@ class _SheetWriter:
         self._page_numbers(sheet)
 
     def _page_numbers(self, sheet: Worksheet) -> None:
-        """GB/T 9704 places odd page numbers right and even ones left; Excel can do that much
-        (not the one-character indent, nor the turned numbers of the landscape rule: centred)."""
+        """GB/T 9704 places odd page numbers right and even ones left, one character in: a
+        full-width space outside the number, in the footer's own font, is that character.
+        Excel cannot turn a number with the page (the landscape rule), so
+        ``gbt9704-landscape`` prints as ``gbt9704``."""
         style = self._style
         if style.page_numbers.style == "none":
             return
-        if style.page_numbers.style == "gbt9704":
+        number = style.page_numbers.format.replace("&", "&&").format(n="&P")
+        places: tuple[tuple[_HeaderFooterPart, str], ...]
+        if style.page_numbers.style in ("gbt9704", "gbt9704-landscape"):
             sheet.HeaderFooter.differentOddEven = True
-            places: tuple[_HeaderFooterPart, ...] = (sheet.oddFooter.right, sheet.evenFooter.left)
+            places = ((sheet.oddFooter.right, number + _INDENT), (sheet.evenFooter.left, _INDENT + number))
         else:
-            places = (sheet.oddFooter.center,)
-        for footer in places:
-            footer.text = style.page_numbers.format.replace("&", "&&").format(n="&P")
+            places = ((sheet.oddFooter.center, number),)
+        for footer, text in places:
+            footer.text = text
             footer.font = f"{style.fonts.family('page_number')},Regular"
             footer.size = round(style.sizes.page_number)
 
     def _paragraph(self, paragraph: Paragraph) -> None:
         role, align = paragraph.role, _PARAGRAPH_ALIGN[paragraph.role]
-        look = self._looks.get(role, align, bold=role == "label")
+        look = self._looks.get(role, align)  # 黑体 (label, heading) is heavy enough unbolded
         # The label stays in the first cell and may run on over the empty cells beside it.
         span = 1 if role == "label" else len(self._units)
         placed = self._place(paragraph.text, look, 1, span, width=sum(self._widths_pt))
-        self._append([placed], getattr(self._style.sizes, role))
+        pitch = self._style.paragraph.line_pitch if role in _GRID_ROLES else None
+        self._append([placed], getattr(self._style.sizes, role), pitch)
 
     def _table(self, table: Table) -> None:
         for row in table.header_rows:
@@ -255,28 +283,35 @@ class _SheetWriter:
             align = cell.align or ("center" if header else table.columns[column - 1].align)
             fill = cell.fill or (self._style.table.header_fill if header else None) or None
             look = self._looks.get(role, align, bold=cell.bold or header, fill=fill, boxed=True)
-            placed.append(self._place(cell.text, look, column, cell.span))
+            placed.append(self._place(cell.text, look, column, cell.span, number=cell.number))
             column += cell.span
         self._append(placed, getattr(self._style.sizes, role))
 
-    def _place(self, text: str, look: str, column: int, span: int, width: float | None = None) -> _Placed:
+    def _place(
+        self, text: str, look: str, column: int, span: int, width: float | None = None, number: bool = False
+    ) -> _Placed:
         if width is None:
             width = sum(self._widths_pt[column - 1 : column - 1 + span])
-        return _Placed(text, look, column, span, width)
+        return _Placed(text, look, column, span, width, number)
 
-    def _append(self, placed: list[_Placed], size: float | None) -> None:
+    def _append(self, placed: list[_Placed], size: float | None, pitch: float | None = None) -> None:
         """Append one row: its height first (a streamed row is final once appended),
-        then the cells, with styled blanks under merged spans so their borders close the box."""
+        then the cells, with styled blanks under merged spans so their borders close the box.
+
+        ``pitch``: the height of each line (paragraphs on the type-area grid, as in DOCX
+        and PDF, so that the title falls on line 3); else the text's own line height."""
         self._row += 1
         sheet, row = self._sheet, self._row
         if size is not None:
             lines = max((_line_count(p.text, p.width, size) for p in placed), default=1)
-            height = lines * size * _LINE_HEIGHT + _ROW_PADDING_PT
+            height = lines * pitch if pitch else lines * size * _LINE_HEIGHT + _ROW_PADDING_PT
             sheet.row_dimensions[row].height = min(height, _MAX_ROW_HEIGHT)
+        elif pitch:
+            sheet.row_dimensions[row].height = pitch
         values: list[WriteOnlyCell | None] = []
         for p in placed:
             values.extend([None] * (p.column - 1 - len(values)))
-            values.append(_text_cell(sheet, p.text, p.look))
+            values.append(_number_cell(sheet, p.text, p.look) if p.number else _text_cell(sheet, p.text, p.look))
             if p.span > 1:
                 values.extend(_text_cell(sheet, None, p.look) for _ in range(p.span - 1))
                 end = get_column_letter(p.column + p.span - 1)
@@ -294,15 +329,30 @@ def _text_cell(sheet: WriteOnlyWorksheet, text: str | None, look: str) -> WriteO
     return cell
 
 
-def _first_table(section: Section) -> tuple[int, Table] | None:
+def _number_cell(sheet: WriteOnlyWorksheet, text: str, look: str) -> WriteOnlyCell:
+    """A styled cell holding the whole number ``text`` as a number."""
+    cell = WriteOnlyCell(sheet, int(text))
+    cell.style = look
+    return cell
+
+
+def _blank_lines_after(paragraph: Paragraph, style: Style) -> int:
+    """Empty grid lines after a paragraph, as in DOCX and PDF: after the label (so that
+    the title is on line 3) and after the title."""
+    spacing = {"label": style.paragraph.title_space_before, "title": style.paragraph.title_space_after}
+    return spacing.get(paragraph.role, 0)
+
+
+def _first_table(section: Section, style: Style) -> tuple[int, Table] | None:
     """The first table of a section and the row its header starts on: each paragraph
-    above it takes one row.  Needed before the first row, to freeze the panes."""
+    above it takes one row and its blank lines.  Needed before the first row, to freeze
+    the panes."""
     row = 1
     for block in section.blocks:
         if isinstance(block, Table):
             return row, block
         if isinstance(block, Paragraph):
-            row += 1
+            row += 1 + _blank_lines_after(block, style)
     return None
 
 
