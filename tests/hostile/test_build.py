@@ -374,10 +374,11 @@ def far_cell(name: str, data: bytes) -> bytes:
         name, data)
 
 
-def many_rows(name: str, data: bytes) -> bytes:
-    rows = b"".join(b'<row r="%d"><c r="B%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (n, n, b"x" * 40)
-                    for n in range(20, 200_020))
-    return in_sheet(rows)(name, data)
+def rows(count: int) -> Callable[[str, bytes], bytes]:
+    """``count`` rows of text below the form, from row 20 on."""
+    added = b"".join(b'<row r="%d"><c r="B%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (n, n, b"x" * 40)
+                     for n in range(20, 20 + count))
+    return in_sheet(added)
 
 
 def test_each_bad_form_is_reported_and_the_good_ones_are_collected(
@@ -387,13 +388,15 @@ def test_each_bad_form_is_reported_and_the_good_ones_are_collected(
     bad = {
         "entity": rewrite(forms["监督司"], back / "实体.xlsx", entity_in_sheet),
         "far": rewrite(forms["认监委"], back / "远处单元格.xlsx", far_cell),
-        "rows": rewrite(forms["计量司"], back / "行数过多.xlsx", many_rows),
+        "rows": rewrite(forms["计量司"], back / "行数过多.xlsx", rows(5000)),
+        "inflated": rewrite(forms["计量司"], back / "15MB.xlsx", rows(150_000)),
         "bomb": rewrite(forms["执法司"], back / "解压炸弹.xlsx", lambda n, d: d, {"xl/media/pad.bin": bytes(40 << 20)}),
     }
     big = rewrite(forms["科技司"], back / "图片15MB.xlsx", lambda n, d: d,
                   {"xl/media/image1.png": random.Random(1).randbytes(15 << 20)}, stored=True)
     good = shutil.copy(forms["法规司"], back / "法规司.xlsx")
-    assert 15 << 20 < big.stat().st_size < 20 << 20 and bad["rows"].stat().st_size < 5 << 20
+    assert 15 << 20 < big.stat().st_size < 20 << 20
+    assert 15 << 20 < zipfile.ZipFile(bad["inflated"]).getinfo(FORM_SHEET_XML).file_size < 20 << 20
     output = tmp_path / "progress.yaml"
     started = time.monotonic()
     result = run("collect", SAMPLE_PLAN, *bad.values(), big, good, "-o", output)
@@ -408,8 +411,9 @@ def test_each_bad_form_is_reported_and_the_good_ones_are_collected(
         f"{bad['entity']}: “xl/worksheets/sheet1.xml”含有 DTD 声明（<!DOCTYPE>），Office 文档不会有这种内容，为安全起见拒绝读取",
         f"{bad['far']}: 第 1048576 行: A 列（序号）: 多出的行：没有序号（请勿增加行）",
         f"{bad['rows']}: 表中有内容的行超过 52 行（只应有 2 项工作），不是下发的反馈表：请使用下发的反馈表填写",
+        f"{bad['inflated']}: 文档的 XML 内容过多（读到“{FORM_SHEET_XML}”时已超过 500000 个元素），不像工作安排文档，拒绝读取",
         f"{bad['bomb']}: 解压后过大（40 MB），不是由 workplan-docs 生成的反馈表",
-        "未收录 4 份反馈表（问题见上），请退回修改后重新收集。",
+        "未收录 5 份反馈表（问题见上），请退回修改后重新收集。",
     ]
     entries = yaml.safe_load(output.read_text(encoding="utf-8"))["entries"]
     assert {e["unit"] for e in entries} == {"科技司", "法规司"}
