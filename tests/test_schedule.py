@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workplan_docs.model import Schedule
-from workplan_docs.schedule import parse
+from workplan_docs.schedule import from_quarter_columns, from_start_finish, leading_period, parse
 
 ALL = list(range(1, 13))
 
@@ -98,7 +98,9 @@ def test_year_without_plan_year_is_kept_apart() -> None:
     assert schedule.months == [] and schedule.other_months == ["2010-06"]
 
 
-@pytest.mark.parametrize("text", ["下周", "尽快", "13月", "7-5月", "", "5月中", "视情况而定", "2010年"])
+@pytest.mark.parametrize(
+    "text", ["下周", "尽快", "13月", "", "视情况而定", "2011年7月-2010年5月", "方案2021年3月完成", "3月前后5月", "99999年", "下半年适时"]
+)
 def test_unknown_phrases_are_unparsed_not_guessed(text: str) -> None:
     schedule = Schedule.from_text(text, 2010)
     assert schedule.kind == "unparsed"
@@ -109,4 +111,190 @@ def test_unknown_phrases_are_unparsed_not_guessed(text: str) -> None:
 
 def test_parser_reports_why() -> None:
     assert "13" in parse("13月").reason
-    assert "晚于" in parse("7-5月").reason
+    assert "晚于" in parse("2011年7月-2010年5月").reason
+
+
+def _months(first: str, last: str) -> list[str]:
+    """"2019-11".."2020-02" as labels, to write expected months of other years briefly."""
+    y, m = map(int, first.split("-"))
+    out = []
+    while f"{y}-{m:02d}" <= last:
+        out.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+# Every family of issue 12 §3, placed in a 2020 plan: (kind, months of 2020, due in 2020,
+# months of other years, due in another year).
+@pytest.mark.parametrize(
+    ("text", "kind", "months", "due", "others", "other_due"),
+    [
+        # years
+        ("2020年", "period", ALL, None, [], None),
+        ("2020年完成", "deadline", ALL, 12, [], None),
+        ("2023年前完成", "deadline", [], None, _months("2023-01", "2023-12"), "2023-12"),
+        ("2024年底前", "deadline", [], None, _months("2024-01", "2024-12"), "2024-12"),
+        ("2020-2024年", "period", ALL, None, _months("2021-01", "2024-12"), None),
+        ("2021年至2022年", "period", [], None, _months("2021-01", "2022-12"), None),
+        ("2019年7月至2021年", "period", ALL, None, _months("2019-07", "2019-12") + _months("2021-01", "2021-12"), None),
+        ("2019年7月之后", "ongoing", ALL, None, _months("2019-07", "2019-12"), None),
+        ("7月1日起", "ongoing", [7, 8, 9, 10, 11, 12], None, [], None),
+        ("自2020年9月起", "ongoing", [9, 10, 11, 12], None, [], None),
+        # a deadline followed by what happens
+        ("5月底前动工", "deadline", [1, 2, 3, 4, 5], 5, [], None),
+        ("10月前投入使用", "deadline", list(range(1, 11)), 10, [], None),
+        ("2020年10月前投入使用", "deadline", list(range(1, 11)), 10, [], None),
+        ("2024年前开工建设", "deadline", [], None, _months("2024-01", "2024-12"), "2024-12"),
+        ("力争2020年底前全面建成", "deadline", ALL, 12, [], None),
+        # compound and multi-date
+        ("每月推进，2020年12月底前完成", "deadline", ALL, 12, [], None),
+        ("第一项工作于2019年12月31日前完成；第二项工作于2020年6月底前完成", "deadline",
+         [1, 2, 3, 4, 5, 6], 6, _months("2019-01", "2019-12"), None),
+        ("第一项2019年12月前完成\n第二项2020年6月前完成", "deadline", [1, 2, 3, 4, 5, 6], 6, _months("2019-01", "2019-12"), None),
+        ("3-6月启动，10月底前完成", "deadline", list(range(3, 11)), 10, [], None),
+        ("9-10月开展检查，6月前制定方案", "deadline", [1, 2, 3, 4, 5, 6, 9, 10], 6, [], None),
+        ("3月启动，2020年12月底前完成", "deadline", list(range(3, 13)), 12, [], None),
+        # ongoing, with trailing text
+        ("长期工作", "ongoing", ALL, None, [], None),
+        ("常态化推进", "ongoing", ALL, None, [], None),
+        ("按月推进", "recurring", ALL, None, [], None),
+        ("长期坚持，每季度报送进展情况", "ongoing", ALL, None, [], None),
+        ("持续推进，视情况调整", "ongoing", ALL, None, [], None),
+        ("常态化推进，3-6月集中整治", "ongoing", ALL, None, [], None),
+        # across the year end, parts of months, quarters, halves
+        ("12-3月", "period", [12], None, _months("2021-01", "2021-03"), None),
+        ("11月至次年4月", "period", [11, 12], None, _months("2021-01", "2021-04"), None),
+        ("2019年12月-3月", "period", [1, 2, 3], None, ["2019-12"], None),
+        ("10月中旬", "period", [10], None, [], None),
+        ("一季度末", "deadline", [1, 2, 3], 3, [], None),
+        ("2024年上半年", "period", [], None, _months("2024-01", "2024-06"), None),
+        ("一至三季度", "period", list(range(1, 10)), None, [], None),
+        ("二、三季度", "period", list(range(4, 10)), None, [], None),
+        ("四季度内", "deadline", [10, 11, 12], 12, [], None),
+        ("3月至6月底", "deadline", [3, 4, 5, 6], 6, [], None),
+        # other ways of writing dates
+        ("2020.3-2020.6", "period", [3, 4, 5, 6], None, [], None),
+        ("2020/6/30前", "deadline", [1, 2, 3, 4, 5, 6], 6, [], None),
+        ("十二月底前", "deadline", ALL, 12, [], None),
+        ("2020年3月—2020年6月", "period", [3, 4, 5, 6], None, [], None),
+        ("6月前后", "period", [6], None, [], None),
+        ("截至9月", "deadline", list(range(1, 10)), 9, [], None),
+    ],
+)
+def test_families_of_issue_12(
+    text: str, kind: str, months: list[int], due: int | None, others: list[str], other_due: str | None
+) -> None:
+    schedule = Schedule.from_text(text, 2020)
+    assert (schedule.kind, schedule.months, schedule.due) == (kind, months, due), schedule.problem
+    assert (schedule.other_months, schedule.other_due) == (others, other_due)
+
+
+def test_across_the_year_end_without_a_plan_year_is_one_year_cycle() -> None:
+    schedule = Schedule.from_text("12-3月", None)
+    assert schedule.months == [1, 2, 3, 12] and schedule.other_months == []
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "due"),
+    [
+        ("6月", [1, 2, 3, 4, 5, 6], 6),
+        ("2020年", ALL, 12),
+        ("三季度", list(range(1, 10)), 9),
+        ("3-6月", [3, 4, 5, 6], 6),
+        ("6月底前", [1, 2, 3, 4, 5, 6], 6),
+    ],
+)
+def test_under_a_deadline_heading_a_bare_date_is_the_due_date(text: str, months: list[int], due: int) -> None:
+    schedule = Schedule.from_text(text, 2020, deadline=True)
+    assert (schedule.kind, schedule.months, schedule.due) == ("deadline", months, due)
+
+
+def test_ongoing_words_stay_ongoing_under_a_deadline_heading() -> None:
+    assert Schedule.from_text("长期坚持", 2020, deadline=True).kind == "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0999年3月", "年份 0999 不在 1900 至 2999 之间"),
+        ("1000年1月-9999年12月", "年份 1000 不在 1900 至 2999 之间"),
+        ("1900年1月-2999年12月", "时间跨度超过 30 年"),
+        ("2020年2月30日", ""),
+        ("2020年2月32日", "日期 2月32日 不存在"),
+        ("9" * 5000 + "年", "无法识别"),
+        ("1" * 5000 + "月", "无法识别"),
+    ],
+)
+def test_limits_give_a_reason_never_a_crash(text: str, reason: str) -> None:
+    parsed = parse(text)
+    if reason:
+        assert parsed.kind == "unparsed" and reason in parsed.reason
+    else:
+        assert parsed.kind == "period"
+
+
+def test_a_long_hostile_cell_is_read_in_linear_time() -> None:
+    import time
+
+    cell = "2020年1月、" * 3000 + "，".join(["1月"] * 3000)
+    started = time.perf_counter()
+    parse(cell)
+    parse("1" * 30000)
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("3月：制定方案", "3月"),
+        ("5-12月：组织实施", "5-12月"),
+        ("4~12月：组织实施", "4~12月"),
+        ("3-4月:动员部署", "3-4月"),
+        ("3月：制定方案\n5-12月：组织实施", "3月、5-12月"),
+        ("3月：制定方案；\n6月底前：完成验收", "3月；6月底前"),
+        ("加强宣传：3月开展", None),
+        ("按照“谁主管、谁负责”原则：落实", None),
+        ("2021年：完成", "2021年"),
+    ],
+)
+def test_leading_period(text: str, phrase: str | None) -> None:
+    assert leading_period(text) == phrase
+    if phrase:
+        assert parse(phrase).kind != "unparsed"
+
+
+def test_leading_periods_give_their_union() -> None:
+    schedule = Schedule.from_text(leading_period("3月：制定方案\n5-12月：组织实施") or "", None)
+    assert schedule.months == [3, *range(5, 13)]
+
+
+@pytest.mark.parametrize(
+    ("start", "finish", "phrase", "months", "due", "others"),
+    [
+        ("2020", "2022", "2020年至2022年底", ALL, None, _months("2021-01", "2022-12")),
+        ("2020.0", "2020", "2020年内", ALL, 12, []),
+        ("2020年", "", "2020年起", ALL, None, []),
+        ("", "2020", "2020年底前", ALL, 12, []),
+        ("2020年3月", "2020年9月", "2020年3月至2020年9月", list(range(3, 10)), None, []),
+    ],
+)
+def test_start_and_finish_columns(start: str, finish: str, phrase: str, months: list[int], due: int | None, others: list[str]) -> None:
+    assert from_start_finish(start, finish) == phrase
+    schedule = Schedule.from_text(phrase, 2020)
+    assert (schedule.months, schedule.due, schedule.other_months) == (months, due, others)
+
+
+@pytest.mark.parametrize(
+    ("quarters", "phrase", "months", "due"),
+    [
+        ([4], "四季度内", [10, 11, 12], 12),
+        ([1, 2, 3], "一至三季度内", list(range(1, 10)), 9),
+        ([3, 1], "一、三季度内", [1, 2, 3, 7, 8, 9], 9),
+        ([1, 2, 4], "一至二、四季度内", [1, 2, 3, 4, 5, 6, 10, 11, 12], 12),
+        ([], "", [], None),
+    ],
+)
+def test_quarter_columns(quarters: list[int], phrase: str, months: list[int], due: int | None) -> None:
+    assert from_quarter_columns(quarters) == phrase
+    schedule = Schedule.from_text(phrase, 2020)
+    assert (schedule.months, schedule.due) == (months, due)

@@ -12,9 +12,13 @@ style profile; a ``Table`` repeats its header rows on every page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal, Union
+from functools import lru_cache
+from typing import Literal, Sequence, Union
+
+from .linebreak import heading_words, unbreakable
 
 Align = Literal["left", "center", "right"]
 Role = Literal["label", "title", "subtitle", "heading", "body", "note"]
@@ -39,6 +43,10 @@ class Cell:
     """One table cell.  ``fill`` is a background colour "RRGGBB"; ``span`` merges the
     cell with the next ``span - 1`` cells of its row (those positions are omitted).
 
+    ``merge_up``: the cell continues the cell above it (a cell the source merged down,
+    or the same task over 5.1, 5.2 …).  It holds the same text, which a writer prints once
+    over the merged rows, and again where a page break cuts them.
+
     ``number``: the text is a whole number (a count, an integer 序号) that a spreadsheet
     stores as a number, so that it sorts and sums; every format prints the same text.
     Make such cells with ``Cell.count`` or ``Cell.serial``.
@@ -49,6 +57,7 @@ class Cell:
     fill: str | None = None
     bold: bool = False
     span: int = 1
+    merge_up: bool = False
     number: bool = False
 
     def __post_init__(self) -> None:
@@ -75,11 +84,37 @@ def _is_whole_number(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its heading, its share of the width and its default alignment."""
+    """A table column: its heading, its share of the width and its default alignment.
+
+    ``weight`` None: the width comes from the content (see ``Table.widths``).
+    """
 
     heading: str
-    weight: float = 1.0
+    weight: float | None = 1.0
     align: Align = "left"
+
+
+# Width of a character in ems of the table's font, for widths computed before any font
+# is chosen: full-width characters are one em, the rest (digits, Latin) are taken a
+# little wider than the half em most faces give them, so that a run never overflows.
+_NARROW_EM = 0.6
+# A column whose longest line is at most this many ems is a short column (序号, 牵头单位,
+# 时间进度): it is as wide as its longest line, so its cells never wrap.
+SHORT_COLUMN_EM = 7.0
+_LONGEST_RUN_EM = 10.0
+_SAMPLE_ROWS = 120
+_SLACK_EM = 0.02  # rounding (twips, points) never makes a word one hair too wide for its column
+_LOOKAHEAD_EM = 12  # how far a column is tried wider at once: a row saved may take several ems
+
+
+def text_em(text: str) -> float:
+    """Width of one line of ``text`` in ems."""
+    narrow = len(text.encode("ascii", "ignore"))
+    return len(text) - narrow + _NARROW_EM * narrow
+
+
+def _longest(texts: Sequence[str]) -> float:
+    return max((text_em(t) for t in texts), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -101,16 +136,183 @@ class Table:
             return self.header
         return (tuple(Cell(c.heading, align="center", bold=True) for c in self.columns),)
 
-    def widths(self, total: float) -> list[float]:
-        """Column widths that share ``total`` (any unit) by weight."""
-        weight = sum(c.weight for c in self.columns)
-        return [total * c.weight / weight for c in self.columns]
+    def widths(self, total: float, em: float = 0.0, padding: float = 0.0) -> list[float]:
+        """Column widths that add up to ``total`` (any unit; ``em`` is the table font's
+        size and ``padding`` a cell's left plus right padding, in the same unit).
+
+        No column is narrower than its longest unbreakable run (a heading word, a number
+        with its measure word, "（2010-2012）").  Columns with weights share the rest by
+        weight; a table whose columns have no weights is fitted to its content: short
+        columns as wide as their longest line, the others sharing the room by the volume of
+        their text, none wider than its longest line while another one wraps.
+        The same figures in every writer, so DOCX, PDF and XLSX break lines alike.
+        """
+        if not em:
+            return self._widths_in(total, 0.0, 0.0)
+        return [w * em for w in _in_ems(self, total / em, 1.0, padding / em)]
+
+    def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
+        n = len(self.columns)
+        minimum = [(self._minimum(c) + _SLACK_EM) * em + padding for c in range(n)]
+        if any(c.weight is None for c in self.columns):
+            natural = [max(self._natural(c) * em + padding, minimum[c]) for c in range(n)]
+            short = [natural[c] <= SHORT_COLUMN_EM * em + padding for c in range(n)]
+            start = [natural[c] if short[c] else minimum[c] for c in range(n)]
+            wanted = self._fit(total, start, natural, em, padding) if em else start
+        else:
+            weight = sum(c.weight or 0.0 for c in self.columns)
+            wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
+        return _at_least(total, wanted, minimum)
+
+    def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:
+        """The header rows with each heading broken between words (``fit_heading``) at the
+        column widths ``widths`` (from ``widths``)."""
+        rows = []
+        for row in self.header_rows:
+            cells, column = [], 0
+            for cell in row:
+                width = sum(widths[column:column + cell.span])
+                cells.append(replace(cell, text=fit_heading(cell.text, width, em, padding)))
+                column += cell.span
+            rows.append(tuple(cells))
+        return tuple(rows)
+
+    def _cells(self, column: int, header: bool) -> list[Cell]:
+        """The cells that sit in ``column`` alone (no column span), header or body."""
+        found = []
+        for row in self.header_rows if header else self.rows:
+            position = 0
+            for cell in row:
+                if position == column and cell.span == 1:
+                    found.append(cell)
+                position += cell.span
+        return found
+
+    def _minimum(self, column: int) -> float:
+        words = [w for cell in self._cells(column, True) for w in heading_words(cell.text)]
+        runs = [r for cell in self._cells(column, False) if not cell.merge_up for r in unbreakable(cell.text)]
+        # A run longer than a few words (a web address) breaks anyway rather than starve the table.
+        return max(_longest(words), min(_longest(runs), _LONGEST_RUN_EM))
+
+    def _natural(self, column: int) -> float:
+        cells = [*self._cells(column, True), *self._cells(column, False)]
+        return _longest([line for cell in cells for line in cell.text.split("\n")])
+
+    def _fit(self, total: float, start: list[float], natural: list[float], em: float, padding: float) -> list[float]:
+        """Widths from ``start``, widened one em at a time where that makes the table
+        shortest (the sum of its rows' line counts, then of all cells' line counts), none
+        beyond its ``natural`` width; the room left then widens every column alike."""
+        texts = self._sample_texts()
+        n = len(start)
+        widths = list(start)
+
+        def lines(c: int, width: float) -> list[int]:
+            per_line = max((width - padding) / em, 1.0)
+            return [sum(max(math.ceil(text_em(line) / per_line - 1e-9), 1) for line in row[c].split("\n"))
+                    if row[c] else 0 for row in texts]
+
+        counts = [lines(c, widths[c]) for c in range(n)]
+        while True:
+            room = total - sum(widths)
+            if room < 1e-9:
+                break
+            height = [max(col[r] for col in counts) for r in range(len(texts))]
+            best: tuple[float, float, float, int] | None = None  # (-rows saved per em, load, extra, column)
+            for c in range(n):
+                others = [max((counts[k][r] for k in range(n) if k != c), default=0) for r in range(len(texts))]
+                for steps in range(1, _LOOKAHEAD_EM + 1):
+                    extra = min(steps * em, natural[c] - widths[c], room)
+                    if extra <= 1e-9:
+                        break
+                    trial = lines(c, widths[c] + extra)
+                    saved = sum(h - max(t, o) for h, t, o in zip(height, trial, others))
+                    load = self._load(texts, c, widths[c] + extra) - self._load(texts, c, widths[c])
+                    key = (-saved / steps, load / steps, extra, c)
+                    if best is None or key[:2] < best[:2]:
+                        best = key
+                    if extra < steps * em:
+                        break
+            if best is None:
+                break
+            c, extra = best[3], best[2]
+            widths[c] += extra
+            counts[c] = lines(c, widths[c])
+        return widths
+
+    @staticmethod
+    def _load(texts: list[list[str]], column: int, width: float) -> float:
+        """Lines of ``column`` at ``width`` counted in fractions: what still tells columns
+        apart when another column's cells decide every row's height."""
+        return sum(text_em(row[column]) for row in texts) / max(width, 1e-9)
+
+    def _sample_texts(self) -> list[list[str]]:
+        """Each body row's text per column (merged and spanned cells left out), at most
+        ``_SAMPLE_ROWS`` rows spread over the table so that long tables stay fast."""
+        rows = [row for row in self.rows if len(row) == len(self.columns)]
+        step = max(len(rows) // _SAMPLE_ROWS, 1)
+        return [["" if cell.merge_up else cell.text for cell in row] for row in rows[::step]]
 
     def __post_init__(self) -> None:
         width = len(self.columns)
         for row in (*self.header_rows, *self.rows):
             if sum(cell.span for cell in row) != width:
                 raise ValueError(f"table row covers {sum(c.span for c in row)} of {width} columns")
+        if self.rows and any(cell.merge_up for cell in self.rows[0]):
+            raise ValueError("the first body row has nothing above it to merge with")
+
+    def is_group_row(self, index: int) -> bool:
+        """Is body row ``index`` a group heading (one cell across the table, e.g. "一、质量提升
+        行动")?  Writers keep it on the page of the row below it."""
+        row = self.rows[index]
+        return len(row) == 1 and len(self.columns) > 1
+
+
+@lru_cache(maxsize=16)
+def _in_ems(table: Table, total: float, em: float, padding: float) -> list[float]:
+    """``Table.widths`` computed once per table and page for all writers (they differ only
+    in units)."""
+    return table._widths_in(total, em, padding)
+
+
+def fit_heading(text: str, width: float, em: float, padding: float) -> str:
+    """A heading cell's text with a line break between words where the whole does not fit
+    in ``width`` (same units as ``em`` and ``padding``): "参与部门\n（单位）", never
+    "参与部门（单\n位）".  Every writer sets headings this way, so they break alike."""
+    if not em:
+        return text
+    room = (width - padding) / em + 1e-6
+    lines: list[str] = []
+    for hard in text.split("\n"):
+        line = ""
+        for word in heading_words(hard) if text_em(hard) > room else [hard]:
+            joiner = " " if line and not (line[-1] > "\u2e80" and word[0] > "\u2e80") else ""
+            if line and text_em(line + joiner + word) > room:
+                lines.append(line)
+                line = word
+            else:
+                line += joiner + word
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _at_least(total: float, wanted: list[float], minimum: list[float]) -> list[float]:
+    """``wanted`` widths adjusted to add up to ``total`` with no column below its minimum:
+    columns raised to their minimum take the room from the others, in proportion to what
+    those have above their own minimum.  When even the minimums do not fit, they are
+    scaled down alike (a table with too many columns for the page)."""
+    if sum(minimum) >= total:
+        scale = total / sum(minimum) if sum(minimum) else 0.0
+        return [m * scale for m in minimum]
+    widths = [max(w, m) for w, m in zip(wanted, minimum)]
+    excess = sum(widths) - total
+    while excess > 1e-9:
+        spare = [w - m for w, m in zip(widths, minimum)]
+        room = sum(spare)
+        widths = [w - excess * s / room for w, s in zip(widths, spare)]
+        excess = sum(widths) - total
+    if excess < 0:
+        widths = [w - excess * w / sum(widths) for w in widths]
+    return widths
 
 
 @dataclass(frozen=True)

@@ -84,14 +84,35 @@ class Schedule(BaseModel):
         return self.kind != "unparsed"
 
     @classmethod
-    def from_text(cls, text: str, plan_year: int | None) -> Schedule:
-        parsed = schedule_parser.parse(text)
+    def from_text(cls, text: str, plan_year: int | None, *, deadline: bool = False) -> Schedule:
+        """Place a printed phrase in the plan year.
+
+        ``deadline``: the phrase sits under a heading such as 完成时限 (see ``is_deadline_heading``).
+        Months written without a year fall in the plan year ("12-3月": March in the year after
+        it); an open-ended phrase ("2021年7月之后") runs to the end of the plan year.
+        """
+        parsed = schedule_parser.parse(text, deadline=deadline)
+        months_of = list(parsed.months)
+        start = parsed.open_from
+        if start and plan_year and start.year is not None and 0 < plan_year - start.year <= schedule_parser.MAX_SPAN_YEARS:
+            end = schedule_parser.YearMonth(plan_year, 12)
+            months_of += [start.shifted(step) for step in range(end.index - start.index + 1)]
+
+        def year_of(month: schedule_parser.YearMonth) -> int | None:
+            """None: the plan year (or, with no plan year, the one year every phrase runs in)."""
+            if month.year is not None:
+                return month.year
+            return plan_year + month.later if plan_year and month.later else None
 
         def in_plan_year(month: schedule_parser.YearMonth) -> bool:
-            return month.year is None or month.year == plan_year
+            year = year_of(month)
+            return year is None or year == plan_year
 
-        months = sorted({m.month for m in parsed.months if in_plan_year(m)})
-        others = [f"{m.year}-{m.month:02d}" for m in parsed.months if not in_plan_year(m)]
+        def label(month: schedule_parser.YearMonth) -> str:
+            return f"{year_of(month)}-{month.month:02d}"
+
+        months = sorted({m.month for m in months_of if in_plan_year(m)})
+        others = [label(m) for m in months_of if not in_plan_year(m)]
         due = parsed.due
         return cls(
             text=text,
@@ -100,9 +121,18 @@ class Schedule(BaseModel):
             due=due.month if due and in_plan_year(due) else None,
             all_year=parsed.kind == "all_year",
             other_months=sorted(set(others)),
-            other_due=f"{due.year}-{due.month:02d}" if due and not in_plan_year(due) else None,
+            other_due=label(due) if due and not in_plan_year(due) else None,
             problem=parsed.reason,
         )
+
+
+def is_deadline_heading(heading: str | None) -> bool:
+    """A schedule column headed 完成时限 / 完成时间 / 完成期限 / 时限要求 holds deadlines:
+    a bare "6月" there means "by June", not "in June"."""
+    if not heading:
+        return False
+    heading = normalise_name(heading)
+    return any(word in heading for word in ("时限", "期限", "完成时间", "完成日期", "截止"))
 
 
 class Item(_Strict):
@@ -233,16 +263,33 @@ class Plan(_Strict):
 
     @model_validator(mode="after")
     def _derive(self) -> Plan:
+        self._check_column_order()
         seen: dict[str, int] = {}
         for index, item in enumerate(self.items):
             if item.label in seen:
                 raise ValueError(f"items.{index}.seq: 与第 {seen[item.label] + 1} 条的序号重复")
             seen[item.label] = index
         registry = self.registry
+        deadline = is_deadline_heading(self.columns.get("schedule"))
         for index, item in enumerate(self.items):
             self._resolve_units(index, item, registry)
-            item._schedule = Schedule.from_text(item.schedule, self.year)
+            item._schedule = Schedule.from_text(item.schedule, self.year, deadline=deadline)
         return self
+
+    def _check_column_order(self) -> None:
+        """Each entry of ``column_order`` names a field or an extra column, once."""
+        if self.column_order is None:
+            return
+        known = set(FIELD_NAMES) | set(self.extra_columns())
+        seen: set[str] = set()
+        for index, key in enumerate(self.column_order):
+            if key in seen:
+                raise ValueError(f"column_order.{index}: 列“{key}”重复")
+            if key not in known:
+                raise ValueError(
+                    f"column_order.{index}: 未知的列“{key}”，应为字段名（{'、'.join(FIELD_NAMES)}）或某条任务 extra 中的列标题"
+                )
+            seen.add(key)
 
     @staticmethod
     def _resolve_units(index: int, item: Item, registry: Registry) -> None:

@@ -1,45 +1,113 @@
-"""The official attachment (附件): the plan table under its label and title."""
+"""The official attachment (附件): the plan table under its label and title, printed as
+the office's own table — the source's columns in its order, its group heading rows, its
+merged cells, and one table under its heading for each table of the source."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from itertools import groupby
+
 from ..filenames import safe_file_name
-from ..layout import Cell, Column, Document, Paragraph, Section, Table
-from ..model import Item, Plan
+from ..layout import SHORT_COLUMN_EM, Block, Cell, Column, Document, Paragraph, Section, Table, text_em
+from ..model import FIELD_NAMES, Item, Plan
 from . import Output
 
-# Column widths in millimetres of the 225 mm landscape type area (writers scale them):
-# wide enough that the four-character headings (牵头单位, 时间进度) do not wrap in 小四.
-_WEIGHTS = {"seq": 12, "task": 30, "goal": 40, "measures": 68, "lead": 21, "participants": 33, "schedule": 21}
-_CENTRED = {"seq", "schedule"}
-EXTRA_WEIGHT = 25
+# Names a reader gives a table that had no heading of its own: not printed as a heading.
+_GENERIC_SOURCE = re.compile(r"(表|sheet|Sheet|工作表)\s*\d*")
 
 
-def plan_columns(plan: Plan) -> tuple[Column, ...]:
-    """The attachment's columns: the seven fields, then any extra columns."""
-    fields = tuple(
-        Column(plan.heading(f), _WEIGHTS[f], "center" if f in _CENTRED else "left") for f in _WEIGHTS
+def column_keys(plan: Plan) -> list[str]:
+    """The attachment's columns: field names (seq, task …) or extra headings.
+
+    An imported plan prints the source's columns in the source's order (and any extra
+    column the order does not name, after them, so nothing is dropped); a plan written
+    by hand prints the seven columns of the seed layout, then its extra columns."""
+    extras = plan.extra_columns()
+    if plan.column_order is None:
+        return [*FIELD_NAMES, *extras]
+    return [*plan.column_order, *(e for e in extras if e not in plan.column_order)]
+
+
+def _texts(item: Item) -> dict[str, str]:
+    return {
+        "seq": item.label, "task": item.task, "goal": item.goal, "measures": item.measures,
+        "lead": item.lead_display, "participants": item.participants_display, "schedule": item.schedule,
+    }
+
+
+def cell_text(item: Item, key: str) -> str:
+    """What ``item`` prints in column ``key``: units as the user wrote them (lead_text),
+    the schedule verbatim, an extra column's cell."""
+    return _texts(item)[key] if key in FIELD_NAMES else item.extra.get(key, "")
+
+
+def plan_row(plan: Plan, item: Item) -> tuple[Cell, ...]:
+    """One item as printed, unmerged: a cell per column of ``column_keys``."""
+    return tuple(_cell(item, k) for k in column_keys(plan))
+
+
+def _cell(item: Item, key: str, merge_up: bool = False) -> Cell:
+    """The cell of ``item`` in column ``key``; a 序号 that is a whole number is one (XLSX)."""
+    text = cell_text(item, key)
+    cell = Cell.serial(text) if key == "seq" else Cell(text)
+    return replace(cell, merge_up=True) if merge_up else cell
+
+
+def plan_columns(plan: Plan, keys: list[str] | None = None) -> tuple[Column, ...]:
+    """The attachment's columns, widths from the content.  序号 is centred, and so is a
+    时间进度 column whose every cell is a short line; all other cells are left-aligned."""
+    keys = column_keys(plan) if keys is None else keys
+    short_schedules = all(text_em(i.schedule) <= SHORT_COLUMN_EM and "\n" not in i.schedule for i in plan.items)
+    centred = {"seq"} | ({"schedule"} if short_schedules else set())
+    return tuple(
+        Column(plan.heading(k) if k in FIELD_NAMES else k, None, "center" if k in centred else "left") for k in keys
     )
-    return fields + tuple(Column(h, EXTRA_WEIGHT) for h in plan.extra_columns())
 
 
-def plan_row(plan: Plan, item: Item, extras: list[str] | None = None) -> tuple[Cell, ...]:
-    """One item as printed: units as the user wrote them (lead_text), schedule verbatim.
+def _merges(item: Item, above: Item | None, key: str) -> bool:
+    """Does ``item``'s cell in ``key`` continue the cell above: the source merged it, or the
+    same task goes on over consecutive items (5.1, 5.2 …).  Only ever for equal texts, so
+    no cell's own text is hidden."""
+    if above is None:
+        return False
+    text = cell_text(item, key)
+    if not text or text != cell_text(above, key):
+        return False
+    return key in item.merged_above or key == "task"
 
-    ``extras``: the plan's extra column headings, when the caller has them already
-    (finding them reads every item, which for every row would make a table quadratic).
-    """
-    texts = [item.task, item.goal, item.measures, item.lead_display, item.participants_display, item.schedule]
-    texts += [item.extra.get(h, "") for h in (plan.extra_columns() if extras is None else extras)]
-    return (Cell.serial(item.label), *(Cell(t) for t in texts))
+
+def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ...]]:
+    """Body rows: a full-width row where a group heading starts, then the items, each cell
+    merged with the one above where ``_merges`` says so (never across a group row)."""
+    rows: list[tuple[Cell, ...]] = []
+    group: str | None = None
+    above: Item | None = None
+    for item in items:
+        if item.group and item.group != group:
+            rows.append((Cell(item.group, "left", bold=True, span=len(keys)),))
+            above = None
+        group = item.group or group
+        rows.append(tuple(_cell(item, k, _merges(item, above, k)) for k in keys))
+        above = item
+    return rows
+
+
+def _tables(plan: Plan, keys: list[str]) -> list[Block]:
+    """One table per table of the source (items of one ``source`` in a row), each under its
+    heading when the source had one that is not the plan's title."""
+    columns = plan_columns(plan, keys)
+    blocks: list[Block] = []
+    for source, items in groupby(plan.items, key=lambda i: i.source):
+        if source and source != plan.title and not _GENERIC_SOURCE.fullmatch(source):
+            blocks.append(Paragraph(source, "heading"))
+        blocks.append(Table(columns, tuple(_rows(plan, list(items), keys))))
+    return blocks
 
 
 def attachment(plan: Plan) -> Document:
-    extras = plan.extra_columns()
-    table = Table(plan_columns(plan), tuple(plan_row(plan, item, extras) for item in plan.items))
-    section = Section(
-        name=plan.attachment,
-        blocks=(Paragraph(plan.attachment, "label"), Paragraph(plan.title, "title"), table),
-    )
+    blocks = (Paragraph(plan.attachment, "label"), Paragraph(plan.title, "title"), *_tables(plan, column_keys(plan)))
+    section = Section(name=plan.attachment, blocks=blocks)
     return Document(title=plan.title, sections=(section,), subject=plan.attachment, author=plan.issuer or "")
 
 

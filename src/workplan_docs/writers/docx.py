@@ -264,14 +264,18 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     if role == "heading":
         etree.SubElement(ppr, _w("keepNext"))
     spacing = etree.SubElement(ppr, _w("spacing"), {_w("before"): "0", _w("after"): "0"})
-    if role in ("label", "title", "subtitle", "heading", "body"):
+    if role in ("label", "title", "subtitle", "heading", "body", "note"):
         # One line of the type-area grid per line, whatever the font size.
         spacing.set(_w("line"), str(pitch))
         spacing.set(_w("lineRule"), "exact")
         after = {"label": style.paragraph.title_space_before, "title": style.paragraph.title_space_after}.get(role, 0)
         spacing.set(_w("after"), str(after * pitch))
+    elif role in ("table", "table_header"):
+        # Exact, as the PDF sets it (size × line_spacing), so both break pages at the same rows.
+        spacing.set(_w("line"), str(_twips_pt(size * style.table.line_spacing)))
+        spacing.set(_w("lineRule"), "exact")
     else:
-        spacing.set(_w("line"), str(round(240 * (style.table.line_spacing if role != "page_number" else 1))))
+        spacing.set(_w("line"), "240")
         spacing.set(_w("lineRule"), "auto")
     indent = _twips_pt(2 * size) if role in ("heading", "body") else 0
     etree.SubElement(ppr, _w("ind"), {_w("left"): "0", _w("right"): "0", _w("firstLine"): str(indent)})
@@ -548,7 +552,8 @@ def _paragraph(paragraph: Paragraph) -> etree._Element:
 def _table_xml(table: Table, text_width: int, style: Style) -> str:
     """A fixed-layout bordered table whose column widths Word (``w:tcW``) and
     LibreOffice (``w:gridCol``) both honour, header rows repeated on every page."""
-    widths = _grid(table.widths(text_width), text_width)
+    padding = 2 * _twips_mm(style.table.cell_padding)
+    widths = _grid(table.widths(text_width, _twips_pt(style.sizes.table), padding), text_width)
     tbl = etree.Element(_w("tbl"), nsmap=_NSMAP)
     tbl.append(_table_properties(text_width, style))
     grid = etree.SubElement(tbl, _w("tblGrid"))
@@ -556,18 +561,33 @@ def _table_xml(table: Table, text_width: int, style: Style) -> str:
         etree.SubElement(grid, _w("gridCol"), {_w("w"): str(width)})
     parts = [etree.tostring(tbl, encoding="unicode").removesuffix("</w:tbl>")]
     cells = _CellMaker(table, widths, style)
-    for rows, header in ((table.header_rows, True), (table.rows, False)):
+    header_rows = table.fitted_header(widths, _twips_pt(style.sizes.table), padding)
+    for rows, header in ((header_rows, True), (table.rows, False)):
         # Row properties in schema order: cantSplit, (trHeight,) tblHeader.
         start = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-        for row in rows:
+        for index, row in enumerate(rows):
             parts.append(start)
+            below = _merged_columns(rows[index + 1]) if index + 1 < len(rows) else set()
+            # Header rows and group headings stay on the page of the row below them.
+            keep = header or table.is_group_row(index)
             column = 0
             for cell in row:
-                parts.append(cells.make(cell, column, header))
+                merge = "continue" if cell.merge_up else "restart" if column in below and cell.span == 1 else None
+                parts.append(cells.make(cell, column, header, merge, keep))
                 column += cell.span
             parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
+
+
+def _merged_columns(row: tuple[Cell, ...]) -> set[int]:
+    """The columns where ``row``'s cell continues the cell above it."""
+    found, column = set(), 0
+    for cell in row:
+        if cell.merge_up:
+            found.add(column)
+        column += cell.span
+    return found
 
 
 def _grid(widths: list[float], total: int) -> list[int]:
@@ -609,18 +629,23 @@ class _CellMaker:
         self._header_fill = style.table.header_fill or None
         self._templates: dict[tuple, tuple[str, str, str]] = {}
 
-    def make(self, cell: Cell, column: int, header: bool) -> str:
+    def make(self, cell: Cell, column: int, header: bool, merge: str | None = None, keep: bool = False) -> str:
+        """A cell; ``merge`` "restart" or "continue" merges it down (``w:vMerge``: the
+        continuing cell is empty, Word and WPS print the first cell's text over the run);
+        ``keep`` keeps its row on the page of the next row."""
         fill = cell.fill or (self._header_fill if header else None)
         align = cell.align or self._columns[column].align
-        key = (column, cell.span, align, fill, cell.bold, header)
+        key = (column, cell.span, align, fill, cell.bold, header, merge, keep)
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = self._template(*key)
         start, new_line, end = template
-        return start + _xml_text(cell.text).replace("\n", new_line) + end
+        text = "" if merge == "continue" else cell.text
+        return start + _xml_text(text).replace("\n", new_line) + end
 
     def _template(
-        self, column: int, span: int, align: str, fill: str | None, bold: bool, header: bool
+        self, column: int, span: int, align: str, fill: str | None, bold: bool, header: bool, merge: str | None,
+        keep: bool,
     ) -> tuple[str, str, str]:
         """The XML before a cell's text, between two of its lines (a new paragraph of the
         same look) and after it."""
@@ -628,12 +653,17 @@ class _CellMaker:
         properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
         if span > 1:
             properties += f'<w:gridSpan w:val="{span}"/>'
+        if merge == "restart":
+            properties += '<w:vMerge w:val="restart"/>'
+        elif merge == "continue":
+            properties += "<w:vMerge/>"
         if fill:
             properties += f'<w:shd w:val="clear" w:color="auto" w:fill={quoteattr(fill)}/>'
         properties += '<w:vAlign w:val="center"/>'
         style_id = _STYLES["table_header" if header else "table"][0]
         run = "<w:r><w:rPr><w:b/><w:bCs/></w:rPr>" if bold else "<w:r>"
-        paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val={quoteattr(align)}/></w:pPr>{run}'
+        keep_next = "<w:keepNext/>" if keep else ""
+        paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val={quoteattr(align)}/></w:pPr>{run}'
         paragraph += '<w:t xml:space="preserve">'
         close = "</w:t></w:r></w:p>"
         return f"<w:tc><w:tcPr>{properties}</w:tcPr>{paragraph}", close + paragraph, close + "</w:tc>"

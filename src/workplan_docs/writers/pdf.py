@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timezone
 from functools import lru_cache
 from itertools import accumulate, repeat
-from typing import Any, Iterator, Protocol
+from typing import Any, Collection, Iterator, Protocol
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -235,7 +235,8 @@ class _Text:
             room = self.width - line.indent
             offset = line.indent + {"center": (room - used) / 2, "right": room - used}.get(look.align, 0.0)
             wanted = 0.0
-            if look.align == "justify" and not line.last and len(line.text) > 1 and used < room:
+            if look.align == "justify" and not line.last and len(line.text) > 1 and 0 < room - used <= look.size:
+                # Stretched by at most one character's width; a shorter line stays ragged.
                 wanted = (room - used) / (len(line.text) - 1)
             if wanted != spacing:
                 code.append(f"{fp_str(wanted)} Tc")
@@ -261,12 +262,18 @@ class _Text:
 @dataclass(slots=True)
 class _Row:
     """A table row: cells (``""`` where a span covers), the span of each position (0 where
-    covered), background fills (first column, last column, colour) and measured height."""
+    covered), background fills (first column, last column, colour), measured height,
+    the positions whose cell continues the one above (``merged``), the height of the
+    row without the cells of merged runs (``own``), and whether the row stays on the
+    page of the row below (``keep``: a group heading)."""
 
     cells: list[Any]
     spans: list[int]
     fills: list[tuple[int, int, colors.Color]]
     height: float = 0.0
+    merged: list[bool] = field(default_factory=list)
+    own: float = 0.0
+    keep: bool = False
 
 
 @dataclass
@@ -282,14 +289,37 @@ class _TableSpec:
     def cell_width(self, column: int, span: int) -> float:
         return sum(self.col_widths[column:column + span]) - self.padding[0] - self.padding[1]
 
-    def measure(self, row: _Row) -> None:
-        inner = max((cell.wrap(self.cell_width(c, span))
-                     for c, (cell, span) in enumerate(zip(row.cells, row.spans)) if span), default=0.0)
-        row.height = inner + self.padding[2] + self.padding[3]
+    merges: bool = False  # some body cell continues the one above it
+
+    def measure(self, row: _Row, skip: Collection[int] = ()) -> None:
+        """The row's height; cells at positions ``skip`` (in merged runs) are wrapped but
+        left out, ``fit_runs`` makes room for them."""
+        heights = [cell.wrap(self.cell_width(c, span)) if span else 0.0
+                   for c, (cell, span) in enumerate(zip(row.cells, row.spans))]
+        inner = max((h for c, h in enumerate(heights) if c not in skip), default=0.0)
+        row.height = row.own = inner + self.padding[2] + self.padding[3]
+
+    def fit_runs(self, rows: list[_Row]) -> list[_Row]:
+        """``rows`` as they stand together on a page: where cells merge down, the last row
+        of each run grows until the merged text fits; a run cut at the top of the page
+        prints its text again.  Returns new rows when heights change, never alters ``rows``."""
+        if not self.merges or not rows:
+            return rows
+        heights = [row.own for row in rows]
+        for c in range(len(self.col_widths)):
+            start = 0
+            for k in range(1, len(rows) + 1):
+                if k < len(rows) and rows[k].merged and rows[k].merged[c]:
+                    continue
+                if k - start > 1:
+                    need = rows[start].cells[c].height + self.padding[2] + self.padding[3]
+                    heights[k - 1] += max(need - sum(heights[start:k]), 0.0)
+                start = k
+        return [row if row.height == h else replace(row, height=h) for row, h in zip(rows, heights)]
 
     def table(self, rows: list[_Row]) -> _PageTable:
         """One page of the table: the header rows, then ``rows``."""
-        return _PageTable(self, self.header + rows)
+        return _PageTable(self, self.header + self.fit_runs(rows))
 
 
 class _PageTable:
@@ -322,21 +352,42 @@ class _PageTable:
                 canvas.setFillColor(colour)
                 canvas.rect(edges[first], y, edges[last + 1] - edges[first], row.height, stroke=0, fill=1)
         canvas.restoreState()
-        for row, y in zip(self.rows, tops[1:]):
-            middle = y + (bottom + row.height - top) / 2  # reportlab's MIDDLE
+        merged = self._merged()
+        for index, (row, y) in enumerate(zip(self.rows, tops[1:])):
             for column, (cell, span) in enumerate(zip(row.cells, row.spans)):
-                if span:
-                    cell.draw_at(canvas, edges[column] + left, middle - cell.height / 2)
+                if not span or merged[index][column]:
+                    continue  # covered, or printed by the cell it continues
+                end = index + 1  # a merged cell is centred in the rows it covers on this page
+                while end < len(self.rows) and merged[end][column]:
+                    end += 1
+                middle = (tops[end] + bottom + tops[index] - top) / 2  # reportlab's MIDDLE
+                cell.draw_at(canvas, edges[column] + left, middle - cell.height / 2)
         self._rules(canvas, edges, tops)
+
+    def _merged(self) -> list[list[bool]]:
+        """Per row and position: does the cell continue the one above it on this page?  Not
+        in the header, nor in the first body row (it prints a cut merged cell again)."""
+        first = len(self.spec.header)
+        columns = len(self.spec.col_widths)
+        return [row.merged if index > first and row.merged else [False] * columns
+                for index, row in enumerate(self.rows)]
 
     def _rules(self, canvas: Canvas, edges: list[float], tops: list[float]) -> None:
         """Every row boundary across the table, and each column edge down every run of
         rows where a cell starts there (spanned cells have no rule inside)."""
         last = len(edges) - 1
         path = canvas.beginPath()
-        for y in tops:
-            path.moveTo(0, y)
-            path.lineTo(self.width, y)
+        merged = self._merged()
+        for index, y in enumerate(tops):
+            below = merged[index] if index < len(self.rows) else []
+            if not any(below):
+                path.moveTo(0, y)
+                path.lineTo(self.width, y)
+                continue
+            for k in range(last):  # no rule inside a merged cell
+                if not below[k]:
+                    path.moveTo(edges[k], y)
+                    path.lineTo(edges[k + 1], y)
         for k, x in enumerate(edges):
             run: float | None = None
             for row, y in zip(self.rows, tops):
@@ -375,31 +426,52 @@ class _TableRun:
 
     def wrap(self, width: float) -> float:
         spec = self.spec
-        rest = spec.prefix[-1] - spec.prefix[self.start] + (self.lead.height if self.lead else 0.0)
-        return sum(r.height for r in spec.header) + rest
+        header = sum(r.height for r in spec.header)
+        if self.lead:
+            return header + self.lead.height + spec.prefix[-1] - spec.prefix[self.start]
+        # A merged run cut at the top prints its text again and may need more room; the
+        # rows after it stand as measured for the whole table.
+        end = self.start
+        while end < len(spec.rows) and any(spec.rows[end].merged):
+            end += 1
+        leading = sum(r.height for r in spec.fit_runs(spec.rows[self.start:end]))
+        return header + leading + spec.prefix[-1] - spec.prefix[end]
+
+    def lead_height(self, width: float) -> float:
+        """The header rows and the first body row (with the row below a group heading):
+        what a heading above the table is kept with."""
+        rows = [row for row, _ in self._rows()][:2]
+        keep = rows[: 2 if rows and rows[0].keep else 1]
+        return sum(r.height for r in self.spec.header) + sum(r.height for r in self.spec.fit_runs(keep))
 
     def split(self, width: float, room: float) -> list[_Block]:
         """This page's Table of the rows that fit whole, and the run of the rest.  A row that
         does not fit moves to the next page, unless it is taller than any page: then it is
-        torn between lines here."""
+        torn between lines here.  A group heading row never ends a page."""
         spec = self.spec
         header = sum(r.height for r in spec.header)
         room -= header
         taken: list[_Row] = []
-        position, lead = self.start, None
+        bodies: list[int] = []
+        used, lead = 0.0, None
         for row, body in self._rows():
-            if row.height > room - _ROOM_MARGIN:
+            height = sum(r.height for r in spec.fit_runs([*taken, row])) if spec.merges else used + row.height
+            if height > room - _ROOM_MARGIN:
                 if row.height > spec.frame_height - header - _ROOM_MARGIN:
-                    head, lead = self._tear(row, room)
+                    head, lead = self._tear(row, room - used)
                     if head is not None:
                         taken.append(head)
-                        position += body
+                        bodies.append(body)
                 break
             taken.append(row)
-            room -= row.height
-            position += body
+            bodies.append(body)
+            used = height
+        while len(taken) > 1 and taken[-1].keep and lead is None and self.start + sum(bodies) < len(spec.rows):
+            taken.pop()
+            bodies.pop()
         if not taken:
             return []
+        position = self.start + sum(bodies)
         rest = [_TableRun(spec, position, lead)] if lead or position < len(spec.rows) else []
         return [spec.table(taken), *rest]
 
@@ -414,7 +486,8 @@ class _TableRun:
                 return None, None
             heads.append(parts[0])
             tails.append(parts[1] if len(parts) > 1 else _Text("", cell.look))
-        head, tail = _Row(heads, row.spans, row.fills), _Row(tails, row.spans, row.fills)
+        head = _Row(heads, row.spans, row.fills, merged=row.merged)
+        tail = _Row(tails, row.spans, row.fills, merged=row.merged)
         spec.measure(head)
         spec.measure(tail)
         return head, tail
@@ -425,7 +498,7 @@ class _TableRun:
 
 _ROLE_ALIGN = {"label": "left", "title": "center", "subtitle": "center", "heading": "left", "body": "justify",
                "note": "left"}
-_CELL_ALIGN = {"left": "justify", "center": "center", "right": "right"}  # full lines of a cell reach both edges
+_CELL_ALIGN = {"left": "left", "center": "center", "right": "right"}  # as DOCX and XLSX: never stretched
 
 
 class _Builder:
@@ -513,14 +586,16 @@ class _Builder:
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
         settings = self.style.table
         padding = settings.cell_padding * mm
-        vertical = padding / 2
-        spec = _TableSpec(table.widths(width), [], [], settings.border, (padding, padding, vertical, vertical), height)
+        vertical = settings.cell_padding_vertical * mm  # as the DOCX writes it, so pages break alike
+        widths = table.widths(width, self.style.sizes.table, 2 * padding)
+        spec = _TableSpec(widths, [], [], settings.border, (padding, padding, vertical, vertical), height)
         looks: dict[tuple[str, str, bool], _Look] = {}
 
         def row(cells: tuple[layout.Cell, ...], role: str, fill: str) -> _Row:
             result = _Row([], [], [])
             column = 0
             for cell in cells:
+                result.merged += [cell.merge_up] + [False] * (cell.span - 1)
                 align = _CELL_ALIGN[cell.align or table.columns[column].align]
                 key = (role, align, cell.bold)
                 if key not in looks:
@@ -533,13 +608,22 @@ class _Builder:
                 if cell.fill or fill:
                     result.fills.append((column, last, colors.HexColor("#" + (cell.fill or fill))))
                 column = last + 1
-            spec.measure(result)
             return result
 
-        spec.header = [row(cells, "table_header", settings.header_fill) for cells in table.header_rows]
-        for cells in table.rows:
-            spec.rows.append(row(cells, "table", ""))
-            spec.prefix.append(spec.prefix[-1] + spec.rows[-1].height)
+        header = table.fitted_header(widths, self.style.sizes.table, 2 * padding)
+        spec.header = [row(cells, "table_header", settings.header_fill) for cells in header]
+        for cells in spec.header:
+            spec.measure(cells)
+        rows = [row(cells, "table", "") for cells in table.rows]
+        spec.merges = any(any(r.merged) for r in rows)
+        for index, current in enumerate(rows):
+            below = rows[index + 1].merged if index + 1 < len(rows) else []
+            skip = {c for c, merged in enumerate(current.merged) if merged or (below and below[c])}
+            spec.measure(current, skip)
+            current.keep = table.is_group_row(index)
+        spec.rows = spec.fit_runs(rows)
+        for current in spec.rows:
+            spec.prefix.append(spec.prefix[-1] + current.height)
         return spec
 
 
@@ -566,12 +650,33 @@ class _Pages:
         if key:
             self.canvas.bookmarkPage(key)
             self.canvas.addOutlineEntry(section.name, key, level=0)
-        for block in section.blocks:
+        blocks = section.blocks
+        built = [[] if isinstance(b, layout.PageBreak) else self.builder.blocks(b, self.width, self.height) for b in blocks]
+        for index, block in enumerate(blocks):
             if isinstance(block, layout.PageBreak):
                 self.page_break()
                 continue
-            for part in self.builder.blocks(block, self.width, self.height):
+            if isinstance(block, layout.Paragraph) and block.role == "heading" and index + 1 < len(blocks):
+                self.keep_with_next(built[index], built[index + 1])
+            for part in built[index]:
                 self.place(part)
+
+    def keep_with_next(self, parts: list[_Block], following: list[_Block]) -> None:
+        """A heading starts a new page unless it fits here with the start of what follows
+        (a table's header and first row, a paragraph's first line)."""
+        if self.fresh or not following:
+            return
+        first = following[0]
+        if isinstance(first, _TableRun):
+            start = first.lead_height(self.width)
+        elif isinstance(first, _Text):
+            first.wrap(self.width)
+            start = first.look.leading
+        else:
+            start = 0.0
+        if sum(part.wrap(self.width) for part in parts) + start > self.top - self.bottom + _FUZZ:
+            self.end_page()
+            self.begin_page()
 
     def begin_page(self) -> None:
         self.page += 1

@@ -271,10 +271,28 @@ class _SheetWriter:
         self._append([placed], getattr(self._style.sizes, role), pitch)
 
     def _table(self, table: Table) -> None:
-        for row in table.header_rows:
+        em, padding = self._style.sizes.table, 2 * self._style.table.cell_padding * 72 / 25.4
+        for row in table.fitted_header(self._widths_pt, em, padding):
             self._table_row(row, table, header=True)
+        runs: dict[int, int] = {}  # column → the sheet row where its merged cell starts
         for row in table.rows:
+            column = 1
+            for cell in row:
+                if not cell.merge_up:
+                    for covered in range(column, column + cell.span):
+                        self._merge_down(covered, runs.pop(covered, None))
+                    if cell.span == 1:
+                        runs[column] = self._row + 1
+                column += cell.span
             self._table_row(row, table, header=False)
+        for column, start in runs.items():
+            self._merge_down(column, start)
+
+    def _merge_down(self, column: int, start: int | None) -> None:
+        """Merge the cells of ``column`` from row ``start`` down to the last row written."""
+        if start is not None and self._row > start:
+            letter = get_column_letter(column)
+            self._sheet.merged_cells.add(CellRange(f"{letter}{start}:{letter}{self._row}"))
 
     def _table_row(self, row: tuple[Cell, ...], table: Table, header: bool) -> None:
         role = "table_header" if header else "table"
@@ -283,7 +301,10 @@ class _SheetWriter:
             align = cell.align or ("center" if header else table.columns[column - 1].align)
             fill = cell.fill or (self._style.table.header_fill if header else None) or None
             look = self._looks.get(role, align, bold=cell.bold or header, fill=fill, boxed=True)
-            placed.append(self._place(cell.text, look, column, cell.span, number=cell.number))
+            if cell.merge_up:  # the merged range shows the first cell's value
+                placed.append(self._place("", look, column, cell.span))
+            else:
+                placed.append(self._place(cell.text, look, column, cell.span, number=cell.number))
             column += cell.span
         self._append(placed, getattr(self._style.sizes, role))
 
@@ -361,7 +382,9 @@ def _column_units(section: Section, style: Style) -> list[float]:
     area: printed at fit-to-width the scale is then about 100 % and sizes stay true."""
     tables = [block for block in section.blocks if isinstance(block, Table)]
     total_mm = style.page.text_width(section.orientation)
-    widths_mm = max(tables, key=lambda t: len(t.columns)).widths(total_mm) if tables else [total_mm]
+    em_mm = style.sizes.table * 25.4 / 72
+    widest = max(tables, key=lambda t: len(t.columns)) if tables else None
+    widths_mm = widest.widths(total_mm, em_mm, 2 * style.table.cell_padding) if widest else [total_mm]
     return [(mm / 25.4 * 96 - _COLUMN_PAD_PX) / _PX_PER_UNIT for mm in widths_mm]
 
 

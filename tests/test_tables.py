@@ -1,0 +1,182 @@
+"""The office's own table (issue 12 §4) and lines and pages a 文秘 accepts (issue 14 §3):
+column widths from content, line-break rules, merged cells, group rows, several tables,
+and the printed pages of every report of the seed checked line by line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document as open_docx
+from openpyxl import load_workbook
+
+from workplan_docs import load
+from workplan_docs.cli import main
+from workplan_docs.layout import Cell, Column, Paragraph, Table, fit_heading, text_em
+from workplan_docs.linebreak import MEASURES, NO_END, NO_START, break_allowed, heading_words
+from workplan_docs.model import Plan
+from workplan_docs.pipeline import plan_outputs
+from workplan_docs.reports.attachment import attachment
+from workplan_docs.style import default_style
+from workplan_docs.writers import render
+
+from .conftest import SAMPLE_PLAN, require_tool
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+PT_PER_MM = 72 / 25.4
+
+
+# --- where a line may break ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [("7月完成", 1), ("5月、9月", 4), ("（2010-2012）", 5), ("（2010-2012）", 6), ("检验检疫4级", 5),
+     ("11", 1), ("5～7月", 1), ("5～7月", 2), ("5—7月", 2), ("30个左右", 2), ("3.5倍", 2)],
+)
+def test_no_break_inside_numbers_ranges_and_measures(text: str, cut: int) -> None:
+    assert not break_allowed(text, cut), f"{text[:cut]} / {text[cut:]}"
+
+
+@pytest.mark.parametrize(("text", "cut"), [("开展调研", 2), ("7月完成", 2), ("工作——重点", 2), ("4月", 0 + 1)])
+def test_breaks_stay_allowed_between_words(text: str, cut: int) -> None:
+    expected = text != "4月"
+    assert break_allowed(text, cut) is expected
+
+
+def test_headings_break_only_between_words() -> None:
+    assert heading_words("参与部门（单位）") == ["参与部门", "（单位）"]
+    assert fit_heading("参与部门（单位）", 6, 1, 0.5) == "参与部门\n（单位）"
+    assert fit_heading("参与部门（单位）", 9, 1, 0.5) == "参与部门（单位）"
+    assert fit_heading("主要内容和措施", 3, 1, 0.5) == "主要内容和措施"  # one word: never cut
+
+
+# --- column widths ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed() -> Plan:
+    return load(SAMPLE_PLAN)
+
+
+def _em_widths(table: Table, style=None) -> list[float]:
+    style = style or default_style()
+    em, padding = style.sizes.table, 2 * style.table.cell_padding * PT_PER_MM
+    total = style.page.text_width("landscape") * PT_PER_MM
+    return [(w - padding) / em for w in table.widths(total, em, padding)]
+
+
+def test_widths_fill_the_type_area_and_keep_words_whole(seed: Plan) -> None:
+    style = default_style()
+    table = attachment(seed).sections[0].blocks[-1]
+    em, padding = style.sizes.table, 2 * style.table.cell_padding * PT_PER_MM
+    total = style.page.text_width("landscape") * PT_PER_MM
+    assert sum(table.widths(total, em, padding)) == pytest.approx(total)
+    inner = _em_widths(table)
+    for column, room in zip(table.columns, inner):
+        assert all(text_em(word) <= room + 1e-6 for word in heading_words(column.heading)), column.heading
+    # short columns as wide as their longest line: no 序号, 牵头单位 or 时间进度 cell wraps
+    for key in (0, 4, 6):
+        longest = max(text_em(line) for row in table.rows for line in row[key].text.split("\n"))
+        assert inner[key] + 1e-6 >= longest, table.columns[key].heading
+    assert inner[3] == max(inner)  # the measures carry the most text
+
+
+def test_weighted_tables_still_keep_numbers_whole() -> None:
+    table = Table((Column("单位", 30), Column("合计", 1)), ((Cell("科技司"), Cell("11")),))
+    inner = _em_widths(table)
+    assert inner[1] >= text_em("11") and inner[1] >= text_em("合计") - 1e-6
+
+
+# --- the office's table ----------------------------------------------------------------
+
+
+def _plan(**fields) -> Plan:
+    items = fields.pop("items")
+    return Plan.model_validate({"title": "2023年重点工作任务分解表", "year": 2023, "items": items, **fields})
+
+
+def _item(seq: str, task: str, **more) -> dict:
+    return {"seq": seq, "task": task, "lead": [more.pop("lead", "区市场局")], **more}
+
+
+TWO_TABLES = dict(
+    column_order=["seq", "task", "measures", "lead", "schedule", "备注"],
+    items=[
+        _item("1", "推进质量提升行动", measures="组织实施质量攻关项目。", schedule="3-12月", group="一、质量提升行动",
+              source="一、经济发展", extra={"备注": "无"}),
+        _item("2", "推进质量提升行动", measures="建设检验检测公共服务平台（2010-2012）。", schedule="12月",
+              group="一、质量提升行动", source="一、经济发展"),
+        _item("3", "优化营商环境", measures="深化改革。", schedule="全年", group="二、营商环境", source="一、经济发展"),
+        _item("4", "建设老年大学", measures="开工建设县老年养护楼", schedule="5月底前动工", source="二、民生实事"),
+        _item("5", "建设老年大学", measures="建设检验检疫4级实验室", schedule="12月", source="二、民生实事",
+              merged_above=["task", "lead"]),
+        _item("6", "建设敬老院", measures="建成敬老院", schedule="12月", source="二、民生实事", merged_above=["lead"],
+              lead="县卫健局"),
+    ],
+)
+
+
+def test_the_source_columns_print_in_the_source_order() -> None:
+    plan = _plan(**TWO_TABLES)
+    tables = [b for b in attachment(plan).sections[0].blocks if isinstance(b, Table)]
+    assert [c.heading for c in tables[0].columns] == ["序号", "重要工作", "主要内容和措施", "牵头单位", "时间进度", "备注"]
+    hand_written = _plan(items=[_item("1", "甲", extra={"备注": "无"})])
+    headings = [c.heading for c in attachment(hand_written).sections[0].blocks[-1].columns]
+    assert headings == ["序号", "重要工作", "工作目标", "主要内容和措施", "牵头单位", "参与部门（单位）", "时间进度", "备注"]
+
+
+def test_several_tables_under_their_headings_with_group_rows_and_merges() -> None:
+    blocks = attachment(_plan(**TWO_TABLES)).sections[0].blocks
+    assert [(type(b).__name__, getattr(b, "text", "")) for b in blocks[2:]] == [
+        ("Paragraph", "一、经济发展"), ("Table", ""), ("Paragraph", "二、民生实事"), ("Table", "")]
+    first, second = blocks[3], blocks[5]
+    assert [row[0].text for row in first.rows] == ["一、质量提升行动", "1", "2", "二、营商环境", "3"]
+    assert [first.is_group_row(i) for i in range(5)] == [True, False, False, True, False]
+    assert first.rows[2][1].merge_up and first.rows[2][1].text == "推进质量提升行动"  # same task: merged
+    assert not first.rows[2][3].merge_up  # same lead, not merged in the source: printed again
+    assert [[c.merge_up for c in row] for row in second.rows][1:] == [
+        [False, True, False, True, False, False],  # merged in the source, same text
+        [False, False, False, False, False, False],  # "merged" over a different unit: both printed
+    ]
+
+
+def test_unknown_column_in_column_order_is_one_line(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("title: 计划\ncolumn_order: [seq, task, 附注]\nitems:\n- {seq: 1, task: 甲, lead: [办公室]}\n",
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "column_order" in error and "附注" in error
+
+
+def test_merged_cells_in_every_format() -> None:
+    document = attachment(_plan(**TWO_TABLES))
+    style = default_style()
+    docx = open_docx(BytesIO(render(document, style, "docx")))
+    second = docx.tables[1]._tbl
+    merges = [[tc.find(f"{W}tcPr/{W}vMerge") for tc in tr.findall(f"{W}tc")] for tr in second.findall(f"{W}tr")]
+    task = [m.get(f"{W}val", "continue") if m is not None else None for m in (row[1] for row in merges)]
+    assert task == [None, "restart", "continue", None]
+    sheet = load_workbook(BytesIO(render(document, style, "xlsx"))).worksheets[0]
+    ranges = {str(r) for r in sheet.merged_cells.ranges}
+    task_row = next(c.row for c in sheet["B"] if c.value == "建设老年大学")
+    assert f"B{task_row}:B{task_row + 1}" in ranges and f"D{task_row}:D{task_row + 1}" in ranges
+    assert f"B5:B6" in ranges or any(r.startswith("B") and ":B" in r for r in ranges)
+    pdf = render(document, style, "pdf")
+    text = subprocess.run([require_tool("pdftotext"), "-raw", "-", "-"], input=pdf, capture_output=True).stdout
+    assert text.decode().count("建设老年大学") == 1 and text.decode().count("推进质量提升行动") == 1
+
+
+def test_a_merged_cell_cut_by_a_page_break_prints_again() -> None:
+    items = [_item(str(k), "同一项重点工作", measures="具体措施" * 40, schedule="全年") for k in range(1, 13)]
+    document = attachment(_plan(items=items))
+    pdf = render(document, default_style(), "pdf")
+    tool = require_tool("pdftotext")
+    pages = subprocess.run([tool, "-raw", "-", "-"], input=pdf, capture_output=True).stdout.decode().split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) > 1
+    assert all(page.count("同一项重点工作") == 1 for page in pages)
