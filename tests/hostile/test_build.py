@@ -107,11 +107,12 @@ def fast_folder(tmp_path: Path) -> Path:
         yield tmp_path
 
 
-def wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 20) -> float:
-    """Poll until ``path`` exists (or the process ended); the moment it was seen."""
+def wait_for(path: Path, process: subprocess.Popen[bytes], gone: bool = False, timeout: float = 20) -> float:
+    """Poll until ``path`` exists (or, with ``gone``, no longer exists) or the process ended;
+    the moment that was seen."""
     deadline = time.monotonic() + timeout
-    while not os.path.lexists(path) and process.poll() is None:
-        assert time.monotonic() < deadline, f"{path} never appeared"
+    while os.path.lexists(path) == gone and process.poll() is None:
+        assert time.monotonic() < deadline, f"{path} never {'went' if gone else 'appeared'}"
         time.sleep(0.0002)
     return time.monotonic()
 
@@ -121,46 +122,50 @@ def start(root: Path, tag: str) -> subprocess.Popen[bytes]:
 
 
 def test_twenty_random_kills_leave_the_old_set_or_the_new_set(fast_folder: Path) -> None:
-    """kill -9 in the staging phase (10×) and in the rename phase (10×), at random moments
-    measured from a calibration run; after each, recovery leaves exactly one complete set
-    and says which way it went."""
+    """kill -9 in the staging phase and in the moving phase, alternately, at random moments
+    within each phase as timed by a calibration run; after each, recovery leaves exactly one
+    complete set and says which way it went.  Twenty kills at least, and more (up to 40)
+    until both a staging kill and a kill in the middle of the moves have happened."""
     root = fast_folder / "out"
+    staging = root / STAGING
     process = start(root, "A")
-    staged = wait_for(root / STAGING, process)
-    committed = wait_for(root / STAGING / JOURNAL, process)
+    staged = wait_for(staging, process)
+    committed = wait_for(staging / JOURNAL, process)
+    moved = wait_for(staging / "new", process, gone=True)  # the staged files go once all are moved
     assert process.wait(timeout=20) == 0
-    done = time.monotonic()
     assert snapshot(root) == expected_set("A")
-    stage_time, move_time = committed - staged, done - committed
+    stage_time, move_time = committed - staged, moved - committed
 
     rng = random.Random(13)
     current, other = "A", "B"
     seen = {"mixed": 0, ROLLED_BACK: 0, FINISHED: 0}
-    for kill in range(20):
+    kills = 0
+    while kills < 20 or (not (seen["mixed"] and seen[ROLLED_BACK]) and kills < 40):
         process = start(root, other)
-        if kill % 2 == 0:  # staging: between the staging folder appearing and the journal
-            wait_for(root / STAGING, process)
+        if kills % 2 == 0:  # staging: between the staging folder appearing and the journal
+            wait_for(staging, process)
             time.sleep(rng.uniform(0, stage_time))
-        else:  # moving: from the journal's commit to the end
-            wait_for(root / STAGING / JOURNAL, process)
-            time.sleep(rng.uniform(0, move_time * 0.8))
+        else:  # moving: from the journal's commit to the last move
+            wait_for(staging / JOURNAL, process)
+            time.sleep(rng.uniform(0, move_time))
         process.kill()
         process.wait(timeout=20)
+        kills += 1
         before = snapshot(root)
         tags = {data[:1] for name, data in before.items() if not name.startswith(STAGING) and data != b"<dir>"}
         seen["mixed"] += tags == {b"A", b"B"}
         message = transaction.recover(root)
         after = snapshot(root)
-        assert after in (expected_set(current), expected_set(other)), f"kill {kill}: mixed or damaged folder"
+        assert after in (expected_set(current), expected_set(other)), f"kill {kills}: mixed or damaged folder"
         if after == expected_set(other):
-            assert message in (None, FINISHED.format(count=UNITS + 10)), kill
+            assert message in (None, FINISHED.format(count=UNITS + 10)), kills
             current, other = other, current
         else:
-            assert message in (None, ROLLED_BACK), kill
+            assert message in (None, ROLLED_BACK), kills
         if message:
             seen[message if message == ROLLED_BACK else FINISHED] += 1
     # the kills did land inside both phases, not only before or after them
-    assert seen["mixed"] >= 1 and seen[FINISHED] >= 1 and seen[ROLLED_BACK] >= 1, seen
+    assert seen["mixed"] and seen[FINISHED] and seen[ROLLED_BACK], (kills, seen)
 
 
 def units_plan(path: Path, count: int = 60) -> Path:
