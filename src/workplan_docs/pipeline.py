@@ -27,10 +27,13 @@ from .writers import FORMATS, render
 from .writers.reproducible import build_date
 
 if TYPE_CHECKING:
+    from .notice import Notice
     from .progress import ProgressFile
 
 # The progress report needs progress data: it is in the default set only when that is given.
-DEFAULT_REPORTS = tuple(name for name in REPORTS if name != "progress")
+# Reports that need more than the plan are in the default set only when that is given.
+_NEEDS = {"progress": "progress", "notice": "notice"}  # report → the option it needs
+DEFAULT_REPORTS = tuple(name for name in REPORTS if name not in _NEEDS)
 Progress = Callable[[int, int, str], None]
 _PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves
 
@@ -58,7 +61,7 @@ def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: An
     file (an attachment labelled "进度图" beside the 进度图 report) are an error naming both."""
     outputs: list[Output] = []
     claimed: dict[str, str] = {}  # case-folded path → the report that writes it
-    defaults = (*DEFAULT_REPORTS, "progress") if options.get("progress") is not None else DEFAULT_REPORTS
+    defaults = (*DEFAULT_REPORTS, *(r for r, option in _NEEDS.items() if options.get(option) is not None))
     for name in _choose(reports or defaults, tuple(REPORTS), "报告"):
         for output in run_report(name, plan, **options):
             first = claimed.setdefault(output.path.casefold(), name)
@@ -179,6 +182,7 @@ def build(
     warn: Callable[[Problem], None] | None = None,
     progress_data: ProgressFile | str | Path | None = None,
     as_of: date | None = None,
+    notice: Notice | None = None,
     protect: Iterable[str | Path | None] = (),
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
@@ -189,6 +193,8 @@ def build(
     ``progress_data`` (progress.yaml or its loaded ``ProgressFile``, see
     ``progress.load_progress``) adds the progress report to the default set; ``as_of``
     is the date it is computed for (default today).
+    ``notice`` (``load_notice("notice.yaml")``) adds 通知.docx/.pdf: the notice with the
+    attachment bound after it.
 
     Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
     any output cannot be made, or would replace an input file (the plan's, the style's,
@@ -207,10 +213,12 @@ def build(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
+    if notice is not None:
+        notice.check_against(plan, "notice")
     twins = invisible_twin_units(plan)
     if twins:
         raise WorkplanError(twins)
-    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of)
+    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:
@@ -220,13 +228,13 @@ def build(
                 warn(problem)
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
     outputs = [replace(o, document=replace(o.document, date=o.document.date or stamp)) for o in outputs]
-    job_list = [_Job(o, f) for o in outputs for f in chosen_formats]
+    job_list = [_Job(o, f) for o in outputs for f in chosen_formats if o.formats is None or f in o.formats]
     targets = [out / job.path for job in job_list]
     refuse_inputs(targets, inputs)  # before the render: a long build must not fail at its end
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     rendered = _render_all(job_list, style, options, workers, progress)
-    notice = (lambda message: warn(Problem(message, str(out)))) if warn else None
-    write_files_atomically(list(zip(targets, rendered)), root=out, protect=inputs, notice=notice)
+    tell = (lambda message: warn(Problem(message, str(out)))) if warn else None
+    write_files_atomically(list(zip(targets, rendered)), root=out, protect=inputs, notice=tell)
     return targets
 
 
