@@ -13,6 +13,7 @@ style profile; a ``Table`` repeats its header rows on every page.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -98,6 +99,7 @@ class Column:
 # is chosen: full-width characters are one em, the rest (digits, Latin) are taken a
 # little wider than the half em most faces give them, so that a run never overflows.
 _NARROW_EM = 0.6
+_MIXED_EM = 0.25
 # A column whose longest line is at most this many ems is a short column (序号, 牵头单位,
 # 时间进度): it is as wide as its longest line, so its cells never wrap.
 SHORT_COLUMN_EM = 7.0
@@ -107,10 +109,15 @@ _SLACK_EM = 0.02  # rounding (twips, points) never makes a word one hair too wid
 _LOOKAHEAD_EM = 12  # how far a column is tried wider at once: a row saved may take several ems
 
 
+_MIXED = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[0-9A-Za-z])")
+
+
 def text_em(text: str) -> float:
-    """Width of one line of ``text`` in ems."""
+    """Width of one line of ``text`` in ems, with the space Word and LibreOffice put
+    between Chinese and Latin letters or digits ("5月、9月") counted in."""
     narrow = len(text.encode("ascii", "ignore"))
-    return len(text) - narrow + _NARROW_EM * narrow
+    width = len(text) - narrow + _NARROW_EM * narrow
+    return width + _MIXED_EM * len(_MIXED.findall(text)) if narrow else width
 
 
 def _longest(texts: Sequence[str]) -> float:
@@ -141,8 +148,8 @@ class Table:
         size and ``padding`` a cell's left plus right padding, in the same unit).
 
         No column is narrower than its longest unbreakable run (a heading word, a number
-        with its measure word, "（2010-2012）").  Columns with weights share the rest by
-        weight; a table whose columns have no weights is fitted to its content: short
+        with its measure word, "（2010-2012）"), nor a short column than its longest line.
+        Columns with weights share the rest by weight; a table whose columns have no weights is fitted to its content: short
         columns as wide as their longest line, the others sharing the room by the volume of
         their text, none wider than its longest line while another one wraps.
         The same figures in every writer, so DOCX, PDF and XLSX break lines alike.
@@ -162,6 +169,9 @@ class Table:
         else:
             weight = sum(c.weight or 0.0 for c in self.columns)
             wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
+            if em:  # short columns never wrap ("7月完成", "11"), whatever their weight
+                natural = [self._natural(c) * em + padding for c in range(n)]
+                minimum = [max(m, w) if w <= SHORT_COLUMN_EM * em + padding else m for m, w in zip(minimum, natural)]
         return _at_least(total, wanted, minimum)
 
     def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:
