@@ -360,12 +360,13 @@ class Document:
     date: datetime | None = None  # created/modified in the file's properties; None: the build date
 
     def texts(self) -> list[str]:
-        """Every text the document prints, for checks such as font coverage."""
+        """Every text the document prints, for checks such as font coverage (a merged cell
+        once: the cells continuing it hold the same text)."""
         found: list[str] = []
         for section in self.sections:
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     found.append(block.text)
                 elif isinstance(block, Table):
-                    found.extend(cell.text for row in (*block.header_rows, *block.rows) for cell in row)
+                    found.extend(cell.text for row in (*block.header_rows, *block.rows) for cell in row if not cell.merge_up)
         return found
