@@ -298,3 +298,27 @@ def test_quarter_columns(quarters: list[int], phrase: str, months: list[int], du
     assert from_quarter_columns(quarters) == phrase
     schedule = Schedule.from_text(phrase, 2020)
     assert (schedule.months, schedule.due) == (months, due)
+
+
+def test_quarters_of_a_long_multi_year_plan_are_computed_in_one_pass() -> None:
+    import time
+
+    from workplan_docs.model import Plan
+
+    items = [{"seq": n, "task": "任务", "lead": ["办公室"], "schedule": f"{1990 + n % 20}年1月-{2019 + n % 5}年12月"}
+             for n in range(1, 401)]
+    started = time.perf_counter()
+    plan = Plan.model_validate({"title": "计划", "year": 2020, "items": items})
+    quarters = plan.quarters()
+    assert time.perf_counter() - started < 5
+    assert len(quarters) == 4 + 4 * (2023 - 1991 + 1)
+    # every quarter agrees with the one-quarter view
+    for q in quarters[:8] + quarters[-3:]:
+        single = plan.quarter(q.quarter, q.year if q.year != plan.year else None)
+        assert ([i.label for i in q.active], [i.label for i in q.due]) == (
+            [i.label for i in single.active], [i.label for i in single.due])
+
+
+def test_open_ended_phrase_runs_to_the_end_of_the_plan_year() -> None:
+    schedule = Schedule.from_text("2018年7月起", 2020)
+    assert schedule.months == ALL and schedule.other_months[0] == "2018-07" and schedule.other_months[-1] == "2019-12"

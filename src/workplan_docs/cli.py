@@ -106,9 +106,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _warnings(plan, args.plan, args.strict)
     units = plan.unit_tasks()
     generic = sum(1 for u in units if u.kind == "泛指")
+    collective = sum(1 for u in units if u.kind == "统称")
+    kinds = f"泛指 {generic} 个" + (f"，统称 {collective} 个" if collective else "")
     print(
         f"{args.plan}: 有效，{len(plan.items)} 项工作，{len(units)} 个单位"
-        f"（其中泛指 {generic} 个），未排期 {len(plan.unscheduled())} 项"
+        f"（其中{kinds}），未排期 {len(plan.unscheduled())} 项"
     )
     return 0
 

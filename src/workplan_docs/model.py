@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 
 from . import schedule as schedule_parser
 from .errors import Problem
-from .units import Registry, UnitMention, is_blank, normalise_name, split_units
+from .units import Registry, UnitMention, assign_roles, is_blank, normalise_name, split_units
 
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -159,6 +159,8 @@ class Item(_Strict):
     # instance (through the source text for a builtin), which was most of loading a large plan.
     _lead_roles: list[UnitMention] = PrivateAttr(default=[])
     _participant_roles: list[UnitMention] = PrivateAttr(default=[])
+    # (field, message): units the cells name that needed a decision (see Plan._resolve_units).
+    _unit_notes: list[tuple[str, str]] = PrivateAttr(default=[])
 
     @field_validator("lead", "participants")
     @classmethod
@@ -293,19 +295,53 @@ class Plan(_Strict):
 
     @staticmethod
     def _resolve_units(index: int, item: Item, registry: Registry) -> None:
-        item._lead_roles = split_units(item.lead_text or "", registry)
-        item._participant_roles = split_units(item.participants_text or "", registry)
-        if not item.lead and item._lead_roles:
-            item.lead = [m.name for m in item._lead_roles]
-        if not item.participants and item._participant_roles:
-            item.participants = [m.name for m in item._participant_roles]
+        """Derive the unit lists from the verbatim cells, or check the lists written by hand.
+
+        Nothing named is lost: a unit of a cell missing from both lists is added to the
+        participants (with a note), a fragment that does not read as a unit is kept and noted.
+        """
+        lead_mentions = split_units(item.lead_text or "", registry)
+        part_mentions = split_units(item.participants_text or "", registry)
+        item._lead_roles, item._participant_roles = lead_mentions, part_mentions
+        notes: list[tuple[str, str]] = []
+        from_lead_cell: list[str] = []
+        if not item.lead and lead_mentions:
+            item.lead, from_lead_cell = assign_roles(lead_mentions)
+        elif item.lead_text is not None and not is_blank(item.lead_text) and item.lead:
+            Plan._check_lead_text(index, item, lead_mentions, registry)
+        if not item.participants and part_mentions:
+            item.participants = [m.name for m in part_mentions]
         item.lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
-        item.participants = list(dict.fromkeys(registry.resolve(n) for n in item.participants))
+        from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in item.lead]
+        item.participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
+        listed = {*item.lead, *item.participants}
+        for field, mentions in (("lead", lead_mentions), ("participants", part_mentions)):
+            for mention in mentions:
+                if mention.name not in listed:
+                    item.participants.append(mention.name)
+                    listed.add(mention.name)
+                    notes.append((field, f"原文中的“{mention.name}”不在 lead/participants 列表中，已列为参与单位"))
+                if mention.doubtful:
+                    notes.append((field, f"“{mention.name}”不像单位名称（可能是断行或简称），已按原文作为单位"))
+        item._unit_notes = notes
         if not item.lead:
             raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")
         for field, shown in (("lead", item.lead_display), ("participants", item.participants_display)):
             if len(shown) > EXCEL_CELL_LIMIT:  # each name fits, the printed list may not
                 raise ValueError(f"items.{index}.{field}: 单位名称合计 {len(shown)} 个字符，超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
+
+    @staticmethod
+    def _check_lead_text(index: int, item: Item, mentions: list[UnitMention], registry: Registry) -> None:
+        """A verbatim lead cell that names none of the listed lead units is a mistake (a row
+        pasted out of place): printing it would show other units than the plan's."""
+        text = normalise_name(item.lead_text or "")
+        named = {m.name for m in mentions}
+        for unit in item.lead:
+            if registry.resolve(unit) in named or any(normalise_name(s) in text for s in registry.spellings(unit)):
+                return
+        shown = " ".join((item.lead_text or "").split())
+        shown = shown if len(shown) <= 30 else shown[:30] + "…"
+        raise ValueError(f"items.{index}.lead_text: “{shown}”中没有 lead 所列的任何单位（{'、'.join(item.lead)}）")
 
     @cached_property
     def registry(self) -> Registry:
@@ -356,10 +392,26 @@ class Plan(_Strict):
         return QuarterTasks(year if year is not None else self.year, quarter, active, due)
 
     def quarters(self) -> list[QuarterTasks]:
-        """The four quarters of the plan year, then quarters of other years that schedules name."""
-        result = [self.quarter(q) for q in range(1, 5)]
-        other = sorted({(int(m[:4]), (int(m[5:]) - 1) // 3 + 1) for i in self.items for m in i.timing.other_months})
-        return result + [self.quarter(q, year) for year, q in other]
+        """The four quarters of the plan year, then quarters of other years that schedules name.
+
+        One pass over every item's months (each schedule spans at most 30 years), so the cost
+        grows with the plan, never with the product of items and quarters.
+        """
+        active: dict[tuple[int | None, int], list[Item]] = {(None, q): [] for q in range(1, 5)}
+        due: dict[tuple[int | None, int], list[Item]] = {}
+        for item in self.items:
+            timing = item.timing
+            keys = {(None, (m - 1) // 3 + 1) for m in timing.months}
+            keys |= {(int(m[:4]), (int(m[5:]) - 1) // 3 + 1) for m in timing.other_months}
+            for key in keys:
+                active.setdefault(key, []).append(item)
+            if timing.due is not None:
+                due.setdefault((None, (timing.due - 1) // 3 + 1), []).append(item)
+            elif timing.other_due:
+                due.setdefault((int(timing.other_due[:4]), (int(timing.other_due[5:]) - 1) // 3 + 1), []).append(item)
+        plan_quarters = [QuarterTasks(self.year, q, active[(None, q)], due.get((None, q), [])) for q in range(1, 5)]
+        other = sorted(key for key in active if key[0] is not None)
+        return plan_quarters + [QuarterTasks(year, q, active[(year, q)], due.get((year, q), [])) for year, q in other]
 
     def unscheduled(self) -> list[Item]:
         return [i for i in self.items if not i.timing.parsed]
@@ -369,6 +421,9 @@ class Plan(_Strict):
         problems = [
             Problem(f"{i.timing.problem}，汇总中将列为“未排期”", item=f"序号 {i.label}", field="schedule")
             for i in self.unscheduled()
+        ]
+        problems += [
+            Problem(message, item=f"序号 {i.label}", field=field) for i in self.items for field, message in i._unit_notes
         ]
         unknown = [u.unit for u in self.unit_tasks() if not self.registry.knows(u.unit)]
         if unknown and not self.units:

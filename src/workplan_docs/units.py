@@ -1,32 +1,65 @@
-"""Split the free text of a 牵头单位 / 参与部门 cell into unit names.
+"""Split the free text of a 牵头单位 / 参与部门 cell into unit names, with their roles.
 
 Printed cells list units in many ways: "认监委、计量司", one unit per line, "监督司及相关司局",
-or whole role sentences ("中国质检协会承办竞赛组织工作。认监委、标准委协助").  This module
-is the one place that reads them.  Names are normalised (white space, full-width
-letters and digits) and resolved through the plan's unit registry; brackets inside a
-name stay ("各省计量院（所）" is one unit).
+role sentences ("市发改委牵头，市财政局、市商务局配合", "中国质检协会承办竞赛组织工作。认监委、
+标准委协助"), role marks ("市发改委（牵头）"), a shared ending ("天河、海珠大队"), a name
+wrapped by hand ("区农业\\n农村局").  This module is the one place that reads them.  Names
+are normalised (white space, full-width letters and digits) and resolved through the
+plan's unit registry; brackets inside a name stay ("各省计量院（所）", "各县（市、区）").
+The README ("Decisions on ambiguous input") states every rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol
 
 GENERIC_KIND = "泛指"
+COLLECTIVE_KIND = "统称"
 
-# Words that start a unit's role in a role sentence; the text before them lists units.
-_ROLE_WORDS = ("承办", "协办", "协助", "配合", "参与", "参加", "负责", "主办", "牵头", "支持")
-# Endings that mark a phrase as the name of an organisation, used to decide whether
-# "及" / "和" / "与" joins two units or is part of one name ("国家发展和改革委员会").
+Marker = Literal["", "lead_first", "lead", "participant"]
+
+# Role words, strongest first: 牵头 names the lead even beside 负责 ("X牵头，Y按职责分工负责").
+_ROLE_WORDS: dict[Marker, tuple[str, ...]] = {
+    "lead_first": ("总牵头", "牵头", "牽頭"),
+    "lead": ("负责", "負責", "主办", "主辦", "主责", "主責", "承办", "承辦", "主抓"),
+    "participant": ("配合", "协助", "協助", "协办", "協辦", "参与", "參與", "参加", "參加", "支持", "协同", "協同"),
+}
+_ROLE_ADVERBS = r"(?:按照?职责(?:分工)?|按職責(?:分工)?|依职责|分别|分別|共同|联合|聯合|各自)?"
+_ROLE = re.compile(_ROLE_ADVERBS + "(?:" + "|".join(w for words in _ROLE_WORDS.values() for w in words) + ")")
+# "牵头单位：X；配合单位：Y" inside one cell.
+_ROLE_LABEL = re.compile(r"(牵头|牽頭|责任|責任|负责|負責|主办|主辦|承办|承辦|配合|协办|協辦|协助|協助|参与|參與|协同|協同)(?:单位|單位|部门|部門)?[:：]")
+# Endings that mark a phrase as the name of an organisation.
 _UNIT_ENDINGS = (
-    "司", "局", "委", "院", "所", "中心", "会", "部", "办", "处", "科", "室", "厅", "站", "队",
-    "组", "馆", "社", "校", "署", "机构", "单位", "企业", "政府", "集团", "公司", "（所）",
+    "司", "局", "委", "院", "所", "中心", "会", "會", "部", "办", "辦", "处", "處", "科", "室", "厅", "廳", "站", "队", "隊",
+    "组", "組", "馆", "館", "社", "校", "署", "机构", "機構", "单位", "單位", "企业", "政府", "集团", "公司", "联", "聯",
+    "协", "協", "行", "镇", "鎮", "乡", "鄉", "街道", "村", "社区", "区", "區", "县", "縣", "市", "省", "园", "園", "场",
+    "厂", "台", "报", "军", "人大", "政协", "大学", "学院", "医院", "专班", "指挥部", "小组", "部门", "部門", "系统",
+    "办公室", "管委会", "（所）", "(所)", "片区", "分局", "支行", "银行", "党委", "党组", "工委", "团", "网", "所属",
 )
+# Endings a list may share ("天河、海珠、越秀大队"), longest first.
+_SHARED_ENDINGS = tuple(sorted(
+    ("大队", "中队", "支队", "派出所", "街道办事处", "办事处", "人民政府", "政府", "管委会", "委员会", "局", "委",
+     "办", "厅", "司", "处", "科", "室", "所", "站", "中心", "公司", "镇", "乡", "街道", "部门", "单位", "分局",
+     "学校", "医院", "协会", "院"),
+    key=len, reverse=True,
+))
+# Kinds of body a "各…" names before them all ("各乡镇人民政府、街道办事处": each of both).
+_TYPE_NAMES = {
+    "街道办事处", "街道", "乡镇", "镇", "乡", "社区", "村", "村委会", "居委会", "学校", "医院", "企业", "单位", "部门",
+    "科室", "处室", "大队", "中队", "站所", "区县", "县区", "乡镇人民政府", "镇人民政府", "街道办", "管委会", "园区",
+    "开发区", "直属单位", "直属机构", "派出所", "分局",
+}
 _CONJUNCTIONS = "及和与"
-_GENERIC_PREFIXES = ("有关", "相关", "其他")
+_GENERIC_PREFIXES = ("有关", "相关", "其他", "有關", "相關")
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_OPEN, _CLOSE = "（(〈<【[《", "）)〉>】]》"
+_ADMIN_PREFIX = "市县区省镇乡街村各縣區鎮鄉"
+_BRACKET_ROLE = re.compile(
+    r"(.*?)[（(](" + "|".join(w for words in _ROLE_WORDS.values() for w in words) + r")(?:单位|單位|部门|部門)?[)）]$"
+)
 
 
 class RegistryEntry(Protocol):
@@ -37,10 +70,17 @@ class RegistryEntry(Protocol):
 
 @dataclass(frozen=True)
 class UnitMention:
-    """A unit named in a cell, with the role words printed after it ("协助"), if any."""
+    """A unit named in a cell.
+
+    ``role``: the role words printed with it ("协助", "牵头"); ``marker``: what they make
+    of it (lead / participant); ``doubtful``: the text does not read as a unit's name
+    (no ending such as 局 委 中心, not registered) — kept, and reported by ``validate``.
+    """
 
     name: str
     role: str = ""
+    marker: Marker = ""
+    doubtful: bool = False
 
 
 class Registry:
@@ -63,11 +103,18 @@ class Registry:
     def knows(self, name: str) -> bool:
         return normalise_name(name) in self._canonical
 
+    def spellings(self, name: str) -> list[str]:
+        """The registry name of ``name`` and all its aliases (``name`` alone if unknown)."""
+        canonical = self.resolve(name)
+        return [canonical, *(alias for alias, target in self._canonical.items() if target == canonical and alias != canonical)]
+
     def kind(self, name: str) -> str | None:
-        """The registry kind, or 泛指 for an unregistered "有关…/相关…" phrase."""
+        """The registry kind, else 统称 for "各科室"-like names, 泛指 for "有关…/相关…"."""
         name = self.resolve(name)
         if name in self._kinds and self._kinds[name]:
             return self._kinds[name]
+        if is_collective(name):
+            return COLLECTIVE_KIND
         return GENERIC_KIND if is_generic(name) else None
 
 
@@ -85,9 +132,14 @@ def normalise_name(name: str) -> str:
     return "".join(folded)
 
 
+def is_collective(name: str) -> bool:
+    """"各科室", "区政府各部门", "直属各单位": every member of a known set, each to act."""
+    return "各" in name
+
+
 def is_generic(name: str) -> bool:
     """A phrase like "相关司局" or "总局相关司局" refers to no one unit in particular."""
-    return any(prefix in name for prefix in _GENERIC_PREFIXES)
+    return not is_collective(name) and any(prefix in name for prefix in _GENERIC_PREFIXES)
 
 
 def is_blank(text: str) -> bool:
@@ -95,31 +147,170 @@ def is_blank(text: str) -> bool:
     return not _SPACE.sub("", text)
 
 
-def split_units(text: str, registry: Registry | None = None) -> list[UnitMention]:
-    """The units named in a cell, in printed order, each once."""
-    registry = registry or Registry()
-    mentions: dict[str, UnitMention] = {}
-    for sentence in re.split(r"[。；;\n\r]+", text):
-        names_part, role = _split_role(normalise_name(sentence))
-        for segment in re.split(r"[、，,/／]+", names_part):
-            for name in _split_conjunctions(segment, registry):
-                resolved = registry.resolve(name)
-                if resolved and resolved not in mentions:
-                    mentions[resolved] = UnitMention(resolved, role)
-    return list(mentions.values())
+def looks_like_unit(name: str, registry: Registry | None = None) -> bool:
+    """Registered, or ending in a word that ends organisations' names (局, 委, 中心 …);
+    a bracket at the end ("高新园(邹区镇)") is an aside and is not looked at."""
+    if registry is not None and registry.knows(name):
+        return True
+    bare = re.sub(r"[（(〈<【\[][^（(〈<【\[]*[)）〉>】\]]$", "", name)
+    return len(bare) >= 2 and (bare.endswith(_UNIT_ENDINGS) or is_collective(bare) or is_generic(bare))
 
 
-def _split_role(sentence: str) -> tuple[str, str]:
-    positions = [sentence.find(word) for word in _ROLE_WORDS]
-    found = [p for p in positions if p > 0]
-    if not found:
-        return sentence, ""
-    start = min(found)
-    return sentence[:start], sentence[start:]
+# ---------------------------------------------------------------- splitting
 
 
-def _looks_like_unit(name: str, registry: Registry) -> bool:
-    return registry.knows(name) or (len(name) >= 2 and name.endswith(_UNIT_ENDINGS))
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split at ``separators`` that are not inside brackets ("各县（市、区）" stays one)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        elif char in separators and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _outside_brackets(text: str, position: int) -> bool:
+    depth = 0
+    for char in text[:position]:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+    return depth == 0
+
+
+def _marker(role: str) -> Marker:
+    for marker, words in _ROLE_WORDS.items():
+        if any(word in role[:8] for word in words):
+            return marker
+    return ""
+
+
+def _join_wrapped_lines(lines: list[str], registry: Registry) -> list[str]:
+    """Join a name the cell wrapped by hand ("区农业\\n农村局"): when the first half is no
+    unit on its own (no unit ending), or the joined name is registered."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and line and _continues(joined[-1], line, registry):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(previous: str, line: str, registry: Registry) -> bool:
+    if previous and line[0] in _OPEN and line[-1] in _CLOSE and _outside_brackets(line, len(line)) and not _outside_brackets(line, len(line) - 1):
+        return True  # "市发改委\n（牵头）": an aside on a line of its own belongs to the name above
+    if not previous or previous[-1] in "、，,；;。/／：:" or line[0] in "、，,；;。/／" + _OPEN:
+        return False
+    head = _split_outside_brackets(previous, "、，,；;。/／")[-1]
+    tail = _split_outside_brackets(line, "、，,；;。/／")[0]
+    if registry.knows(head + tail):
+        return True
+    if not head or registry.knows(head) or _ROLE.search(head) or looks_like_unit(head):
+        return False
+    # "县妇联\n县残联": a line starting like the one above starts a new unit.
+    return not (line[0] == previous[0] and line[0] in _ADMIN_PREFIX) and not line.startswith("各")
+
+
+def _clauses(text: str, registry: Registry) -> Iterator[str]:
+    lines = [normalise_name(line) for line in re.split(r"\r\n|\r|\n", text)]
+    for line in _join_wrapped_lines(lines, registry):
+        for clause in _split_outside_brackets(line, "。；;，,"):
+            clause = clause.strip()
+            # A cell written as one aside: "（牵头单位：市发改委；责任单位：各区人民政府）".
+            if len(clause) > 2 and clause[0] in _OPEN and clause[-1] in _CLOSE and _outside_brackets(clause[1:-1], len(clause) - 2):
+                yield from _clauses(clause[1:-1], registry)
+            elif clause:
+                yield clause
+
+
+def _role_split(clause: str) -> tuple[str, str]:
+    """Names and role words of a clause: "市财政局、市商务局配合" → (names, "配合")."""
+    label = _ROLE_LABEL.match(clause)
+    if label:
+        return clause[label.end():], label.group(1)
+    for match in _ROLE.finditer(clause):
+        rest = clause[match.end():]
+        if len(rest) <= 3 and rest.endswith(_UNIT_ENDINGS):  # "…发展支持中心" is a name
+            continue
+        if match.start() > 0 and _outside_brackets(clause, match.start()):
+            return clause[: match.start()], clause[match.start():]
+    return clause, ""
+
+
+def _segments(names: str, registry: Registry) -> list[tuple[str, str]]:
+    """(name, role mark) of each name of a clause, "等" dropped, shared endings written out."""
+    names = names[1:] if names.startswith("由") and len(names) > 1 else names
+    segments: list[tuple[str, str]] = []
+    for part in _split_outside_brackets(names, "、/／"):
+        mark = ""
+        bracket = _BRACKET_ROLE.match(part)
+        if bracket:
+            part, mark = bracket.group(1), bracket.group(2)
+        if not part and mark and segments:  # "市发改委\n（牵头）"
+            segments[-1] = (segments[-1][0], mark)
+            continue
+        if part and part[0] in _OPEN and segments and not _BRACKET_ROLE.match(part):  # "高新园\n(邹区镇)"
+            segments[-1] = (segments[-1][0] + part, segments[-1][1])
+            continue
+        for name in _split_conjunctions(_drop_etc(part, registry), registry):
+            segments.append((name, mark))
+    return _share_prefix(_share_ending(segments, registry))
+
+
+def _drop_etc(part: str, registry: Registry) -> str:
+    """"市卫生健康委等" → "市卫生健康委"; "商务等部门" → "商务部门" (the ending is shared)."""
+    match = re.fullmatch(r"(.+?)等(有关|相关)?(部门|单位|機構|机构)?", part)
+    if not match or registry.knows(part):
+        return part
+    head = match.group(1)
+    if looks_like_unit(head, registry) or not match.group(3):
+        return head
+    return head + match.group(3)
+
+
+def _bare(name: str, registry: Registry) -> bool:
+    return bool(name) and len(name) <= 6 and not looks_like_unit(name, registry) and not any(c in name for c in _OPEN)
+
+
+def _share_ending(segments: list[tuple[str, str]], registry: Registry) -> list[tuple[str, str]]:
+    """"天河、海珠、荔湾、越秀大队" → four 大队: bare names before a name with an ending take it."""
+    result = list(segments)
+    for index, (name, mark) in enumerate(segments):
+        if _bare(name, registry) or not index or not _bare(segments[index - 1][0], registry):
+            continue
+        ending = next((e for e in _SHARED_ENDINGS if name.endswith(e) and len(name) > len(e)), None)
+        if not ending:
+            continue
+        back = index - 1
+        while back >= 0 and _bare(segments[back][0], registry) and _written_alike(segments[back][0], name):
+            result[back] = (segments[back][0] + ending, segments[back][1] or mark)
+            back -= 1
+    return result
+
+
+def _written_alike(bare: str, name: str) -> bool:
+    """"市财政、市税务局" share 局 (both start with 市); "张三、市发改委" do not."""
+    if name[0] in _ADMIN_PREFIX or bare[0] in _ADMIN_PREFIX:
+        return bare[0] == name[0]
+    return True
+
+
+def _share_prefix(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"各乡镇人民政府、街道办事处" → 各乡镇人民政府, 各街道办事处: a bare kind of body after
+    a "各…" name is each of that kind too."""
+    result = list(segments)
+    for index in range(1, len(segments)):
+        name, mark = result[index]
+        if name in _TYPE_NAMES and result[index - 1][0].startswith("各"):
+            result[index] = ("各" + name, mark)
+    return result
 
 
 def _split_conjunctions(segment: str, registry: Registry) -> list[str]:
@@ -127,11 +318,45 @@ def _split_conjunctions(segment: str, registry: Registry) -> list[str]:
     if not segment or registry.knows(segment):
         return [segment] if segment else []
     for index, char in enumerate(segment):
-        if char not in _CONJUNCTIONS or index == 0:
+        if char not in _CONJUNCTIONS or index == 0 or not _outside_brackets(segment, index):
             continue
         left, right = segment[:index], segment[index + 1 :]
-        if _looks_like_unit(left, registry):
+        if looks_like_unit(left, registry):
             rest = _split_conjunctions(right, registry)
-            if rest and all(_looks_like_unit(part, registry) for part in rest):
+            if rest and all(looks_like_unit(part, registry) for part in rest):
                 return [left, *rest]
     return [segment]
+
+
+def split_units(text: str, registry: Registry | None = None) -> list[UnitMention]:
+    """The units named in a cell, in printed order, each once, with their role words."""
+    registry = registry or Registry()
+    mentions: dict[str, UnitMention] = {}
+    for clause in _clauses(text, registry):
+        names, role = _role_split(clause)
+        for name, mark in _segments(names, registry):
+            resolved = registry.resolve(name)
+            if not resolved:
+                continue
+            words = mark or role
+            mention = UnitMention(resolved, words, _marker(words), not looks_like_unit(resolved, registry))
+            if resolved not in mentions:
+                mentions[resolved] = mention
+            elif mention.marker and not mentions[resolved].marker:  # "X、Y，X牵头"
+                mentions[resolved] = replace(mentions[resolved], role=words, marker=mention.marker)
+    return list(mentions.values())
+
+
+def assign_roles(mentions: list[UnitMention]) -> tuple[list[str], list[str]]:
+    """(lead, participants) of a lead cell.
+
+    Units marked 牵头 lead and all others take part; else units marked 负责/主办 lead; else
+    units marked 配合/协助 take part and the unmarked lead; a cell with no marks leads whole.
+    """
+    for marker in ("lead_first", "lead"):
+        if any(m.marker == marker for m in mentions):
+            return ([m.name for m in mentions if m.marker == marker], [m.name for m in mentions if m.marker != marker])
+    lead = [m.name for m in mentions if m.marker != "participant"]
+    if lead:
+        return lead, [m.name for m in mentions if m.marker == "participant"]
+    return [m.name for m in mentions], []

@@ -51,8 +51,14 @@ def parse_seq(text: str) -> int | str:
 
 
 def unit_fields(field: str, text: str) -> dict[str, Any]:
-    """The unit list of a cell, with the verbatim text kept when the list does not say it all."""
-    names = [m.name for m in split_units(text)]
+    """The unit list of a cell, with the verbatim text kept when the list does not say it all.
+
+    A cell stating roles ("X牵头，Y配合") is passed verbatim only: the model splits it
+    into lead and participants (``units.assign_roles``)."""
+    mentions = split_units(text)
+    if field == "lead" and any(m.marker for m in mentions):
+        return {"lead_text": text}
+    names = [m.name for m in mentions]
     result: dict[str, Any] = {field: names} if names else {}
     if text and "、".join(names) != text:
         result[f"{field}_text"] = text
