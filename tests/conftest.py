@@ -18,6 +18,8 @@ import pytest
 from workplan_docs.model import Plan
 from workplan_docs.readers import load
 
+pytest_plugins = ["tests.web.screenshots"]  # --screenshots DIR, for the web page's browser tests
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "samples" / "seed-attachment.txt"  # the seed notice's attachment, verbatim
 SAMPLE_PLAN = ROOT / "samples" / "seed-plan.yaml"

@@ -111,7 +111,7 @@ TWO_TABLES = dict(
         _item("1", "推进质量提升行动", measures="组织实施质量攻关项目。", schedule="3-12月", group="一、质量提升行动",
               source="一、经济发展", extra={"备注": "无"}),
         _item("2", "推进质量提升行动", measures="建设检验检测公共服务平台（2010-2012）。", schedule="12月",
-              group="一、质量提升行动", source="一、经济发展"),
+              group="一、质量提升行动", source="一、经济发展", merged_above=["task"]),
         _item("3", "优化营商环境", measures="深化改革。", schedule="全年", group="二、营商环境", source="一、经济发展"),
         _item("4", "建设老年大学", measures="开工建设县老年养护楼", schedule="5月底前动工", source="二、民生实事"),
         _item("5", "建设老年大学", measures="建设检验检疫4级实验室", schedule="12月", source="二、民生实事",
@@ -138,7 +138,7 @@ def test_several_tables_under_their_headings_with_group_rows_and_merges() -> Non
     first, second = blocks[3], blocks[5]
     assert [row[0].text for row in first.rows] == ["一、质量提升行动", "1", "2", "二、营商环境", "3"]
     assert [first.is_group_row(i) for i in range(5)] == [True, False, False, True, False]
-    assert first.rows[2][1].merge_up and first.rows[2][1].text == "推进质量提升行动"  # same task: merged
+    assert first.rows[2][1].merge_up and first.rows[2][1].text == "推进质量提升行动"  # merged in the source
     assert not first.rows[2][3].merge_up  # same lead, not merged in the source: printed again
     assert [[c.merge_up for c in row] for row in second.rows][1:] == [
         [False, True, False, True, False, False],  # merged in the source, same text
@@ -174,7 +174,8 @@ def test_merged_cells_in_every_format() -> None:
 
 
 def test_a_merged_cell_cut_by_a_page_break_prints_again() -> None:
-    items = [_item(str(k), "同一项重点工作", measures="具体措施" * 40, schedule="全年") for k in range(1, 13)]
+    items = [_item(str(k), "同一项重点工作", measures="具体措施" * 40, schedule="全年", merged_above=["task"] if k > 1 else [])
+             for k in range(1, 13)]
     document = attachment(_plan(items=items))
     pdf = render(document, default_style(), "pdf")
     tool = require_tool("pdftotext")
@@ -182,6 +183,14 @@ def test_a_merged_cell_cut_by_a_page_break_prints_again() -> None:
     pages = [p for p in pages if p.strip()]
     assert len(pages) > 1
     assert all(page.count("同一项重点工作") == 1 for page in pages)
+
+
+def test_equal_tasks_merge_only_as_sub_items_or_where_the_source_merged() -> None:
+    """Two numbered tasks that read the same are two cells (the user wrote both); the
+    sub-items 5.1 and 5.2 of one task share its cell."""
+    items = [_item("1", "同一项"), _item("2", "同一项"), _item("5.1", "分项任务"), _item("5.2", "分项任务")]
+    rows = attachment(_plan(items=items)).sections[0].blocks[-1].rows
+    assert [row[1].merge_up for row in rows] == [False, False, False, True]
 
 
 # --- the printed pages of every report of the seed -------------------------------------

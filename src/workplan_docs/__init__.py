@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .model import Item, Plan, Schedule, Unit
     from .progress import ProgressFile, load_progress
     from .readers import load
+    from .notice import Notice, load_notice
     from .revision import diff_plans
     from .style import Style, load_style
 
@@ -27,7 +28,7 @@ __all__ = [
     "load", "build", "load_style",
     "Plan", "Item", "Unit", "Schedule", "Style",
     "write_feedback_forms", "collect_feedback", "load_progress", "save_progress", "ProgressFile",
-    "WorkplanError", "PlanError", "Problem", "diff_plans",
+    "WorkplanError", "PlanError", "Problem", "diff_plans", "load_notice", "Notice",
 ]
 
 _HOMES = {
@@ -36,6 +37,7 @@ _HOMES = {
     "write_feedback_forms": "followup", "collect_feedback": "followup", "save_progress": "followup",
     "load_progress": "progress", "ProgressFile": "progress",
     "WorkplanError": "errors", "PlanError": "errors", "Problem": "errors", "diff_plans": "revision",
+    "load_notice": "notice", "Notice": "notice",
 }
 
 

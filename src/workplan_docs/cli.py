@@ -104,6 +104,7 @@ def _print_json(data: Any) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     plan = _load(args.plan)
     _warnings(plan, args.plan, args.strict)
+    notice = _load_notice(args.notice, plan) if args.notice else None
     units = plan.unit_tasks()
     generic = sum(1 for u in units if u.kind == "泛指")
     collective = sum(1 for u in units if u.kind == "统称")
@@ -112,6 +113,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{args.plan}: 有效，{len(plan.items)} 项工作，{len(units)} 个单位"
         f"（其中{kinds}），未排期 {len(plan.unscheduled())} 项"
     )
+    if notice is not None:
+        print(f"{args.notice}: 有效，发文字号 {notice.number}")
     return 0
 
 
@@ -205,9 +208,39 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
         _print_json(progress_schema())
         return 0
+    if args.notice:
+        from .notice import notice_schema
+
+        _print_json(notice_schema())
+        return 0
     schema = Plan.model_json_schema()
     schema["title"] = "workplan-docs 计划文件"
     _print_json(schema)
+    return 0
+
+
+def _load_notice(path: str, plan: Plan) -> Any:
+    from .notice import load_notice
+
+    notice = load_notice(path)
+    notice.check_against(plan, path)
+    return notice
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    from .errors import Problem, WorkplanError
+    from .notice import notice_template
+    from .pipeline import write_files_atomically
+
+    text = notice_template(_load(args.plan))
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    output = Path(args.output)
+    if output.exists():  # the user's filled-in notice is worth more than a fresh template
+        raise WorkplanError(Problem("文件已存在，未覆盖（请换一个文件名，或先删除它）", str(output)))
+    write_files_atomically([(output, text.encode("utf-8"))])
+    print(f"已写入 {output}。请填写其中“【请填写…】”的各项，再用 validate --notice 检查。", file=sys.stderr)
     return 0
 
 
@@ -379,6 +412,13 @@ def _summarise(written: list[Path], out: Path) -> None:
             print(f"  {folder}{os.sep}  {len(paths)} 个文件")
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(args.host, args.port, token=args.token, open_browser=not args.no_browser)
+    return 0
+
+
 def cmd_fonts(args: argparse.Namespace) -> int:
     from .style import load_style
     from .writers.fonts import resolve_fonts
@@ -508,6 +548,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("validate", "检查计划：格式、序号、必填项、时间进度和单位", cmd_validate)
     plan_argument(sub)
     sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
+    sub.add_argument("--notice", metavar="notice.yaml", help="同时检查通知文件：发文字号、日期、主送、附件标题、未填写的项")
 
     views = (
         ("show", "显示解析后的计划（时间进度解析为月份，单位名称规范化）", cmd_show),
@@ -526,6 +567,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("schema", "输出计划文件（或进展数据）的 JSON Schema（供编辑器校验和补全）", cmd_schema)
     sub.add_argument("--progress", action="store_true", help="输出进展数据 progress.yaml 的 JSON Schema")
+    sub.add_argument("--notice", action="store_true", help="输出通知文件 notice.yaml 的 JSON Schema")
+
+    sub = command("notice", "通知：生成通知文件的初稿（notice init），填写后与计划一起生成《通知》", cmd_notice)
+    sub.add_argument("action", choices=["init"], metavar="init", help="init：按计划生成 notice.yaml 初稿，各项附说明")
+    plan_argument(sub)
+    sub.add_argument("-o", "--output", metavar="notice.yaml", help="写入的通知文件（缺省输出到屏幕；不覆盖已有文件）")
+    sub.epilog = ("初稿中能从计划得出的（标题、附件标题、年度、发文机关）已填好；“【请填写…】”的项\n"
+                  "须改为实际内容，否则 validate --notice 和生成通知时报错。")
 
     sub = command("feedback", "督办：为各牵头单位生成本季度进展反馈表（.xlsx，每个单位一份）", cmd_feedback)
     plan_argument(sub)
@@ -569,6 +618,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
     )
+
+    sub = command("serve", "打开本机网页：导入计划、核对、生成文件、分工表和督办（不联网，文件不离开本机）", cmd_serve)
+    sub.add_argument("--port", type=int, default=8765, metavar="端口", help="端口（缺省 8765）")
+    sub.add_argument("--host", default="127.0.0.1", metavar="地址",
+                     help="监听地址（缺省 127.0.0.1，仅本机可访问）；0.0.0.0 让其他电脑访问，须同时给出 --token")
+    sub.add_argument("--token", metavar="口令", help="访问口令：打开页面时须先输入")
+    sub.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
 
     sub = command("diff", "计划调整：对比新旧两版计划，列出新增、删除、调整和序号变动的任务", cmd_diff)
     sub.add_argument("old", metavar="原计划", help="调整前的计划（计划文件或表格文档）")

@@ -158,8 +158,11 @@ def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
         )
 
 
-def load_progress(path: str | Path) -> ProgressFile:
-    """Read and validate progress.yaml; every problem is one line naming the entry and field."""
+def load_progress(path: str | Path, plan: Plan | None = None) -> ProgressFile:
+    """Read and validate progress.yaml; every problem is one line naming the entry and field.
+
+    With ``plan``, data collected for another plan (or for this one before an edit) is refused.
+    """
     from .readers.plan_file import decode, parse_yaml
 
     path = Path(path)
@@ -170,9 +173,12 @@ def load_progress(path: str | Path) -> ProgressFile:
     if not isinstance(data, dict):
         raise PlanError(Problem("进展数据的顶层应为键值映射（plan、entries）", source))
     try:
-        return ProgressFile.model_validate(data)
+        progress = ProgressFile.model_validate(data)
     except ValidationError as error:
         raise PlanError([_problem(detail, source) for detail in error.errors()]) from None
+    if plan is not None:
+        check_plan(progress, plan, source)
+    return progress
 
 
 def _problem(detail: Any, source: str) -> Problem:

@@ -67,14 +67,21 @@ def plan_columns(plan: Plan, keys: list[str] | None = None) -> tuple[Column, ...
 
 def _merges(item: Item, above: Item | None, key: str) -> bool:
     """Does ``item``'s cell in ``key`` continue the cell above: the source merged it, or the
-    same task goes on over consecutive items (5.1, 5.2 …).  Only ever for equal texts, so
+    same task goes on over its sub-items (5.1, 5.2 …).  Only ever for equal texts, so
     no cell's own text is hidden."""
     if above is None:
         return False
     text = cell_text(item, key)
     if not text or text != cell_text(above, key):
         return False
-    return key in item.merged_above or key == "task"
+    return key in item.merged_above or (key == "task" and _siblings(item, above))
+
+
+def _siblings(item: Item, above: Item) -> bool:
+    """Sub-items of one numbered task (5.1 and 5.2): two tasks that merely read the same
+    (1 and 2) stay two cells, each printed."""
+    parent, dot, _ = item.label.rpartition(".")
+    return bool(dot) and above.label.rpartition(".")[0] == parent
 
 
 def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ...]]:

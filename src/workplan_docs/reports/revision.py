@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..revision import ItemChange, PlanDiff
-from ._common import FILL_GROUP
+from ._common import FILL_GROUP, plan_document
 
 TITLE = "调整对照表"
 _KIND_NAMES = {"added": "新增", "removed": "删除", "changed": "调整"}
 
 
-def _label(item_change: ItemChange, side: str) -> str:
+def _label(item_change: ItemChange, side: str) -> Cell:
     item = getattr(item_change, side)
-    return item.label if item is not None else "—"
+    return Cell.serial(item.label) if item is not None else Cell("—")
 
 
 def _content(change: ItemChange) -> str:
@@ -46,7 +46,7 @@ def _changes_table(diff: PlanDiff) -> Table:
             continue
         rows.append((Cell(f"{_KIND_NAMES[kind]}任务（{len(group)}项）", "left", FILL_GROUP, bold=True, span=len(columns)),))
         rows.extend(
-            (Cell(_label(c, "old")), Cell(_label(c, "new")), Cell(c.task), Cell(_KIND_NAMES[kind]), Cell(_content(c)))
+            (_label(c, "old"), _label(c, "new"), Cell(c.task), Cell(_KIND_NAMES[kind]), Cell(_content(c)))
             for c in group
         )
     return Table(columns, tuple(rows))
@@ -54,7 +54,7 @@ def _changes_table(diff: PlanDiff) -> Table:
 
 def _renumbered_table(diff: PlanDiff) -> Table:
     columns = (Column("原序号", 20, "center"), Column("现序号", 20, "center"), Column(diff.new.heading("task"), 185))
-    rows = tuple((Cell(_label(c, "old")), Cell(_label(c, "new")), Cell(c.task)) for c in diff.renumbered)
+    rows = tuple((_label(c, "old"), _label(c, "new"), Cell(c.task)) for c in diff.renumbered)
     return Table(columns, rows)
 
 
@@ -72,10 +72,4 @@ def revision_document(diff: PlanDiff) -> Document:
         blocks.append(Paragraph("各项任务的内容未作调整。", "body"))
     if diff.renumbered:
         blocks += [Paragraph(f"序号变动（{len(diff.renumbered)}项）", "heading"), _renumbered_table(diff)]
-    return Document(
-        title=f"{diff.new.title}{TITLE}",
-        sections=(Section(name=TITLE, blocks=tuple(blocks), orientation="landscape"),),
-        subject=diff.new.title,
-        author=diff.new.issuer or "",
-        keywords=(TITLE,),
-    )
+    return plan_document(diff.new, TITLE, [Section(name=TITLE, blocks=tuple(blocks), orientation="landscape")], TITLE)

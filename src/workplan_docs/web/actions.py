@@ -1,0 +1,227 @@
+"""What the page does, through the library's public API only (``workplan_docs.load``,
+``build``, ``write_feedback_forms``, ``collect_feedback``, ``load_progress``, ``save_progress``).
+
+Each action works in one workspace and turns a ``WorkplanError`` into the lines the
+CLI would print, with the user's own file names instead of our temporary paths.
+"""
+
+from __future__ import annotations
+
+import inspect
+import zipfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import workplan_docs
+from workplan_docs.errors import Problem, WorkplanError, read_warnings
+
+from .workspace import Job, Workspace
+
+FORMATS = ("docx", "xlsx", "pdf")
+# The reports a user chooses from, as the page names them (build's report names as keys).
+REPORT_LABELS = {
+    "attachment": "附件（正式附件表格）",
+    "units": "分工表（每个单位一份，另有汇总）",
+    "quarterly": "季度工作安排",
+    "matrix": "责任矩阵",
+    "gantt": "进度图",
+    "progress": "工作进展报告（需先收集反馈表或上传进展数据）",
+}
+DEFAULT_REPORTS = ("attachment", "units", "quarterly", "matrix", "gantt")
+# Importer options the page offers as form fields, each passed to ``load`` when it takes it.
+IMPORT_OPTIONS = ("columns", "lead", "lead_from", "first_unit_leads", "title", "year")
+
+
+class ActionError(Exception):
+    """An action failed for a reason the user can fix: ``lines`` are shown on the page."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def problem_lines(error: WorkplanError, names: dict[str, str]) -> list[str]:
+    """The CLI's one line per problem, each temporary path shown as the user's file name."""
+    return [str(_renamed(problem, names)) for problem in error.problems]
+
+
+def _renamed(problem: Problem, names: dict[str, str]) -> Problem:
+    return problem.at(names.get(problem.source, Path(problem.source).name)) if problem.source else problem
+
+
+def load_parameters() -> set[str]:
+    """The importer options ``workplan_docs.load`` takes (the page shows fields for these)."""
+    return set(inspect.signature(workplan_docs.load).parameters) & set(IMPORT_OPTIONS)
+
+
+def read_plan(space: Workspace) -> None:
+    """(Re-)read the workspace's source with its options; problems go to ``space.errors``."""
+    assert space.source is not None
+    accepted = load_parameters()
+    given = {k: v for k, v in space.options.items() if v not in (None, "", {}, False)}
+    names = {str(space.source): space.source_name}
+    try:
+        with read_warnings() as found:  # what the reader did not take as it stands, as the CLI warns
+            plan = workplan_docs.load(space.source, **{k: v for k, v in given.items() if k in accepted})
+        overrides = {k: given[k] for k in ("title", "year") if k in given and k not in accepted}
+        if overrides:  # options load does not take yet: the same plan, validated again with them
+            plan = _with(plan, overrides)
+        space.plan, space.errors = plan, []
+        space.read_warnings = [_renamed(problem, names) for problem in found]
+    except WorkplanError as error:
+        space.plan, space.errors, space.read_warnings = None, problem_lines(error, names), []
+
+
+def _with(plan: workplan_docs.Plan, overrides: dict[str, Any]) -> workplan_docs.Plan:
+    from pydantic import ValidationError
+
+    try:
+        return workplan_docs.Plan.model_validate({**plan.to_file_data(), **overrides})
+    except ValidationError as error:
+        fields = "、".join(str(e["loc"][0]) for e in error.errors())
+        raise WorkplanError(f"选项无效：{fields}") from None
+
+
+def run_build(space: Workspace, job: Job, reports: list[str], formats: list[str], as_of: date | None) -> None:
+    """Build into a fresh folder, then zip it; called in a thread, reporting to ``job``."""
+    plan = space.plan
+    assert plan is not None
+    try:
+        folder = space.new_folder("build")
+        written = workplan_docs.build(
+            plan, folder, reports=reports, formats=formats, progress=job.step,
+            progress_data=space.progress if "progress" in reports else None, as_of=as_of,
+        )
+        names = [path.relative_to(folder).as_posix() for path in written]
+        for name, path in zip(names, written):
+            space.publish(name, path)
+        zip_name = f"{plan_file_stem(plan)}.zip"
+        space.publish(zip_name, write_zip(folder / zip_name, zip(names, written)))
+        space.build, space.build_zip = names, zip_name
+    except WorkplanError as error:
+        job.errors = problem_lines(error, {})
+    except Exception as error:  # noqa: BLE001 - a bug: one line, as the CLI says it
+        job.errors = [internal_error(error)]
+    finally:
+        job.finished = True
+
+
+def plan_file_stem(plan: workplan_docs.Plan) -> str:
+    """A download name made from the plan's title (one line, safe on every system)."""
+    from workplan_docs.filenames import safe_file_name
+
+    return safe_file_name(" ".join(plan.title.split()), set())
+
+
+def write_zip(target: Path, members: Iterable[tuple[str, Path]]) -> Path:
+    """A .zip of ``members`` (name in the archive, file), dated as build dates its documents
+    (SOURCE_DATE_EPOCH when set): with it, the same files always give the same archive."""
+    from workplan_docs.writers.reproducible import build_date
+
+    stamp = build_date().timetuple()[:6]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, path in members:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return target
+
+
+def unit_sheet(space: Workspace, unit: str, fmt: str) -> str:
+    """Build one unit's 分工表 in ``fmt`` and publish it; returns its name in the listing."""
+    assert space.plan is not None
+    folder = space.new_folder("unit")
+    try:
+        written = workplan_docs.build(space.plan, folder, reports=["units"], formats=[fmt], units=[unit], jobs=1)
+    except WorkplanError as error:
+        raise ActionError(problem_lines(error, {})) from None
+    sheet = written[-1]  # the combined file comes first, then the unit's own sheet
+    return space.publish(f"分工表/{sheet.name}", sheet)
+
+
+def feedback_zip(space: Workspace, quarter: int) -> str:
+    """The quarter's feedback forms as one .zip; returns its name in the listing."""
+    assert space.plan is not None
+    folder = space.new_folder("forms")
+    try:
+        paths = workplan_docs.write_feedback_forms(space.plan, folder / "forms", quarter, progress=space.progress)
+    except WorkplanError as error:
+        raise ActionError(problem_lines(error, {})) from None
+    if not paths:
+        raise ActionError(["该季度没有牵头单位有在办或到期的任务，未生成反馈表。"])
+    space.quarter = quarter
+    name = f"第{'一二三四'[quarter - 1]}季度进展反馈表.zip"
+    return space.publish(name, write_zip(folder / name, ((p.name, p) for p in paths)))
+
+
+def collect_forms(space: Workspace, uploads: list[tuple[str, bytes]], replace: bool) -> None:
+    """Check returned forms and merge the good ones into the workspace's progress data."""
+    assert space.plan is not None
+    folder = space.new_folder("returned")
+    names: dict[str, str] = {}
+    for number, (name, data) in enumerate(uploads, start=1):
+        path = folder / f"{number}.xlsx"  # never a name from the request
+        path.write_bytes(data)
+        names[str(path)] = name
+    try:
+        result = workplan_docs.collect_feedback(space.plan, list(names), progress=space.progress, replace=replace)
+    except WorkplanError as error:
+        raise ActionError(problem_lines(error, names)) from None
+    if result.changed:
+        space.progress = result.progress
+    space.collected, space.collected_names = result, names
+
+
+def collected_view(space: Workspace) -> dict[str, list[dict[str, Any]]]:
+    """The last batch as the page lists it: each form 已收录 / 无变化, or its problems."""
+    result, names = space.collected, space.collected_names
+    if result is None:
+        return {}
+
+    def form(entry: Any) -> dict[str, Any]:
+        problems = [_renamed(p, names) for p in entry.problems]
+        return {"name": names.get(entry.source, entry.source), "label": entry.label,
+                "problems": [str(p) for p in problems]}
+
+    return {"taken": [form(f) for f in result.taken], "unchanged": [form(f) for f in result.unchanged],
+            "rejected": [form(f) for f in result.rejected]}
+
+
+def progress_file(space: Workspace) -> str:
+    """progress.yaml of the workspace, to download and bring back next time."""
+    assert space.progress is not None
+    path = space.new_folder("progress") / "progress.yaml"
+    workplan_docs.save_progress(space.progress, path)
+    return space.publish("progress.yaml", path)
+
+
+def take_progress(space: Workspace, name: str, data: bytes) -> None:
+    """Use an uploaded progress.yaml, once it is checked against the plan."""
+    assert space.plan is not None
+    path = space.new_folder("progress") / "progress.yaml"
+    path.write_bytes(data)
+    try:
+        space.progress = workplan_docs.load_progress(path, plan=space.plan)
+    except WorkplanError as error:
+        raise ActionError(problem_lines(error, {str(path): name})) from None
+
+
+def progress_report(space: Workspace, as_of: date) -> None:
+    """工作进展报告 as of a date, in every format; the PDF is shown on the page."""
+    assert space.plan is not None and space.progress is not None
+    folder = space.new_folder("report")
+    try:
+        written = workplan_docs.build(space.plan, folder, reports=["progress"], progress_data=space.progress,
+                                      as_of=as_of, jobs=1)
+    except WorkplanError as error:
+        raise ActionError(problem_lines(error, {})) from None
+    space.report = [space.publish(f"进展报告/{p.name}", p) for p in written]
+
+
+def internal_error(error: Exception) -> str:
+    from workplan_docs.cli import _internal_error
+
+    return _internal_error(error)

@@ -1,0 +1,172 @@
+"""What each step of the page shows, taken from the library's views (``views.py``) and
+the plan's own methods: the templates only lay it out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from workplan_docs.views import plan_view, quarters_view, units_view
+
+from . import actions
+from .workspace import Workspace
+
+# The plan's fields, as the mapping drop-down names them (the seed's printed headings).
+FIELD_LABELS = {
+    "seq": "序号", "task": "重要工作", "goal": "工作目标", "measures": "主要内容和措施",
+    "lead": "牵头单位", "participants": "参与部门（单位）", "schedule": "时间进度",
+}
+QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
+def parse_date(text: str) -> date | str:
+    """A date from the page's date field, or the message to show."""
+    text = text.strip()
+    if not text:
+        return "请填写截至日期（YYYY-MM-DD，如 2010-07-15）"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return f"日期“{text}”应写作 YYYY-MM-DD，如 2010-07-15"
+
+
+def options_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The importer options the form gives, or the messages for fields to correct."""
+    options: dict[str, Any] = {}
+    errors: list[str] = []
+    title = " ".join(str(form.get("title", "")).split("\n")).strip()
+    if title:
+        options["title"] = title
+    year = str(form.get("year", "")).strip()
+    if year:
+        if year.isdigit() and 1900 <= int(year) <= 2999:
+            options["year"] = int(year)
+        else:
+            errors.append(f"年份“{year}”应为四位数字，如 2010")
+    lead = str(form.get("lead", "")).strip()
+    if lead:
+        options["lead"] = lead
+    if form.get("lead_from") == "heading":
+        options["lead_from"] = "heading"
+    if form.get("first_unit_leads") == "1":
+        options["first_unit_leads"] = True
+    columns = {}
+    for key, value in form.items():
+        if key.startswith("column:") and value in FIELD_LABELS:
+            columns[key.removeprefix("column:")] = value
+    if columns:
+        options["columns"] = columns
+    return options, errors
+
+
+def context(space: Workspace, step: str, query: Mapping[str, str], flash: dict[str, list[str]]) -> dict[str, Any]:
+    """Everything the workspace page shows for ``step``."""
+    data: dict[str, Any] = {
+        "space": space, "step": step, "flash": flash, "source_name": space.source_name,
+        "errors": space.errors, "plan": space.plan, "options": space.options,
+        "offered": actions.load_parameters() | {"title", "year"}, "field_labels": FIELD_LABELS,
+    }
+    if space.plan is None:
+        return data
+    data.update(_summary(space))
+    if step == "plan":
+        data.update(_plan_step(space))
+    elif step == "build":
+        data.update(_build_step(space))
+    elif step == "units":
+        data.update(_units_step(space, query.get("unit", "")))
+    else:
+        data.update(_followup_step(space, query.get("quarter", "")))
+    return data
+
+
+def _summary(space: Workspace) -> dict[str, Any]:
+    plan = space.plan
+    assert plan is not None
+    units = units_view(plan)
+    return {
+        "units": units,
+        "summary": {
+            "items": len(plan.items), "units": len(units),
+            "generic": sum(1 for u in units if u["kind"] == "泛指"),
+            "unscheduled": len(plan.unscheduled()),
+            "warnings": len(plan.diagnostics()),
+        },
+    }
+
+
+def _plan_step(space: Workspace) -> dict[str, Any]:
+    """Items with their units split by role, months as a strip, and each warning at its item."""
+    plan = space.plan
+    assert plan is not None
+    view = plan_view(plan)
+    unit_info = {u["unit"]: u for u in units_view(plan)}
+    by_item: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in [*space.read_warnings, *plan.diagnostics()]:
+        if problem.item:
+            by_item.setdefault(problem.item, []).append(problem.message)
+        else:
+            general.append(str(problem))
+    items = []
+    for item, shown in zip(plan.items, view["items"]):
+        warnings = list(by_item.get(f"序号 {item.label}", []))
+        generic = [u for u in item.units() if unit_info[u]["kind"] == "泛指"]
+        if generic:
+            warnings.append(f"泛指单位（不生成分工表）：{'、'.join(generic)}")
+        if plan.units:  # without a registry every unit is unregistered: said once, above the list
+            unknown = [u for u in item.units() if not unit_info[u]["registered"] and unit_info[u]["kind"] != "泛指"]
+            if unknown:
+                warnings.append(f"单位未登记：{'、'.join(unknown)}")
+        items.append({**shown, "label": item.label, "group": item.group, "warnings": warnings})
+    return {"items": items, "general_warnings": general, "columns": _columns(plan)}
+
+
+def _columns(plan: Any) -> list[dict[str, str]]:
+    """The source table's columns as read: each printed heading and the field it fills ("" = kept as it is)."""
+    order = plan.column_order or [*FIELD_LABELS, *plan.extra_columns()]
+    return [
+        {"heading": plan.heading(name) if name in FIELD_LABELS else name, "field": name if name in FIELD_LABELS else ""}
+        for name in order
+    ]
+
+
+def _build_step(space: Workspace) -> dict[str, Any]:
+    chosen = space.chosen or {"reports": list(actions.DEFAULT_REPORTS), "formats": list(actions.FORMATS)}
+    attachment_pdf = "附件.pdf" if "附件.pdf" in space.build else None
+    folders: dict[str, list[str]] = {}
+    for name in space.build:
+        folder, _, _ = name.rpartition("/")
+        folders.setdefault(folder, []).append(name)
+    return {
+        "report_labels": actions.REPORT_LABELS, "formats": actions.FORMATS, "chosen": chosen,
+        "job": space.job, "build_folders": folders, "build_zip": space.build_zip,
+        "attachment_pdf": attachment_pdf, "today": date.today().isoformat(),
+    }
+
+
+def _units_step(space: Workspace, selected: str) -> dict[str, Any]:
+    plan = space.plan
+    assert plan is not None
+    names = [u.unit for u in plan.unit_tasks()]
+    if selected not in names:
+        selected = names[0]
+    tasks = plan.items_for(selected)
+    return {"selected": selected, "tasks": tasks, "has_sheet": tasks.kind != "泛指" and bool(tasks.lead or tasks.participate),
+            "roles": {i.label: i.role_of(selected) for i in (*tasks.lead, *tasks.participate)}}
+
+
+def _followup_step(space: Workspace, quarter: str) -> dict[str, Any]:
+    plan = space.plan
+    assert plan is not None
+    quarters = quarters_view(plan)["quarters"][:4]
+    report_pdf = next((name for name in space.report if name.endswith(".pdf")), None)
+    return {
+        "quarters": [{**q, "name": QUARTER_NAMES[q["quarter"] - 1]} for q in quarters],
+        "quarter": quarter if quarter in ("1", "2", "3", "4") else str(space.quarter or (date.today().month - 1) // 3 + 1),
+        "collected": actions.collected_view(space),
+        "entries": len(space.progress.entries) if space.progress else 0,
+        "report": space.report, "report_pdf": report_pdf,
+        "as_of": (space.as_of or date.today()).isoformat(),
+    }

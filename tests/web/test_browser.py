@@ -1,0 +1,162 @@
+"""The page in a real browser (headless Chromium), as an office user would go through it:
+drop the seed attachment, check what was read, build, hand out and collect the forms.
+
+One browser session and one imported plan for the module (its workspace lives in the
+page's URL); each test goes to the step it needs, so tests may run in any order or
+apart (pytest-xdist).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+import workplan_docs
+
+from ..conftest import SAMPLE_PLAN
+from ..test_feedback import fill
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def drop_files(page: Any, zone: str, files: list[tuple[str, bytes]]) -> None:
+    """Drop files on a drop zone as a user dragging them from the desktop would."""
+    transfer = page.evaluate_handle(
+        """(files) => {
+            const transfer = new DataTransfer();
+            for (const [name, bytes] of files) transfer.items.add(new File([new Uint8Array(bytes)], name));
+            return transfer;
+        }""",
+        [[name, list(data)] for name, data in files],
+    )
+    page.dispatch_event(zone, "drop", {"dataTransfer": transfer})
+
+
+@pytest.fixture(scope="module")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed attachment as a Word document (our own, built from the seed plan)."""
+    out = tmp_path_factory.mktemp("seed")
+    return workplan_docs.build(SAMPLE_PLAN, out, reports=["attachment"], formats=["docx"], jobs=1)[0]
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def imported(page: Any, server: Any, seed_docx: Path, shots: Any) -> str:
+    """The seed attachment dropped on the start page: the address of its workspace."""
+    page.goto(server.url)
+    shots(page, "1-start")
+    drop_files(page, ".drop-zone", [("附件.docx", seed_docx.read_bytes())])
+    page.wait_for_selector("#items")
+    return page.url.partition("?")[0]
+
+
+def test_dropping_the_seed_attachment_shows_its_items_and_units(page: Any, imported: str, shots: Any) -> None:
+    page.goto(f"{imported}?step=plan")
+    assert page.locator("#items tbody tr").count() == 20
+    assert page.locator("#item-count").inner_text() == "20"
+    row = page.locator("#items tr[data-seq='12']")
+    assert row.locator(".lead .unit").all_inner_texts() == ["科技司", "执法司"]
+    assert "认监委" in row.locator(".participants").inner_text()
+    strip16 = page.locator("#items tr[data-seq='16'] .strip")
+    assert strip16.locator(".on").count() == 7 and strip16.locator(".due").inner_text() == "7"
+    assert "7月到期" in page.locator("#items tr[data-seq='16'] .due-month").inner_text()
+    shots(page, "2-plan")
+    page.click("text=3. 分工表")
+    page.wait_for_selector("#unit-list")
+    entry = page.locator("#unit-list a", has_text="科技司").first
+    assert "牵头 10" in entry.inner_text()
+    assert page.locator("#unit-list li").count() == 31
+    entry.click()
+    page.wait_for_selector("#unit-tasks h2:text('科技司')")
+    assert page.locator("#unit-tasks table").first.locator("tbody tr").count() == 10
+    with page.expect_download() as download:
+        page.click("#unit-tasks a:text('Excel')")
+    assert download.value.suggested_filename == "科技司.xlsx"
+    shots(page, "3-units")
+
+
+def test_the_zip_holds_exactly_what_build_writes(
+    page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any, fixed_date: Any
+) -> None:
+    """With SOURCE_DATE_EPOCH set (``fixed_date``; the server runs in this process), as for any two builds."""
+    page.goto(f"{imported}?step=plan")
+    page.click("text=2. 生成文件")
+    page.click("#build-button")
+    page.wait_for_selector("#download-zip", timeout=60_000)
+    shots(page, "4-build")
+    with page.expect_download() as download:
+        page.click("#download-zip")
+    assert download.value.suggested_filename == "总局在质检系统开展检测工作整顿活动重点工作安排.zip"
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    written = workplan_docs.build(seed_docx, tmp_path, jobs=1)
+    expected = {path.relative_to(tmp_path).as_posix(): path.read_bytes() for path in written}
+    assert sorted(archive.namelist()) == sorted(expected)
+    for name, data in expected.items():
+        assert archive.read(name) == data, name
+    assert page.locator("iframe.pdf").get_attribute("src").endswith("%E9%99%84%E4%BB%B6.pdf?view=1")
+
+
+def test_returned_forms_are_collected_or_their_problems_listed(
+    page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any
+) -> None:
+    page.goto(f"{imported}?step=followup")
+    page.select_option("select[name=quarter]", "2")
+    with page.expect_download() as download:
+        page.click("#forms-form button")
+    forms = tmp_path / "forms"
+    zipfile.ZipFile(download.value.path()).extractall(forms)
+    assert len(list(forms.glob("*.xlsx"))) == 6
+    good = fill(forms / "科技司_第二季度进展反馈表.xlsx", tmp_path / "back" / "科技司.xlsx", {"5": "已完成"})
+    bad = fill(forms / "执法司_第二季度进展反馈表.xlsx", tmp_path / "back" / "执法司.xlsx", edit=lambda sheet: setattr(sheet.cell(5, 5), "value", "完成了"))
+    drop_files(page, "form[action$='/collect'] .drop-zone", [(p.name, p.read_bytes()) for p in (good, bad)])
+    page.wait_for_selector("#collect-results")
+    taken = page.locator("#collect-results li.ok").all_inner_texts()
+    assert len(taken) == 1 and taken[0].startswith("已收录 科技司.xlsx（科技司")
+    # exactly what collect reports for the broken form, under the name it was dropped with
+    refused = workplan_docs.collect_feedback(workplan_docs.load(seed_docx), [bad]).rejected
+    expected = [str(problem.at(bad.name)) for problem in refused[0].problems]
+    assert page.locator("#collect-results li.bad .problems li").all_inner_texts() == expected
+    assert "完成状态" in expected[0]
+    assert page.locator("#entry-count").inner_text() == "10"
+    shots(page, "5-collect", full_page=True)
+    page.fill("#report-form input[name=as_of]", "2010-07-15")
+    page.click("#report-form button")
+    page.wait_for_selector("iframe.pdf")
+    assert page.locator(".downloads a").all_inner_texts() == ["工作进展报告.docx", "工作进展报告.xlsx", "工作进展报告.pdf"]
+    shots(page, "6-report")
+
+
+def test_a_file_too_large_or_not_what_it_says_is_refused_with_a_message(page: Any, server: Any, shots: Any) -> None:
+    page.goto(server.url)
+    page.evaluate_handle("""() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(20 * 1024 * 1024 + 1)], "大文件.docx"));
+        document.querySelector(".drop-zone").dispatchEvent(new DragEvent("drop", {dataTransfer: transfer}));
+    }""")
+    message = page.locator("[data-errors]")
+    message.wait_for()
+    assert message.inner_text() == "文件“大文件.docx”过大（20.0 MB），上传上限为 20 MB"
+    # the server refuses it too, whatever the page's script did
+    answer = httpx2.post(f"{server.url}/plan", files={"plan": ("大文件.docx", b"0" * (21 * 1024 * 1024))},
+                        headers={"Accept": "application/json"})
+    assert answer.status_code == 413
+    assert answer.json() == {"errors": ["文件过大（21.0 MB），上传上限为 20 MB"]}
+    drop_files(page, ".drop-zone", [("程序.docx", b"MZ\x90\x00" + bytes(4000))])
+    page.wait_for_selector("#plan-errors")
+    assert page.locator("#plan-errors > .messages").first.inner_text() == (
+        "程序.docx: 不是 DOCX 文件（可能是旧版 .doc、改了扩展名的其他文件，或文件已损坏）"
+    )
+    shots(page, "7-refused")

@@ -1,0 +1,135 @@
+"""The page's server without a browser: who may see what, what is refused, and how it says so."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+import workplan_docs
+from workplan_docs.cli import main
+from workplan_docs.web import actions, listen
+from workplan_docs.web.app import SESSION_COOKIE, create_app
+
+from ..conftest import SAMPLE_PLAN
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def open_sample(client: TestClient) -> str:
+    """A workspace with the seed plan; returns its address."""
+    answer = client.post("/sample", headers=JSON)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["redirect"].partition("?")[0]
+
+
+def test_help_does_not_load_the_web_stack() -> None:
+    code = ("import sys; from workplan_docs.cli import main\n"
+            "try: main(['serve', '--help'])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in ('starlette', 'uvicorn', 'jinja2', 'workplan_docs.web') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--no-browser" in result.stdout and "--token" in result.stdout
+    assert result.stdout.rstrip().endswith("[]")
+
+
+def test_other_machines_need_a_token(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--host", "0.0.0.0", "--no-browser"]) == 2
+    assert capsys.readouterr().err == "在 0.0.0.0 上提供服务会让其他电脑也能访问，必须同时用 --token 设定访问口令\n"
+
+
+def test_a_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    taken = listen("127.0.0.1", 0)
+    try:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--no-browser"]) == 2
+    finally:
+        taken.close()
+    assert capsys.readouterr().err == (
+        f"无法在 127.0.0.1:{port} 上监听：端口已被占用（是否已有一个 serve 在运行？可用 --port 换一个端口）\n"
+    )
+
+
+def test_with_a_token_the_page_asks_for_it_and_each_session_has_its_own_plans() -> None:
+    app = create_app(token="口令123")
+    with TestClient(app, raise_server_exceptions=False) as first, TestClient(app, raise_server_exceptions=False) as second:
+        assert "请输入访问口令" in first.get("/").text
+        assert first.post("/sample", headers=JSON).status_code == 403
+        assert first.post("/login", data={"token": "错的"}).status_code == 403
+        assert first.post("/login", data={"token": "口令123"}, follow_redirects=False).status_code == 303
+        address = open_sample(first)
+        assert "共 <b id=\"item-count\">20</b> 项工作" in first.get(address).text
+        second.post("/login", data={"token": "口令123"})
+        refused = second.get(address)
+        assert refused.status_code == 404 and "找不到这份计划的工作区" in refused.text
+
+
+def test_files_are_served_only_by_name_from_the_listing(client: TestClient) -> None:
+    address = open_sample(client)
+    for name in ("..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "source-1/seed-plan.yaml", "progress.yaml"):
+        answer = client.get(f"{address}/files/{name}")
+        assert answer.status_code == 404 and "没有这个文件" in answer.text, name
+    sheet = client.get(f"{address}/unit-sheet", params={"unit": "科技司", "format": "pdf"})
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+    assert client.get(f"{address}/unit-sheet", params={"unit": "/etc/passwd"}).status_code == 404
+
+
+def test_workspaces_go_after_a_while_unused_and_when_the_server_stops() -> None:
+    app = create_app(idle_seconds=0)
+    state = app.state.workplan
+    with TestClient(app) as client:
+        first = open_sample(client)
+        folders = [p for p in state.spaces.root.iterdir()]
+        assert len(folders) == 1
+        open_sample(client)  # the first one, unused since, is swept
+        assert not folders[0].exists()
+        assert client.get(first).status_code == 404
+        root = state.spaces.root
+    assert not root.exists()
+
+
+def test_bad_input_gets_the_cli_line_and_a_bug_never_a_traceback(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = client.post("/plan", files={"plan": ("计划.pdf", b"%PDF-1.4")}, headers=JSON)
+    page = client.get(answer.json()["redirect"]).text
+    assert "计划.pdf: 不支持的文件类型“.pdf”，可读取：.yaml、.yml、.json、.toml、.txt、.docx、.xlsx" in page
+
+    def broken(space: object) -> None:
+        raise RuntimeError("出了毛病")
+
+    monkeypatch.setattr(actions, "read_plan", broken)
+    answer = client.post("/sample")
+    assert answer.status_code == 500
+    assert "内部错误：RuntimeError: 出了毛病" in answer.text and "Traceback" not in answer.text
+
+
+def test_importer_options_re_read_the_plan(client: TestClient) -> None:
+    address = open_sample(client)
+    shown = client.post(f"{address}/options", data={"year": "二〇一〇"}).text  # the page it leads to
+    assert "年份“二〇一〇”应为四位数字，如 2010" in shown
+    client.post(f"{address}/options", data={"year": "2010", "title": "改过的标题"})
+    page = client.get(f"{address}?step=plan").text
+    assert "改过的标题 · 共" in page
+    forms = client.get(f"{address}/forms", params={"quarter": "2"})
+    assert forms.headers["content-disposition"].endswith("%E7%AC%AC%E4%BA%8C%E5%AD%A3%E5%BA%A6%E8%BF%9B%E5%B1%95%E5%8F%8D%E9%A6%88%E8%A1%A8.zip")
+
+
+def test_progress_data_of_another_plan_is_refused(client: TestClient, tmp_path: Path) -> None:
+    other = workplan_docs.load(SAMPLE_PLAN).to_file_data()
+    other["items"][0]["task"] += "（修订）"
+    other_plan = workplan_docs.Plan.model_validate(other)
+    from workplan_docs.progress import dump_progress, new_progress
+
+    address = open_sample(client)
+    data = dump_progress(new_progress(other_plan)).encode()
+    page = client.post(f"{address}/progress", files={"progress": ("旧的progress.yaml", data)}).text
+    assert "旧的progress.yaml: 进展数据不属于此计划" in page
+    assert client.cookies.get(SESSION_COOKIE)
