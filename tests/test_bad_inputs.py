@@ -103,7 +103,7 @@ GENERATED: dict[str, tuple[Callable[[Path], Path], str]] = {
                      "{path}: 序号 1: participants: 单位名称合计 32999 个字符，超过单元格上限 32767 个字符"),
     "deep nesting": (_deep_nesting, "{path}: 嵌套层次过深，不是计划文件的结构"),
     "unsupported suffix": (_unsupported_suffix,
-                           "{path}: 不支持的文件类型“.csv”，可读取：.yaml、.yml、.json、.toml、.txt、.docx、.xlsx"),
+                           "{path}: 不支持的文件类型“.csv”，可读取：.yaml、.yml、.json、.toml、.txt、.docx、.xlsx、.xls"),
 }
 
 

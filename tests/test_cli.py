@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from workplan_docs.cli import main
+from workplan_docs.readers import load
 
 from .conftest import SAMPLE_PLAN, SEED_TEXT
 
@@ -87,9 +88,10 @@ def test_import_seed_text_to_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[
     target = tmp_path / "plan.yaml"
     code, _, err = run(capsys, "import", SEED_TEXT, "-o", target)
     assert code == 0 and "20 项工作" in err
-    imported = yaml.safe_load(target.read_text(encoding="utf-8"))
-    sample = yaml.safe_load(SAMPLE_PLAN.read_text(encoding="utf-8"))
-    assert imported["items"] == sample["items"]
+    fields = ("seq", "task", "goal", "measures", "lead", "participants", "schedule", "lead_display",
+              "participants_display", "extra")
+    assert [[getattr(i, f) for f in fields] for i in load(target).items] == [
+        [getattr(i, f) for f in fields] for i in load(SAMPLE_PLAN).items]
     assert not list(tmp_path.glob(".*tmp"))
 
 

@@ -142,11 +142,13 @@ def test_docx_two_tables_group_rows_and_two_row_header(tmp_path: Path) -> None:
 
     data = read_data(path)
     assert data["attachment"] == "附件2" and data["title"] == "各部门重点工作"
-    assert [(i["seq"], i["source"]) for i in data["items"]] == [(1, "表1"), (2, "表1"), ("2-1", "表2"), ("2-2", "表2")]
+    assert [(i["seq"], i["source"]) for i in data["items"]] == [
+        (1, "表1"), (2, "表1"), ("2-1", "二、科技司"), ("2-2", "二、科技司")]
     third, fourth = data["items"][2], data["items"][3]
     assert third["lead"] == ["认监委"] and third["participants"] == ["认可中心"]
     assert fourth["participants"] == ["认监委", "监督司"] and fourth["schedule"] == "12月"
-    assert third["extra"] == {"类别": "一、能力建设"} and fourth["extra"] == {"类别": "二、制度建设"}
+    assert third["group"] == "一、能力建设" and fourth["group"] == "二、制度建设"
+    assert "extra" not in third and "group" not in data["items"][0]
     assert "extra" not in data["items"][0]
     plan = load(path)
     # the first table names each field's heading; a field only the second table has takes its heading

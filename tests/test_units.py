@@ -128,9 +128,10 @@ def test_lead_cell_units_with_a_participant_role_follow_the_participants_cell() 
 
 
 def test_imported_role_cell_is_passed_verbatim_and_split_by_the_model() -> None:
-    from workplan_docs.readers.table import items_from_grid
+    from workplan_docs.readers.table import NamedTable, assemble
 
-    _, items = items_from_grid(["序号", "工作任务", "责任单位"], [["1", "任务", "办公室牵头,各科室配合"]], "表")
+    table = NamedTable.plain("表1", ["计划"], ["序号", "工作任务", "责任单位"], [["1", "任务", "办公室牵头,各科室配合"]])
+    items = assemble([table], "表", "表")["items"]
     assert items[0]["lead_text"] == "办公室牵头,各科室配合" and "lead" not in items[0]
     item = Plan.model_validate({"title": "计划", "items": items}).items[0]
     assert item.lead == ["办公室"] and item.participants == ["各科室"]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .errors import Problem
     from .model import Plan
     from .progress import ProgressFile
+    from .readers import ImportOptions
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 1
@@ -185,9 +186,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .readers.plan_file import dump_yaml, plan_from_data
 
     with read_warnings() as found:
-        data = read_data(args.source)
+        data = read_data(args.source, _import_options(args))
     if args.year:
         data["year"] = args.year
+        found = [p for p in found if "计划年度取自标题" not in p.message]
     plan = plan_from_data(data, args.source)
     _print_problems(found, "警告: ")
     _warnings(plan, args.source, strict=False)
@@ -198,6 +200,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         write_files_atomically([(Path(args.output), text.encode("utf-8"))])
         print(f"已写入 {args.output}：{len(plan.items)} 项工作。请核对后再生成文件。", file=sys.stderr)
     return 0
+
+
+def _import_options(args: argparse.Namespace) -> ImportOptions:
+    """The import options, each --column checked: "列名=字段" with a known field."""
+    from .errors import PlanError, Problem
+    from .readers import ImportOptions
+    from .readers.columns import field_named
+
+    columns: dict[str, str] = {}
+    for value in args.column or []:
+        heading, _, name = value.rpartition("=")
+        if not heading.strip() or field_named(name) is None:
+            raise PlanError(Problem(
+                f"--column {value}：应写成“列名=字段”，字段为 seq task goal measures lead participants schedule extra"
+                "（或其中文列名，如 牵头单位）"))
+        columns[heading.strip()] = name.strip()
+    return ImportOptions(
+        columns=columns, lead=args.lead, lead_from=args.lead_from, first_unit_leads=args.first_unit_leads,
+        title=args.title, sheets=args.sheet or [],
+    )
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -560,10 +582,21 @@ def _parser() -> argparse.ArgumentParser:
         plan_argument(sub)
         sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
 
-    sub = command("import", "把已有表格（.txt .docx .xlsx）转换为计划文件（YAML）", cmd_import)
-    sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx")
+    sub = command("import", "把已有表格（.txt .docx .xlsx .xls）转换为计划文件（YAML）", cmd_import)
+    sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx .xls")
     sub.add_argument("-o", "--output", metavar="计划文件", help="写入的 YAML 文件（缺省输出到屏幕）")
-    sub.add_argument("--year", type=int, metavar="年份", help="计划年度，如 2010（用于季度汇总）")
+    sub.add_argument("--year", type=int, metavar="年份", help="计划年度，如 2010（用于季度汇总；缺省取自标题中的年份）")
+    sub.add_argument("--column", action="append", metavar="列名=字段",
+                     help="指定某列的含义（可重复），如 --column 项目内容=task --column 主要责任单位=lead；"
+                          "字段：seq task goal measures lead participants schedule extra")
+    sub.add_argument("--lead", metavar="单位", help="表格没有牵头单位列时，全部工作的牵头单位，如 --lead 财务处")
+    sub.add_argument("--lead-from", choices=["heading"], metavar="heading",
+                     help="heading：以每张表上方的标题（如“一、财务处”）作为该表各项工作的牵头单位")
+    sub.add_argument("--first-unit-leads", action="store_true",
+                     help="只有一个责任单位列时，列第一位的为牵头单位，其余为参与单位")
+    sub.add_argument("--title", metavar="标题", help="计划标题（文档没有标题行时必填，否则暂用文件名）")
+    sub.add_argument("--sheet", action="append", metavar="名称",
+                     help="只读取这些工作表或表格（可重复）：工作表名、表1/表2 或表格上方的标题")
 
     sub = command("schema", "输出计划文件（或进展数据）的 JSON Schema（供编辑器校验和补全）", cmd_schema)
     sub.add_argument("--progress", action="store_true", help="输出进展数据 progress.yaml 的 JSON Schema")

@@ -174,3 +174,32 @@ def make_xlsx(fixture: dict[str, Any], path: Path, *, sheets: bool = False, titl
     path = Path(path)
     workbook.save(str(path))
     return path
+
+
+def make_xls(fixture: dict[str, Any], path: Path) -> Path:
+    """The Excel 97–2003 .xls of the one-sheet layout (xlwt writes it, as WPS saves one)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    wrap = xlwt.easyxf("align: wrap on, vert centre")
+    row = 0
+    for n, table_data in enumerate(fixture["tables"], start=1):
+        grid = layout(table_data)
+        if n == 1 and fixture.get("title"):
+            sheet.write_merge(row, row, 0, grid.width - 1, fixture["title"])
+            row += 1
+        if table_data.get("heading"):
+            sheet.write(row, 0, table_data["heading"])
+            row += 1
+        for cell in grid.cells:
+            value = _xlsx_value(cell.text) if cell.text else ""
+            top, left = row + cell.row, cell.col
+            if cell.rowspan > 1 or cell.colspan > 1:
+                sheet.write_merge(top, top + cell.rowspan - 1, left, left + cell.colspan - 1, value, wrap)
+            else:
+                sheet.write(top, left, value, wrap)
+        row += len(grid.text) + 1
+    path = Path(path)
+    book.save(str(path))
+    return path

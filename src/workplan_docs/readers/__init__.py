@@ -1,23 +1,39 @@
 """Readers: every kind of input a user has, turned into plan-file data and validated.
 
-Plan files (YAML/JSON/TOML) carry the data as it is; documents (flattened text,
-DOCX, XLSX) are read into the same data, so one validation serves them all.
+Plan files (YAML/JSON/TOML) carry the data as it is; documents (flattened text, DOCX,
+XLSX, XLS) are read into the same data, so one validation serves them all.  Older
+formats that need converting first (.doc, .wps, .et) are refused with a message saying how.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, Problem
 from ..model import Plan
+from .table import ImportOptions
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
-DOCUMENT_SUFFIXES = (".txt", ".docx", ".xlsx")
+DOCUMENT_SUFFIXES = (".txt", ".docx", ".xlsx", ".xls")
+_CONVERT = {".doc": ("Word", "docx"), ".wps": ("WPS 文字", "docx"), ".et": ("WPS 表格", "xlsx")}
+
+__all__ = ["ImportOptions", "load", "read_data"]
 
 
-def read_data(path: str | Path) -> dict[str, Any]:
-    """The plan-file data of any supported input, not yet validated."""
+def _legacy(suffix: str, source: str) -> PlanError:
+    """A file to be saved in the current format first; LibreOffice converts it when installed."""
+    program, target = _CONVERT[suffix]
+    message = f"这是旧格式的{program}文件（{suffix}），请用 Word、WPS 或 Excel 打开后“另存为”.{target} 再导入"
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        message += f"；本机已安装 LibreOffice，也可运行：soffice --headless --convert-to {target} “{Path(source).name}”"
+    return PlanError(Problem(message, source))
+
+
+def read_data(path: str | Path, options: ImportOptions | None = None) -> dict[str, Any]:
+    """The plan-file data of any supported input, not yet validated.  ``options`` (what
+    ``import`` is told) apply to documents; what a reader doubts is issued as a ReadWarning."""
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -32,15 +48,21 @@ def read_data(path: str | Path) -> dict[str, Any]:
     if suffix == ".txt":
         from .text import read_text_file
 
-        return read_text_file(path)
+        return read_text_file(path, options)
     if suffix == ".docx":
         from .docx import read_docx
 
-        return read_docx(path)
+        return read_docx(path, options)
     if suffix == ".xlsx":
         from .xlsx import read_xlsx
 
-        return read_xlsx(path)
+        return read_xlsx(path, options)
+    if suffix == ".xls":
+        from .xls import read_xls
+
+        return read_xls(path, options)
+    if suffix in _CONVERT:
+        raise _legacy(suffix, source)
     supported = "、".join(PLAN_SUFFIXES + DOCUMENT_SUFFIXES)
     raise PlanError(Problem(f"不支持的文件类型“{suffix or '无扩展名'}”，可读取：{supported}", source))
 

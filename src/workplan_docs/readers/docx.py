@@ -15,11 +15,10 @@ through a style) is not imported, with a warning quoting it; text boxes, embedde
 documents (altChunk), pictures, comments and notes are not imported and each is
 named in a warning, never dropped silently.  A field reads as its shown result.
 
-Label and title: the paragraphs between the last "附件…" paragraph before the first
-table and that table; with no label, the short paragraphs (at most three) right above
-the table, since a longer preamble is body text.  With none, a title row inside the
-table is used, else the file name.  What happens to merges, headers, numbering and
-several tables is described in ``grid.py``.
+The paragraphs above each table go with it: the title (above the first) and each
+table's heading are decided in ``table.py``; a title row inside the table counts as a
+line above it.  What happens to merges, headers, numbering and several tables is
+described in ``grid.py``.
 """
 
 from __future__ import annotations
@@ -34,17 +33,15 @@ from lxml import etree
 from ..errors import PlanError, Problem, warn
 from ..model import EXCEL_CELL_LIMIT
 from ..units import is_blank
-from .grid import Grid, plan_data, tables_of
+from .grid import Grid, tables_of
 from .ooxml import check_package, open_with
-from .table import is_label
+from .table import ImportOptions, assemble
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag", f"{_W}ins", f"{_W}hyperlink",
              f"{_W}fldSimple", f"{_W}moveTo", f"{_W}r", f"{_MC}AlternateContent", f"{_MC}Choice"}
 _NOT_TEXT = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}instrText", f"{_W}delText"}
-_SHORT_TITLE_LINE = 40
-_TITLE_LINES = 3
 MAX_COLUMNS = 200  # Word stops at 63; room for tables from other programs
 MAX_GRID = 500_000  # grid positions of one table, as for a worksheet
 MAX_TEXT = 10_000_000  # characters of cell text in the whole document
@@ -52,7 +49,7 @@ _EXCERPT = 20
 _PLACES_SHOWN = 3
 
 
-def read_docx(path: Path) -> dict[str, Any]:
+def read_docx(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from a DOCX attachment."""
     source = str(path)
     check_package(path, "docx")
@@ -61,12 +58,11 @@ def read_docx(path: Path) -> dict[str, Any]:
     if body is None:
         raise PlanError(Problem("DOCX 文件已损坏或内容无法识别（没有正文）：请用 Word 打开后另存再试", source))
     _accept_and_hide(body, styles, source)
-    paragraphs, tables = _body(body, source)
+    tables = _body(body, source)
     if not tables:
         raise PlanError(Problem("文档中没有表格：工作安排应是 Word 表格（附件标题下方的表格）", source))
-    preamble, named = tables_of([(f"表{n}", grid) for n, grid in enumerate(tables, 1)], source)
-    heading_lines = _heading_lines(paragraphs) or preamble
-    return plan_data(named, heading_lines, source, path.stem)
+    named = tables_of([(f"表{n}", above, grid) for n, (above, grid) in enumerate(tables, 1)], source)
+    return assemble(named, source, path.stem, options)
 
 
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -105,30 +101,18 @@ def _children(element: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _body(body: etree._Element, source: str) -> tuple[list[str], list[Grid]]:
-    """The paragraphs before the first table, and every top-level table as a grid."""
+def _body(body: etree._Element, source: str) -> list[tuple[list[str], Grid]]:
+    """Every top-level table as a grid, with the paragraphs between it and the table before."""
+    tables: list[tuple[list[str], Grid]] = []
     paragraphs: list[str] = []
-    tables: list[Grid] = []
     budget = _Budget(source)
     for child in _children(body):
         if child.tag == f"{_W}tbl":
-            tables.append(_grid(child, budget, f"表{len(tables) + 1}"))
-        elif child.tag == f"{_W}p" and not tables:
+            tables.append((paragraphs, _grid(child, budget, f"表{len(tables) + 1}")))
+            paragraphs = []
+        elif child.tag == f"{_W}p":
             paragraphs.append(_paragraph_text(child))
-    return paragraphs, tables
-
-
-def _heading_lines(paragraphs: list[str]) -> list[str]:
-    texts = [p for p in paragraphs if not is_blank(p)]
-    labels = [i for i, t in enumerate(texts) if is_label(t)]
-    if labels:
-        return texts[labels[-1] :]
-    short: list[str] = []
-    for text in reversed(texts):
-        if len(text.strip()) > _SHORT_TITLE_LINE or len(short) == _TITLE_LINES:
-            break
-        short.insert(0, text)
-    return short
+    return tables
 
 
 class _Budget:

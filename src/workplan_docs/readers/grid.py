@@ -52,17 +52,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from ..errors import PlanError, Problem
 from ..units import is_blank
 from .columns import field_for, map_headings, normalise_heading
-from .table import heading_block, is_label, items_from_grid
+from .table import NamedTable, is_label
 
 Origin = tuple[int, int]
 
-GROUP_HEADING = "类别"
 _MAX_HEADING = 30  # characters: a longer cell is data, never a heading
+_MAX_HEADING_LINE = 60  # characters: a longer line between two tables is text, not a heading
 _MAX_SUB_HEADING = 20  # characters: longer text under a spanned heading is data, not a sub-heading
 _SEQ_PUNCTUATION = ".．、"
 _JOINED_AFTER = "、．.，,:：)）"
@@ -105,26 +104,22 @@ class Grid:
 
 @dataclass(frozen=True)
 class _Table:
+    lines_before: list[str]  # text rows between the previous table (or the top) and the header
     headings: list[str]
     rows: list[list[str]]
+    groups: list[str | None]  # the group heading row above each row, if any
+    merged: list[list[bool]]  # per row and column: the cell continues a cell merged down
 
 
-@dataclass(frozen=True)
-class NamedTable:
-    """A table found in a document, with the name items cite as their ``source``."""
-
-    name: str
-    headings: list[str]
-    rows: list[list[str]]
-
-
-def find_tables(grid: Grid, *, strict: bool = True) -> tuple[list[str], list[_Table]]:
-    """The lines above the first header (label, title), and the tables of a grid.
+def find_tables(grid: Grid, *, strict: bool = True) -> list[_Table]:
+    """The tables of a grid, each with the text rows above its header.
 
     ``strict``: a header names two known fields; otherwise one naming the task suffices.
+    Rows at the end of a table that are single short lines right above the next header
+    (a heading "二、办公室" between two tables) belong to the next table.
     """
-    preamble: list[int] = []
     tables: list[_Table] = []
+    before: list[int] = []
     headings: list[str] = []
     spans: list[tuple[int, int]] = []
     body: list[int] = []
@@ -132,19 +127,36 @@ def find_tables(grid: Grid, *, strict: bool = True) -> tuple[list[str], list[_Ta
     while r < grid.height:
         block = _header_at(grid, r, strict)
         if block is None:
-            (body if spans else preamble).append(r)
+            (body if spans else before).append(r)
             r += 1
             continue
         top, bottom = block
         new_spans, new_headings = _columns(grid, top, bottom)
-        if [normalise_heading(h) for h in new_headings] != [normalise_heading(h) for h in headings]:
+        trailing: list[int] = []
+        while body and _heading_line(grid, body[-1]):
+            trailing.insert(0, body.pop())
+        repeated = [normalise_heading(h) for h in new_headings] == [normalise_heading(h) for h in headings]
+        if repeated and not any(grid.row_texts(t) for t in trailing):
+            body += trailing  # the header repeated on a new page: the table goes on
+        else:
             if spans:
-                tables.append(_rows_of(grid, headings, spans, body))
+                tables.append(_rows_of(grid, _title_lines(_lines(grid, before)), headings, spans, body))
+            before = trailing if spans else before
             headings, spans, body = new_headings, new_spans, []
         r = bottom + 1
     if spans:
-        tables.append(_rows_of(grid, headings, spans, body))
-    return _title_lines(["".join(grid.row_texts(r)) for r in preamble]), tables
+        tables.append(_rows_of(grid, _title_lines(_lines(grid, before)), headings, spans, body))
+    return tables
+
+
+def _lines(grid: Grid, rows: list[int]) -> list[str]:
+    return [line for line in ("".join(grid.row_texts(r)) for r in rows) if not is_blank(line)]
+
+
+def _heading_line(grid: Grid, r: int) -> bool:
+    """A row holding one short text (or nothing): a heading line, not an item."""
+    texts = grid.row_texts(r)
+    return len(texts) <= 1 and all(len(t.strip()) <= _MAX_HEADING_LINE for t in texts)
 
 
 def _title_lines(lines: list[str]) -> list[str]:
@@ -276,13 +288,16 @@ def _group_label(
     return label
 
 
-def _rows_of(grid: Grid, headings: list[str], spans: list[tuple[int, int]], body: list[int]) -> _Table:
-    """The item rows of one table: merges resolved, sub-items numbered, groups carried."""
+def _rows_of(
+    grid: Grid, lines_before: list[str], headings: list[str], spans: list[tuple[int, int]], body: list[int]
+) -> _Table:
+    """The item rows of one table: merges resolved, sub-items numbered, groups noted."""
+    headings, spans = _numbers_column(grid, headings, spans, body)
     fields = map_headings(headings)
     normalised = [normalise_heading(h) for h in headings]
     rows: list[list[_Cell]] = []
-    groups: list[str] = []
-    group = ""
+    groups: list[str | None] = []
+    group: str | None = None
     for r in body:
         cells = _cells(grid, r, spans)
         if all(is_blank(c.text) or c.merged for c in cells):
@@ -296,22 +311,47 @@ def _rows_of(grid: Grid, headings: list[str], spans: list[tuple[int, int]], body
         rows.append(cells)
         groups.append(group)
     texts = _numbered(rows, groups, fields)
-    out_headings = list(headings)
-    if "seq" not in fields:
-        out_headings.insert(0, "序号")
-    if any(groups):
-        out_headings.append(GROUP_HEADING if GROUP_HEADING not in normalised else "分组")
-        texts = [row + [group] for row, group in zip(texts, groups)]
-    return _Table(out_headings, texts)
+    merged = [[cell.merged for cell in row] for row in rows]
+    return _Table(lines_before, headings, texts, groups, merged)
 
 
-def _numbered(rows: list[list[_Cell]], groups: list[str], fields: list[str | None]) -> list[list[str]]:
+def _numbers_column(
+    grid: Grid, headings: list[str], spans: list[tuple[int, int]], body: list[int]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """A table without a 序号 heading whose first spanned heading has, in its first grid
+    column, nothing but bare numbers ("1", "2." …): that sub-column is the 序号."""
+    if "seq" in map_headings(headings):
+        return headings, spans
+    for index, (first, last) in enumerate(spans):
+        if first == last:
+            continue
+        numbers = 0
+        for r in body:
+            origin = grid.origins[r][first]
+            if origin[0] < r or grid.blank(origin):
+                continue
+            if origin[1] != first or grid.origins[r][first + 1] == origin:
+                break
+            if not re.fullmatch(r"\s*\d{1,4}[.．、]?\s*", grid.text(origin)):
+                break
+            numbers += 1
+        else:
+            if numbers >= 2:
+                return (
+                    [*headings[:index], "序号", *headings[index:]],
+                    [*spans[:index], (first, first), (first + 1, last), *spans[index + 1 :]],
+                )
+        return headings, spans
+    return headings, spans
+
+
+def _numbered(rows: list[list[_Cell]], groups: list[str | None], fields: list[str | None]) -> list[list[str]]:
     """Cell texts with the 序号 column filled in: printed, sub-numbered or by position."""
     seq = fields.index("seq") if "seq" in fields else None
     texts = [[c.text for c in row] for row in rows]
-    if seq is None or all(is_blank(row[seq].text) for row in rows):
-        if seq is None:
-            return [[str(n), *row] for n, row in enumerate(texts, 1)]
+    if seq is None:
+        return texts
+    if all(is_blank(row[seq].text) for row in rows):
         return [row[:seq] + [str(n)] + row[seq + 1 :] for n, row in enumerate(texts, 1)]
     inherited = [fields.index(f) for f in ("task", "lead") if f in fields]
     runs: list[list[int]] = []  # each: a numbered row and the rows continuing it
@@ -337,54 +377,30 @@ def _numbered(rows: list[list[_Cell]], groups: list[str], fields: list[str | Non
     return texts
 
 
-def plan_data(tables: list[NamedTable], heading_lines: list[str], source: str, fallback_title: str) -> dict[str, Any]:
-    """Plan-file data from the tables of a document and the lines above the first one."""
-    data: dict[str, Any] = heading_block(heading_lines)
-    data.setdefault("title", fallback_title)
-    columns: dict[str, str] = {}
-    claimed: set[str | None] = set()  # fields whose heading an earlier table set, default or not
-    items: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for number, table in enumerate(tables, 1):
-        origin = table.name if len(tables) > 1 else None
-        table_columns, table_items = items_from_grid(table.headings, table.rows, source, origin=origin)
-        columns.update({f: h for f, h in table_columns.items() if f not in claimed})
-        claimed.update(map_headings(table.headings))
-        labels = {str(item["seq"]) for item in table_items}
-        if labels & seen:
-            for item in table_items:
-                item["seq"] = f"{number}-{item['seq']}"
-        seen |= {str(item["seq"]) for item in table_items}
-        items.extend(table_items)
-    if not items:
-        raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
-    if columns:
-        data["columns"] = columns
-    data["items"] = items
-    return data
+def tables_of(grids: list[tuple[str, list[str], Grid]], source: str) -> list[NamedTable]:
+    """Every table of a document's grids, named, with the text lines above each.
 
-
-def tables_of(grids: list[tuple[str, Grid]], source: str) -> tuple[list[str], list[NamedTable]]:
-    """Every table of a document's grids, named, and the lines above the first.
-
-    A grid with several tables names them "<grid name>-1", "-2"….  When no grid has
-    a header, the error quotes the first row, so the user sees what was there instead.
+    ``grids``: (name, lines above the grid, grid).  A grid with several tables names them
+    "<grid name>-1", "-2"….  When no grid has a header, the error quotes the first row,
+    so the user sees what was there instead.
     """
     for strict in (True, False):
-        found = [(name, *find_tables(grid, strict=strict)) for name, grid in grids]
+        found = [(name, above, find_tables(grid, strict=strict)) for name, above, grid in grids]
         if any(tables for _, _, tables in found):
             break
     else:
-        first = next((grid.row_texts(r) for _, grid in grids for r in range(grid.height) if grid.row_texts(r)), None)
+        first = next((grid.row_texts(r) for _, _, grid in grids for r in range(grid.height) if grid.row_texts(r)), None)
         if first is None:
             raise PlanError(Problem("表格是空的", source))
         met = "、".join(normalise_heading(t) for t in first)
         raise PlanError(Problem(f"表格中找不到“重要工作”一类的列（表格第一行为：{met}）", source))
-    named = [
-        NamedTable(name if len(tables) == 1 else f"{name}-{k}", t.headings, t.rows)
-        for name, _, tables in found
-        for k, t in enumerate(tables, 1)
-    ]
-    preamble = next(lines for _, lines, tables in found if tables)
-    return preamble, named
-
+    named: list[NamedTable] = []
+    pending: list[str] = []  # lines above a grid without a table carry on to the next table
+    for name, above, tables in found:
+        pending += above
+        for k, t in enumerate(tables, 1):
+            lines = pending + t.lines_before if k == 1 else t.lines_before
+            pending = []
+            label = name if len(tables) == 1 else f"{name}-{k}"
+            named.append(NamedTable(label, lines, t.headings, t.rows, t.groups, t.merged))
+    return named

@@ -1,21 +1,49 @@
-"""Turn a table of printed cells (headings + rows of text) into plan items.
+"""Turn the tables found in a document into plan-file data, the same way for every format.
 
-Shared by every document reader: the flattened text, DOCX and XLSX readers each
-find the table in their format and hand the grid of cell texts to ``items_from_grid``.
+The text, DOCX, XLSX and XLS readers each find their tables (``grid.py`` resolves merges,
+headers, group rows and numbering) and hand them here as ``NamedTable``s with the text
+lines above each.  Decided here once:
+
+Title and headings.  The title is the document's title paragraph (the lines above the
+first table, after a "附件" label).  A short line right above a later table is that
+table's heading ("二、办公室"); when later tables have headings, the last line above the
+first table is its heading too (the title is the lines before it).  A document with no
+title imports with a warning and the file name as a stand-in; ``--title`` sets one.
+The plan year, when not given, is the year the title names ("2016年民生实事…"), with a note.
+
+Items.  Each row is an item; cells are kept verbatim.  Unit cells go to ``lead_text`` /
+``participants_text`` as printed, and the plan derives the unit lists and roles from them
+("办公室牵头，各科室配合").  Unrecognised columns are extra columns; a further column of units
+(政策处理单位, a second 配合单位) stays an extra column with a warning saying how to count its
+units (``--column 列名=participants``); a column of persons (责任领导) stays an extra column.
+Each item notes its group heading (``group``), the columns the source merged with the
+cell above (``merged_above``) and, with several tables or a heading, its table (``source``).
+The plan notes the source's columns in order (``column_order``) and every heading that is
+not the default (``columns``).
+
+A table repeating an earlier one (a copy kept on another sheet) is skipped with a warning;
+``--sheet`` chooses tables by name.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import PlanError, Problem
+from ..errors import PlanError, Problem, warn
 from ..model import DEFAULT_COLUMNS
 from ..units import is_blank, split_units
-from .columns import map_headings, normalise_heading
+from .columns import FIELD_LABELS, comparable, describe, field_named, holds_persons, holds_units, map_headings
+from .columns import normalise_heading
 
 _SPACE_EDGES = re.compile(r"^[\s\u00a0\u3000]+|[\s\u00a0\u3000]+$")
 _LABEL_PUNCTUATION = "：:"
+_SHORT_TITLE_LINE = 40
+_TITLE_LINES = 3
+_MAX_TABLE_HEADING = 60
+_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def clean_cell(text: str) -> str:
@@ -30,17 +58,6 @@ def is_label(text: str) -> bool:
     return text.rstrip(_LABEL_PUNCTUATION).startswith("附件") and len(text) <= 8
 
 
-def heading_block(lines: list[str]) -> dict[str, str]:
-    """The label ("附件：" prints as 附件) and the title lines above the table."""
-    texts = [clean_cell(line) for line in lines if not is_blank(line)]
-    data: dict[str, str] = {}
-    if texts and is_label(texts[0]):
-        data["attachment"] = texts.pop(0).rstrip(_LABEL_PUNCTUATION)
-    if texts:
-        data["title"] = "".join(texts)
-    return data
-
-
 def parse_seq(text: str) -> int | str:
     """Print "1" as the integer 1, "1.0" (a number from a spreadsheet) too; keep labels like "5.1"."""
     if re.fullmatch(r"\d+", text):
@@ -50,59 +67,270 @@ def parse_seq(text: str) -> int | str:
     return text
 
 
-def unit_fields(field: str, text: str) -> dict[str, Any]:
-    """The unit list of a cell, with the verbatim text kept when the list does not say it all.
+@dataclass(frozen=True)
+class NamedTable:
+    """A table found in a document: the name items cite when it has no heading ("表2",
+    a sheet name), the text lines above it, its headings and rows (merges resolved)."""
 
-    A cell stating roles ("X牵头，Y配合") is passed verbatim only: the model splits it
-    into lead and participants (``units.assign_roles``)."""
+    name: str
+    lines_before: list[str]
+    headings: list[str]
+    rows: list[list[str]]
+    groups: list[str | None]  # the group heading row above each row, if any
+    merged: list[list[bool]]  # per row and column: the cell continues a cell merged down
+
+    @classmethod
+    def plain(cls, name: str, lines_before: list[str], headings: list[str], rows: list[list[str]]) -> NamedTable:
+        """A table without merges or group rows (the flattened text)."""
+        return cls(name, lines_before, headings, rows, [None] * len(rows), [[False] * len(headings) for _ in rows])
+
+
+@dataclass
+class ImportOptions:
+    """What the user says about a document on import (``workplan-docs import`` options)."""
+
+    columns: dict[str, str] = field(default_factory=dict)  # printed heading → field (or "extra")
+    lead: str | None = None  # the lead of every item without one
+    lead_from: str | None = None  # "heading": each table's heading is its items' lead
+    first_unit_leads: bool = False  # 列第一位的为牵头单位
+    title: str | None = None
+    sheets: list[str] = field(default_factory=list)  # read only these tables / sheets
+
+
+def _title_block(lines: list[str]) -> tuple[str | None, list[str]]:
+    """The label and the title lines among the lines above the first table: the lines
+    from the last "附件" label on; without a label, the short lines (at most three) right
+    above the table, since a longer preamble is body text."""
+    texts = [clean_cell(t) for t in lines if not is_blank(t)]
+    labels = [i for i, t in enumerate(texts) if is_label(t)]
+    if labels:
+        texts = texts[labels[-1] :]
+        return texts[0].rstrip(_LABEL_PUNCTUATION), texts[1:]
+    short: list[str] = []
+    for text in reversed(texts):
+        if len(text) > _SHORT_TITLE_LINE or len(short) == _TITLE_LINES:
+            break
+        short.insert(0, text)
+    return None, short
+
+
+def _last_short_line(lines: list[str]) -> str | None:
+    texts = [clean_cell(t) for t in lines if not is_blank(t)]
+    return texts[-1] if texts and len(texts[-1]) <= _MAX_TABLE_HEADING and not is_label(texts[-1]) else None
+
+
+def title_and_headings(tables: list[NamedTable]) -> tuple[str | None, list[str], list[str | None]]:
+    """The label, the title lines and each table's heading (see the module docstring)."""
+    label, title = _title_block(tables[0].lines_before)
+    joined = "".join(title)
+    later = [_last_short_line(t.lines_before) for t in tables[1:]]
+    later = [None if h is None or h == joined else h for h in later]
+    first: str | None = None
+    if any(later) and len(title) >= 2:
+        first, title = title[-1], title[:-1]
+    elif any(later) and len(title) == 1 and _ENUMERATED.match(title[0]):
+        first, title = title[0], []
+    return label, title, [first, *later]
+
+
+def _year_of(title: str) -> int | None:
+    years = set(_YEAR.findall(title))
+    return int(years.pop()) if len(years) == 1 and not re.search(r"\d{4}\s*[-—–~至到]\s*\d{4}", title) else None
+
+
+def _lead_name(heading: str) -> str:
+    """A table heading as a unit name: "一、财务处：" → 财务处."""
+    return _ENUMERATED.sub("", heading).strip().rstrip(_LABEL_PUNCTUATION).strip()
+
+
+class _Assembly:
+    """Builds the plan data of one document; collects warnings and notes on the way."""
+
+    def __init__(self, source: str, options: ImportOptions) -> None:
+        self.source = source
+        self.options = options
+        self.explicit = {comparable(h): field_named(f) or "" for h, f in options.columns.items()}
+        self.warnings: list[Problem] = []
+
+    def warn(self, message: str) -> None:
+        """Collected, each once, and issued when the document has been read."""
+        problem = Problem(message, self.source)
+        if problem not in self.warnings:
+            self.warnings.append(problem)
+
+    def chosen(self, tables: list[NamedTable], headings: list[str | None]) -> list[tuple[NamedTable, str | None]]:
+        """The tables to read: those ``--sheet`` names, without repeats of an earlier table."""
+        pairs = list(zip(tables, headings))
+        if self.options.sheets:
+            wanted = {comparable(s) for s in self.options.sheets}
+            named = {comparable(n) for t, h in pairs for n in (t.name, h or "")}
+            missing = [s for s in self.options.sheets if comparable(s) not in named]
+            if missing:
+                names = "、".join(t.name + (f"（{h}）" if h else "") for t, h in pairs)
+                raise PlanError(Problem(f"没有名为“{missing[0]}”的工作表或表格；可选：{names}", self.source))
+            pairs = [(t, h) for t, h in pairs if comparable(t.name) in wanted or comparable(h or "") in wanted]
+        kept: list[tuple[NamedTable, str | None]] = []
+        seen: dict[tuple[Any, ...], str] = {}
+        for table, heading in pairs:
+            key = (tuple(comparable(h) for h in table.headings), tuple(tuple(r) for r in table.rows))
+            if key in seen:
+                self.warn(f"“{table.name}”与“{seen[key]}”内容相同，未重复导入；如需导入这一份，可用 --sheet {table.name}")
+                continue
+            seen[key] = table.name
+            kept.append((table, heading))
+        return kept
+
+    def fields_of(self, table: NamedTable, heading: str | None, several: bool) -> list[str | None]:
+        """The field of each column, refusing a table without a task or lead column."""
+        fields = map_headings(table.headings, self.explicit)
+        where = f"“{heading or table.name}”" if several else ""
+        missing = [f for f in ("task", "lead") if f not in fields]
+        if "lead" in missing and (self.options.lead or (self.options.lead_from == "heading" and heading)):
+            missing.remove("lead")
+        if missing:
+            field = missing[0]
+            raise PlanError(Problem(
+                f"{where}找不到“{FIELD_LABELS[field]}”一类的列。表头：{describe(table.headings, fields)}；"
+                f"可用 --column 列名={field} 指定" + ("，或用 --lead 单位名称 指定全部工作的牵头单位" if field == "lead" else ""),
+                self.source,
+            ))
+        if self.options.lead_from == "heading" and "lead" not in fields and not heading:
+            raise PlanError(Problem(f"{where or '表格'}上方没有标题，无法用作牵头单位；请用 --lead 单位名称 指定", self.source))
+        for text, f in zip(table.headings, fields):
+            name = normalise_heading(text)
+            if f is not None or not name or comparable(name) in self.explicit:
+                continue
+            if holds_persons(name):
+                self.warn(f"列“{name}”按人员处理，作为附加列保留，不计入单位")
+            elif holds_units(name):
+                self.warn(f"列“{name}”中的单位未计入牵头或参与单位，仅作为附加列保留；如需计入，可用 --column {name}=participants")
+        return fields
+
+    def items(self, table: NamedTable, heading: str | None, fields: list[str | None], source: str | None) -> list[dict[str, Any]]:
+        keys = [f or normalise_heading(h) or f"第{n}列" for n, (h, f) in enumerate(zip(table.headings, fields), 1)]
+        items: list[dict[str, Any]] = []
+        for row, group, merged in zip(table.rows, table.groups, table.merged):
+            cells = [clean_cell(c) for c in row] + [""] * (len(keys) - len(row))
+            if all(is_blank(c) for c in cells):
+                continue
+            item: dict[str, Any] = {}
+            extra: dict[str, str] = {}
+            for key, f, text in zip(keys, fields, cells):
+                if f is None:
+                    extra[key] = text
+                elif f == "seq":
+                    item["seq"] = parse_seq(text) if text else ""
+                elif f in ("lead", "participants"):
+                    _units(item, f, text)
+                elif not is_blank(text):
+                    item[f] = f"{item[f]}\n{text}" if f in item else text
+            if "seq" not in fields:
+                item["seq"] = len(items) + 1
+            self.leads(item, heading, "participants" in fields)
+            if extra:
+                item["extra"] = extra
+            if group:
+                item["group"] = group
+            above = [key for key, flag in zip(keys, merged) if flag]
+            if above:
+                item["merged_above"] = list(dict.fromkeys(above))
+            if source:
+                item["source"] = source
+            items.append(item)
+        return items
+
+    def leads(self, item: dict[str, Any], heading: str | None, has_participants: bool) -> None:
+        """Leads the options decide: --first-unit-leads, --lead, --lead-from heading."""
+        text = item.get("lead_text") or "、".join(item.get("lead", []))
+        if text and self.options.first_unit_leads:
+            if has_participants:
+                self.warn("表格有参与单位列，--first-unit-leads 未使用（只用于只有一个责任单位列的表）")
+                return
+            mentions = split_units(text)
+            if len(mentions) > 1 and not any(m.marker for m in mentions):  # role words say it themselves
+                item["lead"], item["participants"] = [mentions[0].name], [m.name for m in mentions[1:]]
+                item["lead_text"] = text
+        elif not text and self.options.lead:
+            item["lead"] = [self.options.lead]
+        elif not text and self.options.lead_from == "heading" and heading:
+            item["lead"] = [_lead_name(heading)]
+
+
+def _units(item: dict[str, Any], field: str, text: str) -> None:
+    """A unit cell: its list of units, with the verbatim cell as ``<field>_text`` when the
+    list does not say it all (line breaks, "等", "…协助").  A lead cell stating roles
+    ("X牵头，Y配合", "（牵头）") is passed verbatim only: the model splits it into lead and
+    participants (``units.assign_roles``)."""
+    if is_blank(text):
+        return
+    earlier = item.pop(f"{field}_text", None) or "、".join(item.pop(field, []))
+    text = f"{earlier}\n{text}" if earlier else text
     mentions = split_units(text)
     if field == "lead" and any(m.marker for m in mentions):
-        return {"lead_text": text}
-    names = [m.name for m in mentions]
-    result: dict[str, Any] = {field: names} if names else {}
-    if text and "、".join(names) != text:
-        result[f"{field}_text"] = text
-    return result
+        item["lead_text"] = text
+        return
+    if mentions:
+        item[field] = [m.name for m in mentions]
+    if "、".join(item.get(field, [])) != text:
+        item[f"{field}_text"] = text
 
 
-def columns_of(headings: list[str], fields: list[str | None]) -> dict[str, str]:
-    """Headings that differ from the defaults, to be printed again as the user had them."""
-    return {
-        field: normalise_heading(heading)
-        for heading, field in zip(headings, fields)
-        if field and normalise_heading(heading) != DEFAULT_COLUMNS[field]
-    }
+def _check_columns(tables: list[NamedTable], options: ImportOptions, source: str) -> None:
+    """Every heading named with --column is a heading of some table."""
+    present = {comparable(h) for t in tables for h in t.headings}
+    for heading in options.columns:
+        if comparable(heading) not in present:
+            shown = "、".join(dict.fromkeys(normalise_heading(h) for t in tables for h in t.headings))
+            raise PlanError(Problem(f"--column：表头中没有“{heading}”列（表头为：{shown}）", source))
 
 
-def items_from_grid(
-    headings: list[str], rows: list[list[str]], source: str, *, origin: str | None = None
-) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """Items (as plan-file data) and non-default column headings from one table."""
-    fields = map_headings(headings)
-    if "task" not in fields:
-        raise PlanError(Problem(f"表头中找不到“重要工作”一类的列（表头为：{'、'.join(normalise_heading(h) for h in headings)}）", source))
+def assemble(
+    tables: list[NamedTable], source: str, fallback_title: str, options: ImportOptions | None = None
+) -> dict[str, Any]:
+    """Plan-file data from the tables of a document (see the module docstring)."""
+    options = options or ImportOptions()
+    _check_columns(tables, options, source)
+    work = _Assembly(source, options)
+    label, title_lines, headings = title_and_headings(tables)
+    data: dict[str, Any] = {}
+    if label:
+        data["attachment"] = label
+    title = options.title or "".join(title_lines)
+    if not title:
+        title = fallback_title
+        work.warn(f"文档没有标题，暂以文件名“{fallback_title}”作标题；可用 --title 标题 指定")
+    data["title"] = title
+    year = _year_of(title) if title != fallback_title else None
+    if year is not None:
+        data["year"] = year
+        work.warn(f"计划年度取自标题：{year} 年（如不对，可用 --year 指定）")
+    chosen = work.chosen(tables, headings)
+    several = len(chosen) > 1
+    columns: dict[str, str] = {}
+    claimed: set[str | None] = set()  # fields whose heading an earlier table set, default or not
+    order: list[str] = []
     items: list[dict[str, Any]] = []
-    for row in rows:
-        cells = [clean_cell(c) for c in row] + [""] * (len(headings) - len(row))
-        if all(is_blank(c) for c in cells):
-            continue
-        item: dict[str, Any] = {}
-        extra: dict[str, str] = {}
-        for heading, field, text in zip(headings, fields, cells):
-            if field is None:
-                if text or normalise_heading(heading):
-                    extra[normalise_heading(heading) or f"第{len(extra) + 1}列"] = text
-            elif field in ("lead", "participants"):
-                item.update(unit_fields(field, text))
-            elif field == "seq":
-                item["seq"] = parse_seq(text) if text else ""
-            elif text:
-                item[field] = text
-        if "seq" not in fields:
-            item["seq"] = len(items) + 1
-        if extra:
-            item["extra"] = extra
-        if origin:
-            item["source"] = origin
-        items.append(item)
-    return columns_of(headings, fields), items
+    seen: set[str] = set()
+    for number, (table, heading) in enumerate(chosen, 1):
+        fields = work.fields_of(table, heading, several)
+        table_items = work.items(table, heading, fields, heading or (table.name if several else None))
+        for text, f in zip(table.headings, fields):
+            if f and f not in claimed and normalise_heading(text) != DEFAULT_COLUMNS[f]:
+                columns[f] = normalise_heading(text)
+        claimed.update(fields)
+        order += [k for k in (f or normalise_heading(h) for h, f in zip(table.headings, fields)) if k and k not in order]
+        labels = {str(item["seq"]) for item in table_items}
+        if labels & seen:
+            for item in table_items:
+                item["seq"] = f"{number}-{item['seq']}"
+        seen |= {str(item["seq"]) for item in table_items}
+        items.extend(table_items)
+    if not items:
+        raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
+    if columns:
+        data["columns"] = {f: columns[f] for f in DEFAULT_COLUMNS if f in columns}
+    data["column_order"] = order
+    data["items"] = items
+    for problem in work.warnings:
+        warn(problem)
+    return data

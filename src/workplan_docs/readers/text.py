@@ -1,7 +1,8 @@
 """Read the flattened-table text: the form a Word table takes when copied as text.
 
 A cell starts with a tab, a line without a tab continues the cell before it, and a
-blank line ends a row.  Lines before the first cell are the "附件" label and the title.
+blank line ends a row.  Lines before the first cell are the "附件" label and the title;
+the rest is decided as for every table (``table.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from ..errors import PlanError, Problem
 from ..units import is_blank
-from .table import heading_block, items_from_grid
+from .table import ImportOptions, NamedTable, assemble
 
 
 def _rows(lines: list[str]) -> list[list[str]]:
@@ -32,25 +33,18 @@ def _rows(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def read_text(text: str, source: str) -> dict[str, Any]:
+def read_text(text: str, source: str, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from flattened-table text."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first_cell = next((i for i, line in enumerate(lines) if "\t" in line), None)
     if first_cell is None:
         raise PlanError(Problem("找不到表格：表格的每个单元格应以制表符（Tab）开头", source))
-    data: dict[str, Any] = dict(heading_block(lines[:first_cell]))
     rows = _rows(lines[first_cell:])
-    headings, body = rows[0], rows[1:]
-    columns, items = items_from_grid(headings, body, source)
-    if "title" not in data:
-        raise PlanError(Problem("表格上方缺少标题行", source))
-    if columns:
-        data["columns"] = columns
-    data["items"] = items
-    return data
+    table = NamedTable.plain("表1", lines[:first_cell], rows[0], rows[1:])
+    return assemble([table], source, Path(source).stem, options)
 
 
-def read_text_file(path: Path) -> dict[str, Any]:
+def read_text_file(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     from .plan_file import decode
 
-    return read_text(decode(path.read_bytes(), str(path)), str(path))
+    return read_text(decode(path.read_bytes(), str(path)), str(path), options)

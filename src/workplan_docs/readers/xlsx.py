@@ -25,14 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, Problem
-from .grid import Grid, plan_data, tables_of
+from .grid import Grid, tables_of
 from .ooxml import check_package, open_with
+from .table import ImportOptions, assemble
 
 MAX_CELLS = 500_000
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
 
 
-def read_xlsx(path: Path) -> dict[str, Any]:
+def read_xlsx(path: Path, options: ImportOptions | None = None) -> dict[str, Any]:
     """Plan-file data from an XLSX workbook."""
     source = str(path)
     check_package(path, "xlsx")
@@ -41,9 +42,8 @@ def read_xlsx(path: Path) -> dict[str, Any]:
 
     workbook = open_with(lambda: load_workbook(path, read_only=False, data_only=True), "xlsx", source)
     sheets = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
-    grids = [(sheet.title, _grid(sheet, source)) for sheet in sheets]
-    preamble, named = tables_of(grids, source)
-    return plan_data(named, preamble, source, path.stem)
+    grids = [(sheet.title, [], _grid(sheet, source)) for sheet in sheets]
+    return assemble(tables_of(grids, source), source, path.stem, options)
 
 
 def _column_number(letters: bytes) -> int:

@@ -1,0 +1,301 @@
+"""Real published plans (tests/real_plans) imported as an office keeps them (.docx, .xlsx, .xls).
+
+Each fixture imports as published (no heading renamed), its items equal its cells, no
+unit cell is lost, and the rules of issue 12 §1 hold on it: heading synonyms, extra
+columns, group rows, merged cells, title and year, several tables, the import options.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workplan_docs.cli import main
+from workplan_docs.errors import PlanError, ReadWarning, read_warnings
+from workplan_docs.readers import ImportOptions, load, read_data
+from workplan_docs.readers.plan_file import plan_from_data
+
+from .real_plans import make
+
+# How a careful reader takes each published heading (the others are extra columns).
+FIELDS: dict[str, dict[str, str]] = {
+    "caidian_2023_fenjie": {"序号": "seq", "目标任务": "task", "责任单位": "lead"},
+    "dazhu_2016_minsheng": {"序号": "seq", "民生实事": "task", "责任单位": "lead", "完成时限": "schedule"},
+    "huoshan_2025_kaifaqu": {"序号": "seq", "重点工作": "task", "责任单位": "lead", "完成时限": "schedule"},
+    "lishan_2023_fengong": {"序号": "seq", "工作任务": "task", "牵头单位": "lead", "责任单位": "participants"},
+    "lishui_2023_zhongdian": {"序号": "seq", "重点工作": "task", "责任单位": "lead"},
+    "ningbo_2014_minsheng": {"序号": "seq", "项目": "task", "责任单位": "lead", "配合单位": "participants"},
+    "ninghai_2022_minsheng": {"序號": "seq", "項目名稱": "task", "建設規模及內容": "measures", "建設起止年限": "schedule",
+                              "責任單位": "lead"},
+    "shaoxing_2020_q1": {"序号": "seq", "内容与要求": "task", "责任单位": "lead"},
+    "xuchang_2020_fenjie": {"序号": "seq", "工作任务": "task", "责任单位": "lead"},
+    "zhonglou_2021_minsheng": {"序号": "seq", "项目名称": "task", "主要内容": "measures", "牵头单位": "lead",
+                               "配合单位": "participants"},
+}
+NAMES = [p.stem for p in make.fixtures()]
+BUILDERS = {"docx": make.make_docx, "xlsx": make.make_xlsx}
+
+
+def test_every_fixture_has_its_expected_headings() -> None:
+    assert sorted(FIELDS) == NAMES
+
+
+def _expected_rows(table: dict[str, Any]) -> list[tuple[list[str], str | None, set[int]]]:
+    """Per item row of a fixture table: the text at each column, the group heading above,
+    and the columns merged with the row above, worked out from the fixture alone."""
+    grid = make.layout(table)
+    rows: list[tuple[list[str], str | None, set[int]]] = []
+    group = None
+    for r in range(grid.header_rows, len(grid.text)):
+        if grid.is_group_row(r):
+            group = grid.text[r][0]
+            continue
+        merged = {c for c in range(grid.width) if grid.merged_above(r, c)}
+        if merged == set(range(grid.width)):
+            continue
+        rows.append((grid.text[r], group, merged))
+    return rows
+
+
+def _headings(table: dict[str, Any]) -> list[str]:
+    """The published headings, one per column ("上级（下级）" under a spanned heading)."""
+    grid = make.layout(table)
+    names = []
+    for c in range(grid.width):
+        levels = list(dict.fromkeys(re.sub(r"\s+", "", grid.text[r][c]) for r in range(grid.header_rows)))
+        names.append(levels[0] if len(levels) == 1 else f"{levels[0]}（{'、'.join(levels[1:])}）")
+    return names
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[dict[str, Any], list[str]]]:
+    """Every fixture built as .docx and .xlsx and imported once: (data, warnings)."""
+    folder = tmp_path_factory.mktemp("real")
+    found: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for name in NAMES:
+        for kind, build in BUILDERS.items():
+            path = build(make.load(name), folder / f"{name}.{kind}")
+            with read_warnings() as problems:
+                data = read_data(path)
+            found[(name, kind)] = (data, [p.message for p in problems])
+    return found
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+@pytest.mark.parametrize("name", NAMES)
+def test_items_equal_the_published_cells(name: str, kind: str, imported: dict) -> None:
+    fixture = make.load(name)
+    data, _ = imported[(name, kind)]
+    plan = plan_from_data(data, name)
+    table = fixture["tables"][0]
+    headings = _headings(table)
+    fields = [FIELDS[name].get(h) for h in headings]
+    expected = _expected_rows(table)
+    assert len(plan.items) == len(expected)
+    keys = [f or h for h, f in zip(headings, fields)]
+    assert plan.column_order == keys  # the source's columns, in order
+    for item, (cells, group, merged) in zip(plan.items, expected):
+        for heading, field, text in zip(headings, fields, cells):
+            text = text.strip()
+            if field is None:
+                assert item.extra[heading] == text
+            elif field == "seq":
+                assert item.label == text or item.label.startswith(f"{text}.")
+            elif field == "lead":
+                assert item.lead_display == text and item.lead  # printed as published, units found
+            elif field == "participants":
+                assert item.participants_display == text
+            else:
+                assert getattr(item, field) == text, (item.seq, field)
+        assert item.group == group
+        assert set(item.merged_above) == {keys[c] for c in merged}
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+@pytest.mark.parametrize("name", NAMES)
+def test_no_unit_is_lost(name: str, kind: str, imported: dict) -> None:
+    """Every unit the plan finds is in its cell; every unit cell of the source is kept."""
+    data, _ = imported[(name, kind)]
+    plan = plan_from_data(data, name)
+    def bare(text: str) -> str:  # a cell wrapped by hand: compare without the line breaks
+        return re.sub(r"\s", "", text)
+
+    for item in plan.items:
+        for unit in item.lead:
+            assert bare(unit) in bare(item.lead_display)
+        for unit in item.participants:
+            assert bare(unit) in bare(item.participants_display + item.lead_display)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_title_year_and_warnings(name: str, imported: dict) -> None:
+    fixture = make.load(name)
+    data, found = imported[(name, "docx")]
+    if fixture.get("title"):
+        assert data["title"] == fixture["title"]
+        assert not any("没有标题" in w for w in found)
+    else:  # the file name stands in, with a warning saying how to set the title
+        assert data["title"] == name and any("文档没有标题" in w and "--title" in w for w in found)
+    assert data.get("year") == (fixture.get("year") if fixture.get("title") else None)
+    if "year" in data:
+        assert f"计划年度取自标题：{data['year']} 年" in " ".join(found)
+
+
+def test_synonyms_traditional_and_wrapped_headings(imported: dict) -> None:
+    """序號 / 項目名稱 / 責任單位 (a traditional copy), 内容与要求, 目标任务, 项目, 项目名称."""
+    data, found = imported[("ninghai_2022_minsheng", "xlsx")]
+    assert data["columns"]["lead"] == "責任單位" and data["columns"]["schedule"] == "建設起止年限"
+    assert data["items"][4]["schedule"] == "2022-2023"
+    # the heading wrapped in its cell ("政策處理 單位") is one column; its units are not
+    # silently dropped: a warning says how to count them
+    assert "政策處理單位" in data["column_order"]
+    assert any("政策處理單位" in w and "--column 政策處理單位=participants" in w for w in found)
+
+
+def test_person_columns_stay_extra_with_a_note(imported: dict) -> None:
+    data, found = imported[("ningbo_2014_minsheng", "docx")]
+    assert data["items"][0]["extra"]["牵头领导"] == "林静国"
+    assert any("牵头领导" in w and "人员" in w for w in found)
+    plan = plan_from_data(data, "x")
+    assert "林静国" not in plan.items[0].units()
+
+
+def test_group_rows_and_merged_sub_items(imported: dict) -> None:
+    lishui, _ = imported[("lishui_2023_zhongdian", "docx")]
+    groups = [item.get("group") for item in lishui["items"]]
+    assert groups[:9] == ["一、全市经济社会发展主要预期目标"] * 9 and groups[9] == "(一)全力以赴拼经济稳增长促发展。"
+    dazhu, _ = imported[("dazhu_2016_minsheng", "xlsx")]
+    five = [item for item in dazhu["items"] if str(item["seq"]).startswith("5")]
+    assert [i["seq"] for i in five] == ["5.1", "5.2"] and five[1]["merged_above"] == ["seq", "lead"]
+    assert [i["task"] for i in five] == ["开工建设县老年养护楼。", "开工建设老年大学。"]
+
+
+def test_xls_imports_like_xlsx(tmp_path: Path, imported: dict) -> None:
+    for name in ("zhonglou_2021_minsheng", "ninghai_2022_minsheng"):
+        path = make.make_xls(make.load(name), tmp_path / f"{name}.xls")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReadWarning)
+            assert read_data(path) == imported[(name, "xlsx")][0]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: Any) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _without_column(name: str, heading: str) -> dict[str, Any]:
+    """A fixture with one column removed (a table that lacks it)."""
+    fixture = make.load(name)
+    table = fixture["tables"][0]
+    index = table["rows"][0].index(heading)
+    table["rows"] = [row[:index] + row[index + 1 :] for row in table["rows"]]
+    return fixture
+
+
+def test_missing_lead_column_names_the_header_row_and_how_to_map(tmp_path: Path, capsys) -> None:
+    fixture = _without_column("huoshan_2025_kaifaqu", "责任单位")
+    path = make.make_xlsx(fixture, tmp_path / "清单.xlsx")  # the title row above the header
+    code, out, err = _run(capsys, "import", path, "-o", tmp_path / "p.yaml")
+    assert code == 2 and out == "" and not (tmp_path / "p.yaml").exists()
+    assert err.strip() == (
+        f"{path}: 找不到“牵头单位”一类的列。表头：序号 → 序号；重点工作 → 重要工作；责任领导 → 未识别；完成时限 → 时间进度；"
+        "可用 --column 列名=lead 指定，或用 --lead 单位名称 指定全部工作的牵头单位"
+    )
+    assert "序号 1" not in err and "2025年开发区" not in err
+
+
+def test_column_option_maps_a_heading(tmp_path: Path, capsys) -> None:
+    fixture = make.load("huoshan_2025_kaifaqu")
+    fixture["tables"][0]["rows"][0][3] = "责任主体单位名称"  # a heading no synonym covers
+    path = make.make_docx(fixture, tmp_path / "清单.docx")
+    code, _, err = _run(capsys, "import", path)
+    assert code == 2 and "责任主体单位名称 → 未识别" in err
+    code, out, err = _run(capsys, "import", path, "--column", "责任主体单位名称=lead", "-o", tmp_path / "p.yaml")
+    assert code == 0, err
+    plan = load(tmp_path / "p.yaml")
+    assert plan.items[0].lead == ["招商工作部", "安商工作部"] and plan.heading("lead") == "责任主体单位名称"
+    code, _, err = _run(capsys, "import", path, "--column", "不存在的列=lead")
+    assert code == 2 and "表头中没有“不存在的列”列" in err
+    code, _, err = _run(capsys, "import", path, "--column", "责任主体单位名称=负责")
+    assert code == 2 and "应写成“列名=字段”" in err
+
+
+def test_lead_options_for_a_table_without_unit_column(tmp_path: Path, capsys) -> None:
+    """One department's own tables, under headings: --lead, --lead-from heading."""
+    rows = _without_column("dazhu_2016_minsheng", "责任单位")["tables"][0]["rows"]
+    fixture = {"title": "2016年各局民生实事", "tables": [
+        {"heading": "一、县住建局", "rows": rows[:3]}, {"heading": "二、县水务局", "rows": [rows[0], *rows[7:9]]}]}
+    path = make.make_docx(fixture, tmp_path / "各局.docx")
+    code, _, err = _run(capsys, "import", path)
+    assert code == 2 and "“一、县住建局”找不到“牵头单位”一类的列" in err
+    assert _run(capsys, "import", path, "--lead-from", "heading", "-o", tmp_path / "a.yaml")[0] == 0
+    plan = load(tmp_path / "a.yaml")
+    assert [(i.label, i.lead, i.source) for i in plan.items] == [
+        ("1", ["县住建局"], "一、县住建局"), ("2", ["县住建局"], "一、县住建局"),
+        ("6", ["县水务局"], "二、县水务局"), ("7", ["县水务局"], "二、县水务局")]
+    assert plan.title == "2016年各局民生实事" and "lead" not in (plan.column_order or [])
+    assert _run(capsys, "import", path, "--lead", "县政府办", "-o", tmp_path / "b.yaml")[0] == 0
+    assert {u for i in load(tmp_path / "b.yaml").items for u in i.lead} == {"县政府办"}
+
+
+def test_first_unit_leads(tmp_path: Path) -> None:
+    path = make.make_docx(make.load("lishui_2023_zhongdian"), tmp_path / "丽水.docx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = plan_from_data(read_data(path, ImportOptions(first_unit_leads=True)), "x")
+        plain = plan_from_data(read_data(path), "x")
+    item = plan.items[9]
+    assert item.lead == ["市双招双引办"] and "市发改委" in item.participants
+    assert item.lead_display == plain.items[9].lead_display  # the cell still prints verbatim
+    assert plain.items[9].participants == []
+
+
+def test_number_sub_column_under_a_spanned_heading_is_the_seq(tmp_path: Path) -> None:
+    fixture = make.load("dazhu_2016_minsheng")
+    rows = fixture["tables"][0]["rows"]
+    rows[0] = ["", *rows[0][1:]]  # no 序号 heading: the numbers stand under 民生实事
+    rows[0] = [{"text": "民生实事", "colspan": 2}, "责任单位", "完成时限"]
+    path = make.make_xlsx(fixture, tmp_path / "t.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        data = read_data(path)
+    assert [i["seq"] for i in data["items"]][:5] == [1, 2, 3, 4, "5.1"]
+    assert data["items"][0]["task"] == "启动建设东柳河城区段综合治理工程和东湖湿地公园。"
+
+
+def test_repeated_sheet_is_skipped_and_sheet_chooses(tmp_path: Path) -> None:
+    fixture = make.load("shaoxing_2020_q1")
+    fixture["tables"].append(fixture["tables"][0])  # a copy kept on a second sheet
+    path = make.make_xlsx(fixture, tmp_path / "t.xlsx", sheets=True)
+    with read_warnings() as found:
+        data = read_data(path)
+    assert len(data["items"]) == 3
+    assert any("“表2”与“Sheet1”内容相同，未重复导入" in p.message and "--sheet 表2" in p.message for p in found)
+    with read_warnings():
+        chosen = read_data(path, ImportOptions(sheets=["表2"]))
+    assert len(chosen["items"]) == 3 and "source" not in chosen["items"][0]
+    with pytest.raises(PlanError, match="没有名为“表9”的工作表或表格"):
+        read_data(path, ImportOptions(sheets=["表9"]))
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".et"])
+def test_legacy_formats_say_how_to_convert(tmp_path: Path, suffix: str, capsys) -> None:
+    path = tmp_path / f"安排{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    code, _, err = _run(capsys, "import", path)
+    target = "xlsx" if suffix == ".et" else "docx"
+    assert code == 2 and f"“另存为”.{target} 再导入" in err and len(err.strip().splitlines()) == 1
+
+
+def test_readme_lists_every_heading_synonym() -> None:
+    from workplan_docs.readers.columns import SYNONYMS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for field, headings in SYNONYMS.items():
+        row = next(line for line in readme.splitlines() if line.startswith("| ") and f"`{field}`" in line)
+        assert all(h in row.split("|")[2].split() for h in headings), field
