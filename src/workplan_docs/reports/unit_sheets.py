@@ -1,8 +1,9 @@
 """Per-unit responsibility sheets (分工表): what each unit leads and takes part in.
 
 Every unit named in the plan, lead or participant, including units named inside role
-sentences, gets a sheet, except generic references (kind 泛指, "相关司局"): there is
-nobody to send those to, so they appear only in the overview.  One file per unit and
+sentences, gets a sheet, collective names too (kind 统称, "各科室": sent to each member),
+except generic references (kind 泛指, "相关司局"): there is nobody to send those to, so
+they appear only in the overview.  One file per unit and
 one combined file (overview, then one section per unit with its own page numbers).
 A sheet is titled as an office titles it: "<unit>重点工作分工表", the full name when known.
 """
