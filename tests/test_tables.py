@@ -19,7 +19,7 @@ from workplan_docs import load
 from workplan_docs.cli import main
 from workplan_docs.layout import SHORT_COLUMN_EM, Cell, Column, Document, Paragraph, Section, Table, fit_heading, text_em
 from workplan_docs.linebreak import MEASURES, NO_END, NO_START, break_allowed, heading_words
-from workplan_docs.model import Plan
+from workplan_docs.model import FIELD_NAMES, Plan
 from workplan_docs.pipeline import plan_outputs
 from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
@@ -413,3 +413,52 @@ def test_the_page_checks_see_the_flaws_they_look_for(tmp_path: Path) -> None:
     found = " | ".join(_flaws(path, kept))
     for flaw in ("number split", "starts with a closing mark", "stretched", "last on the page"):
         assert flaw in found, found
+
+
+# --- the corpus of real published tables (tests/real_plans) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, Path]]:
+    """Every real plan built as the .docx an office keeps, imported, its attachment as PDF."""
+    import warnings
+
+    from workplan_docs.readers import read_data
+    from workplan_docs.readers.plan_file import plan_from_data
+
+    from .real_plans import make
+
+    folder = tmp_path_factory.mktemp("corpus")
+    found = {}
+    for fixture in make.fixtures():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = make.make_docx(make.load(fixture.stem), folder / f"{fixture.stem}.docx")
+            plan = plan_from_data(read_data(source), fixture.stem)
+        pdf = folder / f"{fixture.stem}.pdf"
+        pdf.write_bytes(render(attachment(plan), default_style(), "pdf"))
+        found[fixture.stem] = (plan, pdf)
+    return found
+
+
+def test_corpus_attachments_print_the_source_table(corpus) -> None:
+    """Only the source's columns, in its order; merged where it merged; group rows and
+    table headings where it had them; every page free of the flaws above."""
+    for name, (plan, pdf) in corpus.items():
+        document = attachment(plan)
+        tables = [b for b in document.sections[0].blocks if isinstance(b, Table)]
+        for table in tables:
+            assert [c.heading for c in table.columns] == [
+                plan.heading(k) if k in FIELD_NAMES else k for k in plan.column_order], name
+        rows = [row for table in tables for row in table.rows if len(row) > 1]
+        assert len(rows) == len(plan.items), name
+        for item, row in zip(plan.items, rows):
+            for key, cell in zip(plan.column_order, row):
+                if key in item.merged_above and key != "seq":
+                    assert cell.merge_up, (name, item.label, key)
+        groups = {item.group for item in plan.items if item.group}
+        printed = {row[0].text for table in tables for i, row in enumerate(table.rows) if table.is_group_row(i)}
+        assert printed == groups, name
+        assert not _flaws(pdf, document), name
+    merged = [name for name, (plan, _) in corpus.items() if any(i.merged_above for i in plan.items)]
+    assert merged  # the corpus does test merges

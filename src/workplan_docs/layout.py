@@ -160,7 +160,7 @@ class Table:
 
     def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
         n = len(self.columns)
-        minimum = [(self._minimum(c) + _SLACK_EM) * em + padding for c in range(n)]
+        minimum = self._minimums(total, em, padding)
         if any(c.weight is None for c in self.columns):
             natural = [max(self._natural(c) * em + padding, minimum[c]) for c in range(n)]
             short = [natural[c] <= SHORT_COLUMN_EM * em + padding for c in range(n)]
@@ -198,11 +198,36 @@ class Table:
                 position += cell.span
         return found
 
-    def _minimum(self, column: int) -> float:
-        words = [w for cell in self._cells(column, True) for w in heading_words(cell.text)]
+    def _minimum(self, column: int, words_too: bool = True) -> float:
+        """The narrowest the column may be: its longest unbreakable run of text, and with
+        ``words_too`` its longest heading word."""
+        headings = [cell.text for cell in self._cells(column, True)]
+        words = [w for text in headings for w in (heading_words(text) if words_too else unbreakable(text))]
         runs = [r for cell in self._cells(column, False) if not cell.merge_up for r in unbreakable(cell.text)]
         # A run longer than a few words (a web address) breaks anyway rather than starve the table.
-        return max(_longest(words), min(_longest(runs), _LONGEST_RUN_EM))
+        return max(_longest(words), min(_longest(runs), _LONGEST_RUN_EM), 1.0)
+
+    def _minimums(self, total: float, em: float, padding: float) -> list[float]:
+        """Each column's minimum width.  When the heading words of a wide table (a dozen
+        columns of long headings) cannot all stand whole, the numbers and other body runs
+        still do, and the headings share the rest of the room (then they break inside)."""
+        n = len(self.columns)
+        words = [(self._minimum(c) + _SLACK_EM) * em + padding for c in range(n)]
+        if sum(words) <= total:
+            return words
+        widths = [(self._minimum(c, False) + _SLACK_EM) * em + padding for c in range(n)]
+        room = total - sum(widths)
+        short_first = sorted(range(n), key=lambda c: words[c] - widths[c])
+        for k, c in enumerate(short_first):  # the shortest headings stand whole first
+            if words[c] - widths[c] > room:
+                rest = short_first[k:]
+                want = sum(words[r] - widths[r] for r in rest)
+                for r in rest:
+                    widths[r] += max(room, 0.0) * (words[r] - widths[r]) / want
+                break
+            room -= words[c] - widths[c]
+            widths[c] = words[c]
+        return widths
 
     def _natural(self, column: int) -> float:
         cells = [*self._cells(column, True), *self._cells(column, False)]
