@@ -322,3 +322,47 @@ def test_quarters_of_a_long_multi_year_plan_are_computed_in_one_pass() -> None:
 def test_open_ended_phrase_runs_to_the_end_of_the_plan_year() -> None:
     schedule = Schedule.from_text("2018年7月起", 2020)
     assert schedule.months == ALL and schedule.other_months[0] == "2018-07" and schedule.other_months[-1] == "2019-12"
+
+
+# Dated phrases of real published plans, as printed (the corpus of tests/real_plans, and cells and
+# sentences of the stored government pages the corpus was found among).
+REAL_PHRASES = [
+    "12月底前", "9月投入使用", "5月底前动工", "全年",  # dazhu.gov.cn 2016年民生实事目标任务分解表
+    "2022", "2022-2023",  # 宁海县 2022年民生实事 建设起止年限
+    "每季度末月20日前",  # 大竹县: 于每季度末月20日前将完成情况报县政府督查室
+    "2022年10月底前",  # 咸阳市 2022年深化“放管服”改革工作要点
+    "1月底前", "2月底前",  # 甘政发〔2022〕9号: 于1月底前完成…, 2月底前逐项制定
+    "2023年2月10日前",  # 武政办〔2023〕1号
+    "每个季度第1个月的20日前",  # 武政办〔2022〕1号
+    "年底前",  # 许政〔2020〕20号: 年底前向市政府报告全年落实情况
+    "2022—2024年",  # 六盘水市新型基础设施建设三年行动方案
+    "2018—2020年",  # 静安区三年行动计划
+]
+
+
+@pytest.mark.parametrize("text", REAL_PHRASES)
+def test_real_phrases_are_understood(text: str) -> None:
+    assert parse(text).kind != "unparsed", parse(text).reason
+
+
+def test_at_least_95_percent_of_the_corpus_schedules_are_understood(tmp_path) -> None:
+    import warnings
+
+    from tests.real_plans import make
+    from workplan_docs.model import Plan
+    from workplan_docs.readers import read_data
+
+    schedules = []
+    for path in make.fixtures():
+        with warnings.catch_warnings():  # reader warnings (title, year) are not the point here
+            warnings.simplefilter("ignore")
+            data = read_data(make.make_docx(make.load(path), tmp_path / f"{path.stem}.docx"))
+        plan = Plan.model_validate(data)
+        schedules += [(path.stem, item.label, item.schedule, item.timing) for item in plan.items if item.schedule]
+    understood = [s for s in schedules if s[3].parsed]
+    assert len(schedules) >= 15
+    assert len(understood) / len(schedules) >= 0.95, [s[:3] for s in schedules if not s[3].parsed]
+    # the 完成时限 column holds deadlines
+    dazhu = {label: timing for stem, label, _, timing in schedules if stem == "dazhu_2016_minsheng"}
+    assert all(t.due for t in dazhu.values())
+

@@ -36,7 +36,9 @@ _SEP = r"(?:起至|起到|-|~|～|—|–|－|至|到|〜)"
 _LIST_SEP = "、和及"
 _ALL_YEAR_WORDS = ("全年",)
 _ONGOING_WORDS = ("长期", "常态化", "持续", "长效", "经常性", "日常", "定期", "不间断", "动态")
-_RECURRING_WORDS = ("每月", "按月", "逐月", "每季", "按季", "逐季", "每半年", "每年", "按年", "每周", "按周", "每旬", "每日")
+_RECURRING_WORDS = (
+    "每月", "按月", "逐月", "每个月", "每季", "按季", "逐季", "每个季度", "每半年", "每年", "按年", "每周", "按周", "每旬", "每日",
+)
 # Text before the dates of a clause that leaves the dates their plain meaning.
 _CONNECTORS = (
     "于", "在", "到", "至", "截至", "截止", "力争", "确保", "争取", "预计", "计划", "拟", "自", "从", "由",
@@ -120,6 +122,10 @@ def _normalise(text: str) -> str:
     folded = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or c in "．／" else c for c in text)
     folded = re.sub(r"[ \t\u00a0\u3000\u200b\ufeff]+", "", folded)
     folded = re.sub(r"\r\n?", "\n", folded)
+    # A cell of bare years (a 年份 column, a number from a spreadsheet): "2022", "2022-2023".
+    bare_years = re.fullmatch(r"(\d{4})(?:\.0+)?(?:(" + _SEP + r")(\d{4})(?:\.0+)?)?", folded.strip())
+    if bare_years:
+        folded = f"{bare_years[1]}年" + (f"{bare_years[2]}{bare_years[3]}年" if bare_years[3] else "")
     # Chinese month numerals: "十二月" → "12月" (not "每月", "一个月").
     folded = re.sub(
         r"(?<![一二三四五六七八九十\d])(十[一二]|[一二三四五六七八九十])月",
