@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,6 +152,9 @@ def test_form_is_protected_with_a_status_list_and_hidden_identifiers(seed_plan: 
     assert validation.type == "list" and validation.formula1 == STATUS_LIST
     assert str(validation.sqref) == "E5:E14"
     assert feedback_forms(seed_plan, 2)[4][1] == path.read_bytes()  # same plan, same bytes
+    with zipfile.ZipFile(path) as package:
+        assert "<Application>workplan-docs</Application>" in package.read("docProps/app.xml").decode()
+        assert "fullCalcOnLoad" not in package.read("xl/workbook.xml").decode()  # Excel does not ask to save
 
 
 def test_text_that_looks_like_a_formula_stays_text(seed_plan: Plan, tmp_path: Path) -> None:

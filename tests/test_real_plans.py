@@ -299,3 +299,47 @@ def test_readme_lists_every_heading_synonym() -> None:
     for field, headings in SYNONYMS.items():
         row = next(line for line in readme.splitlines() if line.startswith("| ") and f"`{field}`" in line)
         assert all(h in row.split("|")[2].split() for h in headings), field
+
+
+# Shapes the corpus lacks, built from cells of its kind: schedules held by other columns.
+
+def _import_rows(tmp_path: Path, rows: list[list[Any]], header_rows: int = 1) -> Any:
+    fixture = {"title": "2020年重点项目安排", "tables": [{"header_rows": header_rows, "rows": rows}]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        data = read_data(make.make_xlsx(fixture, tmp_path / "t.xlsx"))
+    return data, plan_from_data(data, "t")
+
+
+def test_start_and_finish_year_columns_give_the_schedule(tmp_path: Path) -> None:
+    rows = [["序号", "项目名称", "建设内容", "开工年份", "竣工年份", "责任单位"],
+            ["1", "启动县图书馆新馆建设", "新建图书馆", "2020", "2022", "县文体广新局"],
+            ["2", "开工建设老年大学", "开工建设", "2020", "2020", "县民政局"]]
+    data, plan = _import_rows(tmp_path, rows)
+    assert [i.schedule for i in plan.items] == ["2020年至2022年底", "2020年内"]
+    assert plan.items[1].timing.parsed and plan.items[1].timing.due == 12
+    # the source's columns print, not a schedule column it did not have
+    assert plan.column_order == ["seq", "task", "measures", "开工年份", "竣工年份", "lead"]
+    assert plan.items[0].extra == {"开工年份": "2020", "竣工年份": "2022"}
+
+
+def test_quarter_columns_give_the_schedule(tmp_path: Path) -> None:
+    rows = [[{"text": "序号", "rowspan": 2}, {"text": "重点工作", "rowspan": 2}, {"text": "责任单位", "rowspan": 2},
+             {"text": "时间进度", "colspan": 4}],
+            ["一季度", "二季度", "三季度", "四季度"],
+            ["1", "编制预算", "财务处", "制定方案", "组织实施", "", ""],
+            ["2", "决算审计", "审计处", "", "", "", "完成审计"]]
+    _, plan = _import_rows(tmp_path, rows, header_rows=2)
+    assert [i.schedule for i in plan.items] == ["一至二季度内", "四季度内"]
+    assert plan.items[0].timing.months == [1, 2, 3, 4, 5, 6] and plan.items[1].timing.due == 12
+    assert "schedule" not in (plan.column_order or []) and plan.items[0].extra["时间进度（一季度）"] == "制定方案"
+
+
+def test_month_ranges_opening_the_measures_give_the_schedule(tmp_path: Path) -> None:
+    rows = [["序号", "重点工作", "工作措施", "责任科室"],
+            ["1", "开展能力验证", "3月：制定方案\n4-6月：组织实施", "办公室"],
+            ["2", "开展培训", "组织培训", "人事科"]]
+    data, plan = _import_rows(tmp_path, rows)
+    assert plan.items[0].schedule == "3月、4-6月" and plan.items[0].timing.months == [3, 4, 5, 6]
+    assert plan.items[0].measures == "3月：制定方案\n4-6月：组织实施"  # the text stays verbatim
+    assert "schedule" not in data["items"][1]

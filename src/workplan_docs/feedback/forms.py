@@ -25,10 +25,8 @@ checks all of it, and every printed cell, against the plan (see ``collect.py``).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from dataclasses import dataclass
-from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
@@ -37,13 +35,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from ..filenames import safe_file_name
 from ..model import Item, Plan
 from ..progress import DONE, STATUSES, ProgressFile, due_date, fingerprint, latest_entries, quarter_label, task_hash
 from ..style import Style, default_style
-from ..writers.reproducible import build_date, normalise_zip
+from ..writers.reproducible import build_date
+from ..writers.xlsx import workbook_bytes
 
 FORMAT = "workplan-docs feedback 2"  # 2: rows may be carried over (a third column in _meta)
 FORMATS_READ = ("workplan-docs feedback 1", FORMAT)
@@ -208,11 +206,9 @@ def render_form(plan: Plan, form: Form, style: Style | None = None) -> bytes:
     properties.subject = plan.title
     properties.creator = plan.issuer or style.metadata.author or None
     properties.language = "zh-CN"
-    properties.created = properties.modified = build_date().replace(tzinfo=None)
-    buffer = io.BytesIO()
-    # ExcelWriter, not Workbook.save: save() stamps "modified" with the clock.
-    ExcelWriter(workbook, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
-    return normalise_zip(buffer.getvalue())
+    stamp = build_date()
+    properties.created = properties.modified = stamp.replace(tzinfo=None)
+    return workbook_bytes(workbook, stamp)
 
 
 def feedback_forms(

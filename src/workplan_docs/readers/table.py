@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import schedule
 from ..errors import PlanError, Problem, warn
 from ..model import DEFAULT_COLUMNS
 from ..units import is_blank, split_units
@@ -44,6 +45,11 @@ _TITLE_LINES = 3
 _MAX_TABLE_HEADING = 60
 _ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# Columns that hold a schedule between them: 开工年份 / 竣工年份, or one column per quarter.
+_START = re.compile(r"开工(年份|年度|时间|日期)$")
+_FINISH = re.compile(r"(竣工|完工|建成)(年份|年度|时间|日期)$")
+_QUARTER = re.compile(r"第?([一二三四1-4])季度")
+_QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def clean_cell(text: str) -> str:
@@ -188,10 +194,10 @@ class _Assembly:
         if "lead" in missing and (self.options.lead or (self.options.lead_from == "heading" and heading)):
             missing.remove("lead")
         if missing:
-            field = missing[0]
+            needed = missing[0]
             raise PlanError(Problem(
-                f"{where}找不到“{FIELD_LABELS[field]}”一类的列。表头：{describe(table.headings, fields)}；"
-                f"可用 --column 列名={field} 指定" + ("，或用 --lead 单位名称 指定全部工作的牵头单位" if field == "lead" else ""),
+                f"{where}找不到“{FIELD_LABELS[needed]}”一类的列。表头：{describe(table.headings, fields)}；"
+                f"可用 --column 列名={needed} 指定" + ("，或用 --lead 单位名称 指定全部工作的牵头单位" if needed == "lead" else ""),
                 self.source,
             ))
         if self.options.lead_from == "heading" and "lead" not in fields and not heading:
@@ -226,6 +232,10 @@ class _Assembly:
                     item[f] = f"{item[f]}\n{text}" if f in item else text
             if "seq" not in fields:
                 item["seq"] = len(items) + 1
+            if "schedule" not in fields:
+                phrase = _derived_schedule(table.headings, fields, cells, item)
+                if phrase:
+                    item["schedule"] = phrase
             self.leads(item, heading, "participants" in fields)
             if extra:
                 item["extra"] = extra
@@ -254,6 +264,21 @@ class _Assembly:
             item["lead"] = [self.options.lead]
         elif not text and self.options.lead_from == "heading" and heading:
             item["lead"] = [_lead_name(heading)]
+
+
+def _derived_schedule(headings: list[str], fields: list[str | None], cells: list[str], item: dict[str, Any]) -> str:
+    """A schedule for a table without a schedule column, from the columns that hold one
+    (开工年份 / 竣工年份, one column per quarter) or from the dates opening the measures or
+    task text ("3月：…"); the source's cells stay as they are."""
+    extra = [(comparable(h), text) for h, f, text in zip(headings, fields, cells) if f is None]
+    start = next((text for h, text in extra if _START.search(h)), "")
+    finish = next((text for h, text in extra if _FINISH.search(h)), "")
+    if not is_blank(start) or not is_blank(finish):
+        return schedule.from_start_finish(start, finish)
+    quarters = [(int(_QUARTER_NUMBERS[m[1]]), text) for h, text in extra if (m := _QUARTER.search(h))]
+    if len(quarters) >= 2:
+        return schedule.from_quarter_columns([q for q, text in quarters if not is_blank(text)])
+    return schedule.leading_period(item.get("measures", "")) or schedule.leading_period(item.get("task", "")) or ""
 
 
 def _units(item: dict[str, Any], field: str, text: str) -> None:

@@ -92,8 +92,8 @@ def _overview_section(plan: Plan, units: list[UnitTasks]) -> Section:
     with_kind = any(unit.kind for unit in units)  # no registry: no 类别 column to leave empty
     columns = (
         Column("序号", 12, "center"),
-        Column("单位", 92 if with_kind else 122),
-        *([Column("类别", 30, "center")] if with_kind else []),
+        Column("单位", 86 if with_kind else 122),
+        *([Column("类别", 36, "center")] if with_kind else []),  # "总局管理的国家局" on one line
         Column("牵头（项）", 23, "center"),
         Column("参与（项）", 23, "center"),
         Column("合计（项）", 23, "center"),

@@ -99,7 +99,14 @@ def render(document: Document, style: Style) -> bytes:
         _SheetWriter(workbook.create_sheet(title), section, style, looks).write()
     stamp = document.date or build_date()
     _set_properties(workbook, document, style, stamp)
-    # No formulas: nothing to recalculate on load (openpyxl asks for it by default).
+    return workbook_bytes(workbook, stamp)
+
+
+def workbook_bytes(workbook: Workbook, stamp: datetime) -> bytes:
+    """The package of a workbook without formulas, every member dated ``stamp``, its
+    app.xml naming this tool, and nothing for Excel to recalculate on opening (openpyxl
+    asks for a full recalculation by default, after which Excel asks to save on closing).
+    ``workbook.properties`` keep the dates set on them."""
     workbook.calculation = CalcProperties(calcId=_CALC_ID, fullCalcOnLoad=None)
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save: save() stamps "modified" with the clock.
