@@ -23,6 +23,7 @@ from .real_plans import make
 
 # How a careful reader takes each published heading (the others are extra columns).
 FIELDS: dict[str, dict[str, str]] = {
+    "cangnan_2022_minsheng": {"序号": "seq", "项目内容": "task", "牵头单位": "lead"},
     "caidian_2023_fenjie": {"序号": "seq", "目标任务": "task", "责任单位": "lead"},
     "dazhu_2016_minsheng": {"序号": "seq", "民生实事": "task", "责任单位": "lead", "完成时限": "schedule"},
     "huoshan_2025_kaifaqu": {"序号": "seq", "重点工作": "task", "责任单位": "lead", "完成时限": "schedule"},

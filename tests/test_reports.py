@@ -405,3 +405,16 @@ def test_xlsx_sheets_are_named_by_quarter_and_unit(seed_plan: Plan, tmp_path: Pa
     names = openpyxl.load_workbook(path, read_only=True).sheetnames
     assert len(names) == len({n.casefold() for n in names}) == 1 + len(hostile)
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def test_matrix_groups_read_as_an_office_writes_them() -> None:
+    """No "泛指"/"统称" (the model's terms) in a document: collective names group as 统称单位,
+    generic references and units of no registered kind as 其他单位, which comes last."""
+    plan = Plan.model_validate({"title": "测试计划", "items": [
+        {"seq": 1, "task": "甲", "lead": ["各科室"], "participants": ["相关司局", "科技司"], "schedule": "全年"}]})
+    (table,) = [b for b in matrix.matrix_document(plan).sections[0].blocks if isinstance(b, Table)]
+    assert [row[0].text for row in table.rows] == [
+        "统称单位（1个）", "各科室", "其他单位（2个）", "相关司局", "科技司", "任务合计（单位数）"]
+    lone = Plan.model_validate({"title": "测试计划", "items": [{"seq": 1, "task": "甲", "lead": ["科技司"]}]})
+    (table,) = [b for b in matrix.matrix_document(lone).sections[0].blocks if isinstance(b, Table)]
+    assert [row[0].text for row in table.rows] == ["科技司", "任务合计（单位数）"]  # one group: no heading row

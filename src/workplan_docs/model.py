@@ -385,29 +385,36 @@ class Plan(_Strict):
         if year is None or year == self.year:
             active = [i for i in self.items if months & set(i.timing.months)]
             due = [i for i in self.items if i.timing.due in months]
-        else:
+        else:  # a task under way in the plan year is listed there only (see quarters())
             labels = {f"{year}-{m:02d}" for m in months}
-            active = [i for i in self.items if labels & set(i.timing.other_months)]
-            due = [i for i in self.items if i.timing.other_due in labels]
+            elsewhere = [i for i in self.items if not i.timing.months]
+            active = [i for i in elsewhere if labels & set(i.timing.other_months)]
+            due = [i for i in elsewhere if i.timing.other_due in labels]
         return QuarterTasks(year if year is not None else self.year, quarter, active, due)
 
     def quarters(self) -> list[QuarterTasks]:
         """The four quarters of the plan year, then quarters of other years that schedules name.
 
-        One pass over every item's months (each schedule spans at most 30 years), so the cost
-        grows with the plan, never with the product of items and quarters.
+        A task with months in the plan year is listed in the plan year's quarters only: a span
+        such as "2021-2035年" in a 2023 plan would otherwise add sixty quarters holding that one
+        task (the chart still shows it month by month in every year).  Quarters of other years
+        come from tasks that lie wholly in them ("2011年1-6月" in a 2010 plan, or every task of a
+        plan without a plan year that writes its years).  One pass over every item's months
+        (each schedule spans at most 30 years): the cost grows with the plan, never with the
+        product of items and quarters.
         """
         active: dict[tuple[int | None, int], list[Item]] = {(None, q): [] for q in range(1, 5)}
         due: dict[tuple[int | None, int], list[Item]] = {}
         for item in self.items:
             timing = item.timing
             keys = {(None, (m - 1) // 3 + 1) for m in timing.months}
-            keys |= {(int(m[:4]), (int(m[5:]) - 1) // 3 + 1) for m in timing.other_months}
+            if not timing.months:
+                keys |= {(int(m[:4]), (int(m[5:]) - 1) // 3 + 1) for m in timing.other_months}
             for key in keys:
                 active.setdefault(key, []).append(item)
             if timing.due is not None:
                 due.setdefault((None, (timing.due - 1) // 3 + 1), []).append(item)
-            elif timing.other_due:
+            elif timing.other_due and not timing.months:
                 due.setdefault((int(timing.other_due[:4]), (int(timing.other_due[5:]) - 1) // 3 + 1), []).append(item)
         plan_quarters = [QuarterTasks(self.year, q, active[(None, q)], due.get((None, q), [])) for q in range(1, 5)]
         other = sorted(key for key in active if key[0] is not None)

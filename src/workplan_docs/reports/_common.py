@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..layout import Document, Paragraph, Section
 from ..model import Item, Plan
-from ..units import GENERIC_KIND
+from ..units import COLLECTIVE_KIND, GENERIC_KIND
 
 # Background colours ("RRGGBB") with a meaning shared by all derived reports.
 FILL_GROUP = "E7E6E6"  # a group heading row (e.g. one lead unit in a quarter)
@@ -47,8 +47,10 @@ def plan_document(plan: Plan, name: str, sections: list[Section], keyword: str) 
 
 def kind_label(kind: str | None) -> str:
     """A unit kind as a document prints it: the registry's own words ("司局", "直属单位"),
-    and "其他单位" for generic references ("泛指" is the model's term, not an office's)
-    and for units the registry gives no kind."""
+    "统称单位" for collective names ("各科室"), and "其他单位" for generic references and
+    for units the registry gives no kind ("泛指" and "统称" are the model's terms)."""
+    if kind == COLLECTIVE_KIND:
+        return "统称单位"
     return OTHER_UNITS if kind in (None, "", GENERIC_KIND) else kind
 
 
