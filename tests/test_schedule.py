@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workplan_docs.model import Schedule
 from workplan_docs.schedule import from_quarter_columns, from_start_finish, leading_period, parse
@@ -382,3 +384,17 @@ def test_a_long_span_through_the_plan_year_adds_no_quarters_of_other_years() -> 
     assert [i.label for i in quarters[0].active] == ["1", "3"] and [i.label for i in quarters[3].active] == ["1"]
     assert [i.label for i in quarters[5].due] == ["2"]
     assert plan.items[0].timing.other_months[0] == "2021-01" and plan.items[0].timing.other_months[-1] == "2035-12"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789年月日至-、，；前底末内起后完成上下半季度第一二三四每长期次\n ", max_size=40))
+def test_any_phrase_gives_a_schedule_or_a_reason_never_an_error(text: str) -> None:
+    parsed = parse(text)
+    if parsed.kind == "unparsed":
+        assert parsed.reason and not parsed.months
+    else:
+        assert 0 < len(parsed.months) <= 30 * 12
+        assert all(1 <= m.month <= 12 and (m.year is None or 1900 <= m.year <= 2999) for m in parsed.months)
+        assert parsed.due is None or parsed.due in parsed.months
+    for year in (None, 2020):
+        Schedule.from_text(text, year)

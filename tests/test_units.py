@@ -91,7 +91,7 @@ from tests.real_plans import make  # noqa: E402
 from workplan_docs.model import Item, Plan  # noqa: E402
 from workplan_docs.readers.columns import map_headings  # noqa: E402
 from workplan_docs.reports import unit_sheets  # noqa: E402
-from workplan_docs.units import COLLECTIVE_KIND, GENERIC_KIND  # noqa: E402
+from workplan_docs.units import COLLECTIVE_KIND, GENERIC_KIND, assign_roles  # noqa: E402
 
 
 def plan_of(**item: object) -> Plan:
@@ -192,9 +192,10 @@ def test_collective_units_get_a_sheet_generic_ones_do_not() -> None:
     assert not any("有关部门" in f for f in files)
 
 
-def test_a_fragment_that_is_no_unit_is_kept_and_reported() -> None:
-    plan = plan_of(lead_text="张三、市发改委")
-    assert plan.items[0].lead == ["张三", "市发改委"]
+@pytest.mark.parametrize(("cell", "units"), [("张三、市发改委", ["张三", "市发改委"]), ("张三、财务处", ["张三", "财务处"])])
+def test_a_fragment_that_is_no_unit_is_kept_and_reported(cell: str, units: list[str]) -> None:
+    plan = plan_of(lead_text=cell)
+    assert plan.items[0].lead == units
     lines = [str(p) for p in plan.diagnostics()]
     assert any("序号 1" in line and "“张三”不像单位名称" in line for line in lines)
 
@@ -299,3 +300,12 @@ def test_no_unit_is_lost_whatever_the_layout(groups: list[tuple[list[str], str]]
         item = plan_of(**data).items[0]
         assert set(named) <= {*item.lead, *item.participants}, cell
         assert item.lead  # a lead cell always yields a lead
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="市县局委各有关（）()〈〉、，,；;。\n 牵头配合负责协助等及和大队天河中心办由：", max_size=30))
+def test_any_cell_splits_without_error(text: str) -> None:
+    mentions = split_units(text)
+    lead, participants = assign_roles(mentions)
+    assert all(m.name for m in mentions)
+    assert sorted([*lead, *participants]) == sorted(m.name for m in mentions)

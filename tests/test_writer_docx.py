@@ -63,7 +63,10 @@ def test_label_then_title_on_the_third_line(seed_docx, seed_plan):
     assert (title.text, title.style.name) == (seed_plan.title, "公文标题")
     pitch = round(style.paragraph.line_pitch * 20)
     label_spacing = label.style.element.find(f"{W}pPr/{W}spacing")
-    assert label_spacing.get(f"{W}after") == str(style.paragraph.title_space_before * pitch)
+    title_spacing = title.style.element.find(f"{W}pPr/{W}spacing")
+    # The blank line belongs to the title, as in the PDF (whatever precedes a title, e.g. in the notice).
+    assert label_spacing.get(f"{W}after") == "0"
+    assert title_spacing.get(f"{W}before") == str(style.paragraph.title_space_before * pitch)
     assert label_spacing.get(f"{W}line") == str(pitch) and label_spacing.get(f"{W}lineRule") == "exact"
     assert title.style.element.find(f"{W}pPr/{W}jc").get(f"{W}val") == "center"
     assert label.style.font.size.pt == 16 and title.style.font.size.pt == 22
@@ -326,9 +329,11 @@ def test_reference_docx_keeps_page_setup_and_header(tmp_path):
             Section("横", (Table((Column("甲"), Column("乙")), ((Cell("1"), Cell("2")),)),), orientation="landscape"),
         ),
     )
-    doc = _open(docx_writer.render(document, default_style(), docx_template=_template(tmp_path)))
+    data = docx_writer.render(document, default_style(), docx_template=_template(tmp_path))
+    doc = _open(data)
     portrait, landscape = doc.sections
     assert [p.text for p in doc.paragraphs if p.text] == ["正文"]
+    assert "<Application>workplan-docs</Application>" in _part(data, "docProps/app.xml")  # not the template's
     assert _margins(portrait) == {"top": 30, "bottom": 25, "left": 22, "right": 20}
     # Turned a quarter turn: the binding (left) margin becomes the top one.
     assert (landscape.page_width.twips, landscape.page_height.twips) == (Mm(297).twips, Mm(210).twips)

@@ -30,6 +30,7 @@ REPORT_NAMES = {
     "matrix": "责任矩阵（单位 × 任务）",
     "gantt": "进度图（任务 × 月份）",
     "progress": "工作进展报告（需 --progress，不在缺省之列，给出 --progress 时才生成）",
+    "notice": "通知（需 --notice：版头、正文、附件说明、署名，其后为附件和版记；只有 .docx 和 .pdf）",
 }
 
 ROLE_NAMES = {
@@ -393,6 +394,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             warn=lambda p: _print_problems([p.at(args.plan)], "警告: "),
             progress_data=progress_data,
             as_of=args.as_of,
+            notice=_load_notice(args.notice, plan) if args.notice else None,
         )
     except WorkplanError as error:  # a problem in the plan's own text (a missing glyph) names its file
         raise WorkplanError([p.at(args.plan) if p.field and not p.source else p for p in error.problems]) from None
@@ -648,6 +650,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--allow-missing-glyphs", action="store_true", help="PDF 字体缺字时只警告，仍然生成")
     sub.add_argument("--jobs", type=int, metavar="N", help="并行进程数（缺省为 CPU 核数）")
     sub.add_argument("--progress", metavar="progress.yaml", help="进展数据（collect 生成），用于工作进展报告")
+    sub.add_argument("--notice", metavar="notice.yaml", help="通知文件（notice init 生成初稿）：另生成 通知.docx/.pdf")
     sub.add_argument(
         "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
     )

@@ -37,6 +37,13 @@ class Paragraph:
 
     text: str
     role: Role = "body"
+    # Overrides of the role's setting, for documents laid out line by line (the notice).
+    align: Align | None = None
+    indent: float | None = None  # first-line indent in characters (None: 2 for body text, else 0)
+    right_indent: float = 0.0  # characters kept free at the right (a 署名 two characters in)
+    size: float | None = None  # points
+    color: str | None = None  # "RRGGBB": the red 发文机关标志
+    right_text: str = ""  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
 
 
 @dataclass(frozen=True)
@@ -355,7 +362,24 @@ class PageBreak:
     """Start a new page within a section."""
 
 
-Block = Union[Paragraph, Table, PageBreak]
+@dataclass(frozen=True)
+class Space:
+    """Vertical space of ``height`` millimetres (it does not carry over a page end)."""
+
+    height: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal line across the type area, ``weight`` millimetres thick, ``space_before``
+    millimetres below what precedes it: the red rule under a 版头, the rules of a 版记."""
+
+    weight: float
+    color: str = "000000"
+    space_before: float = 0.0
+
+
+Block = Union[Paragraph, Table, PageBreak, Space, Rule]
 
 
 @dataclass(frozen=True)
@@ -364,13 +388,18 @@ class Section:
 
     ``name`` names the section where a format shows it (the XLSX sheet name, a PDF
     outline entry).  ``restart_numbering`` starts page numbers again at 1, as each unit's
-    sheet in a combined file wants.
+    sheet in a combined file wants.  ``page_numbers``, ``even_page`` and ``foot`` serve a
+    notice's last page (GB/T 9704 §7.4: the 版记 on an even page, at the foot, unnumbered);
+    they are DOCX and PDF features.
     """
 
     name: str
     blocks: tuple[Block, ...]
     orientation: Orientation = "landscape"
     restart_numbering: bool = False
+    page_numbers: bool = True  # False: its pages carry no number (a 版记 page), numbering goes on
+    even_page: bool = False  # starts on an even page: a blank, unnumbered page is put before it if needed
+    foot: tuple[Block, ...] = ()  # set at the foot of the type area on its last page (the 版记)
 
 
 @dataclass(frozen=True)
@@ -389,9 +418,9 @@ class Document:
         once: the cells continuing it hold the same text)."""
         found: list[str] = []
         for section in self.sections:
-            for block in section.blocks:
+            for block in (*section.blocks, *section.foot):
                 if isinstance(block, Paragraph):
-                    found.append(block.text)
+                    found.extend((block.text, block.right_text))
                 elif isinstance(block, Table):
                     found.extend(cell.text for row in (*block.header_rows, *block.rows) for cell in row if not cell.merge_up)
         return found

@@ -27,10 +27,13 @@ from .writers import FORMATS, render
 from .writers.reproducible import build_date
 
 if TYPE_CHECKING:
+    from .notice import Notice
     from .progress import ProgressFile
 
 # The progress report needs progress data: it is in the default set only when that is given.
-DEFAULT_REPORTS = tuple(name for name in REPORTS if name != "progress")
+# Reports that need more than the plan are in the default set only when that is given.
+_NEEDS = {"progress": "progress", "notice": "notice"}  # report → the option it needs
+DEFAULT_REPORTS = tuple(name for name in REPORTS if name not in _NEEDS)
 Progress = Callable[[int, int, str], None]
 _PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves
 
@@ -56,7 +59,7 @@ def _choose(names: Iterable[str] | None, known: Sequence[str], what: str) -> lis
 def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: Any) -> list[Output]:
     """The documents a build writes, before any format is chosen."""
     outputs: list[Output] = []
-    defaults = (*DEFAULT_REPORTS, "progress") if options.get("progress") is not None else DEFAULT_REPORTS
+    defaults = (*DEFAULT_REPORTS, *(r for r, option in _NEEDS.items() if options.get(option) is not None))
     for name in _choose(reports or defaults, tuple(REPORTS), "报告"):
         outputs.extend(run_report(name, plan, **options))
     return outputs
@@ -234,6 +237,7 @@ def build(
     warn: Callable[[Problem], None] | None = None,
     progress_data: ProgressFile | None = None,
     as_of: date | None = None,
+    notice: Notice | None = None,
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
 
@@ -242,6 +246,8 @@ def build(
 
     ``progress_data`` (progress.yaml, see ``progress.load_progress``) adds the progress
     report to the default set; ``as_of`` is the date it is computed for (default today).
+    ``notice`` (``load_notice("notice.yaml")``) adds 通知.docx/.pdf: the notice with the
+    attachment bound after it.
 
     Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
     any output cannot be made.
@@ -254,7 +260,9 @@ def build(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
-    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of)
+    if notice is not None:
+        notice.check_against(plan, "notice")
+    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:
@@ -264,7 +272,7 @@ def build(
                 warn(problem)
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
     outputs = [replace(o, document=replace(o.document, date=o.document.date or stamp)) for o in outputs]
-    job_list = [_Job(o, f) for o in outputs for f in chosen_formats]
+    job_list = [_Job(o, f) for o in outputs for f in chosen_formats if o.formats is None or f in o.formats]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     rendered = _render_all(job_list, style, options, workers, progress)
     files = [(out / job.path, data) for job, data in zip(job_list, rendered)]

@@ -344,14 +344,11 @@ def _meaning(dates: _Dates, prefix: str, suffix: str, deadline_hint: bool) -> _C
 
     if suffix.startswith("前后"):  # "6月前后": about June
         return _Clause("period", dates.months)
-    mark, rest = _strip_word(suffix, _BEFORE_MARKS)
-    if mark or prefix.endswith(_BY_CONNECTORS):
+    if suffix.startswith(_BEFORE_MARKS) or prefix.endswith(_BY_CONNECTORS):
         return deadline(implicit)
-    mark, rest = _strip_word(suffix, _WITHIN_MARKS)
-    if mark:
+    if suffix.startswith(_WITHIN_MARKS):
         return deadline(dates.months)
-    mark, rest = _strip_word(suffix, _FROM_MARKS)
-    if mark or (prefix.endswith(_FROM_CONNECTORS) and dates.single) or suffix.startswith(_START_WORDS):
+    if suffix.startswith(_FROM_MARKS + _START_WORDS) or (prefix.endswith(_FROM_CONNECTORS) and dates.single):
         return _Clause("from", implicit, start=dates.start)
     _, rest = _strip_word(suffix, _DONE_ADVERBS)
     if rest.startswith(_DONE_WORDS) or dates.end or deadline_hint:

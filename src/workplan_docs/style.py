@@ -143,6 +143,23 @@ class Pdf(_Section):
         return value
 
 
+class NoticeSettings(_Section):
+    """The notice's 版头 and 版记 (GB/T 9704 §7.2, §7.4); lengths in millimetres."""
+
+    header_top: float = 35.0  # top of the 发文机关标志 below the top of the type area
+    header_size: float = 36.0  # points: 小初, common for the 标志
+    red_rule: float = 0.7  # the red rule under the 版头
+    rule_gap: float = 4.0  # from the 发文字号 down to the red rule
+    imprint_size: float = 14.0  # points: 四号, 抄送 and 印发 lines
+    imprint_thick: float = 0.35  # first and last rule of the 版记
+    imprint_thin: float = 0.25  # the rules between
+
+    @field_validator("header_size", "imprint_size", mode="before")
+    @classmethod
+    def _points(cls, value: str | float) -> float:
+        return points(value)
+
+
 class Style(_Section):
     """A complete style profile."""
 
@@ -154,6 +171,7 @@ class Style(_Section):
     page_numbers: PageNumbers
     metadata: Metadata
     pdf: Pdf = Pdf()  # optional: profiles written before it still load
+    notice: NoticeSettings = NoticeSettings()
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import workplan_docs
 
 from ..conftest import SAMPLE_PLAN
 from ..test_feedback import fill
+from ..test_read_documents import make_docx
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -86,6 +87,25 @@ def test_dropping_the_seed_attachment_shows_its_items_and_units(page: Any, impor
         page.click("#unit-tasks a:text('Excel')")
     assert download.value.suggested_filename == "科技司.xlsx"
     shots(page, "3-units")
+
+
+def test_a_heading_not_recognised_is_mapped_from_a_drop_down(page: Any, server: Any, tmp_path: Path, shots: Any) -> None:
+    rows = [["序号", "要干的事", "主要责任单位", "完成时限"], ["1", "修缮老旧小区道路", "交通局", "6月底前"],
+            ["2", "新建社区食堂", "民政局", "全年"]]
+    document = make_docx(tmp_path / "安排.docx", ["附件", "2024年民生实事安排"], [(rows, [])])
+    page.goto(server.url)
+    drop_files(page, ".drop-zone", [("安排.docx", document.read_bytes())])
+    page.wait_for_selector("#plan-errors")
+    assert "找不到“重要工作”一类的列" in page.locator("#plan-errors > .messages").first.inner_text()
+    mapping = page.locator("select[name='column:要干的事']")
+    assert mapping.input_value() == "extra"
+    assert page.locator("select[name='column:主要责任单位']").input_value() == "lead"
+    shots(page, "8-mapping")
+    mapping.select_option("task")  # the plan is read again at once
+    page.wait_for_selector("#items")
+    assert page.locator("#items tbody tr .task").all_inner_texts() == ["修缮老旧小区道路", "新建社区食堂"]
+    assert page.locator("select[name='column:要干的事']").input_value() == "task"
+    shots(page, "9-mapped")
 
 
 def test_the_zip_holds_exactly_what_build_writes(

@@ -13,13 +13,13 @@ from typing import Any
 
 from ..errors import PlanError, Problem
 from ..model import Plan
-from .table import ImportOptions
+from .table import ImportOptions, UnmappedTable
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 DOCUMENT_SUFFIXES = (".txt", ".docx", ".xlsx", ".xls")
 _CONVERT = {".doc": ("Word", "docx"), ".wps": ("WPS 文字", "docx"), ".et": ("WPS 表格", "xlsx")}
 
-__all__ = ["ImportOptions", "load", "read_data"]
+__all__ = ["ImportOptions", "UnmappedTable", "load", "read_data"]
 
 
 def _legacy(suffix: str, source: str) -> PlanError:
@@ -67,8 +67,9 @@ def read_data(path: str | Path, options: ImportOptions | None = None) -> dict[st
     raise PlanError(Problem(f"不支持的文件类型“{suffix or '无扩展名'}”，可读取：{supported}", source))
 
 
-def load(path: str | Path) -> Plan:
-    """Read and validate a plan from a plan file or a document."""
+def load(path: str | Path, options: ImportOptions | None = None) -> Plan:
+    """Read and validate a plan from a plan file or a document; ``options`` are the
+    ``import`` options for a document (column mapping, lead, title …)."""
     from .plan_file import plan_from_data
 
-    return plan_from_data(read_data(path), str(path))
+    return plan_from_data(read_data(path, options), str(path))

@@ -21,6 +21,7 @@ class Output:
 
     path: str
     document: Document
+    formats: tuple[str, ...] | None = None  # the formats it is made in; None: every format asked for
 
 
 # report name → (module, function, default output naming described in the README)
@@ -31,6 +32,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "matrix": ("matrix", "outputs"),
     "gantt": ("gantt", "outputs"),
     "progress": ("progress", "outputs"),  # needs progress data (progress.yaml)
+    "notice": ("notice", "outputs"),  # needs a notice file (notice.yaml); DOCX and PDF only
 }
 
 

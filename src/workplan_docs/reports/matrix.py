@@ -2,8 +2,9 @@
 
 Every unit named appears, grouped under its kind, generic references (泛指, printed as
 "其他单位") included, so the matrix accounts for every name in the plan.  Task columns are
-headed by 序号 in one header row (no empty corner box); a key section lists the tasks by 序号.  A plan with many tasks splits its task columns into
-several tables, the unit totals in the last one.
+headed by 序号 in one header row (no empty corner box); a key section lists the tasks by
+序号.  A plan with many tasks splits its task columns into several tables, the unit totals
+in the last one.
 """
 
 from __future__ import annotations

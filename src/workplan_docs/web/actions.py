@@ -7,6 +7,7 @@ CLI would print, with the user's own file names instead of our temporary paths.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import zipfile
 from collections.abc import Iterable
@@ -52,26 +53,50 @@ def _renamed(problem: Problem, names: dict[str, str]) -> Problem:
 
 
 def load_parameters() -> set[str]:
-    """The importer options ``workplan_docs.load`` takes (the page shows fields for these)."""
-    return set(inspect.signature(workplan_docs.load).parameters) & set(IMPORT_OPTIONS)
+    """The importer options ``workplan_docs.load`` takes (the page shows fields for these):
+    the fields of the readers' ``ImportOptions`` when ``load`` takes ``options``."""
+    parameters = set(inspect.signature(workplan_docs.load).parameters)
+    options = _options_class()
+    if "options" in parameters and options is not None:
+        parameters |= {f.name for f in dataclasses.fields(options)}
+    return parameters & set(IMPORT_OPTIONS)
+
+
+def _options_class() -> Any:
+    try:
+        from workplan_docs.readers import ImportOptions  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return ImportOptions
+
+
+def _load(path: Path, given: dict[str, Any], accepted: set[str]) -> workplan_docs.Plan:
+    parameters = inspect.signature(workplan_docs.load).parameters
+    chosen = {k: v for k, v in given.items() if k in accepted}
+    if "options" in parameters and _options_class() is not None:
+        return workplan_docs.load(path, options=_options_class()(**chosen))
+    return workplan_docs.load(path, **chosen)
 
 
 def read_plan(space: Workspace) -> None:
-    """(Re-)read the workspace's source with its options; problems go to ``space.errors``."""
+    """(Re-)read the workspace's source with its options; problems go to ``space.errors``,
+    and the headings of a table the reader could not map to ``space.headings``."""
     assert space.source is not None
     accepted = load_parameters()
     given = {k: v for k, v in space.options.items() if v not in (None, "", {}, False)}
     names = {str(space.source): space.source_name}
     try:
         with read_warnings() as found:  # what the reader did not take as it stands, as the CLI warns
-            plan = workplan_docs.load(space.source, **{k: v for k, v in given.items() if k in accepted})
-        overrides = {k: given[k] for k in ("title", "year") if k in given and k not in accepted}
-        if overrides:  # options load does not take yet: the same plan, validated again with them
+            plan = _load(space.source, given, accepted)
+        overrides = {k: given[k] for k in ("title", "year") if k in given and getattr(plan, k) != given[k]}
+        if overrides:  # options a plan file (or load) does not take: the same plan, validated again with them
             plan = _with(plan, overrides)
-        space.plan, space.errors = plan, []
+        space.plan, space.errors, space.headings = plan, [], []
         space.read_warnings = [_renamed(problem, names) for problem in found]
     except WorkplanError as error:
         space.plan, space.errors, space.read_warnings = None, problem_lines(error, names), []
+        # a reader that names the table's headings (and what each was read as) lets the page map them
+        space.headings = list(zip(getattr(error, "headings", []), getattr(error, "fields", [])))
 
 
 def _with(plan: workplan_docs.Plan, overrides: dict[str, Any]) -> workplan_docs.Plan:

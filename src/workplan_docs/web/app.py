@@ -208,7 +208,7 @@ class App:
     async def set_options(self, request: Request) -> Response:
         space = self.space(request)
         form = await request.form(max_files=0)
-        options, errors = pages.options_from_form(form)
+        options, errors = pages.options_from_form(form, space.options)
         if errors:  # a field the user must correct: the plan stays as it was read
             space.flash["options"] = errors
             return _go(request, f"/w/{space.id}?step=plan")

@@ -17,6 +17,7 @@ FIELD_LABELS = {
     "seq": "序号", "task": "重要工作", "goal": "工作目标", "measures": "主要内容和措施",
     "lead": "牵头单位", "participants": "参与部门（单位）", "schedule": "时间进度",
 }
+EXTRA = "extra"  # a column kept as it is, printed again (``--column 列名=extra``)
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 
 
@@ -31,8 +32,11 @@ def parse_date(text: str) -> date | str:
         return f"日期“{text}”应写作 YYYY-MM-DD，如 2010-07-15"
 
 
-def options_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The importer options the form gives, or the messages for fields to correct."""
+def options_from_form(form: Mapping[str, Any], before: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The importer options the form gives, or the messages for fields to correct.
+
+    A column mapping is kept once chosen; a drop-down the user changed (its value differs
+    from the hidden ``was:`` field beside it) adds one, as ``import --column 列名=字段`` does."""
     options: dict[str, Any] = {}
     errors: list[str] = []
     title = " ".join(str(form.get("title", "")).split("\n")).strip()
@@ -51,10 +55,11 @@ def options_from_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[str
         options["lead_from"] = "heading"
     if form.get("first_unit_leads") == "1":
         options["first_unit_leads"] = True
-    columns = {}
+    columns = dict(before.get("columns", {}))
     for key, value in form.items():
-        if key.startswith("column:") and value in FIELD_LABELS:
-            columns[key.removeprefix("column:")] = value
+        heading = key.removeprefix("column:")
+        if key.startswith("column:") and value in (*FIELD_LABELS, EXTRA) and value != form.get(f"was:{heading}"):
+            columns[heading] = value
     if columns:
         options["columns"] = columns
     return options, errors
@@ -68,6 +73,7 @@ def context(space: Workspace, step: str, query: Mapping[str, str], flash: dict[s
         "offered": actions.load_parameters() | {"title", "year"}, "field_labels": FIELD_LABELS,
     }
     if space.plan is None:
+        data["columns"] = [{"heading": h, "field": f or EXTRA} for h, f in space.headings]
         return data
     data.update(_summary(space))
     if step == "plan":
@@ -124,10 +130,10 @@ def _plan_step(space: Workspace) -> dict[str, Any]:
 
 
 def _columns(plan: Any) -> list[dict[str, str]]:
-    """The source table's columns as read: each printed heading and the field it fills ("" = kept as it is)."""
+    """The source table's columns as read: each printed heading and the field it fills (or ``extra``)."""
     order = plan.column_order or [*FIELD_LABELS, *plan.extra_columns()]
     return [
-        {"heading": plan.heading(name) if name in FIELD_LABELS else name, "field": name if name in FIELD_LABELS else ""}
+        {"heading": plan.heading(name) if name in FIELD_LABELS else name, "field": name if name in FIELD_LABELS else EXTRA}
         for name in order
     ]
 

@@ -54,6 +54,7 @@ class Workspace:
     plan: Plan | None = None
     errors: list[str] = field(default_factory=list)  # why the source could not be read
     read_warnings: list[Problem] = field(default_factory=list)  # what the reader did not take as it stands
+    headings: list[tuple[str, str | None]] = field(default_factory=list)  # (heading, field) of a table not read
     progress: ProgressFile | None = None
     collected: Collected | None = None  # the last batch of returned forms
     collected_names: dict[str, str] = field(default_factory=dict)  # saved path → the user's file name

@@ -33,7 +33,7 @@ from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from lxml import etree
 
-from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
+from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table
 from ..style import Style
 from .reproducible import APP_XML, build_date, normalise_zip
 
@@ -102,9 +102,11 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
         text_width = _page_setup(
             sect_pr, section, style, own_page=docx_template is None, numbered=numbered, first=index == 0
         )
-        if numbers is not None:
+        if section.foot or not section.page_numbers:
+            _own_footers(doc, sect_pr, section, text_width, style)
+        elif numbers is not None:
             numbers.reference(sect_pr, section.orientation)
-        for block in section.blocks:
+        for block in section.blocks or (Space(0),):  # a section holds at least one paragraph
             _add_block(final, block, text_width, style, tables)
         if not last:
             final.addprevious(_section_break(sect_pr))
@@ -272,8 +274,9 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
         # One line of the type-area grid per line, whatever the font size.
         spacing.set(_w("line"), str(pitch))
         spacing.set(_w("lineRule"), "exact")
-        after = {"label": style.paragraph.title_space_before, "title": style.paragraph.title_space_after}.get(role, 0)
-        spacing.set(_w("after"), str(after * pitch))
+        if role == "title":  # as the PDF: the blank lines belong to the title, whatever precedes it
+            spacing.set(_w("before"), str(style.paragraph.title_space_before * pitch))
+            spacing.set(_w("after"), str(style.paragraph.title_space_after * pitch))
     elif role in ("table", "table_header"):
         # Exact, as the PDF sets it (size × line_spacing), so both break pages at the same rows.
         spacing.set(_w("line"), str(_twips_pt(size * style.table.line_spacing)))
@@ -360,6 +363,26 @@ class _PageNumbers:
                 footer.append(_page_number_paragraph(self._style, side, indent=True))
             references.append((which, r_id))
         return references
+
+
+def _own_footers(doc: DocxDocument, sect_pr: etree._Element, section: Section, text_width: int, style: Style) -> None:
+    """Footers of a section without page numbers, holding its ``foot`` blocks (the 版记),
+    whose last line then sits on the foot of the type area: Word measures the footer
+    distance from the page's bottom edge to the footer's bottom."""
+    for old in sect_pr.findall(_w("footerReference")):
+        sect_pr.remove(old)
+    for which in (WD_HEADER_FOOTER.PRIMARY, WD_HEADER_FOOTER.EVEN_PAGE):
+        part, r_id = doc.part.add_footer_part()
+        footer = part.element
+        for child in list(footer):
+            footer.remove(child)
+        for block in section.foot or (Space(0),):
+            footer.append(_block_paragraph(block, text_width, style))
+        sect_pr.add_footerReference(which, r_id)
+    margins = sect_pr.get_or_add_pgMar()
+    margins.set(_w("footer"), margins.get(_w("bottom")))
+    if section.even_page:
+        sect_pr.get_or_add_type().set(_w("val"), "evenPage")
 
 
 def _mirror_header(sect_pr: etree._Element) -> None:
@@ -526,12 +549,13 @@ def _section_break(sect_pr: etree._Element) -> etree._Element:
 
 
 def _add_block(
-    anchor: etree._Element, block: Paragraph | Table | PageBreak, text_width: int, style: Style, tables: list[str]
+    anchor: etree._Element, block: Paragraph | Table | PageBreak | Space | Rule, text_width: int, style: Style,
+    tables: list[str],
 ) -> None:
     """Insert ``block`` before ``anchor`` (the body's final ``w:sectPr``); a table as a
     placeholder comment, its XML added to ``tables``."""
-    if isinstance(block, Paragraph):
-        anchor.addprevious(_paragraph(block))
+    if isinstance(block, (Paragraph, Space, Rule)):
+        anchor.addprevious(_block_paragraph(block, text_width, style))
     elif isinstance(block, Table):
         anchor.addprevious(etree.Comment(f"wp-table-{len(tables)}"))
         tables.append(_table_xml(block, text_width, style))
@@ -541,15 +565,74 @@ def _add_block(
         anchor.addprevious(p)
 
 
-def _paragraph(paragraph: Paragraph) -> etree._Element:
-    """A paragraph in its role's style; a newline in the text is a line break."""
+def _block_paragraph(block: Paragraph | Space | Rule, text_width: int, style: Style) -> etree._Element:
+    if isinstance(block, Paragraph):
+        return _paragraph(block, text_width, style)
+    if isinstance(block, Space):
+        return _spacer(_twips_mm(block.height))
+    # A rule: the bottom border of a paragraph as high as the space above the rule.
+    p = _spacer(_twips_mm(block.space_before))
+    border = etree.Element(_w("pBdr"))
+    eighths = max(round(block.weight * 72 / 25.4 * 8), 2)
+    etree.SubElement(border, _w("bottom"), {_w("val"): "single", _w("sz"): str(eighths), _w("space"): "0",
+                                            _w("color"): block.color})
+    p.find(_w("pPr")).find(_w("spacing")).addprevious(border)
+    return p
+
+
+def _spacer(twips: int) -> etree._Element:
+    """An empty paragraph exactly ``twips`` high (Word draws at least 1 twip)."""
     p = etree.Element(_w("p"), nsmap=_NSMAP)
-    etree.SubElement(etree.SubElement(p, _w("pPr")), _w("pStyle"), {_w("val"): _STYLES[paragraph.role][0]})
+    ppr = etree.SubElement(p, _w("pPr"))
+    etree.SubElement(ppr, _w("pStyle"), {_w("val"): _STYLES["body"][0]})
+    etree.SubElement(ppr, _w("spacing"), {_w("before"): "0", _w("after"): "0", _w("line"): str(max(twips, 1)),
+                                          _w("lineRule"): "exact"})
+    etree.SubElement(ppr, _w("ind"), {_w("firstLine"): "0"})
+    rpr = etree.SubElement(ppr, _w("rPr"))
+    etree.SubElement(rpr, _w("sz"), {_w("val"): "2"})
+    etree.SubElement(rpr, _w("szCs"), {_w("val"): "2"})
+    return p
+
+
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+
+def _paragraph(paragraph: Paragraph, text_width: int, style: Style) -> etree._Element:
+    """A paragraph in its role's style, with the paragraph's own overrides; a newline in
+    the text is a line break, ``right_text`` goes to a right tab stop."""
+    p = etree.Element(_w("p"), nsmap=_NSMAP)
+    ppr = etree.SubElement(p, _w("pPr"))
+    etree.SubElement(ppr, _w("pStyle"), {_w("val"): _STYLES[paragraph.role][0]})
+    size = paragraph.size or getattr(style.sizes, paragraph.role)
+    right = _twips_pt(paragraph.right_indent * size)
+    if paragraph.right_text:
+        tabs = etree.SubElement(ppr, _w("tabs"))
+        etree.SubElement(tabs, _w("tab"), {_w("val"): "right", _w("pos"): str(text_width - right)})
+    if paragraph.size:
+        pitch = max(style.paragraph.line_pitch, paragraph.size * 1.2)  # as the PDF
+        etree.SubElement(ppr, _w("spacing"), {_w("line"): str(_twips_pt(pitch)), _w("lineRule"): "exact"})
+    if paragraph.indent is not None or paragraph.right_indent:
+        indent = {_w("right"): str(right)}
+        if paragraph.indent is not None:
+            indent[_w("firstLine")] = str(_twips_pt(paragraph.indent * size))
+        etree.SubElement(ppr, _w("ind"), indent)
+    if paragraph.align:
+        etree.SubElement(ppr, _w("jc"), {_w("val"): _JC[paragraph.align]})
     run = etree.SubElement(p, _w("r"))
+    if paragraph.color or paragraph.size:
+        rpr = etree.SubElement(run, _w("rPr"))
+        if paragraph.color:
+            etree.SubElement(rpr, _w("color"), {_w("val"): paragraph.color})
+        if paragraph.size:
+            etree.SubElement(rpr, _w("sz"), {_w("val"): str(round(paragraph.size * 2))})
+            etree.SubElement(rpr, _w("szCs"), {_w("val"): str(round(paragraph.size * 2))})
     for index, line in enumerate(paragraph.text.split("\n")):
         if index:
             etree.SubElement(run, _w("br"))
         etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = line
+    if paragraph.right_text:
+        etree.SubElement(run, _w("tab"))
+        etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = paragraph.right_text
     return p
 
 

@@ -122,6 +122,8 @@ class _Look:
     align: str  # left, center, right or justify
     indent: float = 0.0
     overhang: float = 0.0  # room right of the line a closing mark may hang into
+    right: float = 0.0  # kept free at the right of every line (points)
+    color: str | None = None  # "RRGGBB"; None: black
 
     @property
     def baseline(self) -> float:
@@ -146,7 +148,8 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     # stands for, a CR (alone or before LF) ends the line as Word and Excel show it.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     for hard in text.split("\n"):
-        broken = _break_line(hard, width - look.indent, width, look.font, look.size, look.overhang)
+        broken = _break_line(hard, width - look.right - look.indent, width - look.right, look.font, look.size,
+                             look.overhang)
         last = len(broken) - 1
         result.extend(
             _Line(line, used, look.indent if k == 0 else 0.0, k == last) for k, (line, used) in enumerate(broken)
@@ -229,10 +232,12 @@ class _Text:
         font_setting = f"{fp_str(look.size)} Tf {fp_str(look.leading)} TL"
         subset_fonts: dict[int, str] = {}
         code = ["BT", f"1 0 0 1 {fp_str(x, y + self.height - look.baseline)} Tm"]
+        if look.color:
+            code.insert(0, f"{fp_str(*colors.HexColor('#' + look.color).rgb())} rg")
         start, spacing, subset_set = 0.0, 0.0, -1
         for line in self._broken:
             used = line.width
-            room = self.width - line.indent
+            room = self.width - line.indent - look.right
             offset = line.indent + {"center": (room - used) / 2, "right": room - used}.get(look.align, 0.0)
             wanted = 0.0
             if look.align == "justify" and not line.last and len(line.text) > 1 and 0 < room - used <= look.size:
@@ -256,7 +261,47 @@ class _Text:
         if spacing:  # the head of a torn text may end on a justified line
             code.append("0 Tc")
         code.append("ET")
+        if look.color:
+            code.append("0 0 0 rg")
         canvas.addLiteral(" ".join(code))
+
+
+class _LineWithRight(_Text):
+    """One line with a second text set flush right on it ("… 2010年7月2日印发")."""
+
+    __slots__ = ("right_text",)
+
+    def __init__(self, text: str, look: _Look, right_text: str):
+        super().__init__(text, look)
+        self.right_text = right_text
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        super().draw_at(canvas, x, y)
+        look = self.look
+        canvas.setFont(look.font, look.size)
+        canvas.drawRightString(x + self.width - look.right, y + self.height - look.baseline, self.right_text)
+
+
+class _Rule:
+    """A horizontal rule across the type area, ``space`` points below what precedes it."""
+
+    def __init__(self, weight: float, color: str, space: float):
+        self.weight, self.color, self.space = weight, color, space
+        self.width = 0.0
+
+    def wrap(self, width: float) -> float:
+        self.width = width
+        return self.space + self.weight
+
+    def split(self, width: float, room: float) -> list[_Block]:
+        return []
+
+    def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor("#" + self.color))
+        canvas.setLineWidth(self.weight)
+        canvas.line(x, y + self.weight / 2, x + self.width, y + self.weight / 2)
+        canvas.restoreState()
 
 
 @dataclass(slots=True)
@@ -575,14 +620,25 @@ class _Builder:
         if isinstance(block, layout.Table):
             return [_TableRun(self.table_spec(block, width, height))]
         assert not isinstance(block, layout.PageBreak)  # the page filler's business
+        if isinstance(block, layout.Space):
+            return [_Space(block.height * mm)]
+        if isinstance(block, layout.Rule):
+            return [_Rule(block.weight * mm, block.color, block.space_before * mm)]
         pitch = self.style.paragraph.line_pitch
-        look = self.look(block.role, _ROLE_ALIGN[block.role])
-        look = replace(look, indent=2 * look.size if block.role == "body" else 0.0, overhang=look.size)  # the margin
-        text = _Text(block.text, look)
+        look = self.paragraph_look(block)
+        text = _LineWithRight(block.text, look, block.right_text) if block.right_text else _Text(block.text, look)
         if block.role == "title":
             paragraph = self.style.paragraph
             return [_Space(paragraph.title_space_before * pitch), text, _Space(paragraph.title_space_after * pitch)]
         return [text]
+
+    def paragraph_look(self, block: layout.Paragraph) -> _Look:
+        """The role's look with the paragraph's own overrides (alignment, indents, size, colour)."""
+        look = self.look(block.role, block.align or _ROLE_ALIGN[block.role])
+        size = block.size or look.size
+        indent = block.indent if block.indent is not None else (2 if block.role == "body" else 0)
+        return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent * size,
+                       right=block.right_indent * size, color=block.color, overhang=size)  # the margin
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
         settings = self.style.table
@@ -645,13 +701,19 @@ class _Pages:
         self.numbering_offset = 0  # physical page number before the current numbering's page 1
         self.left = self.bottom = self.width = self.height = self.top = 0.0
         self.fresh = True  # nothing placed on this page yet
+        self.numbered = True  # the current section's pages carry numbers
 
     def section(self, section: layout.Section, key: str | None) -> None:
         if self.page:
             self.end_page()
-        self.orientation = section.orientation
+        self.orientation, self.numbered = section.orientation, section.page_numbers
         if section.restart_numbering:
             self.numbering_offset = self.page
+        if section.even_page and self.page % 2 == 0:  # the next page would be odd: leave it blank
+            numbered, self.numbered = self.numbered, False
+            self.begin_page()
+            self.end_page()
+            self.numbered = numbered
         self.begin_page()
         if key:
             self.canvas.bookmarkPage(key)
@@ -668,6 +730,19 @@ class _Pages:
                 built[index] = built[index][1:]  # the blank line above a title is the label's (as in DOCX)
             for part in built[index]:
                 self.place(part)
+        if section.foot:
+            self.place_at_foot([part for b in section.foot for part in self.builder.blocks(b, self.width, self.height)])
+
+    def place_at_foot(self, parts: list[_Block]) -> None:
+        """Set ``parts`` so that the last ends on the foot of the type area (a new page
+        when they do not fit below what this page holds)."""
+        height = sum(part.wrap(self.width) for part in parts)
+        if height > self.top - self.bottom + _FUZZ:
+            self.end_page()
+            self.begin_page()
+        self.top = self.bottom + height
+        for part in parts:
+            self.draw(part, part.wrap(self.width))
 
     def keep_with_next(self, parts: list[_Block], following: list[_Block]) -> None:
         """A heading starts a new page unless it fits here with the start of what follows
@@ -694,7 +769,8 @@ class _Pages:
         self.top, self.fresh = self.bottom + self.height, True
 
     def end_page(self) -> None:
-        self.builder.page_number(self.canvas, self.orientation, self.page - self.numbering_offset)
+        if self.numbered:
+            self.builder.page_number(self.canvas, self.orientation, self.page - self.numbering_offset)
         self.canvas.showPage()
 
     def page_break(self) -> None:

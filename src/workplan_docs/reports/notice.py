@@ -1,0 +1,145 @@
+"""通知: the notice that issues the plan, with the attachment bound after it (GB/T 9704 §7).
+
+One document of three parts: the notice on portrait pages (版头, 标题, 主送, 正文,
+附件说明, 署名, 成文日期, 附注), the attachment as printed alone (its landscape section),
+and the 版记 on a last, even, unnumbered portrait page.  Page numbers run on from the
+notice through the attachment.  Every position is a number of lines of the 22-line
+grid or a length from the style profile's ``[notice]`` table: nothing here knows a format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..errors import WorkplanError
+from ..layout import Block, Paragraph, Rule, Section, Space, text_em
+from ..model import Plan
+from ..notice import Notice, date_text
+from ..style import NoticeSettings, Style, load_style
+from . import Output
+from .attachment import attachment
+from ._common import plan_document
+
+TITLE = "通知"
+BLANK = Paragraph("", "body", indent=0)
+# Heading levels of the body (GB/T 9704 §7.3.3): 一、 黑体, （一） 楷体, 1. and （1） 仿宋.
+_LEVELS = (
+    (re.compile(r"[一二三四五六七八九十]+、"), "heading"),
+    (re.compile(r"[（(][一二三四五六七八九十]+[)）]"), "subtitle"),
+)
+RED = "FF0000"
+MM = 72 / 25.4  # points per millimetre
+
+
+def _body(text: str) -> Paragraph:
+    role = next((role for pattern, role in _LEVELS if pattern.match(text)), "body")
+    return Paragraph(text, role, align="justify" if role == "body" else "left", indent=2)
+
+
+def _letterhead(notice: Notice, style: Style) -> list[Block]:
+    """份号 / 密级 / 紧急程度, the 发文机关标志 35 mm below the top of the type area, the
+    发文字号 two lines below it, and the red rule 4 mm below that.  The 标志 is set in the
+    title's face, so it gets the title's blank line above and below (in every format)."""
+    settings, pitch = style.notice, style.paragraph.line_pitch
+    blocks: list[Block] = []
+    marks = [(notice.copy_number, "body"), (notice.secrecy, "heading"), (notice.urgency, "heading")]
+    lines = [Paragraph(text, role, align="left", indent=0) for text, role in marks if text]
+    blocks += lines
+    above = (len(lines) + style.paragraph.title_space_before) * pitch / MM
+    blocks.append(Space(max(settings.header_top - above, 0.0)))
+    width = style.page.text_width("portrait")
+    red = notice.letterhead == "red"
+    header_color = RED if red else "FFFFFF"  # pre-printed paper: the space is kept, nothing printed
+    for name in notice.header_text.split("\n"):  # joint issuance: one line per organ, when written so
+        size = min(settings.header_size, int(width * MM / max(text_em(name), 1) * 10) / 10)  # one line at most
+        blocks.append(Paragraph(name, "title", align="center", indent=0, size=size, color=header_color))
+    blocks += [BLANK] * max(2 - style.paragraph.title_space_after, 0)
+    if notice.upward:
+        signers = "　".join(notice.signers)
+        blocks.append(Paragraph(notice.number, "body", align="left", indent=1, right_indent=1,
+                                right_text=f"签发人：{signers}"))
+    else:
+        blocks.append(Paragraph(notice.number, "body", align="center", indent=0))
+    blocks.append(Rule(settings.red_rule, RED if red else "FFFFFF", space_before=settings.rule_gap))
+    return blocks
+
+
+def _ems(text: str) -> float:
+    """Width in ems as the 公文 faces set it: half-width digits and letters (half an em),
+    full-width everything else; exact where ``layout.text_em`` is a safe upper bound."""
+    narrow = len(text.encode("ascii", "ignore"))
+    return len(text) - narrow / 2
+
+
+def _signature(notice: Notice) -> list[Paragraph]:
+    """署名 and 成文日期 (GB/T 9704 §7.3.5): sealed, the date four characters from the
+    right and the name centred over it; unsealed, the name two characters in and the date
+    starting two characters right of the name's start (the name moving left when the date
+    is the longer, so that the date still ends two characters in)."""
+    name, date = notice.signature_text, date_text(notice.date)
+    name_em, date_em = _ems(name), _ems(date)
+    if notice.sealed:
+        date_right = 4.0
+        name_right = max(date_right + (date_em - name_em) / 2, 0.0)
+    else:
+        name_right = 2.0
+        date_right = name_em - 2 - date_em + name_right
+        if date_right < 2:
+            date_right = 2.0
+            name_right = date_right + date_em + 2 - name_em
+    return [Paragraph(name, "body", align="right", indent=0, right_indent=name_right),
+            Paragraph(date, "body", align="right", indent=0, right_indent=date_right)]
+
+
+def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
+    """附件说明: "附件：" and the title (no closing mark); several numbered "1." "2." with
+    continuation lines aligned under the first title."""
+    titles = notice.attachment_titles(plan)
+    if len(titles) == 1:
+        return [Paragraph(f"附件：{titles[0]}", "body", align="left", indent=2)]
+    return [Paragraph(f"{'附件：' if n == 1 else '　　　'}{n}.{t}", "body", align="left", indent=2)
+            for n, t in enumerate(titles, start=1)]
+
+
+def _notice_section(notice: Notice, plan: Plan, style: Style) -> Section:
+    blocks: list[Block] = _letterhead(notice, style)
+    blocks += [BLANK, Paragraph(notice.title_for(plan), "title")]
+    blocks.append(Paragraph("、".join(notice.to) + "：", "body", align="left", indent=0))
+    blocks += [_body(text) for text in notice.body]
+    blocks += [BLANK, *_attachment_note(notice, plan), BLANK, *_signature(notice)]
+    if notice.note:
+        blocks.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
+    return Section(name=TITLE, blocks=tuple(blocks), orientation="portrait")
+
+
+def _imprint_section(notice: Notice, settings: NoticeSettings) -> Section:
+    """版记: rules the width of the type area (first and last thick, those between thin),
+    抄送 above 印发机关 and 印发日期, the last rule on the foot of the type area."""
+    size = settings.imprint_size
+    thick, thin = settings.imprint_thick, settings.imprint_thin
+    foot: list[Block] = [Rule(thick)]
+    if notice.cc:
+        foot += [Paragraph(f"抄送：{'，'.join(notice.cc)}。", "body", align="left", indent=1, right_indent=1, size=size),
+                 Rule(thin)]
+    foot += [Paragraph(notice.printer_text, "body", align="left", indent=1, right_indent=1, size=size,
+                       right_text=f"{date_text(notice.printed_on)}印发"),
+             Rule(thick)]
+    return Section(name="版记", blocks=(), orientation="portrait", page_numbers=False, even_page=True,
+                   foot=tuple(foot))
+
+
+def notice_sections(plan: Plan, notice: Notice, style: Style) -> list[Section]:
+    """The sections of the notice with the plan's attachment bound after it."""
+    label = plan.attachment if len(notice.attachment_titles(plan)) == 1 else "附件1"
+    bound = attachment(plan.model_copy(update={"attachment": label}))
+    return [_notice_section(notice, plan, style), *bound.sections, _imprint_section(notice, style.notice)]
+
+
+def outputs(plan: Plan, notice: Notice | None = None, style: Style | None = None) -> list[Output]:
+    """通知.docx / 通知.pdf: the whole issuance in one file (no XLSX: a notice is not a table)."""
+    if notice is None:
+        raise WorkplanError("通知需要通知文件：请用 --notice 指定 notice.yaml（可用 notice init 生成初稿）")
+    sections = notice_sections(plan, notice, style or load_style(None))
+    document = replace(plan_document(plan, TITLE, sections, TITLE), title=notice.title_for(plan))
+    return [Output(TITLE, document, formats=("docx", "pdf"))]

@@ -1,0 +1,154 @@
+"""The notice with its attachment and 版记 (issue 15), measured in the PDF as printed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+import yaml
+
+from workplan_docs import build, load_notice
+from workplan_docs.cli import main
+from workplan_docs.model import Plan
+from workplan_docs.notice import notice_from_data
+
+from .conftest import SAMPLE_PLAN, libreoffice_pdf, require_tool, squash
+
+SAMPLE_NOTICE = SAMPLE_PLAN.with_name("seed-notice.yaml")
+MM = 72 / 25.4
+PAGE_HEIGHT = 297 * MM
+TYPE_LEFT, TYPE_RIGHT, TYPE_TOP, TYPE_BOTTOM = 28 * MM, (28 + 156) * MM, 37 * MM, (297 - 35) * MM
+
+
+def _words(pdf: Path) -> list[list[dict[str, Any]]]:
+    """Each page's words (pdftotext -bbox): text and box in points from the top left."""
+    html = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page)[1])
+        pages.append([
+            {"text": text, "x0": float(x0), "y0": float(y0), "x1": float(x1), "y1": float(y1), "page_height": height}
+            for x0, y0, x1, y1, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)
+        ])
+    return pages
+
+
+def _strokes(reader: pypdf.PdfReader, page: int) -> list[tuple[str, float, float, float]]:
+    """(colour, width, x0, x1) of each horizontal line the page strokes."""
+    data = reader.pages[page].get_contents().get_data().decode("latin-1")
+    found = []
+    for colour, width, x0, x1 in re.findall(
+        r"([\d.]+ [\d.]+ [\d.]+) RG\s+([\d.]+) w\s+n? ?([\d.]+) [\d.]+ m ([\d.]+) [\d.]+ l", data
+    ):
+        found.append((colour, float(width), float(x0), float(x1)))
+    return found
+
+
+def _build(tmp: Path, notice: dict[str, Any] | None = None, fmt: str = "pdf") -> Path:
+    data = notice or yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    build(SAMPLE_PLAN, tmp, reports=["notice"], formats=[fmt], notice=notice_from_data(data, "notice.yaml"))
+    return tmp / f"通知.{fmt}"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("notice"))
+
+
+def test_letterhead_red_in_place(sample: Path) -> None:
+    first = _words(sample)[0]
+    header = next(w for w in first if w["text"] == "国家质量监督检验检疫总局文件")  # one line, as wide as it may be
+    assert abs(header["y0"] - (TYPE_TOP + 35 * MM)) < 3 * MM  # its top 35 mm below the type area's top
+    assert abs((header["x0"] + header["x1"]) / 2 - (TYPE_LEFT + TYPE_RIGHT) / 2) < 1
+    assert TYPE_LEFT - 1 <= header["x0"] and header["x1"] <= TYPE_RIGHT + 1
+    number = next(w for w in first if w["text"] == "国质检科〔2010〕312号")
+    assert abs((number["x0"] + number["x1"]) / 2 - (TYPE_LEFT + TYPE_RIGHT) / 2) < 1  # centred
+    reader = pypdf.PdfReader(sample)
+    assert "1 0 0 rg" in reader.pages[0].get_contents().get_data().decode("latin-1")  # the 标志 in red
+    rule = [s for s in _strokes(reader, 0) if s[0] == "1 0 0"]
+    assert len(rule) == 1 and abs(rule[0][2] - TYPE_LEFT) < 0.5 and abs(rule[0][3] - TYPE_RIGHT) < 0.5  # 版心宽
+
+
+def test_attachment_note_matches_the_attachment_title(sample: Path, seed_plan: Plan) -> None:
+    text = subprocess.run([require_tool("pdftotext"), "-raw", str(sample), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    assert squash(f"附件：{seed_plan.title}") in squash(text)
+    pages = text.split("\f")
+    attachment_page = next(i for i, p in enumerate(pages) if p.startswith("附件\n"))
+    assert squash(pages[attachment_page]).startswith(squash(f"附件{seed_plan.title}"))
+
+
+def test_page_numbers_run_on_and_the_imprint_page_is_even_and_unnumbered(sample: Path) -> None:
+    pages = _words(sample)
+    numbers = [next((int(w["text"]) for w in page if w["text"].isdigit() and w["y0"] > w["page_height"] - 35 * MM), None)
+               for page in pages]
+    assert numbers[:-1] == list(range(1, len(pages)))  # the notice, then the attachment: 1, 2, 3 …
+    assert len(pages) % 2 == 0 and numbers[-1] is None  # 版记 on an even page, no number
+    imprint = pages[-1]
+    assert [w["text"] for w in imprint][:1] == ["抄送：国家认证认可监督管理委员会，国家标准化管理委员会。"]
+    widths = [s[1] for s in _strokes(pypdf.PdfReader(sample), len(pages) - 1)]
+    assert [round(w / MM, 2) for w in widths] == [0.35, 0.25, 0.35]
+
+
+@pytest.mark.parametrize("paragraphs", [1, 12])
+def test_a_blank_unnumbered_page_keeps_the_imprint_on_an_even_page(tmp_path: Path, paragraphs: int) -> None:
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    data["body"] = ["现将计划印发给你们，请认真组织实施。" * 3] * paragraphs
+    pages = _words(_build(tmp_path, data))
+    assert len(pages) % 2 == 0
+    blank = [i for i, page in enumerate(pages) if not page]
+    assert all(i == len(pages) - 2 for i in blank)  # only ever the page before the 版记
+
+
+def _signature_boxes(tmp: Path, sealed: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "sealed": sealed}
+    words = [w for page in _words(_build(tmp, data)) for w in page]
+    name = next(w for w in words if w["text"] == "国家质量监督检验检疫总局")
+    date = next(w for w in words if w["text"] == "2010年7月1日")
+    return name, date
+
+
+def test_signature_and_date_sealed_and_unsealed(tmp_path: Path) -> None:
+    em = 16.0  # 三号
+    name, date = _signature_boxes(tmp_path / "sealed", sealed=True)
+    assert abs(TYPE_RIGHT - date["x1"] - 4 * em) < 2  # the date four characters from the right
+    assert abs((name["x0"] + name["x1"]) / 2 - (date["x0"] + date["x1"]) / 2) < 2  # the name centred over it
+    name, date = _signature_boxes(tmp_path / "unsealed", sealed=False)
+    assert abs(TYPE_RIGHT - name["x1"] - 2 * em) < 2  # the name two characters in
+    assert abs(date["x0"] - name["x0"] - 2 * em) < 2  # the date starts two characters right of the name
+
+
+def test_an_upward_document_names_its_signer_on_the_number_line(tmp_path: Path) -> None:
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "signers": ["张某某"]}
+    first = _words(_build(tmp_path, data))[0]
+    number = next(w for w in first if w["text"] == "国质检科〔2010〕312号")
+    signer = next(w for w in first if w["text"] == "签发人：张某某")
+    assert abs(number["y0"] - signer["y0"]) < 1 and number["x0"] < signer["x0"]
+    assert abs(number["x0"] - TYPE_LEFT - 16) < 2 and abs(TYPE_RIGHT - signer["x1"] - 16) < 2  # one character in
+
+
+def test_a_bad_notice_stops_the_build_before_anything_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "notice.yaml"
+    bad.write_text(SAMPLE_NOTICE.read_text(encoding="utf-8").replace("〔2010〕312号", "〔2010〕第312号"), "utf-8")
+    assert main(["build", str(SAMPLE_PLAN), "--notice", str(bad), "-o", str(tmp_path / "out")]) == 2
+    assert "不应含“第”字" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert main(["build", str(SAMPLE_PLAN), "-o", str(tmp_path / "out"), "--reports", "notice"]) == 2
+    assert capsys.readouterr().err.strip() == "通知需要通知文件：请用 --notice 指定 notice.yaml（可用 notice init 生成初稿）"
+
+
+@pytest.mark.slow
+def test_the_docx_renders_with_the_same_pages(tmp_path: Path, sample: Path) -> None:
+    docx = _build(tmp_path, fmt="docx")
+    rendered = libreoffice_pdf(docx, tmp_path)
+    ours, theirs = pypdf.PdfReader(sample), pypdf.PdfReader(rendered)
+    assert len(theirs.pages) == len(ours.pages)
+    orientations = [[p.mediabox.width > p.mediabox.height for p in r.pages] for r in (ours, theirs)]
+    assert orientations[0] == orientations[1]
+    assert "抄送" in theirs.pages[-1].extract_text() and "抄送" not in theirs.pages[-2].extract_text()
