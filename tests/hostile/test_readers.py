@@ -242,3 +242,173 @@ DOCUMENTS: dict[str, tuple[Callable[[Path], Path], str]] = {
 def test_hostile_document(case: str, tmp_path: Path) -> None:
     make, line = DOCUMENTS[case]
     assert_one_line(make(tmp_path), line)
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+_S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HEADER_CELLS = '<c t="inlineStr"><is><t>序号</t></is></c><c t="inlineStr"><is><t>重要工作</t></is></c><c t="inlineStr"><is><t>牵头单位</t></is></c>'
+
+
+def x_row(number: int, *cells: str, attributes: str = "") -> str:
+    """A row of cells; a plain string is an inline string, text starting with "<c" is a cell as written."""
+    written = "".join(c if c.startswith("<c") else f'<c t="inlineStr"><is><t>{c}</t></is></c>' for c in cells)
+    return f'<row r="{number}"{attributes}>{written}</row>'
+
+
+def make_xlsx(path: Path, sheets: list[tuple[str, str]], *, hidden: tuple[str, ...] = (), strings: list[str] | None = None,
+              formats: str = "", styles: str = "", merges: dict[str, str] | None = None, before_data: dict[str, str] | None = None) -> Path:
+    """A workbook written part by part, as a script or another program might: ``sheets`` are
+    (name, rows XML); ``formats`` numFmt elements and ``styles`` xf elements of cellXfs."""
+    merges, before_data = merges or {}, before_data or {}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        types = "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                        for n in range(1, len(sheets) + 1))
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                         f"{types}</Types>")
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
+                         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        states = {name: ' state="hidden"' for name in hidden}
+        entries = "".join(f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"{states.get(name, "")}/>'
+                          for n, (name, _) in enumerate(sheets, 1))
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_S_NS}" xmlns:r="{_R_NS}"><sheets>{entries}</sheets></workbook>')
+        rels = "".join(f'<Relationship Id="rId{n}" Type="{_R_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(sheets) + 1))
+        rels += f'<Relationship Id="rIdS" Type="{_R_NS}/styles" Target="styles.xml"/>'
+        rels += f'<Relationship Id="rIdT" Type="{_R_NS}/sharedStrings" Target="sharedStrings.xml"/>' if strings is not None else ""
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{_PACKAGE_RELS}">{rels}</Relationships>')
+        archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{_S_NS}"><numFmts>{formats}</numFmts>'
+                         f'<cellXfs><xf numFmtId="0"/>{styles}</cellXfs></styleSheet>')
+        if strings is not None:
+            items = "".join(f"<si><t>{s}</t></si>" for s in strings)
+            archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_S_NS}">{items}</sst>')
+        for n, (name, rows) in enumerate(sheets, 1):
+            merged = f"<mergeCells>{merges[name]}</mergeCells>" if name in merges else ""
+            archive.writestr(f"xl/worksheets/sheet{n}.xml",
+                             f'<worksheet xmlns="{_S_NS}">{before_data.get(name, "")}<sheetData>{rows}</sheetData>{merged}</worksheet>')
+    return path
+
+
+def _import(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[list[dict[str, object]], list[str]]:
+    assert main(["import", str(path)]) == 0
+    out, err = capsys.readouterr()
+    return yaml.safe_load(out)["items"], [line for line in err.splitlines() if "隐藏" in line or "公式" in line]
+
+
+def test_xlsx_hidden_rows_and_columns_are_not_imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = (x_row(1, "序号", "重要工作", "内部备注", "牵头单位")
+            + x_row(2, "1", "开展调研", "领导说缓一缓", "科技司")
+            + x_row(3, "2", "作废的任务", "", "财务司", attributes=' hidden="1"')
+            + x_row(4, "3", "编制方案", "", "财务司"))
+    path = make_xlsx(tmp_path / "hidden.xlsx", [("任务", rows)], before_data={"任务": '<cols><col min="3" max="3" hidden="1"/></cols>'})
+    items, warnings = _import(path, capsys)
+    assert [(i["seq"], i["task"], i.get("extra")) for i in items] == [(1, "开展调研", None), (3, "编制方案", None)]
+    assert warnings == [f"警告: {path}: 工作表“任务”第 3 行为隐藏行，未导入", f"警告: {path}: 工作表“任务”第 C 列为隐藏列，未导入"]
+
+
+def test_xlsx_formulas_take_their_saved_values_and_formats_show_as_in_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = (x_row(1, "序号", "重要工作", "牵头单位", "时间进度", "完成率", "编号")
+            + x_row(2, "<c><v>1</v></c>", '<c t="str"><f>"按方案"&amp;"组织实施"</f><v>按方案组织实施</v></c>', "科技司",
+                    '<c s="1"><v>6</v></c>', '<c s="2"><v>0.25</v></c>', '<c s="3"><v>7</v></c>')
+            + x_row(3, "<c><v>2</v></c>", "编制方案", "财务司", '<c s="4"><v>45473</v></c>', '<c s="5"><v>1234.5</v></c>',
+                    '<c s="3"><v>8</v></c>'))
+    path = make_xlsx(tmp_path / "formats.xlsx", [("Sheet1", rows)],
+                     formats='<numFmt numFmtId="164" formatCode="0&quot;月&quot;"/><numFmt numFmtId="165" formatCode="000"/>'
+                             '<numFmt numFmtId="166" formatCode="yyyy/m/d"/>',
+                     styles='<xf numFmtId="164"/><xf numFmtId="9"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="4"/>')
+    items, warnings = _import(path, capsys)
+    assert [(i["seq"], i["task"], i["schedule"], i["extra"]) for i in items] == [
+        (1, "按方案组织实施", "6月", {"完成率": "25%", "编号": "007"}),
+        (2, "编制方案", "2024年6月30日", {"完成率": "1,234.50", "编号": "008"})]
+    assert warnings == [f"警告: {path}: 工作表“Sheet1”中 1 个单元格是公式（B2），已按文件中保存的计算结果导入"]
+
+
+def _xlsx_formula_without_value(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", '<c r="B2"><f>"按方案"&amp;"组织实施"</f><v></v></c>', "科技司")
+    return make_xlsx(tmp / "formula.xlsx", [("Sheet1", rows)])
+
+
+def _xlsx_error_value(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", '<c r="B2" t="e"><f>Sheet9!A1</f><v>#REF!</v></c>', "科技司")
+    return make_xlsx(tmp / "error.xlsx", [("Sheet1", rows)])
+
+
+def _xlsx_only_sheet_hidden(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", "开展调研", "科技司")
+    return make_xlsx(tmp / "hidden.xlsx", [("任务", rows)], hidden=("任务",))
+
+
+def _xlsx_merge_in_single_quotes(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", "开展调研", "科技司")
+    return make_xlsx(tmp / "merge.xlsx", [("Sheet1", rows)], merges={"Sheet1": "<mergeCell ref='A3:XFD1048576'/>" * 20})
+
+
+def _xlsx_overlapping_merges(tmp: Path) -> Path:
+    rows = "".join(x_row(r, *(["序号", "重要工作", "牵头单位"] if r == 1 else [str(r), "任务", "科技司"])) for r in range(1, 2001))
+    return make_xlsx(tmp / "merge.xlsx", [("Sheet1", rows)], merges={"Sheet1": '<mergeCell ref="A2:C2000"/>' * 200})
+
+
+def _xlsx_three_sheets_of_many_cells(tmp: Path) -> Path:
+    row = "<c><v>1</v></c>" * 10
+    rows = "".join(f'<row r="{r}">{row}</row>' for r in range(1, 4_001))
+    return make_xlsx(tmp / "cells.xlsx", [(f"S{n}", rows) for n in range(1, 4)])
+
+
+def _xlsx_far_cell(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", "开展调研", "科技司") + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    return make_xlsx(tmp / "far.xlsx", [("Sheet1", rows)])
+
+
+def _xlsx_long_shared_string(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + "".join(
+        f'<row r="{r}"><c><v>{r}</v></c><c t="s"><v>0</v></c><c t="inlineStr"><is><t>科技司</t></is></c></row>' for r in range(2, 102))
+    return make_xlsx(tmp / "shared.xlsx", [("Sheet1", rows)], strings=["长" * 1_000_000])
+
+
+def _xlsx_twenty_megabyte_shared_string(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + "".join(f'<row r="{r}"><c><v>{r}</v></c><c t="s"><v>0</v></c></row>' for r in range(2, 102))
+    return make_xlsx(tmp / "shared.xlsx", [("Sheet1", rows)], strings=["长" * 20_000_000])
+
+
+def _xlsx_many_merges(tmp: Path) -> Path:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", "开展调研", "科技司")
+    merges = "".join(f'<mergeCell ref="A{r}:B{r}"/>' for r in range(10, 60_010))
+    return make_xlsx(tmp / "merges.xlsx", [("Sheet1", rows)], merges={"Sheet1": merges})
+
+
+SPREADSHEETS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "formula without a saved value": (
+        _xlsx_formula_without_value,
+        '{path}: 工作表“Sheet1”单元格 B2 是公式（="按方案"&"组织实施"），文件中没有保存计算结果：请用 Excel 或 WPS 打开并保存后再导入'),
+    "formula showing #REF!": (_xlsx_error_value, "{path}: 工作表“Sheet1”单元格 B2 显示错误值 #REF!：请在 Excel 中改正后再导入"),
+    "the only sheet is hidden": (
+        _xlsx_only_sheet_hidden,
+        "{path}: 表格只在隐藏的工作表“任务”中，隐藏的工作表不导入：请在 Excel 中取消隐藏（右击工作表标签 → 取消隐藏）后再导入"),
+    "3 sheets of many cells": (_xlsx_three_sheets_of_many_cells, "{path}: 工作簿的单元格超过 100000 个，不像工作安排表：请删除表格以外的内容后再导入"),
+    "a cell at XFD1048576": (
+        _xlsx_far_cell, "{path}: 工作表“Sheet1”的使用范围过大（1048576 行 × 16384 列），请删除表格以外的内容后再导入"),
+    "a 1-million-character shared string used by 100 cells": (
+        _xlsx_long_shared_string,
+        "{path}: 共享字符串表中第 1 个字符串有 1000000 个字符，超过 Excel 单元格上限 32767 个字符：文件不是 Excel 保存的，或已损坏"),
+    "a 20 MB shared string used by 100 cells": (
+        _xlsx_twenty_megabyte_shared_string,
+        "{path}: 单元格文字超过 1000 万个字节（Excel 单元格上限 32767 个字符）：文件不是 Excel 保存的，或已损坏"),
+    "60,000 merged ranges": (_xlsx_many_merges, "{path}: 工作表“Sheet1”的合并单元格超过 50000 处，不像工作安排表，拒绝读取"),
+    "200 merges over the same 6,000 cells": (_xlsx_overlapping_merges, "{path}: 工作表“Sheet1”中合并的单元格范围过大或相互重叠，拒绝读取"),
+}
+
+
+@pytest.mark.parametrize("case", list(SPREADSHEETS))
+def test_hostile_spreadsheet(case: str, tmp_path: Path) -> None:
+    make, line = SPREADSHEETS[case]
+    assert_one_line(make(tmp_path), line)
+
+
+def test_a_merge_written_in_single_quotes_is_read_as_excel_reads_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """20 copies of a merge reaching XFD1048576: clipped to the used range, read at once."""
+    path = _xlsx_merge_in_single_quotes(tmp_path)
+    result = run_bounded("validate", str(path))
+    assert result.returncode == 0 and "有效，1 项工作" in result.stdout
