@@ -294,6 +294,9 @@ def _load_cff(path: Path, index: int, chars: Iterable[int]) -> str:
     face = _converted(path, index, wanted | _ASCII)
     digest = hashlib.sha1(f"{path}|{index}|{sorted(face.chars)}".encode()).hexdigest()[:8]
     name = f"{path.stem}-{index}-{digest}"
+    if name in getattr(pdfmetrics, "_fonts", {}):  # this very copy (same characters), registered before
+        _CONVERTED[key] = (name, face)
+        return name
     try:
         font = font_cache.truetype_font(name, face)
     except (TTFError, ValueError, IndexError) as error:
