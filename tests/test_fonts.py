@@ -137,7 +137,7 @@ def test_seed_pdf_prints_every_role_in_a_face_of_its_kind(seed_plan, tmp_path: P
     assert shown[seed_plan.title] == {"NotoSerifCJKsc-Bold"}  # 小标宋 → 思源宋体 Bold
     assert shown["序号"] == {"WenQuanYiZenHei-0"}  # header in 黑体, not bolded
     assert shown["— 1 —"] == {"NotoSerifCJKsc-Regular"}  # 页码 宋体
-    body = [fonts_used for text, fonts_used in shown.items() if text.startswith("开展检验机构委托检验工作调研")]
+    body = [fonts_used for text, fonts_used in shown.items() if text.startswith("开展检验机构委托")]
     assert body and all(f == {"FandolFang-Regular"} for f in body)  # 仿宋
     rows = pdf_fonts(path)
     assert {row["name"].split("+")[-1] for row in rows} == {

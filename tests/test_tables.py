@@ -397,7 +397,7 @@ def test_the_page_checks_see_the_flaws_they_look_for(tmp_path: Path) -> None:
     from workplan_docs.writers.fonts import resolve_fonts
 
     style = default_style()
-    font = resolve_fonts(style)["table"].name
+    font = resolve_fonts(style)["table_header"].name  # a TrueType face holding every character drawn here
     size, pitch = style.sizes.table, style.sizes.table * style.table.line_spacing
     path = tmp_path / "flawed.pdf"
     canvas = Canvas(str(path), pagesize=(842, 595))
