@@ -238,6 +238,7 @@ def build(
     progress_data: ProgressFile | None = None,
     as_of: date | None = None,
     notice: Notice | None = None,
+    warn_days: int = 15,
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
 
@@ -245,7 +246,8 @@ def build(
     ``Style`` or the path of a profile merged over the default.
 
     ``progress_data`` (progress.yaml, see ``progress.load_progress``) adds the progress
-    report to the default set; ``as_of`` is the date it is computed for (default today).
+    report to the default set; ``as_of`` is the date it is computed for (default today);
+    ``warn_days``: a task due within that many days and not done gets the blue warning.
     ``notice`` (``load_notice("notice.yaml")``) adds 通知.docx/.pdf: the notice with the
     attachment bound after it.
 
@@ -262,7 +264,8 @@ def build(
         raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
     if notice is not None:
         notice.check_against(plan, "notice")
-    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style)
+    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style,
+                           warn_days=warn_days)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:
