@@ -167,9 +167,10 @@ def latest_entries(progress: ProgressFile, plan_year: int) -> dict[tuple[str, st
     return latest
 
 
-def extended_due(item: Item, plan_year: int, extensions: list[Extension]) -> dt.date | None:
-    """The due date in force: the latest approved extension of the item, else its schedule's."""
-    dates = [e.due for e in extensions if e.label == item.label]
+def extended_due(item: Item, plan_year: int, extensions: list[Extension], as_of: dt.date) -> dt.date | None:
+    """The due date in force on ``as_of``: that of the item's extension approved last by then
+    (extensions are checked to move the date later), else its schedule's."""
+    dates = [e.due for e in extensions if e.label == item.label and e.approved <= as_of]
     return max(dates) if dates else due_date(item, plan_year)
 
 
@@ -187,10 +188,11 @@ def expected_share(item: Item, plan_year: int, due: dt.date | None, as_of: dt.da
     return min(1.0, ((as_of - start).days + 1) / ((due - start).days + 1))
 
 
-def check_extensions(progress: ProgressFile, plan: Plan, plan_year: int, source: str) -> None:
+def check_extensions(progress: ProgressFile, plan: Plan, source: str) -> None:
     """Refuse an extension of an unknown task or unit, one approved after the due date in
     force when it was approved (a 延期申请 comes before the deadline), or one that does not
-    move the date later.  Extensions of a task count in order of approval."""
+    move the date later.  Extensions of a task count in order of approval; a plan that
+    names no year is taken to be of the year of the approval."""
     items = {item.label: item for item in plan.items}
     problems: list[Problem] = []
     in_force: dict[str, dt.date | None] = {}
@@ -204,7 +206,7 @@ def check_extensions(progress: ProgressFile, plan: Plan, plan_year: int, source:
         if ext.unit not in item.lead:
             problems.append(Problem(f"“{ext.unit}”不是此项的牵头单位", source, where, "unit"))
             continue
-        due = in_force.get(ext.label, due_date(item, plan_year))
+        due = in_force.get(ext.label, due_date(item, plan.year or ext.approved.year))
         if due is not None and ext.approved > due:
             problems.append(Problem(
                 f"批准日期 {ext.approved} 晚于当时的应完成时间 {due}：延期须在到期前申请并获批，不予采用",
@@ -231,7 +233,7 @@ def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
                 source,
             )
         )
-    check_extensions(progress, plan, plan.year or dt.date.today().year, source)
+    check_extensions(progress, plan, source)
 
 
 def load_progress(path: str | Path, plan: Plan | None = None) -> ProgressFile:

@@ -137,7 +137,7 @@ def _states(
     latest = latest_entries(progress, plan_year)
     states = []
     for item in plan.items:
-        due = extended_due(item, plan_year, progress.extensions)
+        due = extended_due(item, plan_year, progress.extensions, as_of)
         reports = {unit: latest.get((item.label, unit)) for unit in _reporting_units(plan, item)}
         expected = expected_share(item, plan_year, due, as_of)
         states.append(_TaskState(item, reports, due, as_of, expected, warn_days))
@@ -313,12 +313,23 @@ def _warning_table(plan: Plan, states: list[_TaskState]) -> Table | Paragraph:
     return Table(columns, rows)
 
 
-def owing_units(plan: Plan, progress: ProgressFile, quarter: int, year: int) -> list[tuple[str, list[Item]]]:
+def last_quarter(as_of: dt.date) -> tuple[int, int]:
+    """The year and quarter whose reports are judged on ``as_of``: the latest quarter that
+    has ended by then (2010-07-15 → 2010, 2; 2010-06-30 → 2010, 2; 2010-03-01 → 2009, 4)."""
+    day = as_of + dt.timedelta(days=1)  # a quarter has ended once its last day is over
+    index = day.year * 4 + (day.month - 1) // 3 - 1
+    return index // 4, index % 4 + 1
+
+
+def owing_units(plan: Plan, progress: ProgressFile, quarter: int, year: int, plan_year: int) -> list[tuple[str, list[Item]]]:
     """未报送: each unit that owed a report for the quarter (it was sent a form: a task under
-    way or due in it, or an earlier one unfinished) and sent none, with the tasks asked about."""
+    way or due in it, or an earlier one unfinished) and sent none, with the tasks asked about.
+
+    A plan that names no year is of ``plan_year``: it owes nothing for another year."""
     from ..feedback.forms import forms_for
 
-    plan_year = plan.year or year
+    if plan.year is None and year != plan_year:
+        return []
     sent = {e.unit for e in progress.entries if e.quarter == quarter and (e.year or plan_year) == year}
     forms = forms_for(plan, quarter, year if plan.year is not None else None, progress)
     return [(form.unit, list(form.items)) for form in forms if form.unit not in sent]
@@ -378,8 +389,9 @@ def progress_document(
     that did not report for ``quarter`` (default: that of ``as_of``), extensions, then every task."""
     plan_year = plan.year or as_of.year
     states = _states(plan, progress, as_of, plan_year, warn_days)
-    period = quarter or (as_of.month - 1) // 3 + 1
-    owing = owing_units(plan, progress, period, as_of.year)
+    year, period = (as_of.year, quarter) if quarter else last_quarter(as_of)
+    owing = owing_units(plan, progress, period, year, plan_year)
+    extensions = [e for e in progress.extensions if e.approved <= as_of]
     overdue = [s for s in states if s.overdue]
     missing = [s for s in states if MISSING in s.unit_statuses.values()]
     overdue_block: Block = _overdue_table(plan, overdue) if overdue else Paragraph(f"无{OVERDUE}任务。")
@@ -398,10 +410,10 @@ def progress_document(
             _quarter_table(plan, progress, plan_year),
             Paragraph(f"四、预警任务（{sum(bool(s.warning) for s in states)}项）", "heading"),
             _warning_table(plan, states),
-            Paragraph(f"五、{quarter_label(period, as_of.year if plan.year else None)}未报送单位（{len(owing)}个）", "heading"),
+            Paragraph(f"五、{quarter_label(period, year)}未报送单位（{len(owing)}个）", "heading"),
             _owing_table(plan, owing),
-            Paragraph(f"六、延期（{len(progress.extensions)}项）", "heading"),
-            _extension_table(plan, progress.extensions, plan_year),
+            Paragraph(f"六、延期（{len(extensions)}项）", "heading"),
+            _extension_table(plan, extensions, plan_year),
         ),
     )
     missing_note = (
