@@ -32,6 +32,8 @@ from workplan_docs.pipeline import build
 from workplan_docs.progress import Entry, Extension, ProgressFile, dump_progress, load_progress, new_progress
 from workplan_docs.reports.progress import WARN_FILLS, last_quarter, progress_document
 
+from .conftest import SAMPLE_PLAN
+
 # filed on, quarter, unit, then "序号 完成状态 [完成比例]" per task ("-" for no 完成比例)
 FILED = """
 2010-04-05 1 认监委 2 推进中 25 | 8 推进中 - | 11 推进中 20
@@ -56,7 +58,6 @@ EXTENSION = Extension(seq=3, unit="计量司", due=dt.date(2010, 9, 30), reason=
 
 # The hand-worked table: per date, each task's 序时进度 and 预警 (序号 → "进度/颜色"), and the
 # units that owed the last ended quarter's report and had sent none (with the tasks asked about).
-_ = ""
 EXPECTED: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {
     "2010-04-10": (  # 3, 4, 10 start in May: not started; 1 began 1 April and nobody reported yet (0 %)
         {"1": "欠进度/黄", "2": "达进度/", "3": "未启动/", "4": "未启动/", "5": "达进度/", "6": "达进度/",
@@ -221,3 +222,19 @@ def test_warnings_show_in_every_format(seed_plan: Plan, tmp_path: Path) -> None:
         image = Image.open(png).convert("RGB")
         colours |= {"%02x%02x%02x" % pixel for _, pixel in image.getcolors(1 << 20) or []}
     assert wanted <= colours
+
+
+def test_cli_warn_days(seed_plan: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workplan_docs.cli import main
+
+    progress = write_progress(tmp_path, filed_by(seed_plan, dt.date(2010, 9, 20)))
+    args = ["build", str(SAMPLE_PLAN), "--progress", str(progress), "--reports", "progress", "--formats",
+            "xlsx", "--as-of", "2010-09-20", "-o"]
+    assert main([*args, str(tmp_path / "a"), "--warn-days", "9"]) == 0
+    texts = {str(c.value) for ws in load_workbook(tmp_path / "a" / "工作进展报告.xlsx") for row in ws.iter_rows()
+             for c in row if c.value}
+    assert any("蓝色0项（9日内到期）" in t for t in texts)
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, str(tmp_path / "b"), "--warn-days", "两周"])
+    assert exit_.value.code == 2 and "天数“两周”应为 0 到 366 的整数" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()

@@ -14,6 +14,10 @@ Rules, as the report's note also prints them:
   (滞后, then 未报送, 未启动, 推进中).
 - Generic leads (相关司局) receive no form and so are not expected to report.
 
+- 序时进度, 三色预警, 未报送 and 延期 follow the rules written in the README (督办) and
+  printed in the report's note: reported 完成比例 against the elapsed share of the task's
+  time, ±10 points; 红 overdue, 黄 欠进度, 蓝 due within ``warn_days``.
+
 ``as_of`` defaults to today: the report prints the date it was computed for, and a build
 that must be repeatable passes it explicitly (``--as-of``).
 """
