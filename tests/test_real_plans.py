@@ -344,3 +344,13 @@ def test_month_ranges_opening_the_measures_give_the_schedule(tmp_path: Path) -> 
     assert plan.items[0].schedule == "3月、4-6月" and plan.items[0].timing.months == [3, 4, 5, 6]
     assert plan.items[0].measures == "3月：制定方案\n4-6月：组织实施"  # the text stays verbatim
     assert "schedule" not in data["items"][1]
+
+
+def test_long_title_kept_and_notice_text_is_not_a_title(tmp_path: Path) -> None:
+    fixture = make.load("caidian_2023_fenjie")
+    fixture["title"] = "武汉市蔡甸区人民政府办公室关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知附表"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        assert read_data(make.make_xlsx(fixture, tmp_path / "t.xlsx"))["title"] == fixture["title"]
+        fixture["title"] = "各街道办事处、乡人民政府，区人民政府各部门、各直属机构：经区人民政府同意，现印发给你们。"
+        assert read_data(make.make_docx(fixture, tmp_path / "t.docx"))["title"] == "t"

@@ -40,7 +40,8 @@ from .columns import normalise_heading
 
 _SPACE_EDGES = re.compile(r"^[\s\u00a0\u3000]+|[\s\u00a0\u3000]+$")
 _LABEL_PUNCTUATION = "：:"
-_SHORT_TITLE_LINE = 40
+_SHORT_TITLE_LINE = 40  # characters: a longer line worded as a sentence is body text
+_LONG_TITLE_LINE = 80  # characters: a longer line is never a title
 _TITLE_LINES = 3
 _MAX_TABLE_HEADING = 60
 _ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
@@ -116,8 +117,8 @@ class ImportOptions:
 
 def _title_block(lines: list[str]) -> tuple[str | None, list[str]]:
     """The label and the title lines among the lines above the first table: the lines
-    from the last "附件" label on; without a label, the short lines (at most three) right
-    above the table, since a longer preamble is body text."""
+    from the last "附件" label on; without a label, the lines (at most three) right above
+    the table that are not body text of the notice."""
     texts = [clean_cell(t) for t in lines if not is_blank(t)]
     labels = [i for i, t in enumerate(texts) if is_label(t)]
     if labels:
@@ -125,10 +126,16 @@ def _title_block(lines: list[str]) -> tuple[str | None, list[str]]:
         return texts[0].rstrip(_LABEL_PUNCTUATION), texts[1:]
     short: list[str] = []
     for text in reversed(texts):
-        if len(text) > _SHORT_TITLE_LINE or len(short) == _TITLE_LINES:
+        if _body_text(text) or len(short) == _TITLE_LINES:
             break
         short.insert(0, text)
     return None, short
+
+
+def _body_text(line: str) -> bool:
+    """A line of the notice, not of the title: long and worded as a sentence ("…。",
+    "各单位："), or too long for any title."""
+    return len(line) > _LONG_TITLE_LINE or (len(line) > _SHORT_TITLE_LINE and bool(re.search(r"[。；;]|[：:]$", line)))
 
 
 def _last_short_line(lines: list[str]) -> str | None:
