@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from docx import Document as open_docx
@@ -15,9 +17,9 @@ from openpyxl import load_workbook
 
 from workplan_docs import load
 from workplan_docs.cli import main
-from workplan_docs.layout import Cell, Column, Paragraph, Table, fit_heading, text_em
+from workplan_docs.layout import SHORT_COLUMN_EM, Cell, Column, Document, Paragraph, Section, Table, fit_heading, text_em
 from workplan_docs.linebreak import MEASURES, NO_END, NO_START, break_allowed, heading_words
-from workplan_docs.model import Plan
+from workplan_docs.model import FIELD_NAMES, Plan
 from workplan_docs.pipeline import plan_outputs
 from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
@@ -189,3 +191,274 @@ def test_equal_tasks_merge_only_as_sub_items_or_where_the_source_merged() -> Non
     items = [_item("1", "同一项"), _item("2", "同一项"), _item("5.1", "分项任务"), _item("5.2", "分项任务")]
     rows = attachment(_plan(items=items)).sections[0].blocks[-1].rows
     assert [row[1].merge_up for row in rows] == [False, False, False, True]
+
+
+# --- the printed pages of every report of the seed -------------------------------------
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+_PAGE_NUMBER = re.compile(r"—\s*\d+\s*—")
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        return self.bottom - self.top
+
+
+def _pages(pdf: Path) -> list[list[_Line]]:
+    """Pages → lines of text as printed in one cell or paragraph: ``pdftotext -bbox-layout``
+    lines cut where a gap between words shows a new cell."""
+    tool = require_tool("pdftotext")
+    xml = subprocess.run([tool, "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in ElementTree.fromstring(xml).iter(f"{_XHTML}page"):
+        lines: list[_Line] = []
+        for line in page.iter(f"{_XHTML}line"):
+            segment: list[ElementTree.Element] = []
+            for word in [*line.iter(f"{_XHTML}word"), None]:
+                if segment and (word is None or float(word.get("xMin")) - float(segment[-1].get("xMax"))
+                                > 0.6 * (float(word.get("yMax")) - float(word.get("yMin")))):
+                    lines.append(_Line("".join(w.text or "" for w in segment), float(segment[0].get("xMin")),
+                                       min(float(w.get("yMin")) for w in segment),
+                                       float(segment[-1].get("xMax")), max(float(w.get("yMax")) for w in segment)))
+                    segment = []
+                if word is not None:
+                    segment.append(word)
+        pages.append(lines)
+    return pages
+
+
+def _next_line(lines: list[_Line], line: _Line) -> _Line | None:
+    """The line below ``line`` in the same cell or paragraph: one line pitch down (a table
+    cell's or a paragraph's: rows are further apart), overlapping it."""
+    style = default_style()
+    cell, paragraph = style.sizes.table * style.table.line_spacing, style.paragraph.line_pitch
+
+    def pitch(distance: float) -> bool:
+        return 0.5 * cell < distance < cell + 1.0 or abs(distance - paragraph) < 0.5
+
+    below = [other for other in lines if pitch(other.top - line.top)
+             and other.left < line.right and line.left < other.right]
+    return min(below, key=lambda other: other.top, default=None)
+
+
+def _headings(document) -> set[str]:
+    return {cell.text for section in document.sections for block in section.blocks if isinstance(block, Table)
+            for row in block.header_rows for cell in row if len(cell.text) > 1}
+
+
+def _kept(document) -> set[str]:
+    """Texts that must never be the last line of a page: headings and group rows."""
+    kept = set()
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph) and block.role == "heading":
+                kept.add(block.text)
+            elif isinstance(block, Table):
+                kept |= {block.rows[i][0].text for i in range(len(block.rows)) if block.is_group_row(i)}
+    return kept
+
+
+def _split_inside_word(before: str, after: str, heading: str) -> bool:
+    """Do ``before`` / ``after`` (two lines of one block) split ``heading`` inside a word?"""
+    bounds, position = set(), 0
+    for word in heading_words(heading):
+        position = heading.index(word, position) + len(word)
+        bounds.add(position)
+    return any(
+        before.endswith(heading[:k]) and after.startswith(heading[k:]) and len(before) <= len(heading)
+        for k in range(1, len(heading)) if k not in bounds
+    )
+
+
+def _flaws(pdf: Path, document, numbers_in_long_lines: bool = True) -> list[str]:
+    """What a 文秘 would mark on the printed pages.  ``numbers_in_long_lines`` False: a number
+    split in a long line of text is not counted (Word and LibreOffice break long lines by
+    their own rules; only the widths keep short cells whole there)."""
+    flaws = []
+    headings, kept = _headings(document), _kept(document)
+    pages = _pages(pdf)
+    for number, lines in enumerate(pages, 1):
+        body = [line for line in lines if line.text and not _PAGE_NUMBER.fullmatch(line.text)]
+        if body and number < len(pages):
+            last = max(body, key=lambda line: line.bottom)
+            if last.text in kept:
+                flaws.append(f"p{number}: {last.text} last on the page")
+        for line in body:
+            where = f"p{number}: {line.text}"
+            if line.text[:1] in NO_START:
+                flaws.append(f"{where}: starts with a closing mark")
+            if line.text[-1:] in NO_END:
+                flaws.append(f"{where}: ends with an opening mark")
+            if line.right - line.left > text_em(line.text) * line.size + line.size + 0.5:
+                flaws.append(f"{where}: stretched")
+            below = _next_line(body, line)
+            if below is None:
+                continue
+            pair = f"p{number}: {line.text} / {below.text}"
+            if not numbers_in_long_lines and text_em(line.text) > SHORT_COLUMN_EM:
+                continue
+            end, start = line.text[-1:], below.text[:1]
+            if end.isdigit() and (start.isdigit() or start in MEASURES or start in "-～"):
+                flaws.append(f"{pair}: number split")
+            if end in "-～" and start.isdigit():
+                flaws.append(f"{pair}: range split")
+            if any(_split_inside_word(line.text, below.text, h) for h in headings):
+                flaws.append(f"{pair}: heading broken inside a word")
+    return flaws
+
+
+def _seed_documents(plan: Plan):
+    """Every report of the seed, the 分工表 as their combined file."""
+    return {o.path.replace("/", "_"): o.document for o in plan_outputs(plan)
+            if not o.path.startswith("分工表/") or o.path == "分工表/分工表汇总"}
+
+
+def test_every_seed_report_prints_without_a_flaw(seed: Plan, tmp_path: Path) -> None:
+    style = default_style()
+    flaws = []
+    for name, document in _seed_documents(seed).items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(render(document, style, "pdf"))
+        flaws += [f"{name} {flaw}" for flaw in _flaws(path, document)]
+    assert not flaws, "\n".join(flaws[:20])
+
+
+def _same_fonts_style():
+    """The default style with the families of the font files the PDF embeds, so that
+    LibreOffice sets the DOCX in the very faces our PDF uses (read from the fonts API)."""
+    from workplan_docs.writers.fonts import resolve_fonts
+
+    style = default_style()
+    query = require_tool("fc-query")
+
+    def family(choice) -> str:
+        command = [query, "-i", str(choice.index), "-f", "%{family[0]}", str(choice.path)]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    families = {role: family(choice) for role, choice in resolve_fonts(style).items()}
+    fonts = style.fonts.model_copy(update={**{r: [f] for r, f in families.items()}, "latin": families["table"]})
+    return style.model_copy(update={"fonts": fonts})
+
+
+def _row_labels(pdf: Path) -> list[list[str]]:
+    """Per page, the numbers printed in the table's first column (序号): the rows of the page."""
+    labels = []
+    for lines in _pages(pdf):
+        left = min((line.left for line in lines), default=0.0)
+        labels.append(sorted(line.text for line in lines if line.text.isdigit() and line.left < left + 40))
+    return labels
+
+
+@pytest.mark.slow
+def test_docx_and_pdf_break_pages_at_the_same_rows(seed: Plan, tmp_path: Path) -> None:
+    """Our PDF and LibreOffice's render of our DOCX, in the same faces, hold the same rows
+    on every page (one LibreOffice run for all reports), and the render has no flaw either."""
+    style = _same_fonts_style()
+    documents = _seed_documents(seed)
+    for name, document in documents.items():
+        (tmp_path / f"{name}.docx").write_bytes(render(document, style, "docx"))
+        (tmp_path / f"{name}.pdf").write_bytes(render(document, style, "pdf"))
+    soffice = require_tool("soffice")
+    rendered = tmp_path / "lo"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(rendered), *(str(tmp_path / f"{name}.docx") for name in documents)],
+        check=True, capture_output=True, timeout=300,
+    )
+    for name, document in documents.items():
+        ours, theirs = tmp_path / f"{name}.pdf", rendered / f"{name}.pdf"
+        assert theirs.exists(), f"LibreOffice wrote no PDF for {name}"
+        assert _row_labels(ours) == _row_labels(theirs), name
+        assert not _flaws(theirs, document, numbers_in_long_lines=False), name
+
+
+def test_the_page_checks_see_the_flaws_they_look_for(tmp_path: Path) -> None:
+    """A control: a page drawn with the old defects ("5月、9 / 月", a line opening with "，",
+    a letter-spaced line, a heading alone at the foot) is caught by ``_flaws``."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from workplan_docs.writers.fonts import resolve_fonts
+
+    style = default_style()
+    font = resolve_fonts(style)["table"].name
+    size, pitch = style.sizes.table, style.sizes.table * style.table.line_spacing
+    path = tmp_path / "flawed.pdf"
+    canvas = Canvas(str(path), pagesize=(842, 595))
+    text = canvas.beginText(100, 500)
+    text.setFont(font, size, pitch)
+    for line in ("5月、9", "月", "，开展调研"):
+        text.textLine(line)
+    canvas.drawText(text)
+    stretched = canvas.beginText(400, 500)
+    stretched.setFont(font, size)
+    stretched.setCharSpace(6)
+    stretched.textLine("紧密结合国家钢铁产业")
+    canvas.drawText(stretched)
+    canvas.setFont(font, size)
+    canvas.drawString(100, 60, "二、到期任务")
+    canvas.showPage()
+    canvas.setFont(font, size)
+    canvas.drawString(100, 500, "下一页")
+    canvas.save()
+    document = attachment(_plan(items=[_item("1", "甲")]))
+    kept = Document("t", (Section("s", (Paragraph("二、到期任务", "heading"), *document.sections[0].blocks)),))
+    found = " | ".join(_flaws(path, kept))
+    for flaw in ("number split", "starts with a closing mark", "stretched", "last on the page"):
+        assert flaw in found, found
+
+
+# --- the corpus of real published tables (tests/real_plans) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, Path]]:
+    """Every real plan built as the .docx an office keeps, imported, its attachment as PDF."""
+    import warnings
+
+    from workplan_docs.readers import read_data
+    from workplan_docs.readers.plan_file import plan_from_data
+
+    from .real_plans import make
+
+    folder = tmp_path_factory.mktemp("corpus")
+    found = {}
+    for fixture in make.fixtures():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = make.make_docx(make.load(fixture.stem), folder / f"{fixture.stem}.docx")
+            plan = plan_from_data(read_data(source), fixture.stem)
+        pdf = folder / f"{fixture.stem}.pdf"
+        pdf.write_bytes(render(attachment(plan), default_style(), "pdf"))
+        found[fixture.stem] = (plan, pdf)
+    return found
+
+
+def test_corpus_attachments_print_the_source_table(corpus) -> None:
+    """Only the source's columns, in its order; merged where it merged; group rows and
+    table headings where it had them; every page free of the flaws above."""
+    for name, (plan, pdf) in corpus.items():
+        document = attachment(plan)
+        tables = [b for b in document.sections[0].blocks if isinstance(b, Table)]
+        for table in tables:
+            assert [c.heading for c in table.columns] == [
+                plan.heading(k) if k in FIELD_NAMES else k for k in plan.column_order], name
+        rows = [row for table in tables for row in table.rows if len(row) > 1]
+        assert len(rows) == len(plan.items), name
+        for item, row in zip(plan.items, rows):
+            for key, cell in zip(plan.column_order, row):
+                if key in item.merged_above and key != "seq":
+                    assert cell.merge_up, (name, item.label, key)
+        groups = {item.group for item in plan.items if item.group}
+        printed = {row[0].text for table in tables for i, row in enumerate(table.rows) if table.is_group_row(i)}
+        assert printed == groups, name
+        assert not _flaws(pdf, document), name
+    merged = [name for name, (plan, _) in corpus.items() if any(i.merged_above for i in plan.items)]
+    assert merged  # the corpus does test merges

@@ -192,9 +192,10 @@ def test_collective_units_get_a_sheet_generic_ones_do_not() -> None:
     assert not any("有关部门" in f for f in files)
 
 
-def test_a_fragment_that_is_no_unit_is_kept_and_reported() -> None:
-    plan = plan_of(lead_text="张三、市发改委")
-    assert plan.items[0].lead == ["张三", "市发改委"]
+@pytest.mark.parametrize(("cell", "units"), [("张三、市发改委", ["张三", "市发改委"]), ("张三、财务处", ["张三", "财务处"])])
+def test_a_fragment_that_is_no_unit_is_kept_and_reported(cell: str, units: list[str]) -> None:
+    plan = plan_of(lead_text=cell)
+    assert plan.items[0].lead == units
     lines = [str(p) for p in plan.diagnostics()]
     assert any("序号 1" in line and "“张三”不像单位名称" in line for line in lines)
 

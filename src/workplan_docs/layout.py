@@ -13,6 +13,7 @@ style profile; a ``Table`` repeats its header rows on every page.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -105,6 +106,7 @@ class Column:
 # is chosen: full-width characters are one em, the rest (digits, Latin) are taken a
 # little wider than the half em most faces give them, so that a run never overflows.
 _NARROW_EM = 0.6
+_MIXED_EM = 0.25
 # A column whose longest line is at most this many ems is a short column (序号, 牵头单位,
 # 时间进度): it is as wide as its longest line, so its cells never wrap.
 SHORT_COLUMN_EM = 7.0
@@ -114,10 +116,15 @@ _SLACK_EM = 0.02  # rounding (twips, points) never makes a word one hair too wid
 _LOOKAHEAD_EM = 12  # how far a column is tried wider at once: a row saved may take several ems
 
 
+_MIXED = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[0-9A-Za-z])")
+
+
 def text_em(text: str) -> float:
-    """Width of one line of ``text`` in ems."""
+    """Width of one line of ``text`` in ems, with the space Word and LibreOffice put
+    between Chinese and Latin letters or digits ("5月、9月") counted in."""
     narrow = len(text.encode("ascii", "ignore"))
-    return len(text) - narrow + _NARROW_EM * narrow
+    width = len(text) - narrow + _NARROW_EM * narrow
+    return width + _MIXED_EM * len(_MIXED.findall(text)) if narrow else width
 
 
 def _longest(texts: Sequence[str]) -> float:
@@ -148,8 +155,8 @@ class Table:
         size and ``padding`` a cell's left plus right padding, in the same unit).
 
         No column is narrower than its longest unbreakable run (a heading word, a number
-        with its measure word, "（2010-2012）").  Columns with weights share the rest by
-        weight; a table whose columns have no weights is fitted to its content: short
+        with its measure word, "（2010-2012）"), nor a short column than its longest line.
+        Columns with weights share the rest by weight; a table whose columns have no weights is fitted to its content: short
         columns as wide as their longest line, the others sharing the room by the volume of
         their text, none wider than its longest line while another one wraps.
         The same figures in every writer, so DOCX, PDF and XLSX break lines alike.
@@ -160,7 +167,7 @@ class Table:
 
     def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
         n = len(self.columns)
-        minimum = [(self._minimum(c) + _SLACK_EM) * em + padding for c in range(n)]
+        minimum = self._minimums(total, em, padding)
         if any(c.weight is None for c in self.columns):
             natural = [max(self._natural(c) * em + padding, minimum[c]) for c in range(n)]
             short = [natural[c] <= SHORT_COLUMN_EM * em + padding for c in range(n)]
@@ -169,6 +176,9 @@ class Table:
         else:
             weight = sum(c.weight or 0.0 for c in self.columns)
             wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
+            if em:  # short columns never wrap ("7月完成", "11"), whatever their weight
+                natural = [self._natural(c) * em + padding for c in range(n)]
+                minimum = [max(m, w) if w <= SHORT_COLUMN_EM * em + padding else m for m, w in zip(minimum, natural)]
         return _at_least(total, wanted, minimum)
 
     def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:
@@ -195,11 +205,36 @@ class Table:
                 position += cell.span
         return found
 
-    def _minimum(self, column: int) -> float:
-        words = [w for cell in self._cells(column, True) for w in heading_words(cell.text)]
+    def _minimum(self, column: int, words_too: bool = True) -> float:
+        """The narrowest the column may be: its longest unbreakable run of text, and with
+        ``words_too`` its longest heading word."""
+        headings = [cell.text for cell in self._cells(column, True)]
+        words = [w for text in headings for w in (heading_words(text) if words_too else unbreakable(text))]
         runs = [r for cell in self._cells(column, False) if not cell.merge_up for r in unbreakable(cell.text)]
         # A run longer than a few words (a web address) breaks anyway rather than starve the table.
-        return max(_longest(words), min(_longest(runs), _LONGEST_RUN_EM))
+        return max(_longest(words), min(_longest(runs), _LONGEST_RUN_EM), 1.0)
+
+    def _minimums(self, total: float, em: float, padding: float) -> list[float]:
+        """Each column's minimum width.  When the heading words of a wide table (a dozen
+        columns of long headings) cannot all stand whole, the numbers and other body runs
+        still do, and the headings share the rest of the room (then they break inside)."""
+        n = len(self.columns)
+        words = [(self._minimum(c) + _SLACK_EM) * em + padding for c in range(n)]
+        if sum(words) <= total:
+            return words
+        widths = [(self._minimum(c, False) + _SLACK_EM) * em + padding for c in range(n)]
+        room = total - sum(widths)
+        short_first = sorted(range(n), key=lambda c: words[c] - widths[c])
+        for k, c in enumerate(short_first):  # the shortest headings stand whole first
+            if words[c] - widths[c] > room:
+                rest = short_first[k:]
+                want = sum(words[r] - widths[r] for r in rest)
+                for r in rest:
+                    widths[r] += max(room, 0.0) * (words[r] - widths[r]) / want
+                break
+            room -= words[c] - widths[c]
+            widths[c] = words[c]
+        return widths
 
     def _natural(self, column: int) -> float:
         cells = [*self._cells(column, True), *self._cells(column, False)]
@@ -379,12 +414,13 @@ class Document:
     date: datetime | None = None  # created/modified in the file's properties; None: the build date
 
     def texts(self) -> list[str]:
-        """Every text the document prints, for checks such as font coverage."""
+        """Every text the document prints, for checks such as font coverage (a merged cell
+        once: the cells continuing it hold the same text)."""
         found: list[str] = []
         for section in self.sections:
             for block in (*section.blocks, *section.foot):
                 if isinstance(block, Paragraph):
                     found.extend((block.text, block.right_text))
                 elif isinstance(block, Table):
-                    found.extend(cell.text for row in (*block.header_rows, *block.rows) for cell in row)
+                    found.extend(cell.text for row in (*block.header_rows, *block.rows) for cell in row if not cell.merge_up)
         return found

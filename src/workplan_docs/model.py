@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 
 from . import schedule as schedule_parser
 from .errors import Problem
-from .units import Registry, UnitMention, assign_roles, is_blank, normalise_name, split_units
+from .units import Registry, UnitMention, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
 
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -321,8 +321,11 @@ class Plan(_Strict):
                     item.participants.append(mention.name)
                     listed.add(mention.name)
                     notes.append((field, f"原文中的“{mention.name}”不在 lead/participants 列表中，已列为参与单位"))
-                if mention.doubtful:
-                    notes.append((field, f"“{mention.name}”不像单位名称（可能是断行或简称），已按原文作为单位"))
+        for field, names in (("lead", item.lead), ("participants", item.participants)):
+            notes += [
+                (field, f"“{name}”不像单位名称（人名、断行或简称？），已按原文作为单位")
+                for name in names if not looks_like_unit(name, registry)
+            ]
         item._unit_notes = notes
         if not item.lead:
             raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")

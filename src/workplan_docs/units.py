@@ -39,11 +39,11 @@ _UNIT_ENDINGS = (
     "厂", "台", "报", "军", "人大", "政协", "大学", "学院", "医院", "专班", "指挥部", "小组", "部门", "部門", "系统",
     "办公室", "管委会", "（所）", "(所)", "片区", "分局", "支行", "银行", "党委", "党组", "工委", "团", "團", "网", "所属",
 )
-# Endings a list may share ("天河、海珠、越秀大队"), longest first.
+# Endings a list may share ("天河、海珠、越秀大队"), longest first.  Only endings of two or more
+# characters: with 处 or 局, "张三、财务处" would turn a person into "张三处".
 _SHARED_ENDINGS = tuple(sorted(
-    ("大队", "中队", "支队", "派出所", "街道办事处", "办事处", "人民政府", "政府", "管委会", "委员会", "局", "委",
-     "办", "厅", "司", "处", "科", "室", "所", "站", "中心", "公司", "镇", "乡", "街道", "部门", "单位", "分局",
-     "学校", "医院", "协会", "院"),
+    ("大队", "中队", "支队", "派出所", "街道办事处", "办事处", "人民政府", "政府", "管委会", "委员会", "中心", "公司",
+     "街道", "部门", "单位", "分局", "学校", "医院", "协会", "卫生院", "司法所", "财政所"),
     key=len, reverse=True,
 ))
 # Kinds of body a "各…" names before them all ("各乡镇人民政府、街道办事处": each of both).
@@ -73,14 +73,12 @@ class UnitMention:
     """A unit named in a cell.
 
     ``role``: the role words printed with it ("协助", "牵头"); ``marker``: what they make
-    of it (lead / participant); ``doubtful``: the text does not read as a unit's name
-    (no ending such as 局 委 中心, not registered) — kept, and reported by ``validate``.
+    of it (lead / participant).
     """
 
     name: str
     role: str = ""
     marker: Marker = ""
-    doubtful: bool = False
 
 
 class Registry:
@@ -339,7 +337,7 @@ def split_units(text: str, registry: Registry | None = None) -> list[UnitMention
             if not resolved:
                 continue
             words = mark or role
-            mention = UnitMention(resolved, words, _marker(words), not looks_like_unit(resolved, registry))
+            mention = UnitMention(resolved, words, _marker(words))
             if resolved not in mentions:
                 mentions[resolved] = mention
             elif mention.marker and not mentions[resolved].marker:  # "X、Y，X牵头"

@@ -210,6 +210,24 @@ def test_hidden_style_switched_off_by_direct_formatting_is_read(tmp_path: Path) 
     assert read_data(path)["items"][0]["task"] == "看得见"
 
 
+def test_a_deleted_paragraph_mark_joins_the_lines_as_accepting_it_does(tmp_path: Path) -> None:
+    from workplan_docs.readers import read_data
+
+    deleted_mark = '<w:pPr><w:rPr><w:del w:id="5" w:author="张三"/></w:rPr></w:pPr>'
+    cell = f"<w:tc><w:p>{deleted_mark}{w_run('开展')}</w:p><w:p>{w_run('调研')}</w:p><w:p>{w_run('形成报告')}</w:p></w:tc>"
+    path = make_docx(tmp_path / "a.docx", w_table(w_row("1", cell, "科技司", "全年")))
+    assert read_data(path)["items"][0]["task"] == "开展调研\n形成报告"
+
+
+def test_hidden_sheet_holding_a_table_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", "开展调研", "科技司")
+    old = x_row(1, "序号", "重要工作", "牵头单位") + x_row(2, "1", "作废的任务", "财务司")
+    path = make_xlsx(tmp_path / "two.xlsx", [("任务", rows), ("旧表", old)], hidden=("旧表",))
+    items, warnings = _import(path, capsys)
+    assert [i["task"] for i in items] == ["开展调研"]
+    assert warnings == [f"警告: {path}: 工作表“旧表”是隐藏的，其中的表格未导入"]
+
+
 def _docx_huge_span(tmp: Path) -> Path:
     return make_docx(tmp / "span.docx", w_table(w_row("1", w_cell(w_run("任务"), props='<w:tcPr><w:gridSpan w:val="50000000"/></w:tcPr>'))))
 

@@ -323,6 +323,7 @@ def _accept_and_hide(body: etree._Element, styles: etree._Element | None, source
     kind of content that is shown (or stored) but not imported."""
     places = _Places(body)
     revisions = next(body.iter(*_REVISIONS), None) is not None
+    _join_deleted_paragraph_marks(body)
     deleted_rows = [tr for tr in body.iter(f"{_W}tr") if tr.find(f"{_W}trPr/{_W}del") is not None]
     for element in [*body.iter(*_DELETED), *deleted_rows,
                     *(tc for tc in body.iter(f"{_W}tc") if tc.find(f"{_W}tcPr/{_W}cellDel") is not None)]:
@@ -350,6 +351,22 @@ def _candidate_runs(body: etree._Element, styles: _HiddenStyles) -> list[etree._
         if run is not None and run.tag == f"{_W}r" and (mark.tag == f"{_W}vanish" or styles.hides(_val(mark))):
             runs[run] = None
     return list(runs)
+
+
+def _join_deleted_paragraph_marks(body: etree._Element) -> None:
+    """A deleted paragraph mark (pPr/rPr/del) joins its paragraph to the next, as accepting it does."""
+    marks = [m for m in body.iter(f"{_W}del") if m.getparent() is not None and m.getparent().tag == f"{_W}rPr"
+             and m.getparent().getparent() is not None and m.getparent().getparent().tag == f"{_W}pPr"]
+    for mark in reversed(marks):  # from the end, so a chain of joined paragraphs ends in the last
+        paragraph = mark.getparent().getparent().getparent()
+        following = paragraph.getnext() if paragraph is not None else None
+        if paragraph is None or paragraph.tag != f"{_W}p" or following is None or following.tag != f"{_W}p":
+            continue
+        position = 1 if following.find(f"{_W}pPr") is not None else 0
+        for child in [c for c in paragraph if c.tag != f"{_W}pPr"]:
+            following.insert(position, child)
+            position += 1
+        paragraph.getparent().remove(paragraph)
 
 
 def _remove_hidden(body: etree._Element, styles: _HiddenStyles, places: _Places, source: str) -> None:

@@ -90,14 +90,25 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
     rows: list[tuple[Cell, ...]] = []
     group: str | None = None
     above: Item | None = None
-    for item in items:
+    for index, item in enumerate(items):
         if item.group and item.group != group:
             rows.append((Cell(item.group, "left", bold=True, span=len(keys)),))
             above = None
         group = item.group or group
-        rows.append(tuple(_cell(item, k, _merges(item, above, k)) for k in keys))
+        below = items[index + 1] if index + 1 < len(items) and items[index + 1].group == item.group else None
+        cells = [_cell(item, k, _merges(item, above, k)) for k in keys]
+        if "seq" in keys and (_merged_number(item, above) or _merged_number(below, item)):
+            at = keys.index("seq")  # "5.1", "5.2" under a 序号 "5" the source merged print as that "5"
+            cells[at] = replace(Cell.serial(item.label.rpartition(".")[0]), merge_up=_merged_number(item, above))
+        rows.append(tuple(cells))
         above = item
     return rows
+
+
+def _merged_number(item: Item | None, above: Item | None) -> bool:
+    """Is ``item`` a sub-item whose 序号 cell the source merged with ``above``'s (both read
+    "5" in the source, numbered 5.1 and 5.2 on import)?"""
+    return item is not None and above is not None and "seq" in item.merged_above and _siblings(item, above)
 
 
 def _tables(plan: Plan, keys: list[str]) -> list[Block]:

@@ -265,6 +265,10 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     ppr = etree.SubElement(element, _w("pPr"))
     if role == "heading":
         etree.SubElement(ppr, _w("keepNext"))
+    # No extra space between Chinese and Latin letters or digits ("5月、9月"): the PDF adds
+    # none, and with it a short cell would wrap in Word and LibreOffice and not in the PDF.
+    etree.SubElement(ppr, _w("autoSpaceDE"), {_w("val"): "0"})
+    etree.SubElement(ppr, _w("autoSpaceDN"), {_w("val"): "0"})
     spacing = etree.SubElement(ppr, _w("spacing"), {_w("before"): "0", _w("after"): "0"})
     if role in ("label", "title", "subtitle", "heading", "body", "note"):
         # One line of the type-area grid per line, whatever the font size.

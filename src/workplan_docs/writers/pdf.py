@@ -342,7 +342,8 @@ class _TableSpec:
         heights = [cell.wrap(self.cell_width(c, span)) if span else 0.0
                    for c, (cell, span) in enumerate(zip(row.cells, row.spans))]
         inner = max((h for c, h in enumerate(heights) if c not in skip), default=0.0)
-        row.height = row.own = inner + self.padding[2] + self.padding[3]
+        # The rule is counted in, as Word and LibreOffice count a cell's border in its row.
+        row.height = row.own = inner + self.padding[2] + self.padding[3] + self.border
 
     def fit_runs(self, rows: list[_Row]) -> list[_Row]:
         """``rows`` as they stand together on a page: where cells merge down, the last row
@@ -357,7 +358,7 @@ class _TableSpec:
                 if k < len(rows) and rows[k].merged and rows[k].merged[c]:
                     continue
                 if k - start > 1:
-                    need = rows[start].cells[c].height + self.padding[2] + self.padding[3]
+                    need = rows[start].cells[c].height + self.padding[2] + self.padding[3] + self.border
                     heights[k - 1] += max(need - sum(heights[start:k]), 0.0)
                 start = k
         return [row if row.height == h else replace(row, height=h) for row, h in zip(rows, heights)]
@@ -523,7 +524,7 @@ class _TableRun:
     def _tear(self, row: _Row, room: float) -> tuple[_Row | None, _Row | None]:
         """A row taller than a page, cut between lines so that its first part fills ``room``."""
         spec = self.spec
-        inner = room - spec.padding[2] - spec.padding[3] - _ROOM_MARGIN
+        inner = room - spec.padding[2] - spec.padding[3] - spec.border - _ROOM_MARGIN
         heads, tails = [], []
         for c, (cell, span) in enumerate(zip(row.cells, row.spans)):
             parts = cell.split(spec.cell_width(c, span), inner) if span else [cell, cell]
@@ -683,6 +684,11 @@ class _Builder:
         return spec
 
 
+def _after_label(blocks: tuple[layout.Block, ...], index: int) -> bool:
+    before = blocks[index - 1] if index else None
+    return isinstance(before, layout.Paragraph) and before.role == "label"
+
+
 class _Pages:
     """Fills pages from the top of the type area down: a block goes where it fits whole,
     else the part of it that fits (its ``split``) and the rest on the next page.  Each
@@ -720,6 +726,8 @@ class _Pages:
                 continue
             if isinstance(block, layout.Paragraph) and block.role == "heading" and index + 1 < len(blocks):
                 self.keep_with_next(built[index], built[index + 1])
+            if isinstance(block, layout.Paragraph) and block.role == "title" and not _after_label(blocks, index):
+                built[index] = built[index][1:]  # the blank line above a title is the label's (as in DOCX)
             for part in built[index]:
                 self.place(part)
         if section.foot:
