@@ -185,7 +185,7 @@ def problems_of(collected: Collected, path: Path) -> list[str]:
         ("other_plan", "此表不是本计划的反馈表"),
         ("status", "第 5 行: E 列（完成状态）: “完成了”不在可选范围内，请从下拉列表中选择：未启动、推进中、已完成、滞后"),
         ("empty", "第 7 行: D 列（进展情况）: 必填项，不能为空"),
-        ("junk", "无法打开：文件已损坏或不是有效的 Excel（.xlsx）文件"),
+        ("junk", "不是 XLSX 文件（可能是旧版 .xls、改了扩展名的其他文件，或文件已损坏）"),
     ],
 )
 def test_every_bad_form_is_reported_by_file_row_and_column(

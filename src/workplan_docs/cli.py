@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from .errors import Problem
+    from .errors import Problem, WorkplanError
     from .model import Plan
     from .progress import ProgressFile
     from .readers import ImportOptions
@@ -186,6 +186,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .readers import read_data
     from .readers.plan_file import dump_yaml, plan_from_data
 
+    if args.output not in (None, "-"):
+        _check_output_file(args.output, "计划文件（.yaml）", [args.source])
     with read_warnings() as found:
         data = read_data(args.source, _import_options(args))
     if args.year:
@@ -198,7 +200,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
-        write_files_atomically([(Path(args.output), text.encode("utf-8"))])
+        write_files_atomically([(Path(args.output), text.encode("utf-8"))], protect=[args.source])
         print(f"已写入 {args.output}：{len(plan.items)} 项工作。请核对后再生成文件。", file=sys.stderr)
     return 0
 
@@ -268,6 +270,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
+    from .errors import WorkplanError
     from .feedback.forms import forms_for
     from .followup import write_feedback_forms
     from .progress import check_plan, load_progress
@@ -277,7 +280,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     progress = load_progress(args.progress) if args.progress else None
     if progress is not None:
         check_plan(progress, plan, args.progress)
-    paths = write_feedback_forms(plan, args.output, args.quarter, year=args.year, progress=progress)
+    try:
+        paths = write_feedback_forms(plan, args.output, args.quarter, year=args.year, progress=progress,
+                                     protect=[args.plan, args.progress])
+    except WorkplanError as error:
+        raise _in_plan(error, args.plan) from None
     if not paths:
         print("该季度没有牵头单位有在办或到期的任务，未生成反馈表。")
         return 0
@@ -293,8 +300,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     from .followup import collect_feedback, save_progress
 
-    plan = _load(args.plan)
+    from .feedback.collect import expand_paths
+
     output = Path(args.output)
+    _check_output_file(args.output, "进展数据文件（如 progress.yaml）", [args.plan, *expand_paths(args.forms)])
+    plan = _load(args.plan)
     result = collect_feedback(plan, args.forms, progress=output if output.exists() else None,
                               replace=args.replace, quarter=args.quarter, year=args.year)
     for form in result.taken:
@@ -302,7 +312,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     for form in result.unchanged:
         print(f"无变化  {form.source}（已收录过）")
     if result.changed:
-        save_progress(result.progress, output)
+        save_progress(result.progress, output, protect=[args.plan, *args.forms])
         replaced = f"，其中替换 {result.replaced} 条" if result.replaced else ""
         print(f"已写入 {output}：共 {len(result.progress.entries)} 条报送{replaced}。")
     if result.rejected:
@@ -352,7 +362,7 @@ def _write_revision(diff: Any, output: Path, inputs: Sequence[str], style: str |
     if any(Path(path).resolve() == output.resolve() for path in inputs):
         raise WorkplanError(Problem("输出文件与输入的计划是同一个文件，未写入", str(output)))
     data = render(revision_document(diff), load_style(style), fmt)
-    write_files_atomically([(output, data)])
+    write_files_atomically([(output, data)], protect=inputs)  # also through links and other spellings
     print(f"已写入 {output}")
 
 
@@ -375,9 +385,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     plan = _load(args.plan)
     _warnings(plan, args.plan, args.strict)
     style = load_style(args.style)
-    progress_data = _load_progress(args.progress, plan) if args.progress else None
     reports = _split(args.reports)
-    if args.as_of is None and progress_data is not None and (reports is None or "progress" in reports):
+    if args.as_of is None and args.progress and (reports is None or "progress" in reports):
         print(f"警告: 未指定 --as-of，工作进展报告按今天（{date.today().isoformat()}）统计逾期任务", file=sys.stderr)
     try:
         written = build(
@@ -391,24 +400,47 @@ def cmd_build(args: argparse.Namespace) -> int:
             allow_missing_glyphs=args.allow_missing_glyphs,
             jobs=args.jobs,
             progress=_progress_bar,
-            warn=lambda p: _print_problems([p.at(args.plan)], "警告: "),
-            progress_data=progress_data,
+            warn=lambda p: _print_problems([p if p.source else p.at(args.plan)], "警告: "),
+            progress_data=args.progress,
             as_of=args.as_of,
             warn_days=args.warn_days,
             notice=_load_notice(args.notice, plan) if args.notice else None,
+            protect=[args.plan, args.style, args.docx_template, args.notice],
         )
-    except WorkplanError as error:  # a problem in the plan's own text (a missing glyph) names its file
-        raise WorkplanError([p.at(args.plan) if p.field and not p.source else p for p in error.problems]) from None
+    except WorkplanError as error:
+        raise _in_plan(error, args.plan) from None
     _summarise(written, Path(args.output))
     return 0
 
 
-def _load_progress(path: str, plan: Plan) -> ProgressFile:
-    from .progress import check_plan, load_progress
+def _in_plan(error: WorkplanError, plan: str) -> WorkplanError:
+    """A problem in the plan's own text (a missing glyph, two units with one file name) names its file."""
+    from .errors import WorkplanError
 
-    progress = load_progress(path)
-    check_plan(progress, plan, path)
-    return progress
+    return WorkplanError([p.at(plan) if p.field and not p.source else p for p in error.problems])
+
+
+def _check_output_file(output: str, what: str, inputs: Sequence[str | Path]) -> None:
+    """An output file named on the command line: not a folder, not an Office document (the
+    command writes YAML), and none of the command's inputs — refused before any work."""
+    from .errors import Problem, WorkplanError
+    from .transaction import refuse_inputs
+
+    path = Path(output)
+    if path.is_dir():
+        raise WorkplanError(Problem(f"这是一个文件夹，-o 应为{what}", output))
+    refuse_inputs([path], inputs)
+    if path.suffix.lower() in _DOCUMENT_SUFFIXES:
+        raise WorkplanError(Problem(f"-o 应为{what}，不能写成 {path.suffix} 文件（写入的是 YAML 文本）", output))
+
+
+_DOCUMENT_SUFFIXES = (".docx", ".doc", ".xlsx", ".xls", ".pdf", ".txt", ".wps", ".et")
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or not 1900 <= int(text) <= 2999:
+        raise argparse.ArgumentTypeError(f"年份“{text}”应为 1900 到 2999 之间的整数，如 2010")
+    return int(text)
 
 
 def _date(text: str) -> date:
@@ -532,6 +564,7 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): expected one argument", r"\1 后面需要一个值"),
     (r"argument (\S+): invalid int value: (.*)", r"\1 应为整数，而不是 \2"),
     (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"无效的命令 \2，可用：\3"),
+    (r"argument (\S+): (.*)", r"\1：\2"),  # our own checks (a year, a date, a quarter) say the rest
 )
 
 
@@ -594,7 +627,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("import", "把已有表格（.txt .docx .xlsx .xls）转换为计划文件（YAML）", cmd_import)
     sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx .xls")
     sub.add_argument("-o", "--output", metavar="计划文件", help="写入的 YAML 文件（缺省输出到屏幕）")
-    sub.add_argument("--year", type=int, metavar="年份", help="计划年度，如 2010（用于季度汇总；缺省取自标题中的年份）")
+    sub.add_argument("--year", type=_year, metavar="年份", help="计划年度，如 2010（用于季度汇总；缺省取自标题中的年份）")
     sub.add_argument("--column", action="append", metavar="列名=字段",
                      help="指定某列的含义（可重复），如 --column 项目内容=task --column 主要责任单位=lead；"
                           "字段：seq task goal measures lead participants schedule extra")
@@ -622,7 +655,7 @@ def _parser() -> argparse.ArgumentParser:
     plan_argument(sub)
     sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
     sub.add_argument("--quarter", required=True, type=_quarter, metavar="季度", help="季度：1、2、3 或 4")
-    sub.add_argument("--year", type=int, metavar="年份", help="年度（缺省为计划年度）")
+    sub.add_argument("--year", type=_year, metavar="年份", help="年度（缺省为计划年度）")
     sub.add_argument("--progress", metavar="progress.yaml",
                      help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
     sub.epilog = ("每个牵头单位一份，列出其本季度在办或到期的牵头任务；没有这类任务的单位不生成。\n"
@@ -635,7 +668,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", required=True, metavar="progress.yaml", help="进展数据文件；已存在时合并")
     sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
     sub.add_argument("--quarter", type=_quarter, metavar="季度", help="只收该季度的反馈表，其他季度的表列为错误")
-    sub.add_argument("--year", type=int, metavar="年份", help="与 --quarter 同用：年度（缺省为计划年度）")
+    sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter 同用：年度（缺省为计划年度）")
     sub.epilog = (
         "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。\n"
         "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"

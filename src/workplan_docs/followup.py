@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import WorkplanError
+from .errors import Problem, WorkplanError
 from .feedback.collect import Collected, collect, expand_paths
 from .feedback.forms import feedback_forms
 from .model import Plan
@@ -29,18 +29,22 @@ def write_feedback_forms(
     year: int | None = None,
     progress: ProgressFile | str | Path | None = None,
     style: Style | str | Path | None = None,
+    protect: Iterable[str | Path | None] = (),
 ) -> list[Path]:
     """Write one feedback form (.xlsx) per lead unit with tasks in ``quarter`` into ``out_dir``.
 
     With ``progress`` (the data collected so far, or its file), each unit's earlier tasks
     not reported 已完成 are carried over.  Returns the written paths (none when no unit has
-    a task in the quarter); writes all of them or nothing.
+    a task in the quarter); writes all of them or nothing, and none over an input file
+    (the plan's, the progress data's, the style's, or one in ``protect``).
     """
+    inputs = [p for p in (plan, progress, style, *protect) if isinstance(p, (str, Path))]
+    check_year(year)
     plan = plan if isinstance(plan, Plan) else load(plan)
     style = style if isinstance(style, Style) else load_style(style)
     files = feedback_forms(plan, quarter, year, style, progress=_checked(progress, plan))
     paths = [Path(out_dir) / name for name, _ in files]
-    write_files_atomically([(path, data) for path, (_, data) in zip(paths, files)])
+    write_files_atomically([(path, data) for path, (_, data) in zip(paths, files)], root=Path(out_dir), protect=inputs)
     return paths
 
 
@@ -61,6 +65,7 @@ def collect_feedback(
     ``unchanged`` the others.  ``quarter``/``year`` refuse forms of other quarters;
     ``replace`` lets a later report replace a different one already collected.
     """
+    check_year(year)
     plan = plan if isinstance(plan, Plan) else load(plan)
     existing = _checked(progress, plan) or new_progress(plan)
     paths = expand_paths(str(form) for form in forms)
@@ -69,11 +74,20 @@ def collect_feedback(
     return collect(plan, paths, existing, replace=replace, quarter=quarter, year=year)
 
 
-def save_progress(progress: ProgressFile, path: str | Path) -> Path:
-    """Write progress data as YAML (the file ``collect`` keeps), replacing ``path`` whole."""
+def save_progress(progress: ProgressFile, path: str | Path, *, protect: Iterable[str | Path] = ()) -> Path:
+    """Write progress data as YAML (the file ``collect`` keeps), replacing ``path`` whole;
+    never over one of the files in ``protect`` (the plan, the forms read)."""
     target = Path(path)
-    write_files_atomically([(target, dump_progress(progress).encode("utf-8"))])
+    if target.is_dir():
+        raise WorkplanError(Problem("这是一个文件夹，进展数据应写入文件（如 progress.yaml）", str(target)))
+    write_files_atomically([(target, dump_progress(progress).encode("utf-8"))], protect=protect)
     return target
+
+
+def check_year(year: int | None) -> None:
+    """A year given by the user (--year): 1900–2999, as everywhere in a plan."""
+    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2999):
+        raise WorkplanError(f"年份“{year}”应为 1900 到 2999 之间的整数，如 2010")
 
 
 def _checked(progress: ProgressFile | str | Path | None, plan: Plan) -> ProgressFile | None:

@@ -1,17 +1,15 @@
 """Build pipeline: run reports, render every output in every format, write all files or none.
 
-A build first renders everything in memory (in worker processes when there is a lot
-to do), then writes each file under a temporary name in the output folder and renames
-them all at the end.  Any failure before the renames leaves the folder as it was.
+A build first checks every output name (no two outputs share a file, none replaces an
+input), renders everything in memory (in worker processes when there is a lot to do),
+then writes the files through ``transaction``: staged in a hidden folder, moved in under
+a journal and a lock, so a failure or a kill leaves the old set or the new set.
 """
 
 from __future__ import annotations
 
-import errno
 import os
-import shutil
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import import_module
@@ -19,10 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, WorkplanError
+from .filenames import describe_invisible, invisible_twins, where_named
 from .model import Plan
 from .reports import REPORTS, Output, run_report
 from .readers import load
 from .style import Style, load_style
+from .transaction import refuse_inputs, write_files
 from .writers import FORMATS, render
 from .writers.reproducible import build_date
 
@@ -57,12 +57,38 @@ def _choose(names: Iterable[str] | None, known: Sequence[str], what: str) -> lis
 
 
 def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: Any) -> list[Output]:
-    """The documents a build writes, before any format is chosen."""
+    """The documents a build writes, before any format is chosen; two that would share a
+    file (an attachment labelled "进度图" beside the 进度图 report) are an error naming both."""
     outputs: list[Output] = []
+    claimed: dict[str, str] = {}  # case-folded path → the report that writes it
     defaults = (*DEFAULT_REPORTS, *(r for r, option in _NEEDS.items() if options.get(option) is not None))
     for name in _choose(reports or defaults, tuple(REPORTS), "报告"):
-        outputs.extend(run_report(name, plan, **options))
+        for output in run_report(name, plan, **options):
+            first = claimed.setdefault(output.path.casefold(), name)
+            if first != name:
+                raise WorkplanError(_same_file(plan, output.path, first, name))
+            outputs.append(output)
     return outputs
+
+
+def _same_file(plan: Plan, path: str, first: str, second: str) -> Problem:
+    if "attachment" in (first, second):
+        other = second if first == "attachment" else first
+        return Problem(f"附件标识“{plan.attachment}”与报告 {other} 的文件名相同（{path}），"
+                       "两者无法同时写入：请修改附件标识，或不同时生成这两个报告", field="attachment")
+    return Problem(f"报告 {first} 和 {second} 的文件名相同（{path}），两者无法同时写入")
+
+
+def invisible_twin_units(plan: Plan) -> list[Problem]:
+    """Unit names that differ only by invisible characters (a zero-width space pasted in):
+    a reader sees one unit, the plan counts two, and their files could not be told apart."""
+    tasks = {unit.unit: unit for unit in plan.unit_tasks()}
+    problems = []
+    for seen, twin in invisible_twins(tasks):
+        hidden = describe_invisible(twin) or describe_invisible(seen)
+        message = f"单位“{twin}”与“{seen}”只差不可见字符（{hidden}），看起来是同一单位：请统一写法"
+        problems.append(Problem(message, "", *where_named(tasks[twin])))
+    return problems
 
 
 def missing_glyphs(plan: Plan, style: Style) -> list[Problem]:
@@ -130,96 +156,15 @@ def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers
     return results
 
 
-_WRITE_FAILURES = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EDQUOT: "超出磁盘配额",
-    errno.EACCES: "没有写入权限（文件是否正被 Word、Excel 或 WPS 打开？）",
-    errno.EPERM: "没有写入权限（文件是否正被 Word、Excel 或 WPS 打开？）",
-    errno.EROFS: "文件夹只读",
-    errno.EISDIR: "已有同名的文件夹",
-    errno.ENOTDIR: "路径中有同名的文件，不是文件夹",
-    errno.ENAMETOOLONG: "文件名或路径过长",
-}
-
-
-def write_files_atomically(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file under a temporary name beside its target, then rename them all.
-
-    All or nothing: when anything fails, writing or any rename, the targets already
-    renamed get their old content back (kept under a backup name until the end) or are
-    removed, and the temporary files, backups and folders this call made are removed.
-    """
-    made: list[Path] = []  # folders created here, parents first
-    pending: list[tuple[Path, Path]] = []  # (temporary, target)
-    backups: dict[Path, Path] = {}  # target → its previous content
-    replaced: list[Path] = []
-    target = Path()
-    try:
-        for target, data in files:
-            _make_folders(target.parent, made)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            pending.append((temporary, target))
-            with open(temporary, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for _, target in pending:
-            if target.exists() or target.is_symlink():
-                backups[target] = _keep(target)
-        for temporary, target in pending:
-            os.replace(temporary, target)
-            replaced.append(target)
-    except BaseException as error:
-        _roll_back(pending, backups, replaced, made)
-        if isinstance(error, OSError):
-            reason = _WRITE_FAILURES.get(error.errno or 0, error.strerror or str(error))
-            raise WorkplanError(Problem(f"写入失败：{reason}，未生成任何文件", str(target))) from None
-        raise
-    for backup in backups.values():
-        with suppress(OSError):
-            backup.unlink()
-
-
-def _make_folders(folder: Path, made: list[Path]) -> None:
-    """Create ``folder`` and its missing parents, recording each one created."""
-    missing = []
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        try:
-            path.mkdir()
-        except FileExistsError:
-            continue
-        made.append(path)
-
-
-def _keep(target: Path) -> Path:
-    """A second name for ``target``'s current content, to restore it if the build fails:
-    a hard link (instant), or a copy where the file system has none."""
-    backup = target.with_name(f".{target.name}.{os.getpid()}.bak")
-    backup.unlink(missing_ok=True)
-    try:
-        os.link(target, backup)
-    except OSError:
-        shutil.copy2(target, backup)
-    return backup
-
-
-def _roll_back(pending: list[tuple[Path, Path]], backups: dict[Path, Path], replaced: list[Path], made: list[Path]) -> None:
-    """Undo a failed write as far as possible: each step is tried even when one fails."""
-    for target in reversed(replaced):
-        with suppress(OSError):
-            if target in backups:
-                os.replace(backups.pop(target), target)
-            else:
-                target.unlink()
-    for leftover in [*(temporary for temporary, _ in pending), *backups.values()]:
-        with suppress(OSError):
-            leftover.unlink(missing_ok=True)
-    for folder in reversed(made):
-        with suppress(OSError):
-            folder.rmdir()
+def write_files_atomically(
+    files: list[tuple[Path, bytes]],
+    *,
+    root: Path | None = None,
+    protect: Iterable[str | Path] = (),
+    notice: Callable[[str], None] | None = None,
+) -> None:
+    """Write every file or none, under the folder's lock and journal (see ``transaction``)."""
+    write_files(files, root=root, protect=protect, notice=notice)
 
 
 def build(
@@ -235,9 +180,10 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     warn: Callable[[Problem], None] | None = None,
-    progress_data: ProgressFile | None = None,
+    progress_data: ProgressFile | str | Path | None = None,
     as_of: date | None = None,
     notice: Notice | None = None,
+    protect: Iterable[str | Path | None] = (),
     warn_days: int = 15,
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
@@ -245,25 +191,35 @@ def build(
     ``plan`` is a loaded ``Plan`` or the path of anything ``load`` reads; ``style`` a
     ``Style`` or the path of a profile merged over the default.
 
-    ``progress_data`` (progress.yaml, see ``progress.load_progress``) adds the progress
-    report to the default set; ``as_of`` is the date it is computed for (default today);
-    ``warn_days``: a task due within that many days and not done gets the blue warning.
+    ``progress_data`` (progress.yaml or its loaded ``ProgressFile``, see
+    ``progress.load_progress``) adds the progress report to the default set; ``as_of``
+    is the date it is computed for (default today); ``warn_days``: a task due within
+    that many days and not done gets the blue warning.
     ``notice`` (``load_notice("notice.yaml")``) adds 通知.docx/.pdf: the notice with the
     attachment bound after it.
 
     Returns the written paths.  Raises ``WorkplanError`` (and writes nothing) when
-    any output cannot be made.
+    any output cannot be made, or would replace an input file (the plan's, the style's,
+    the template's, the progress data's when given as paths, and any in ``protect``).  ``warn``
+    also hears of a wait for another build into the same folder and of the recovery
+    of an interrupted one.
     """
+    inputs = [p for p in (plan, style, docx_template, progress_data, *protect) if isinstance(p, (str, Path))]
     stamp = build_date()  # one date for every file of the build; checks SOURCE_DATE_EPOCH first
     if not isinstance(plan, Plan):
         plan = load(plan)
     style = style if isinstance(style, Style) else load_style(style)
+    if isinstance(progress_data, (str, Path)):
+        progress_data = _load_progress(progress_data, plan)
     chosen_formats = _choose(formats, FORMATS, "格式")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise WorkplanError(Problem("输出位置已存在且不是文件夹", str(out)))
     if notice is not None:
         notice.check_against(plan, "notice")
+    twins = invisible_twin_units(plan)
+    if twins:
+        raise WorkplanError(twins)
     outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style,
                            warn_days=warn_days)
     if "pdf" in chosen_formats:
@@ -276,8 +232,18 @@ def build(
     options: dict[str, Any] = {"docx_template": Path(docx_template)} if docx_template else {}
     outputs = [replace(o, document=replace(o.document, date=o.document.date or stamp)) for o in outputs]
     job_list = [_Job(o, f) for o in outputs for f in chosen_formats if o.formats is None or f in o.formats]
+    targets = [out / job.path for job in job_list]
+    refuse_inputs(targets, inputs)  # before the render: a long build must not fail at its end
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     rendered = _render_all(job_list, style, options, workers, progress)
-    files = [(out / job.path, data) for job, data in zip(job_list, rendered)]
-    write_files_atomically(files)
-    return [path for path, _ in files]
+    tell = (lambda message: warn(Problem(message, str(out)))) if warn else None
+    write_files_atomically(list(zip(targets, rendered)), root=out, protect=inputs, notice=tell)
+    return targets
+
+
+def _load_progress(path: str | Path, plan: Plan) -> ProgressFile:
+    from .progress import check_plan, load_progress
+
+    progress = load_progress(path)
+    check_plan(progress, plan, str(path))
+    return progress

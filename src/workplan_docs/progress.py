@@ -224,7 +224,10 @@ def new_progress(plan: Plan) -> ProgressFile:
 
 
 def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
-    """Refuse progress data that belongs to another plan, or to this plan before an edit."""
+    """Refuse progress data that belongs to another plan, or to this plan before an edit, and
+    each entry the plan has no place for: a 序号 not in the plan, a unit that does not lead
+    the task, a second report for the same task, unit and quarter.  Such an entry would
+    otherwise be left out of every report without a word; instead each is named."""
     if progress.plan != fingerprint(plan):
         raise PlanError(
             Problem(
@@ -233,7 +236,32 @@ def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
                 source,
             )
         )
+    problems = _entry_problems(progress, plan, source)
+    if problems:
+        raise PlanError(problems)
     check_extensions(progress, plan, source)
+
+
+def _entry_problems(progress: ProgressFile, plan: Plan, source: str) -> list[Problem]:
+    items = {item.label: item for item in plan.items}
+    first: dict[tuple[str, str, int | None, int], int] = {}
+    problems = []
+    for number, entry in enumerate(progress.entries, start=1):
+        where = f"第 {number} 条"
+        item = items.get(entry.label)
+        if item is None:
+            problems.append(Problem(f"计划中没有序号 {entry.label}", source, where, "seq"))
+            continue
+        if entry.unit not in item.lead:
+            problems.append(Problem(
+                f"“{entry.unit}”不是序号 {entry.label} 的牵头单位（牵头：{'、'.join(item.lead)}）", source, where, "unit"))
+            continue
+        earlier = first.setdefault(entry.key, number)
+        if earlier != number:
+            problems.append(Problem(
+                f"与第 {earlier} 条是同一任务、单位和季度（{quarter_label(entry.quarter, entry.year)}）的报送，"
+                "只能保留一条", source, where))
+    return problems
 
 
 def load_progress(path: str | Path, plan: Plan | None = None) -> ProgressFile:

@@ -16,6 +16,13 @@ Each form is checked as a whole against the plan, and taken whole or not at all:
 
 Every problem names the file, the row and the column ("第 5 行: E 列（完成状态）").
 
+A returned form is untrusted input from another office, and each is judged alone: the
+package checks of import (``readers.ooxml``: no DTD, member count and sizes), a tighter
+bound on its size once unpacked, a streaming read of only the rows that hold something
+(a cell at G1048576 is one row, not a million), and a form with more than ``MAX_ROWS_OVER``
+rows of content beyond its tasks is refused in one line.  Whatever fails while reading one form — a damaged package, a parser
+error — is that form's problem; the other forms are still collected.
+
 What an office wants from a batch with some bad forms: the good forms are taken (those
 units are done) and written to progress.yaml, the bad ones are listed to be sent back,
 and the command exits with status 2.  Collecting the same folder again after the bad
@@ -29,12 +36,13 @@ conflict: the form is refused unless ``replace`` is set, in which case the later
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, WorkplanError
 from ..model import Item, Plan, check_text
 from ..progress import STATUSES, Entry, ProgressFile, fingerprint, quarter_label, task_hash
 from ..units import GENERIC_KIND
@@ -44,6 +52,7 @@ from .forms import (
     FIRST_ROW,
     FORM_SHEET,
     FORMATS_READ,
+    HEADER_ROW,
     HEADING_OF,
     META_SHEET,
     REQUIRED,
@@ -57,6 +66,9 @@ from .forms import (
 )
 
 MAX_FORM_BYTES = 20 * 1024 * 1024
+MAX_FORM_UNPACKED = 30 * 1024 * 1024  # a form as sent out is under 100 KB unpacked
+MAX_ROWS_OVER = 50  # rows with content beyond the expected ones: past this the form is refused unread
+MAX_PROBLEMS = 20  # per form: past this the list is cut, with a count of the rest
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -102,32 +114,53 @@ class Collected:
 
 
 def read_form(plan: Plan, path: str | Path, quarter: int | None = None, year: int | None = None) -> FormResult:
-    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters."""
+    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters.
+
+    Never raises for what is in the file: every fault becomes one of the form's problems.
+    """
     result = FormResult(str(path))
-    workbook = _open(Path(path), result)
-    if workbook is None:
-        return result
-    meta = _read_meta(workbook, result)
-    if meta is None:
-        return result
-    form = _expected_form(plan, meta, result, quarter, year)
-    if form is None:
-        return result
-    result.form = form
-    _check_meta_rows(form, meta["rows"], result)
-    sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
-    if sheet is None:
-        result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
-        return result
-    _check_header(plan, form, sheet, result)
-    _read_rows(plan, form, sheet, result)
+    try:
+        _read_checked(plan, Path(path), result, quarter, year)
+    except WorkplanError as error:
+        result.problems.extend(p if p.source else p.at(result.source) for p in error.problems)
+    except Exception:  # noqa: BLE001 - a parser failing on a damaged package is this form's problem
+        result.problem("无法读取：文件已损坏或内容无法识别，请用 Excel 打开后另存为 .xlsx 再交回")
     if result.problems:
         result.entries = []
+    if len(result.problems) > MAX_PROBLEMS:
+        rest = len(result.problems) - MAX_PROBLEMS
+        result.problems[MAX_PROBLEMS:] = [Problem(f"……另有 {rest} 个问题未列出", result.source)]
     return result
 
 
+def _read_checked(plan: Plan, path: Path, result: FormResult, quarter: int | None, year: int | None) -> None:
+    workbook = _open(path, result)
+    if workbook is None:
+        return
+    try:
+        meta = _read_meta(plan, workbook, result)
+        if meta is None:
+            return
+        form = _expected_form(plan, meta, result, quarter, year)
+        if form is None:
+            return
+        result.form = form
+        _check_meta_rows(form, meta["rows"], result)
+        sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
+        if sheet is None:
+            result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
+            return
+        _check_header(plan, form, sheet, result)
+        _read_rows(plan, form, sheet, result)
+    finally:
+        workbook.close()
+
+
 def _open(path: Path, result: FormResult) -> Any:
+    """The workbook in read-only (streaming) mode, once the package passed every check."""
     from openpyxl import load_workbook
+
+    from ..readers.ooxml import check_package
 
     if not path.is_file():
         result.problem("文件不存在")
@@ -139,11 +172,52 @@ def _open(path: Path, result: FormResult) -> Any:
     if path.stat().st_size > MAX_FORM_BYTES:
         result.problem("文件过大，不是由 workplan-docs 生成的反馈表")
         return None
+    unpacked = _unpacked_size(path)
+    if unpacked > MAX_FORM_UNPACKED:
+        result.problem(f"解压后过大（{unpacked / 1024 / 1024:.0f} MB），不是由 workplan-docs 生成的反馈表")
+        return None
+    check_package(path, "xlsx")
     try:
-        return load_workbook(path, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error on a damaged package
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error on a damaged package
         result.problem("无法打开：文件已损坏或不是有效的 Excel（.xlsx）文件")
         return None
+
+
+def _unpacked_size(path: Path) -> int:
+    """The size the package's members declare (zipfile holds each member to it while inflating);
+    0 for a file that is no zip, which ``check_package`` then names."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+
+
+def _stored_rows(sheet: Any, first_row: int, width: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, the first ``width`` values) of each stored row from ``first_row`` on that
+    holds a value, streamed as the sheet's XML is parsed.
+
+    openpyxl's own ``iter_rows`` fills the gaps between stored rows with empty ones (a
+    million for one cell at G1048576), so the read-only sheet's parser is used directly.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            if number < first_row:
+                continue
+            values: list[Any] = [None] * width
+            for cell in cells:
+                if cell["column"] <= width:
+                    values[cell["column"] - 1] = cell["value"]
+            if any(value not in (None, "") for value in values):
+                yield number, tuple(values)
 
 
 def _cell_text(value: Any) -> str:
@@ -161,13 +235,14 @@ def _cell_text(value: Any) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def _read_meta(workbook: Any, result: FormResult) -> dict[str, Any] | None:
+def _read_meta(plan: Plan, workbook: Any, result: FormResult) -> dict[str, Any] | None:
     if META_SHEET not in workbook.sheetnames:
         result.problem("不是由 workplan-docs feedback 生成的反馈表（缺少隐藏的标识信息），请使用下发的反馈表填写")
         return None
+    rows = 6 + len(plan.items) + 1  # six fields, a row per task at most, one more to see a surplus
     cells = [
         tuple(_cell_text(value) for value in row)
-        for row in workbook[META_SHEET].iter_rows(min_col=1, max_col=3, values_only=True)
+        for row in workbook[META_SHEET].iter_rows(min_col=1, max_col=3, max_row=rows, values_only=True)
     ]
     fields = {row[0]: row[1] for row in cells[:6]}
     if fields.get("format") not in FORMATS_READ or "seq" not in fields:
@@ -215,10 +290,13 @@ def _check_meta_rows(form: Form, rows: list[tuple[str, str]], result: FormResult
 
 
 def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
+    head = list(sheet.iter_rows(min_row=1, max_row=HEADER_ROW, max_col=len(COLUMNS), values_only=True))
+    head += [()] * (HEADER_ROW - len(head))
     for (row, column), text in header_texts(plan, form).items():
         if row == SUBTITLE_ROW:  # the plan title may be polished after forms go out
             continue
-        found = _cell_text(sheet.cell(row, column).value)
+        values = head[row - 1]
+        found = _cell_text(values[column - 1] if column <= len(values) else None)
         if found == text:
             continue
         if row == UNIT_ROW:
@@ -233,9 +311,12 @@ def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
     seen: dict[str, int] = {}
     note = note_text()
     width = len(COLUMNS)
-    for row, values in enumerate(
-        sheet.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True), start=FIRST_ROW
-    ):
+    limit = len(expected) + MAX_ROWS_OVER
+    rows = list(islice(_stored_rows(sheet, FIRST_ROW, width), limit + 1))
+    if len(rows) > limit:
+        result.problem(f"表中有内容的行超过 {limit} 行（只应有 {len(expected)} 项工作），不是下发的反馈表：请使用下发的反馈表填写")
+        return
+    for row, values in rows:
         texts = dict(zip((key for key, _, _ in COLUMNS), (_cell_text(v) for v in values)))
         if not any(texts.values()) or (texts["seq"] == note and not any(list(texts.values())[1:])):
             continue

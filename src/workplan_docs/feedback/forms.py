@@ -186,9 +186,11 @@ def note_text() -> str:
     )
 
 
-def file_name(form: Form, taken: set[str]) -> str:
-    """"科技司_2010年第二季度进展反馈表.xlsx", unique among ``taken``."""
-    return safe_file_name(f"{form.unit}_{quarter_label(form.quarter, form.year)}进展反馈表", taken) + ".xlsx"
+def file_name(form: Form, taken: dict[str, str]) -> str:
+    """"科技司_2010年第二季度进展反馈表.xlsx"; two units' forms never share a name (an error)."""
+    name = f"{form.unit}_{quarter_label(form.quarter, form.year)}进展反馈表"
+    where = (f"序号 {form.items[0].label}", "lead")  # a form's first row is a task the unit leads
+    return safe_file_name(name, taken, f"单位“{form.unit}”的反馈表", where) + ".xlsx"
 
 
 def render_form(plan: Plan, form: Form, style: Style | None = None) -> bytes:
@@ -215,7 +217,7 @@ def feedback_forms(
     plan: Plan, quarter: int, year: int | None = None, style: Style | None = None, progress: ProgressFile | None = None
 ) -> list[tuple[str, bytes]]:
     """Every form of a quarter as (file name, XLSX bytes), in the order units are first named."""
-    taken: set[str] = set()
+    taken: dict[str, str] = {}
     return [(file_name(form, taken), render_form(plan, form, style)) for form in forms_for(plan, quarter, year, progress)]
 
 

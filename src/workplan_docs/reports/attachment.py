@@ -131,4 +131,4 @@ def attachment(plan: Plan) -> Document:
 
 def outputs(plan: Plan) -> list[Output]:
     """附件.<fmt>: the attachment as issued."""
-    return [Output(safe_file_name(plan.attachment, set()), attachment(plan))]
+    return [Output(safe_file_name(plan.attachment), attachment(plan))]

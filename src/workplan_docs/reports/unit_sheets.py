@@ -11,7 +11,7 @@ A sheet is titled as an office titles it: "<unit>重点工作分工表", the ful
 from __future__ import annotations
 
 from ..errors import WorkplanError
-from ..filenames import safe_file_name
+from ..filenames import safe_file_name, where_named
 from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from ..units import GENERIC_KIND
@@ -149,11 +149,12 @@ def _select_units(plan: Plan, wanted: list[str] | None) -> list[UnitTasks]:
 
 
 def outputs(plan: Plan, units: list[str] | None = None) -> list[Output]:
-    """分工表/分工表汇总 and 分工表/<单位>: file names made safe, unique in plan order."""
+    """分工表/分工表汇总 and 分工表/<单位>: file names made safe; two units sharing one is an error."""
     selected = _select_units(plan, units)
-    taken: set[str] = set()
-    result = [Output(f"{FOLDER}/{safe_file_name(COMBINED, taken)}", combined_document(plan, selected))]
+    taken: dict[str, str] = {}
+    result = [Output(f"{FOLDER}/{safe_file_name(COMBINED, taken, COMBINED)}", combined_document(plan, selected))]
     for unit in selected:
         if _has_sheet(unit):
-            result.append(Output(f"{FOLDER}/{safe_file_name(unit.unit, taken)}", unit_document(plan, unit)))
+            name = safe_file_name(unit.unit, taken, f"单位“{unit.unit}”的分工表", where_named(unit))
+            result.append(Output(f"{FOLDER}/{name}", unit_document(plan, unit)))
     return result

@@ -137,7 +137,7 @@ def plan_file_stem(plan: workplan_docs.Plan) -> str:
     """A download name made from the plan's title (one line, safe on every system)."""
     from workplan_docs.filenames import safe_file_name
 
-    return safe_file_name(" ".join(plan.title.split()), set())
+    return safe_file_name(" ".join(plan.title.split()))
 
 
 def write_zip(target: Path, members: Iterable[tuple[str, Path]]) -> Path:
