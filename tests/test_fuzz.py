@@ -91,9 +91,15 @@ def _normal(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not c.isspace())
 
 
+def _heading(text: str) -> str:
+    """A heading as compared: writers break a heading between words, where a space becomes
+    the line break, so white space is left out."""
+    return "".join(text.split())
+
+
 def _table_texts(document: Any) -> list[str]:
-    """Every table cell's text; headings without line breaks (writers break them between words)."""
-    return [cell.text.replace("\n", "") if header else cell.text
+    """Every table cell's text; headings without white space (see ``_heading``)."""
+    return [_heading(cell.text) if header else cell.text
             for section in document.sections for block in section.blocks if isinstance(block, Table)
             for rows, header in ((block.header_rows, True), (block.rows, False)) for row in rows for cell in row]
 
@@ -114,7 +120,7 @@ def check_plan(data: dict[str, Any]) -> str:
     cells = _table_texts(document)
 
     docx = open_docx(BytesIO(render(document, style, "docx")))
-    read = [cell.text.replace("\n", "") if index == 0 else cell.text
+    read = [_heading(cell.text) if index == 0 else cell.text
             for table in docx.tables for index, row in enumerate(table.rows) for cell in row.cells]
     assert read == cells
     shaped_title = shape_titles(document, style).sections[0].blocks[1].text  # balanced lines
@@ -123,7 +129,7 @@ def check_plan(data: dict[str, Any]) -> str:
 
     sheet = load_workbook(BytesIO(render(document, style, "xlsx"))).worksheets[0]
     stored = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
-    stored |= {str(value).replace("\n", ""): kind for value, kind in stored.items()}  # headings broken between words
+    stored |= {_heading(str(value)): kind for value, kind in stored.items()}  # headings broken between words
     numbers = {cell.text for section in document.sections for block in section.blocks if isinstance(block, Table)
                for row in block.rows for cell in row if cell.number}  # integer 序号: stored as numbers
     assert all(stored.get(int(text)) == "n" for text in numbers)

@@ -319,20 +319,25 @@ def _in_ems(table: Table, total: float, em: float, padding: float) -> list[float
 def fit_heading(text: str, width: float, em: float, padding: float) -> str:
     """A heading cell's text with a line break between words where the whole does not fit
     in ``width`` (same units as ``em`` and ``padding``): "参与部门\n（单位）", never
-    "参与部门（单\n位）".  Every writer sets headings this way, so they break alike."""
+    "参与部门（单\n位）".  Only line breaks are added (after a space, before a bracket), so
+    the text without them is the heading as written.  Every writer sets headings this way."""
     if not em:
         return text
     room = (width - padding) / em + 1e-6
     lines: list[str] = []
     for hard in text.split("\n"):
+        if text_em(hard) <= room:
+            lines.append(hard)
+            continue
+        cuts = sorted({m.end() for m in re.finditer(r"[ \t]+", hard)} | {m.start() for m in re.finditer(r"[（(]", hard)})
+        pieces = [hard[a:b] for a, b in zip([0, *cuts], [*cuts, len(hard)]) if a < b]
         line = ""
-        for word in heading_words(hard) if text_em(hard) > room else [hard]:
-            joiner = " " if line and not (line[-1] > "\u2e80" and word[0] > "\u2e80") else ""
-            if line and text_em(line + joiner + word) > room:
+        for piece in pieces:
+            if line and text_em((line + piece).rstrip()) > room:
                 lines.append(line)
-                line = word
+                line = piece
             else:
-                line += joiner + word
+                line += piece
         lines.append(line)
     return "\n".join(lines)
 

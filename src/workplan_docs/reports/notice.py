@@ -39,14 +39,14 @@ def _body(text: str) -> Paragraph:
 
 def _letterhead(notice: Notice, style: Style) -> list[Block]:
     """份号 / 密级 / 紧急程度, the 发文机关标志 35 mm below the top of the type area, the
-    发文字号 two lines below it, and the red rule 4 mm below that.  The 标志 is set in the
-    title's face, so it gets the title's blank line above and below (in every format)."""
+    发文字号 two lines below it, and the red rule 4 mm below that.  The 标志 is set as a
+    title (its face, and the blank line a title has below it, in every format)."""
     settings, pitch = style.notice, style.paragraph.line_pitch
     blocks: list[Block] = []
     marks = [(notice.copy_number, "body"), (notice.secrecy, "heading"), (notice.urgency, "heading")]
     lines = [Paragraph(text, role, align="left", indent=0) for text, role in marks if text]
     blocks += lines
-    above = (len(lines) + style.paragraph.title_space_before) * pitch / MM
+    above = len(lines) * pitch / MM
     blocks.append(Space(max(settings.header_top - above, 0.0)))
     width = style.page.text_width("portrait")
     red = notice.letterhead == "red"
@@ -104,7 +104,7 @@ def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
 
 def _notice_section(notice: Notice, plan: Plan, style: Style) -> Section:
     blocks: list[Block] = _letterhead(notice, style)
-    blocks += [BLANK, Paragraph(notice.title_for(plan), "title")]
+    blocks += [BLANK, BLANK, Paragraph(notice.title_for(plan), "title")]  # two blank lines below the red rule
     blocks.append(Paragraph("、".join(notice.to) + "：", "body", align="left", indent=0))
     blocks += [_body(text) for text in notice.body]
     blocks += [BLANK, *_attachment_note(notice, plan), BLANK, *_signature(notice)]

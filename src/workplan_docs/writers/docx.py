@@ -274,9 +274,10 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
         # One line of the type-area grid per line, whatever the font size.
         spacing.set(_w("line"), str(pitch))
         spacing.set(_w("lineRule"), "exact")
-        if role == "title":  # as the PDF: the blank lines belong to the title, whatever precedes it
-            spacing.set(_w("before"), str(style.paragraph.title_space_before * pitch))
-            spacing.set(_w("after"), str(style.paragraph.title_space_after * pitch))
+        # The blank line above a title is its label's space after (as in the PDF, a title
+        # that follows anything else has no space above it).
+        after = {"label": style.paragraph.title_space_before, "title": style.paragraph.title_space_after}.get(role, 0)
+        spacing.set(_w("after"), str(after * pitch))
     elif role in ("table", "table_header"):
         # Exact, as the PDF sets it (size × line_spacing), so both break pages at the same rows.
         spacing.set(_w("line"), str(_twips_pt(size * style.table.line_spacing)))

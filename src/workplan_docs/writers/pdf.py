@@ -684,11 +684,6 @@ class _Builder:
         return spec
 
 
-def _after_label(blocks: tuple[layout.Block, ...], index: int) -> bool:
-    before = blocks[index - 1] if index else None
-    return isinstance(before, layout.Paragraph) and before.role == "label"
-
-
 class _Pages:
     """Fills pages from the top of the type area down: a block goes where it fits whole,
     else the part of it that fits (its ``split``) and the rest on the next page.  Each
@@ -726,8 +721,6 @@ class _Pages:
                 continue
             if isinstance(block, layout.Paragraph) and block.role == "heading" and index + 1 < len(blocks):
                 self.keep_with_next(built[index], built[index + 1])
-            if isinstance(block, layout.Paragraph) and block.role == "title" and not _after_label(blocks, index):
-                built[index] = built[index][1:]  # the blank line above a title is the label's (as in DOCX)
             for part in built[index]:
                 self.place(part)
         if section.foot:
