@@ -280,7 +280,7 @@ def test_counts_per_unit_and_quarter(seed_plan: Plan, collected: Collected) -> N
     assert tasks["3"][4] == "未报送" and tasks["14"][4] == "未报送"
     assert tasks["12"][6] == "科技司：序号12按计划推进\n执法司：序号12按计划推进"
     notes = [b.text for b in document.sections[1].blocks if isinstance(b, Paragraph)]
-    assert "未报送任务5项（底色标出）：3、4、14、15、18。" in notes
+    assert "未报送任务5项：3、4、14、15、18。" in notes
     count_cells = [c for r in block_after(document, "二、各牵头单位完成情况").rows for c in r[1:]]
     assert count_cells and all(c.number for c in count_cells)
 

@@ -403,6 +403,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             warn=lambda p: _print_problems([p if p.source else p.at(args.plan)], "警告: "),
             progress_data=args.progress,
             as_of=args.as_of,
+            warn_days=args.warn_days,
             notice=_load_notice(args.notice, plan) if args.notice else None,
             protect=[args.plan, args.style, args.docx_template, args.notice],
         )
@@ -447,6 +448,12 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期“{text}”应写作 YYYY-MM-DD，如 2010-07-15") from None
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) > 366:
+        raise argparse.ArgumentTypeError(f"天数“{text}”应为 0 到 366 的整数")
+    return int(text)
 
 
 def _quarter(text: str) -> int:
@@ -693,6 +700,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
     )
+    sub.add_argument("--warn-days", type=_days, default=15, metavar="N",
+                     help="工作进展报告：N 日内到期且未完成的任务标蓝色预警（缺省 15）")
 
     sub = command("serve", "打开本机网页：导入计划、核对、生成文件、分工表和督办（不联网，文件不离开本机）", cmd_serve)
     sub.add_argument("--port", type=int, default=8765, metavar="端口", help="端口（缺省 8765）")

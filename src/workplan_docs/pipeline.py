@@ -205,6 +205,7 @@ def build(
     as_of: date | None = None,
     notice: Notice | None = None,
     protect: Iterable[str | Path | None] = (),
+    warn_days: int = 15,
 ) -> list[Path]:
     """Write the chosen reports of ``plan`` in the chosen formats into ``out_dir``.
 
@@ -213,7 +214,8 @@ def build(
 
     ``progress_data`` (progress.yaml or its loaded ``ProgressFile``, see
     ``progress.load_progress``) adds the progress report to the default set; ``as_of``
-    is the date it is computed for (default today).
+    is the date it is computed for (default today); ``warn_days``: a task due within
+    that many days and not done gets the blue warning.
     ``notice`` (``load_notice("notice.yaml")``) adds 通知.docx/.pdf: the notice with the
     attachment bound after it.
 
@@ -239,7 +241,8 @@ def build(
     twins = invisible_twin_units(plan)
     if twins:
         raise WorkplanError(twins)
-    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style)
+    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style,
+                           warn_days=warn_days)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:

@@ -99,6 +99,9 @@ class Entry(BaseModel):
     quarter: Annotated[int, Field(ge=1, le=4)] = Field(description="季度 1-4")
     year: Annotated[int, Field(ge=1900, le=2999)] | None = Field(None, description="年度；计划未写年度时为空")
     status: Status = Field(description="完成状态")
+    percent: Annotated[int, Field(strict=True, ge=0, le=100)] | None = Field(
+        None, description="完成比例（0-100，整数百分数，可不填）；序时进度据此判断"
+    )
     progress: str = Field(description="进展情况")
     problems: str = Field("", description="存在问题")
     next_steps: str = Field("", description="下步计划")
@@ -123,6 +126,27 @@ class Entry(BaseModel):
         return self.model_dump(exclude={"form"}) == other.model_dump(exclude={"form"})
 
 
+class Extension(BaseModel):
+    """An approved 延期: the task's due date moves to ``due`` for ``unit``'s part of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: Annotated[int, Field(strict=True)] | str = Field(description="计划中的序号")
+    unit: str = Field(description="申请延期的牵头单位")
+    due: dt.date = Field(description="延期后的完成时间 YYYY-MM-DD")
+    reason: str = Field(description="延期理由")
+    approved: dt.date = Field(description="批准日期 YYYY-MM-DD")
+
+    @field_validator("unit", "reason")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return check_text(value)
+
+    @property
+    def label(self) -> str:
+        return str(self.seq)
+
+
 class ProgressFile(BaseModel):
     """progress.yaml: the plan it belongs to, and every report taken in."""
 
@@ -132,6 +156,7 @@ class ProgressFile(BaseModel):
     plan: str = Field(description="计划标识（计划各项序号、重要工作和牵头单位的散列值），由 collect 写入")
     title: str = Field("", description="计划标题，仅供阅读")
     entries: list[Entry] = []
+    extensions: list[Extension] = Field([], description="经批准的延期（延期申请须在应完成时间之前获批）")
 
 
 def latest_entries(progress: ProgressFile, plan_year: int) -> dict[tuple[str, str], Entry]:
@@ -140,6 +165,58 @@ def latest_entries(progress: ProgressFile, plan_year: int) -> dict[tuple[str, st
     for entry in sorted(progress.entries, key=lambda e: (e.year or plan_year, e.quarter)):
         latest[(entry.label, entry.unit)] = entry
     return latest
+
+
+def extended_due(item: Item, plan_year: int, extensions: list[Extension], as_of: dt.date) -> dt.date | None:
+    """The due date in force on ``as_of``: that of the item's extension approved last by then
+    (extensions are checked to move the date later), else its schedule's."""
+    dates = [e.due for e in extensions if e.label == item.label and e.approved <= as_of]
+    return max(dates) if dates else due_date(item, plan_year)
+
+
+def expected_share(item: Item, plan_year: int, due: dt.date | None, as_of: dt.date) -> float | None:
+    """序时进度: the elapsed share (0-1) of the task's time on ``as_of``, counted in days from
+    the first day of its first scheduled month to its due date (an extended one included).
+    None when the schedule could not be read."""
+    timing = item.timing
+    months = [(plan_year, m) for m in timing.months] + [(int(m[:4]), int(m[5:])) for m in timing.other_months]
+    if due is None or not months:
+        return None
+    start = dt.date(*min(months), 1)
+    if as_of < start:
+        return 0.0
+    return min(1.0, ((as_of - start).days + 1) / ((due - start).days + 1))
+
+
+def check_extensions(progress: ProgressFile, plan: Plan, source: str) -> None:
+    """Refuse an extension of an unknown task or unit, one approved after the due date in
+    force when it was approved (a 延期申请 comes before the deadline), or one that does not
+    move the date later.  Extensions of a task count in order of approval; a plan that
+    names no year is taken to be of the year of the approval."""
+    items = {item.label: item for item in plan.items}
+    problems: list[Problem] = []
+    in_force: dict[str, dt.date | None] = {}
+    order = sorted(enumerate(progress.extensions), key=lambda pair: pair[1].approved)
+    for index, ext in order:
+        where = f"延期第 {index + 1} 条（序号{ext.label}）"
+        item = items.get(ext.label)
+        if item is None:
+            problems.append(Problem("计划中没有此序号", source, where, "seq"))
+            continue
+        if ext.unit not in item.lead:
+            problems.append(Problem(f"“{ext.unit}”不是此项的牵头单位", source, where, "unit"))
+            continue
+        due = in_force.get(ext.label, due_date(item, plan.year or ext.approved.year))
+        if due is not None and ext.approved > due:
+            problems.append(Problem(
+                f"批准日期 {ext.approved} 晚于当时的应完成时间 {due}：延期须在到期前申请并获批，不予采用",
+                source, where, "approved"))
+        elif due is not None and ext.due <= due:
+            problems.append(Problem(f"延期后的完成时间 {ext.due} 不晚于原应完成时间 {due}", source, where, "due"))
+        else:
+            in_force[ext.label] = ext.due
+    if problems:
+        raise PlanError(problems)
 
 
 def new_progress(plan: Plan) -> ProgressFile:
@@ -162,6 +239,7 @@ def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
     problems = _entry_problems(progress, plan, source)
     if problems:
         raise PlanError(problems)
+    check_extensions(progress, plan, source)
 
 
 def _entry_problems(progress: ProgressFile, plan: Plan, source: str) -> list[Problem]:

@@ -14,6 +14,10 @@ Rules, as the report's note also prints them:
   (滞后, then 未报送, 未启动, 推进中).
 - Generic leads (相关司局) receive no form and so are not expected to report.
 
+- 序时进度, 三色预警, 未报送 and 延期 follow the rules written in the README (督办) and
+  printed in the report's note: reported 完成比例 against the elapsed share of the task's
+  time, ±10 points; 红 overdue, 黄 欠进度, 蓝 due within ``warn_days``.
+
 ``as_of`` defaults to today: the report prints the date it was computed for, and a build
 that must be repeatable passes it explicitly (``--as-of``).
 """
@@ -26,18 +30,51 @@ from dataclasses import dataclass
 from ..errors import WorkplanError
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
-from ..progress import DONE, Entry, ProgressFile, check_plan, due_date, latest_entries, quarter_label
+from ..progress import (
+    DONE, Entry, Extension, ProgressFile, check_plan, due_date, expected_share, extended_due, latest_entries,
+    quarter_label,
+)
 from . import Output
 from ._common import plan_document, title_block
 
 TITLE = "工作进展报告"
 MISSING = "未报送"
 OVERDUE = "逾期"
-FILL_OVERDUE = "F4CCCC"
-FILL_MISSING = "FFF2CC"
 # Most worrying first: a task's status is the first of these that any lead unit has.
 _SEVERITY = ("滞后", MISSING, "未启动", "推进中", DONE)
 _COUNTED = (DONE, "推进中", "未启动", "滞后", MISSING)
+# 序时进度, least advanced first: a task is as far on as its least advanced lead unit.
+AHEAD, ON_PACE, BEHIND, NOT_STARTED = "超进度", "达进度", "欠进度", "未启动"
+_PACE_ORDER = (BEHIND, NOT_STARTED, ON_PACE, AHEAD, DONE)
+PACES = (DONE, AHEAD, ON_PACE, BEHIND, NOT_STARTED, OVERDUE)
+MARGIN = 10  # percentage points either side of the elapsed share that count as 达进度
+WARN_DAYS = 15
+RED, YELLOW, BLUE = "红", "黄", "蓝"
+WARN_FILLS = {RED: "F4CCCC", YELLOW: "FFF2CC", BLUE: "DDEBF7"}
+
+
+def unit_pace(entry: Entry | None, expected: float | None) -> str:
+    """One lead unit's 序时进度 from its latest report (see the README for the rule).
+
+    完成比例 is compared with the elapsed share; without it the 完成状态 decides; no report
+    counts as 0 %.  A task whose schedule could not be read has no elapsed share: only the
+    完成状态 counts."""
+    if entry is not None and (entry.status == DONE or entry.percent == 100):
+        return DONE
+    percent = entry.percent if entry is not None else 0
+    if percent is None:
+        assert entry is not None
+        if entry.status == "滞后":
+            return BEHIND
+        if entry.status == "推进中":
+            return ON_PACE
+        percent = 0  # 未启动
+    if expected is None:
+        return ON_PACE if percent > 0 else NOT_STARTED
+    if percent == 0 and expected == 0:
+        return NOT_STARTED
+    gap = percent - expected * 100
+    return AHEAD if gap >= MARGIN else ON_PACE if gap >= -MARGIN else BEHIND
 
 
 @dataclass(frozen=True)
@@ -46,8 +83,10 @@ class _TaskState:
 
     item: Item
     reports: dict[str, Entry | None]
-    due: dt.date | None
+    due: dt.date | None  # the due date in force: the latest approved extension's, else the schedule's
     as_of: dt.date
+    expected: float | None = None  # elapsed share of the task's time (序时进度), None without a schedule
+    warn_days: int = WARN_DAYS
 
     @property
     def unit_statuses(self) -> dict[str, str]:
@@ -61,6 +100,26 @@ class _TaskState:
     @property
     def overdue(self) -> bool:
         return self.due is not None and self.as_of > self.due and self.status != DONE
+
+    @property
+    def pace(self) -> str:
+        """序时进度: 逾期 past the due date unless done, else the least advanced unit's."""
+        if self.overdue:
+            return OVERDUE
+        paces = {unit_pace(entry, self.expected) for entry in self.reports.values()}
+        return next(p for p in _PACE_ORDER if p in paces)
+
+    @property
+    def warning(self) -> str:
+        """三色预警: 红 overdue, 黄 欠进度, 蓝 due within ``warn_days`` and not done; else ""."""
+        pace = self.pace
+        if pace == OVERDUE:
+            return RED
+        if pace == BEHIND:
+            return YELLOW
+        if pace != DONE and self.due is not None and 0 <= (self.due - self.as_of).days <= self.warn_days:
+            return BLUE
+        return ""
 
     def unit_overdue(self, unit: str) -> bool:
         return self.due is not None and self.as_of > self.due and self.unit_statuses[unit] != DONE
@@ -76,17 +135,17 @@ def _reporting_units(plan: Plan, item: Item) -> list[str]:
     return named or item.lead
 
 
-def _states(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> list[_TaskState]:
+def _states(
+    plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int, warn_days: int = WARN_DAYS
+) -> list[_TaskState]:
     latest = latest_entries(progress, plan_year)
-    return [
-        _TaskState(
-            item,
-            {unit: latest.get((item.label, unit)) for unit in _reporting_units(plan, item)},
-            due_date(item, plan_year),
-            as_of,
-        )
-        for item in plan.items
-    ]
+    states = []
+    for item in plan.items:
+        due = extended_due(item, plan_year, progress.extensions, as_of)
+        reports = {unit: latest.get((item.label, unit)) for unit in _reporting_units(plan, item)}
+        expected = expected_share(item, plan_year, due, as_of)
+        states.append(_TaskState(item, reports, due, as_of, expected, warn_days))
+    return states
 
 
 def _per_unit(entries_of: dict[str, Entry | None], key: str) -> str:
@@ -103,8 +162,22 @@ def _per_unit(entries_of: dict[str, Entry | None], key: str) -> str:
 
 def _status_cell(state: _TaskState) -> Cell:
     text = state.status + (f"（{OVERDUE}）" if state.overdue else "")
-    fill = FILL_OVERDUE if state.overdue else (FILL_MISSING if state.status == MISSING else None)
-    return Cell(text, align="center", fill=fill, bold=state.overdue)
+    return Cell(text, align="center", fill=WARN_FILLS.get(state.warning), bold=state.overdue)
+
+
+def _pace_cell(state: _TaskState) -> Cell:
+    """序时进度 with the figures it rests on: each unit's 完成比例 and the elapsed share."""
+    figures = [f"{unit}完成{e.percent}%" if len(state.reports) > 1 else f"完成{e.percent}%"
+               for unit, e in state.reports.items() if e is not None and e.percent is not None]
+    if state.expected is not None:
+        figures.append(f"序时{round(state.expected * 100)}%")
+    text = state.pace + (f"\n（{'，'.join(figures)}）" if figures else "")
+    return Cell(text, align="center", fill=WARN_FILLS.get(state.warning))
+
+
+def _warning_cell(state: _TaskState) -> Cell:
+    """The colour named in words too, for readers who cannot tell the fills apart."""
+    return Cell(state.warning, align="center", fill=WARN_FILLS.get(state.warning), bold=bool(state.warning))
 
 
 def _reported_in(state: _TaskState) -> str:
@@ -190,12 +263,15 @@ def _task_table(plan: Plan, states: list[_TaskState]) -> Table:
         Column("进展情况", 2.4),
         Column("存在问题", 1.5),
         Column("下步计划", 1.5),
+        Column("序时进度", 1.0, "center"),
+        Column("预警", 0.45, "center"),
     )
     rows = tuple(
         (
             Cell.serial(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
             _status_cell(s), Cell(_reported_in(s)),
             *(Cell(_per_unit(s.reports, key)) for key in ("progress", "problems", "next_steps")),
+            _pace_cell(s), _warning_cell(s),
         )
         for s in states
     )
@@ -209,19 +285,117 @@ def _summary(states: list[_TaskState], as_of: dt.date) -> str:
     return f"截至{_date_text(as_of)}，共{len(states)}项工作：{counts}；其中{OVERDUE}{overdue}项。"
 
 
+def _pace_summary(states: list[_TaskState]) -> str:
+    paces = [s.pace for s in states]
+    warnings = [s.warning for s in states]
+    counts = "，".join(f"{p}{paces.count(p)}项" for p in PACES)
+    days = states[0].warn_days if states else WARN_DAYS
+    return (
+        f"序时进度：{counts}。预警：{RED}色{warnings.count(RED)}项（逾期），{YELLOW}色{warnings.count(YELLOW)}项（欠进度），"
+        f"{BLUE}色{warnings.count(BLUE)}项（{days}日内到期）。"
+    )
+
+
+def _warning_table(plan: Plan, states: list[_TaskState]) -> Table | Paragraph:
+    """The warned tasks, red first."""
+    warned = sorted((s for s in states if s.warning), key=lambda s: (RED, YELLOW, BLUE).index(s.warning))
+    if not warned:
+        return Paragraph("无预警任务。")
+    columns = (
+        Column("预警", 0.5, "center"),
+        Column(plan.heading("seq"), 0.45, "center"),
+        Column(plan.heading("task"), 3.0),
+        Column(plan.heading("lead"), 1.2),
+        Column("应完成时间", 1.4, "center"),
+        Column("序时进度", 1.4, "center"),
+    )
+    rows = tuple(
+        (_warning_cell(s), Cell.serial(s.item.label), Cell(s.item.task), Cell(s.item.lead_display),
+         Cell(_date_text(s.due) if s.due else ""), _pace_cell(s))
+        for s in warned
+    )
+    return Table(columns, rows)
+
+
+def last_quarter(as_of: dt.date) -> tuple[int, int]:
+    """The year and quarter whose reports are judged on ``as_of``: the latest quarter that
+    has ended by then (2010-07-15 → 2010, 2; 2010-06-30 → 2010, 2; 2010-03-01 → 2009, 4)."""
+    day = as_of + dt.timedelta(days=1)  # a quarter has ended once its last day is over
+    index = day.year * 4 + (day.month - 1) // 3 - 1
+    return index // 4, index % 4 + 1
+
+
+def owing_units(plan: Plan, progress: ProgressFile, quarter: int, year: int, plan_year: int) -> list[tuple[str, list[Item]]]:
+    """未报送: each unit that owed a report for the quarter (it was sent a form: a task under
+    way or due in it, or an earlier one unfinished) and sent none, with the tasks asked about.
+
+    A plan that names no year is of ``plan_year``: it owes nothing for another year."""
+    from ..feedback.forms import forms_for
+
+    if plan.year is None and year != plan_year:
+        return []
+    sent = {e.unit for e in progress.entries if e.quarter == quarter and (e.year or plan_year) == year}
+    forms = forms_for(plan, quarter, year if plan.year is not None else None, progress)
+    return [(form.unit, list(form.items)) for form in forms if form.unit not in sent]
+
+
+def _owing_table(plan: Plan, owing: list[tuple[str, list[Item]]]) -> Table | Paragraph:
+    if not owing:
+        return Paragraph("各应报单位均已报送。")
+    columns = (Column(plan.heading("lead"), 1.4), Column("应报任务", 5.0))
+    rows = tuple(
+        (Cell(unit), Cell("\n".join(f"{i.label}. {i.task}" for i in items))) for unit, items in owing
+    )
+    return Table(columns, rows)
+
+
+def _extension_table(plan: Plan, extensions: list[Extension], plan_year: int) -> Table | Paragraph:
+    if not extensions:
+        return Paragraph("无延期。")
+    items = {item.label: item for item in plan.items}
+    columns = (
+        Column(plan.heading("seq"), 0.45, "center"),
+        Column(plan.heading("task"), 2.4),
+        Column("申请单位", 1.0),
+        Column("原应完成时间", 1.2, "center"),
+        Column("延期至", 1.2, "center"),
+        Column("延期理由", 2.0),
+        Column("批准日期", 1.2, "center"),
+    )
+    rows = []
+    for ext in sorted(extensions, key=lambda e: (plan.items.index(items[e.label]), e.approved)):
+        original = due_date(items[ext.label], plan_year)
+        rows.append((
+            Cell.serial(ext.label), Cell(items[ext.label].task), Cell(ext.unit),
+            Cell(_date_text(original) if original else ""), Cell(_date_text(ext.due)), Cell(ext.reason),
+            Cell(_date_text(ext.approved)),
+        ))
+    return Table(columns, tuple(rows))
+
+
 def _rules(plan: Plan, plan_year: int) -> str:
     year = "" if plan.year else f"计划未写明年度，按{plan_year}年计算。"
     return (
         f"{year}应完成时间：时间进度写明完成月份的（如“7月完成”）为该月月底；只写时段的（如“5-7月”）"
         "为时段最后一个月月底；全年任务为年底。应完成时间已过而未报“已完成”的列为逾期，未报送视同未完成。"
-        "多个单位牵头的任务，各牵头单位均报“已完成”方为完成。"
+        "多个单位牵头的任务，各牵头单位均报“已完成”方为完成。经批准延期的，以最后批准的延期时间为应完成时间。"
+        f"序时进度：自时间进度首月1日至应完成时间，截至统计日已过的天数比例；填报的完成比例高出序时{MARGIN}个百分点及以上为超进度，"
+        f"相差不超过{MARGIN}个百分点为达进度，低于序时{MARGIN}个百分点以上为欠进度；未填完成比例的，"
+        "“推进中”视为达进度、“滞后”视为欠进度；未报送按完成0%计；时间未到且未开展为未启动。"
+        "预警：红色为逾期，黄色为欠进度，蓝色为临近应完成时间尚未完成。"
     )
 
 
-def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Document:
-    """The report: summary, overdue tasks first, counts by unit and quarter, then every task."""
+def progress_document(
+    plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS, quarter: int | None = None
+) -> Document:
+    """The report: summary, overdue tasks first, counts by unit and quarter, warnings, units
+    that did not report for ``quarter`` (default: that of ``as_of``), extensions, then every task."""
     plan_year = plan.year or as_of.year
-    states = _states(plan, progress, as_of, plan_year)
+    states = _states(plan, progress, as_of, plan_year, warn_days)
+    year, period = (as_of.year, quarter) if quarter else last_quarter(as_of)
+    owing = owing_units(plan, progress, period, year, plan_year)
+    extensions = [e for e in progress.extensions if e.approved <= as_of]
     overdue = [s for s in states if s.overdue]
     missing = [s for s in states if MISSING in s.unit_statuses.values()]
     overdue_block: Block = _overdue_table(plan, overdue) if overdue else Paragraph(f"无{OVERDUE}任务。")
@@ -230,6 +404,7 @@ def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Doc
         blocks=(
             *title_block(TITLE, plan),
             Paragraph(_summary(states, as_of)),
+            Paragraph(_pace_summary(states)),
             Paragraph(_rules(plan, plan_year), "note"),
             Paragraph(f"一、{OVERDUE}任务（{len(overdue)}项）", "heading"),
             overdue_block,
@@ -237,10 +412,16 @@ def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Doc
             _unit_table(plan, states),
             Paragraph("三、各季度报送情况（项）", "heading"),
             _quarter_table(plan, progress, plan_year),
+            Paragraph(f"四、预警任务（{sum(bool(s.warning) for s in states)}项）", "heading"),
+            _warning_table(plan, states),
+            Paragraph(f"五、{quarter_label(period, year)}未报送单位（{len(owing)}个）", "heading"),
+            _owing_table(plan, owing),
+            Paragraph(f"六、延期（{len(extensions)}项）", "heading"),
+            _extension_table(plan, extensions, plan_year),
         ),
     )
     missing_note = (
-        f"{MISSING}任务{len(missing)}项（底色标出）：{'、'.join(s.item.label for s in missing)}。"
+        f"{MISSING}任务{len(missing)}项：{'、'.join(s.item.label for s in missing)}。"
         if missing else "各项工作均已报送。"
     )
     tasks = Section(
@@ -254,9 +435,11 @@ def progress_document(plan: Plan, progress: ProgressFile, as_of: dt.date) -> Doc
     return plan_document(plan, TITLE, [summary, tasks], TITLE)
 
 
-def outputs(plan: Plan, progress: ProgressFile | None = None, as_of: dt.date | None = None) -> list[Output]:
+def outputs(
+    plan: Plan, progress: ProgressFile | None = None, as_of: dt.date | None = None, warn_days: int = WARN_DAYS
+) -> list[Output]:
     """工作进展报告: needs the progress data collected from the feedback forms."""
     if progress is None:
         raise WorkplanError("工作进展报告需要进展数据：请用 --progress 指定由 collect 生成的 progress.yaml")
     check_plan(progress, plan, "进展数据")
-    return [Output(TITLE, progress_document(plan, progress, as_of or dt.date.today()))]
+    return [Output(TITLE, progress_document(plan, progress, as_of or dt.date.today(), warn_days))]
