@@ -13,15 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FIELD_LABELS: dict[str, str] = {
-    "seq": "序号",
-    "task": "重要工作",
-    "goal": "工作目标",
-    "measures": "主要内容和措施",
-    "lead": "牵头单位",
-    "participants": "参与部门（单位）",
-    "schedule": "时间进度",
-}
+from ..model import DEFAULT_COLUMNS
+
+FIELD_LABELS: dict[str, str] = DEFAULT_COLUMNS  # each field as the seed's table names it
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号"),

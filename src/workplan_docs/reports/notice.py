@@ -22,7 +22,6 @@ from .attachment import attachment
 from ._common import plan_document
 
 TITLE = "通知"
-BLANK = Paragraph("", "body", indent=0)
 # Heading levels of the body (GB/T 9704 §7.3.3): 一、 黑体, （一） 楷体, 1. and （1） 仿宋.
 _LEVELS = (
     (re.compile(r"[一二三四五六七八九十]+、"), "heading"),
@@ -30,6 +29,12 @@ _LEVELS = (
 )
 RED = "FF0000"
 MM = 72 / 25.4  # points per millimetre
+
+
+def _blank_lines(style: Style, count: int) -> list[Block]:
+    """``count`` blank lines of the 22-line grid (as a space: an empty paragraph has no
+    height in the PDF but a line in Word)."""
+    return [Space(count * style.paragraph.line_pitch / MM)] if count else []
 
 
 def _body(text: str) -> Paragraph:
@@ -54,7 +59,7 @@ def _letterhead(notice: Notice, style: Style) -> list[Block]:
     for name in notice.header_text.split("\n"):  # joint issuance: one line per organ, when written so
         size = min(settings.header_size, int(width * MM / max(text_em(name), 1) * 10) / 10)  # one line at most
         blocks.append(Paragraph(name, "title", align="center", indent=0, size=size, color=header_color))
-    blocks += [BLANK] * max(2 - style.paragraph.title_space_after, 0)
+    blocks += _blank_lines(style, max(2 - style.paragraph.title_space_after, 0))
     if notice.upward:
         signers = "　".join(notice.signers)
         blocks.append(Paragraph(notice.number, "body", align="left", indent=1, right_indent=1,
@@ -104,10 +109,10 @@ def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
 
 def _notice_section(notice: Notice, plan: Plan, style: Style) -> Section:
     blocks: list[Block] = _letterhead(notice, style)
-    blocks += [BLANK, BLANK, Paragraph(notice.title_for(plan), "title")]  # two blank lines below the red rule
+    blocks += [*_blank_lines(style, 2), Paragraph(notice.title_for(plan), "title")]  # two below the red rule
     blocks.append(Paragraph("、".join(notice.to) + "：", "body", align="left", indent=0))
     blocks += [_body(text) for text in notice.body]
-    blocks += [BLANK, *_attachment_note(notice, plan), BLANK, *_signature(notice)]
+    blocks += [*_blank_lines(style, 1), *_attachment_note(notice, plan), *_blank_lines(style, 1), *_signature(notice)]
     if notice.note:
         blocks.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
     return Section(name=TITLE, blocks=tuple(blocks), orientation="portrait")
