@@ -103,3 +103,17 @@ def test_init_fills_what_the_plan_knows_and_validation_refuses_the_rest(
     assert target.read_bytes() == before
     assert main(["validate", str(SAMPLE_PLAN), "--notice", str(SAMPLE_NOTICE)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == f"{SAMPLE_NOTICE}: 有效，发文字号 国质检科〔2010〕312号"
+
+
+def test_other_attachments_are_named_and_the_plan_numbered_by_its_place(notice_data: dict[str, Any], seed_plan: Plan) -> None:
+    several = [{"title": "检测机构整顿情况统计表"}, {"title": seed_plan.title}]
+    notice = notice_from_data({**notice_data, "attachments": several}, "notice.yaml")
+    notice.check_against(seed_plan, "notice.yaml")
+    assert notice.plan_label(seed_plan) == "附件2"
+    missing = notice_from_data({**notice_data, "attachments": several[:1] * 2}, "notice.yaml")
+    with pytest.raises(PlanError) as caught:
+        missing.check_against(seed_plan, "notice.yaml")
+    assert str(caught.value.problems[0]).startswith("notice.yaml: attachments: 附件中没有本计划")
+    assert _problem(notice_data, attachments=[{"title": seed_plan.title, "plan": "other.yaml"}]) == (
+        "notice.yaml: attachments.0.plan: 无法识别的字段（字段名拼写是否有误？）"
+    )

@@ -89,13 +89,12 @@ NoticeText = Annotated[Text, Field(min_length=1)]
 
 
 class Attachment(BaseModel):
-    """One attachment named in the 附件说明.  ``plan``: another plan file whose table is
-    bound as this attachment; without it the attachment is the plan being built."""
+    """One attachment named in the 附件说明: the plan being built (its title word for word),
+    or another document bound apart, which is named here and not printed by us."""
 
     model_config = ConfigDict(extra="forbid")
 
     title: NoticeText
-    plan: Text | None = None
 
     @field_validator("title")
     @classmethod
@@ -204,19 +203,23 @@ class Notice(BaseModel):
         return self.print_date or self.date
 
     def check_against(self, plan: Plan, source: str) -> None:
-        """The 附件说明 must name the plan's attachment with its exact title (GB/T 9704:
-        the attachment's title is worded as in the 附件说明)."""
-        own = [a for a in self.attachments if a.plan is None]
-        if self.attachments and not own:
-            raise PlanError(Problem("附件中没有本计划：请把计划标题列为一个附件（不写 plan）", source, None, "attachments"))
-        for index, attachment in enumerate(own):
-            if attachment.title != plan.title:
-                raise PlanError(Problem(
-                    f"附件标题“{attachment.title}”与计划标题“{plan.title}”不一致：附件说明中的标题须与附件标题完全相同",
-                    source, None, f"attachments.{self.attachments.index(attachment)}.title",
-                ))
-            if index:
-                raise PlanError(Problem("本计划只能作为一个附件", source, None, "attachments"))
+        """One attachment must be the plan, named by its exact title (GB/T 9704: the
+        attachment's title is worded as in the 附件说明)."""
+        titles = [a.title for a in self.attachments]
+        if not titles or plan.title in titles:
+            return
+        if len(titles) == 1:
+            raise PlanError(Problem(
+                f"附件标题“{titles[0]}”与计划标题“{plan.title}”不一致：附件说明中的标题须与附件标题完全相同",
+                source, None, "attachments.0.title",
+            ))
+        raise PlanError(Problem(f"附件中没有本计划：请把计划标题“{plan.title}”列为一个附件", source, None, "attachments"))
+
+    def plan_label(self, plan: Plan) -> str:
+        """The label printed on the plan's attachment page: the plan's own ("附件") when it is
+        the only attachment, else "附件N" by its place in the 附件说明."""
+        titles = self.attachment_titles(plan)
+        return plan.attachment if len(titles) == 1 else f"附件{titles.index(plan.title) + 1}"
 
 
 _MESSAGES = {

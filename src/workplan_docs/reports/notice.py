@@ -136,8 +136,7 @@ def _imprint_section(notice: Notice, settings: NoticeSettings) -> Section:
 
 def notice_sections(plan: Plan, notice: Notice, style: Style) -> list[Section]:
     """The sections of the notice with the plan's attachment bound after it."""
-    label = plan.attachment if len(notice.attachment_titles(plan)) == 1 else "附件1"
-    bound = attachment(plan.model_copy(update={"attachment": label}))
+    bound = attachment(plan.model_copy(update={"attachment": notice.plan_label(plan)}))
     return [_notice_section(notice, plan, style), *bound.sections, _imprint_section(notice, style.notice)]
 
 
