@@ -21,7 +21,7 @@ from copy import deepcopy
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import docx
 from docx.document import Document as DocxDocument
@@ -37,6 +37,7 @@ from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space,
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
+from .xml_text import xml_text
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -806,7 +807,7 @@ class _CellMaker:
         start, new_line, end = template
         family = self._style.fonts.family("table_header" if header or cell.bold else "table")
         text = "".join(
-            _xml_text(part) if gbk is None else self._gbk_part(_xml_text(part), gbk, cell.bold and not header)
+            xml_text(part) if gbk is None else self._gbk_part(xml_text(part), gbk, cell.bold and not header)
             for part, gbk in office_fonts.split_gb2312("" if merge == "continue" else cell.text, family)
         )
         return start + text.replace("\n", new_line) + end
@@ -851,18 +852,6 @@ class _CellMaker:
         paragraph += '<w:t xml:space="preserve">'
         close = "</w:t></w:r></w:p>"
         return f"<w:tc><w:tcPr>{properties}</w:tcPr>{paragraph}", close + paragraph, close + "</w:tc>"
-
-
-# Characters XML 1.0 cannot hold (lxml refuses them too); the model refuses them in plans.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    """``text`` escaped for an element's content (a carriage return kept as one)."""
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise ValueError(f"character U+{ord(bad.group()):04X} cannot be written to XML")
-    return escape(text, {"\r": "&#13;"})
 
 
 # --- metadata ------------------------------------------------------------------------
