@@ -142,7 +142,8 @@ def _check_lengths(document: Document) -> None:
 def _content_types(sheets: int) -> str:
     overrides = [
         ("/xl/workbook.xml", _CONTENT_TYPE + "spreadsheetml.sheet.main+xml"),
-        *((f"/xl/worksheets/sheet{n}.xml", _CONTENT_TYPE + "spreadsheetml.worksheet+xml") for n in range(1, sheets + 1)),
+        *((f"/xl/worksheets/sheet{n}.xml", _CONTENT_TYPE + "spreadsheetml.worksheet+xml")
+          for n in range(1, sheets + 1)),
         ("/xl/styles.xml", _CONTENT_TYPE + "spreadsheetml.styles+xml"),
         ("/xl/theme/theme1.xml", _CONTENT_TYPE + "theme+xml"),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
@@ -175,9 +176,12 @@ def _core_properties(document: Document, style: Style, stamp: datetime) -> str:
          style.metadata.author), ("cp:keywords", ";".join(document.keywords)), ("dc:language", "zh-CN"),
     ]
     fields = "".join(f"<{tag}>{xml_text(value)}</{tag}>" for tag, value in values if value)
-    dates = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{when}</dcterms:{tag}>' for tag in ("created", "modified"))
+    dates = "".join(
+        f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{when}</dcterms:{tag}>' for tag in ("created", "modified")
+    )
     return (
-        f'{_DECLARATION}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        f"{_DECLARATION}<cp:coreProperties"
+        ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
         f' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{fields}{dates}</cp:coreProperties>'
     )
@@ -224,8 +228,8 @@ _ROLE_NAMES = {
     "note": "注释", "table": "表格", "table_header": "表头",
 }
 _ALIGN_NAMES = {"left": "左对齐", "center": "居中", "right": "右对齐"}
-_THIN = '<color rgb="FF000000"/>'
-_BOX = "<border>" + "".join(f'<{side} style="thin">{_THIN}</{side}>' for side in ("left", "right", "top", "bottom")) + "</border>"
+_BOX_SIDES = "".join(f'<{side} style="thin"><color rgb="FF000000"/></{side}>'
+                     for side in ("left", "right", "top", "bottom"))
 
 
 class _Looks:
@@ -289,19 +293,23 @@ class _Looks:
             f'<font>{"<b/>" * bold}<sz val="{size:g}"/><name val={quoteattr(family)}/></font>'
             for (family, size, bold) in self._fonts
         )
-        fills = '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>' + "".join(
-            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{colour}"/></patternFill></fill>'
-            for colour in self._fills
+        fills = "".join(
+            f"<fill><patternFill {pattern}</patternFill></fill>"
+            for pattern in ('patternType="none">', 'patternType="gray125">',
+                            *(f'patternType="solid"><fgColor rgb="FF{colour}"/>' for colour in self._fills))
         )
         named = "".join(f"<xf {attributes}>{content}</xf>" for attributes, content in self._formats)
-        cells = "".join(f'<xf {attributes} xfId="{n}">{content}</xf>' for n, (attributes, content) in enumerate(self._formats))
+        cells = "".join(
+            f'<xf {attributes} xfId="{n}">{content}</xf>' for n, (attributes, content) in enumerate(self._formats)
+        )
         styles = '<cellStyle name="Normal" xfId="0" builtinId="0"/>' + "".join(
             f'<cellStyle name={quoteattr(name)} xfId="{n}"/>' for n, name in enumerate(self._names[1:], 1)
         )
         count = len(self._formats)
         return (
             f'{_DECLARATION}<styleSheet xmlns="{_MAIN_NS}"><fonts count="{len(self._fonts)}">{fonts}</fonts>'
-            f'<fills count="{len(self._fills) + 2}">{fills}</fills><borders count="2"><border/>{_BOX}</borders>'
+            f'<fills count="{len(self._fills) + 2}">{fills}</fills>'
+            f'<borders count="2"><border/><border>{_BOX_SIDES}</border></borders>'
             f'<cellStyleXfs count="{count}">{named}</cellStyleXfs><cellXfs count="{count}">{cells}</cellXfs>'
             f'<cellStyles count="{count}">{styles}</cellStyles></styleSheet>'
         )
@@ -337,7 +345,9 @@ class _SheetWriter:
             elif isinstance(block, PageBreak) and self._rows:
                 self._breaks.append(len(self._rows))
             previous = block
-        return f"{_DECLARATION}<worksheet xmlns=\"{_MAIN_NS}\">{self._head()}<sheetData>{''.join(self._rows)}</sheetData>{self._tail()}</worksheet>"
+        cells = "".join(self._rows)
+        head, tail = self._head(), self._tail()
+        return f'{_DECLARATION}<worksheet xmlns="{_MAIN_NS}">{head}<sheetData>{cells}</sheetData>{tail}</worksheet>'
 
     def _head(self) -> str:
         """What precedes the cells: fit to page, frozen header rows, column widths."""
@@ -347,7 +357,8 @@ class _SheetWriter:
             view = (f'<pane ySplit="{last}" topLeftCell="A{last + 1}" activePane="bottomLeft" state="frozen"/>'
                     '<selection pane="bottomLeft" activeCell="A1" sqref="A1"/>')
         columns = "".join(
-            f'<col min="{n}" max="{n}" width="{round(units, 2)}" customWidth="1"/>' for n, units in enumerate(self._units, 1)
+            f'<col min="{n}" max="{n}" width="{round(units, 2)}" customWidth="1"/>'
+            for n, units in enumerate(self._units, 1)
         )
         return (
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
@@ -389,7 +400,8 @@ class _SheetWriter:
         font = f'&"{style.fonts.family("page_number")},Regular"&{round(style.sizes.page_number)} '
         if style.page_numbers.style in ("gbt9704", "gbt9704-landscape"):
             odd, even = xml_text(f"&R{font}{number}{_INDENT}"), xml_text(f"&L{font}{_INDENT}{number}")
-            return f'<headerFooter differentOddEven="1"><oddFooter>{odd}</oddFooter><evenFooter>{even}</evenFooter></headerFooter>'
+            return (f'<headerFooter differentOddEven="1"><oddFooter>{odd}</oddFooter>'
+                    f"<evenFooter>{even}</evenFooter></headerFooter>")
         return f"<headerFooter><oddFooter>{xml_text(f'&C{font}{number}')}</oddFooter></headerFooter>"
 
     def _paragraph(self, paragraph: Paragraph) -> None:
@@ -461,7 +473,6 @@ class _SheetWriter:
             height = lines * pitch if pitch else lines * size * _LINE_HEIGHT + _ROW_PADDING_PT
         fixed = f' ht="{round(min(height, _MAX_ROW_HEIGHT), 2)}" customHeight="1"' if height else ""
         self._rows.append(f'<row r="{row}"{fixed}>{"".join(cells)}</row>')
-
 
 
 def _merged_down(rows: tuple[tuple[Cell, ...], ...], first: int) -> list[tuple[int, int, int]]:
