@@ -91,8 +91,9 @@ def _fit_title(base: str, suffix: str) -> str:
 
 def render(document: Document, style: Style) -> bytes:
     """The XLSX file of ``document``: one printable worksheet per section."""
-    _check_lengths(document)
-    looks = _Looks(style)
+    texts = document.texts()
+    _check_lengths(texts)
+    looks = _Looks(style, all_gb2312=not office_fonts.outside_gb2312("\n".join(texts)))
     titles: list[str] = []
     sheets: list[str] = []
     print_titles: list[str] = []
@@ -131,9 +132,9 @@ def render(document: Document, style: Style) -> bytes:
     return normalise_zip(buffer.getvalue(), stamp)
 
 
-def _check_lengths(document: Document) -> None:
+def _check_lengths(texts: list[str]) -> None:
     """Refuse a text longer than a cell holds (Excel would cut it), before anything is written."""
-    for text in document.texts():
+    for text in texts:
         if len(text) > CELL_LIMIT:
             start = text[:20]
             raise ValueError(f"单元格内容长度 {len(text)} 超过 Excel 上限 {CELL_LIMIT} 个字符（以“{start}”开头）")
@@ -240,8 +241,9 @@ class _Looks:
     look, so Excel lists it by its Chinese name in the cell-style gallery.
     """
 
-    def __init__(self, style: Style) -> None:
+    def __init__(self, style: Style, all_gb2312: bool) -> None:
         self._style = style
+        self._all_gb2312 = all_gb2312  # every text of the document is in GB2312: no cell needs a GBK face
         self._ids: dict[tuple[str, str, bool, str | None, bool, str | None], int] = {}
         self._gbk: dict[tuple[str, bool], str | None] = {}  # (role, bold) → the GBK face of a GB2312-only face
         self._fonts: dict[tuple[str, float, bool], int] = {(style.fonts.family("body"), _DEFAULT_SIZE, False): 0}
@@ -263,7 +265,7 @@ class _Looks:
         if face not in self._gbk:
             self._gbk[face] = office_fonts.gbk_face(self._family(role, bold))
         gbk = self._gbk[face]
-        if gbk and not office_fonts.outside_gb2312(text):
+        if gbk and (self._all_gb2312 or not office_fonts.outside_gb2312(text)):
             gbk = None
         key = (role, align, bold, fill, boxed, gbk)
         number = self._ids.get(key)
@@ -523,19 +525,14 @@ def _column_units(section: Section, style: Style) -> list[float]:
     return [(mm / 25.4 * 96 - _COLUMN_PAD_PX) / _PX_PER_UNIT for mm in widths_mm]
 
 
-def _units(text: str) -> int:
-    """Width of ``text`` in half-ems.  Every non-ASCII character counts 2: CJK characters
-    and their punctuation are full-width, and the rare narrow ones only make a row a
-    little taller.  (Counted by encoding, which stays fast at 10,000 rows.)"""
-    return 2 * len(text) - len(text.encode("ascii", "ignore"))
-
-
 def _line_count(text: str, width_pt: float, size: float) -> int:
-    """Lines ``text`` wraps to in a cell ``width_pt`` wide at ``size`` points."""
+    """Lines ``text`` wraps to in a cell ``width_pt`` wide at ``size`` points, counting its
+    width in half-ems: every non-ASCII character counts 2 (CJK characters and their
+    punctuation are full-width, and the rare narrow ones only make a row a little taller).
+    Counted by encoding, which stays fast at 10,000 rows."""
     per_line = _half_ems_per_line(width_pt, size)
-    if "\n" not in text:
-        return max(-(-_units(text) // per_line), 1)
-    return sum(max(-(-_units(line) // per_line), 1) for line in text.split("\n"))
+    lines = text.split("\n") if "\n" in text else (text,)
+    return sum(max(-(-(2 * len(line) - len(line.encode("ascii", "ignore"))) // per_line), 1) for line in lines)
 
 
 @lru_cache(maxsize=256)
