@@ -23,14 +23,13 @@ from collections.abc import Collection
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style, templates_dir
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
-from .xml_text import xml_text
+from .xml_text import xml_attribute, xml_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -192,7 +191,7 @@ def _workbook(titles: list[str], print_titles: list[str]) -> str:
     """The workbook part: its sheets, their print titles, and nothing for Excel to
     recalculate on opening (a full recalculation makes Excel ask to save on closing)."""
     sheets = "".join(
-        f'<sheet name={quoteattr(title)} sheetId="{n}" r:id="rId{n}"/>' for n, title in enumerate(titles, 1)
+        f'<sheet name={xml_attribute(title)} sheetId="{n}" r:id="rId{n}"/>' for n, title in enumerate(titles, 1)
     )
     names = f"<definedNames>{''.join(print_titles)}</definedNames>" if print_titles else ""
     return (
@@ -292,7 +291,7 @@ class _Looks:
     def xml(self) -> str:
         """The styles part: fonts, fills, borders, the named styles and the cell formats."""
         fonts = "".join(
-            f'<font>{"<b/>" * bold}<sz val="{size:g}"/><name val={quoteattr(family)}/></font>'
+            f'<font>{"<b/>" * bold}<sz val="{size:g}"/><name val={xml_attribute(family)}/></font>'
             for (family, size, bold) in self._fonts
         )
         fills = "".join(
@@ -305,7 +304,7 @@ class _Looks:
             f'<xf {attributes} xfId="{n}">{content}</xf>' for n, (attributes, content) in enumerate(self._formats)
         )
         styles = '<cellStyle name="Normal" xfId="0" builtinId="0"/>' + "".join(
-            f'<cellStyle name={quoteattr(name)} xfId="{n}"/>' for n, name in enumerate(self._names[1:], 1)
+            f'<cellStyle name={xml_attribute(name)} xfId="{n}"/>' for n, name in enumerate(self._names[1:], 1)
         )
         count = len(self._formats)
         return (
