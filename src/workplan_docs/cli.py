@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -306,7 +307,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     _check_output_file(args.output, "进展数据文件（如 progress.yaml）", [args.plan, *expand_paths(args.forms)])
     plan = _load(args.plan)
     result = collect_feedback(plan, args.forms, progress=output if output.exists() else None,
-                              replace=args.replace, quarter=args.quarter, year=args.year)
+                              replace=args.replace, quarter=args.quarter, year=args.year, required=args.require)
     for form in result.taken:
         print(f"已收录  {form.source}（{form.label}）")
     for form in result.unchanged:
@@ -454,6 +455,22 @@ def _days(text: str) -> int:
     if not text.isdigit() or int(text) > 366:
         raise argparse.ArgumentTypeError(f"天数“{text}”应为 0 到 366 的整数")
     return int(text)
+
+
+def _signoff_fields(text: str) -> tuple[str, ...]:
+    """--require: sign-off fields by their labels (填报人,联系电话,审核人,填报日期), or 无."""
+    from .feedback.forms import SIGNOFF_LABELS
+
+    names = [n for n in re.split(r"[,，、\s]+", text.strip()) if n]
+    if names in (["无"], ["none"]):
+        return ()
+    keys = {**{label: key for key, label in SIGNOFF_LABELS.items()}, "审核人": "approver", "单位负责人": "approver",
+            **{key: key for key in SIGNOFF_LABELS}}
+    wrong = [n for n in names if n not in keys]
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(
+            f"“{'、'.join(wrong) or text}”不是反馈表的填报信息项，应为 填报人、联系电话、审核人、填报日期（逗号分隔）或 无")
+    return tuple(dict.fromkeys(keys[n] for n in names))
 
 
 def _quarter(text: str) -> int:
@@ -675,6 +692,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
     sub.add_argument("--quarter", type=_quarter, metavar="季度", help="只收该季度的反馈表，其他季度的表列为错误")
     sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter 同用：年度（缺省为计划年度）")
+    sub.add_argument("--require", type=_signoff_fields, metavar="项目",
+                     help="表格下方必须填写的项，逗号分隔：填报人,联系电话,审核人,填报日期（缺省全部），或 无")
     sub.epilog = (
         "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。\n"
         "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import Problem, WorkplanError
-from .feedback.collect import Collected, collect, expand_paths
+from .feedback.collect import SIGNOFF_KEYS, Collected, collect, expand_paths
 from .feedback.forms import feedback_forms
 from .model import Plan
 from .pipeline import write_files_atomically
@@ -56,6 +56,7 @@ def collect_feedback(
     replace: bool = False,
     quarter: int | None = None,
     year: int | None = None,
+    required: Iterable[str] | None = None,
 ) -> Collected:
     """Check returned forms (files, folders of .xlsx, or patterns) and merge the good ones
     into ``progress`` (the data so far, its file, or None to start afresh; not modified).
@@ -63,7 +64,9 @@ def collect_feedback(
     The result's ``progress`` is the merged data (save it with ``save_progress``);
     ``rejected`` lists each refused form with its ``problems``; ``taken`` and
     ``unchanged`` the others.  ``quarter``/``year`` refuse forms of other quarters;
-    ``replace`` lets a later report replace a different one already collected.
+    ``replace`` lets a later report replace a different one already collected; ``required``
+    names the sign-off fields a form must have filled (default all: ``SIGNOFF_KEYS``,
+    reporter, phone, approver, date).
     """
     check_year(year)
     plan = plan if isinstance(plan, Plan) else load(plan)
@@ -71,7 +74,8 @@ def collect_feedback(
     paths = expand_paths(str(form) for form in forms)
     if not paths:
         raise WorkplanError("没有找到反馈表文件")
-    return collect(plan, paths, existing, replace=replace, quarter=quarter, year=year)
+    return collect(plan, paths, existing, replace=replace, quarter=quarter, year=year,
+                   required=SIGNOFF_KEYS if required is None else required)
 
 
 def save_progress(progress: ProgressFile, path: str | Path, *, protect: Iterable[str | Path] = ()) -> Path:

@@ -105,9 +105,14 @@ class Entry(BaseModel):
     progress: str = Field(description="进展情况")
     problems: str = Field("", description="存在问题")
     next_steps: str = Field("", description="下步计划")
+    evidence: str = Field("", description="佐证材料（文件名称或说明）")
+    reporter: str = Field("", description="填报人")
+    phone: str = Field("", description="联系电话")
+    approver: str = Field("", description="审核人（单位负责人）")
+    filled_on: dt.date | None = Field(None, description="填报日期 YYYY-MM-DD")
     form: str = Field("", description="来源反馈表的文件名")
 
-    @field_validator("unit", "progress", "problems", "next_steps", "form")
+    @field_validator("unit", "progress", "problems", "next_steps", "evidence", "reporter", "phone", "approver", "form")
     @classmethod
     def _text(cls, value: str) -> str:
         return check_text(value)

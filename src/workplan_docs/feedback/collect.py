@@ -36,6 +36,7 @@ conflict: the form is refused unless ``replace`` is set, in which case the later
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -47,15 +48,18 @@ from ..model import Item, Plan, check_text
 from ..progress import STATUSES, Entry, ProgressFile, fingerprint, quarter_label, task_hash
 from ..units import GENERIC_KIND
 from .forms import (
-    COLUMN_OF,
     COLUMNS,
     FIRST_ROW,
     FORM_SHEET,
+    FORMAT,
     FORMATS_READ,
     HEADER_ROW,
     HEADING_OF,
+    LEGACY_COLUMNS,
     META_SHEET,
     REQUIRED,
+    SIGNOFF,
+    SIGNOFF_LABELS,
     SUBTITLE_ROW,
     UNIT_ROW,
     Form,
@@ -69,7 +73,9 @@ MAX_FORM_BYTES = 20 * 1024 * 1024
 MAX_FORM_UNPACKED = 30 * 1024 * 1024  # a form as sent out is under 100 KB unpacked
 MAX_ROWS_OVER = 50  # rows with content beyond the expected ones: past this the form is refused unread
 MAX_PROBLEMS = 20  # per form: past this the list is cut, with a count of the rest
+SIGNOFF_KEYS = tuple(SIGNOFF_LABELS)  # required by default: every field of the sign-off
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DATE = re.compile(r"(\d{4})\s*(?:[-/.．]|年)\s*(\d{1,2})\s*(?:[-/.．]|月)\s*(\d{1,2})\s*日?")
 
 
 @dataclass
@@ -80,13 +86,18 @@ class FormResult:
     form: Form | None = None
     entries: list[tuple[int, Entry]] = field(default_factory=list)  # (sheet row, entry)
     problems: list[Problem] = field(default_factory=list)
+    columns: tuple[tuple[str, str, float], ...] = COLUMNS  # those of the form's format
 
-    def problem(self, message: str, row: int | None = None, key: str | None = None, column: int | None = None) -> None:
+    def problem(
+        self, message: str, row: int | None = None, key: str | None = None, column: int | None = None,
+        heading: str = "",
+    ) -> None:
         """Record a problem at a cell: "第 5 行", "E 列（完成状态）"."""
-        column = COLUMN_OF[key] if key else column
+        if key:
+            column = next(n for n, (k, _, _) in enumerate(self.columns, start=1) if k == key)
+            heading = HEADING_OF[key]
         where = None
         if column is not None:
-            heading = HEADING_OF.get(key or "", "")
             where = f"{_LETTERS[column - 1]} 列" + (f"（{heading}）" if heading else "")
         self.problems.append(Problem(message, self.source, f"第 {row} 行" if row else None, where))
 
@@ -113,14 +124,18 @@ class Collected:
         return bool(self.taken)
 
 
-def read_form(plan: Plan, path: str | Path, quarter: int | None = None, year: int | None = None) -> FormResult:
-    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters.
+def read_form(
+    plan: Plan, path: str | Path, quarter: int | None = None, year: int | None = None,
+    required: Iterable[str] = SIGNOFF_KEYS,
+) -> FormResult:
+    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters;
+    ``required`` are the sign-off fields that must be filled (keys of ``SIGNOFF_LABELS``).
 
     Never raises for what is in the file: every fault becomes one of the form's problems.
     """
     result = FormResult(str(path))
     try:
-        _read_checked(plan, Path(path), result, quarter, year)
+        _read_checked(plan, Path(path), result, quarter, year, tuple(required))
     except WorkplanError as error:
         result.problems.extend(p if p.source else p.at(result.source) for p in error.problems)
     except Exception:  # noqa: BLE001 - a parser failing on a damaged package is this form's problem
@@ -133,7 +148,9 @@ def read_form(plan: Plan, path: str | Path, quarter: int | None = None, year: in
     return result
 
 
-def _read_checked(plan: Plan, path: Path, result: FormResult, quarter: int | None, year: int | None) -> None:
+def _read_checked(
+    plan: Plan, path: Path, result: FormResult, quarter: int | None, year: int | None, required: tuple[str, ...]
+) -> None:
     workbook = _open(path, result)
     if workbook is None:
         return
@@ -145,13 +162,15 @@ def _read_checked(plan: Plan, path: Path, result: FormResult, quarter: int | Non
         if form is None:
             return
         result.form = form
+        legacy = meta["format"] != FORMAT
+        result.columns = LEGACY_COLUMNS if legacy else COLUMNS
         _check_meta_rows(form, meta["rows"], result)
         sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
         if sheet is None:
             result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
             return
         _check_header(plan, form, sheet, result)
-        _read_rows(plan, form, sheet, result)
+        _read_rows(plan, form, sheet, result, () if legacy else required)
     finally:
         workbook.close()
 
@@ -290,9 +309,9 @@ def _check_meta_rows(form: Form, rows: list[tuple[str, str]], result: FormResult
 
 
 def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
-    head = list(sheet.iter_rows(min_row=1, max_row=HEADER_ROW, max_col=len(COLUMNS), values_only=True))
+    head = list(sheet.iter_rows(min_row=1, max_row=HEADER_ROW, max_col=len(result.columns), values_only=True))
     head += [()] * (HEADER_ROW - len(head))
-    for (row, column), text in header_texts(plan, form).items():
+    for (row, column), text in header_texts(plan, form, result.columns).items():
         if row == SUBTITLE_ROW:  # the plan title may be polished after forms go out
             continue
         values = head[row - 1]
@@ -305,22 +324,29 @@ def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> Non
             result.problem(f"表头被修改：应为“{text}”，实际为“{found}”", row, column=column)
 
 
-def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
-    """Match rows to tasks by 序号, check the printed cells and read the filled ones."""
+def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult, required: tuple[str, ...]) -> None:
+    """Match rows to tasks by 序号, check the printed cells and read the filled ones, then
+    the sign-off under the table (found by its labels)."""
     expected = {item.label: item for item in form.items}
     seen: dict[str, int] = {}
     note = note_text()
-    width = len(COLUMNS)
+    keys = [key for key, _, _ in result.columns]
+    width = max(len(keys), max(c[4] for c in SIGNOFF))
     limit = len(expected) + MAX_ROWS_OVER
     rows = list(islice(_stored_rows(sheet, FIRST_ROW, width), limit + 1))
     if len(rows) > limit:
         result.problem(f"表中有内容的行超过 {limit} 行（只应有 {len(expected)} 项工作），不是下发的反馈表：请使用下发的反馈表填写")
         return
+    first_labels = {f"{label}：": below for _, label, below, column, _ in SIGNOFF if column == 1}
+    signoff: dict[str, tuple[str, int, int]] = {}
     for row, values in rows:
-        texts = dict(zip((key for key, _, _ in COLUMNS), (_cell_text(v) for v in values)))
+        texts = dict(zip(keys, (_cell_text(v) for v in values)))
         if not any(texts.values()) or (texts["seq"] == note and not any(list(texts.values())[1:])):
             continue
         label = texts["seq"]
+        if label in first_labels:
+            signoff.update(_read_signoff(values, first_labels[label], row, result))
+            continue
         if not label:
             result.problem("多出的行：没有序号（请勿增加行）", row, "seq")
             continue
@@ -338,6 +364,63 @@ def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
     for label in expected:
         if label not in seen:
             result.problems.append(Problem("缺少此项工作的行（行被删除？）", result.source, f"序号 {label}"))
+    _check_signoff(signoff, required, result)
+
+
+def _read_signoff(
+    values: tuple[Any, ...], below: int, row: int, result: FormResult
+) -> dict[str, tuple[str, int, int]]:
+    """The sign-off fields of one row under the table (value, row, column): label unchanged,
+    value as written (a date as YYYY-MM-DD)."""
+    found = {}
+    for key, label, at, label_column, value_column in SIGNOFF:
+        if at != below:
+            continue
+        if _cell_text(values[label_column - 1]) != f"{label}：":
+            result.problem(f"表头被修改：应为“{label}：”", row, column=label_column)
+        text = _cell_text(values[value_column - 1])
+        found[key] = (text, row, value_column)  # a wrong value is found, not missing
+        try:
+            check_text(text)
+        except ValueError as error:
+            result.problem(str(error), row, column=value_column, heading=label)
+            continue
+        if key == "date" and text:
+            day = _signoff_date(values[value_column - 1], text)
+            if day is None:
+                result.problem(f"填报日期“{text}”应写作 YYYY-MM-DD 或 2010年7月5日", row, column=value_column, heading=label)
+                continue
+            found[key] = (day.isoformat(), row, value_column)
+    return found
+
+
+def _signoff_date(value: Any, text: str) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE.fullmatch(text)
+    try:
+        return dt.date(*(int(part) for part in match.groups())) if match else None
+    except ValueError:
+        return None
+
+
+def _check_signoff(signoff: dict[str, tuple[str, int, int]], required: tuple[str, ...], result: FormResult) -> None:
+    """Each required field filled; the values go into every entry of the form."""
+    for key in required:
+        label = SIGNOFF_LABELS[key]
+        if key not in signoff:
+            result.problems.append(Problem("表格下方找不到此栏（表格结构被改动？），请使用下发的反馈表填写", result.source, None, label))
+        elif not signoff[key][0]:
+            _, row, column = signoff[key]
+            result.problem("必填项，不能为空", row, column=column, heading=label)
+    if result.problems:
+        return
+    values = {key: text for key, (text, _, _) in signoff.items()}
+    update = {key: values.get(key, "") for key in ("reporter", "phone", "approver")}
+    update["filled_on"] = dt.date.fromisoformat(values["date"]) if values.get("date") else None
+    result.entries = [(row, entry.model_copy(update=update)) for row, entry in result.entries]
 
 
 def _foreign_row(plan: Plan, form: Form, label: str) -> str:
@@ -359,9 +442,10 @@ def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: F
             result.problem("必填项，不能为空", row, key)
     if texts["status"] and texts["status"] not in STATUSES:
         result.problem(f"“{texts['status']}”不在可选范围内，请从下拉列表中选择：{'、'.join(STATUSES)}", row, "status")
-    for key in ("progress", "problems", "next_steps"):
+    percent = _percent(texts.get("percent", ""), row, result)
+    for key in ("progress", "problems", "next_steps", "evidence"):
         try:
-            check_text(texts[key])
+            check_text(texts.get(key, ""))
         except ValueError as error:
             result.problem(str(error), row, key)
     if len(result.problems) > before:
@@ -372,11 +456,24 @@ def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: F
         quarter=form.quarter,
         year=form.year,
         status=texts["status"],  # type: ignore[arg-type]  # checked against STATUSES above
+        percent=percent,
         progress=texts["progress"],
         problems=texts["problems"],
         next_steps=texts["next_steps"],
+        evidence=texts.get("evidence", ""),
         form=Path(result.source).name,
     )
+
+
+def _percent(text: str, row: int, result: FormResult) -> int | None:
+    """完成比例: empty, or a whole number 0-100 ("60", "60%")."""
+    if not text:
+        return None
+    number = text.rstrip("%％ ").strip()
+    if number.isascii() and number.isdigit() and int(number) <= 100:
+        return int(number)
+    result.problem(f"“{text}”应为 0 到 100 的整数（不带%，可不填）", row, "percent")
+    return None
 
 
 def collect(
@@ -387,12 +484,15 @@ def collect(
     replace: bool = False,
     quarter: int | None = None,
     year: int | None = None,
+    required: Iterable[str] = SIGNOFF_KEYS,
 ) -> Collected:
-    """Check every form and merge the good ones into ``existing`` (which is not modified)."""
+    """Check every form and merge the good ones into ``existing`` (which is not modified);
+    ``required``: the sign-off fields a form must have filled."""
     outcome = Collected(existing.model_copy(deep=True))
     index = {entry.key: position for position, entry in enumerate(outcome.progress.entries)}
+    required = tuple(required)
     for path in paths:
-        result = read_form(plan, path, quarter, year)
+        result = read_form(plan, path, quarter, year, required)
         if result.problems:
             outcome.rejected.append(result)
             continue

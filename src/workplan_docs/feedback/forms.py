@@ -15,6 +15,11 @@ not 已完成 (or which it never reported on): an unfinished April task is still
 about in the third quarter.  Its 时间进度 cell says so, and the hidden sheet marks the
 row, so ``collect`` can check the row belongs there without the progress data.
 
+Besides the plan's columns and the unit's answers (进展情况, 完成状态, 完成比例, 存在问题, 下步计划,
+佐证材料), a form has a sign-off under the table (填报人, 联系电话, 审核人（单位负责人）, 填报日期), and a
+page setup that prints it: A4 landscape, fitted to the page width, the heading row repeated, page
+numbers in the footer.
+
 What keeps a returned form honest: the sheet is protected except for the cells to
 fill (no password — this guards against slips, not against intent); the status cell
 offers a drop-down; and a "veryHidden" sheet ``_meta`` carries the plan fingerprint,
@@ -34,6 +39,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..filenames import safe_file_name
@@ -43,8 +49,10 @@ from ..style import Style, default_style
 from ..writers.reproducible import build_date
 from ..writers.xlsx import workbook_bytes
 
-FORMAT = "workplan-docs feedback 2"  # 2: rows may be carried over (a third column in _meta)
-FORMATS_READ = ("workplan-docs feedback 1", FORMAT)
+# 2: rows may be carried over (a third column in _meta); 3: 完成比例, 佐证材料 and the sign-off
+FORMAT = "workplan-docs feedback 3"
+LEGACY_FORMATS = ("workplan-docs feedback 1", "workplan-docs feedback 2")
+FORMATS_READ = (*LEGACY_FORMATS, FORMAT)
 CARRIED = "往期未完成"
 FORM_SHEET = "进展反馈"
 META_SHEET = "_meta"
@@ -52,18 +60,32 @@ META_SHEET = "_meta"
 # (key, heading, width in Excel character units); the keys are progress.Entry's fields.
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("seq", "序号", 6),
-    ("task", "重要工作", 30),
-    ("schedule", "时间进度", 12),
-    ("progress", "进展情况", 44),
-    ("status", "完成状态", 11),
-    ("problems", "存在问题", 28),
-    ("next_steps", "下步计划", 28),
+    ("task", "重要工作", 28),
+    ("schedule", "时间进度", 11),
+    ("progress", "进展情况", 40),
+    ("status", "完成状态", 10),
+    ("percent", "完成比例（%）", 9),
+    ("problems", "存在问题", 24),
+    ("next_steps", "下步计划", 24),
+    ("evidence", "佐证材料", 20),
 )
-FILL_IN = ("progress", "status", "problems", "next_steps")
+# Forms of the earlier formats (still collected) had neither 完成比例 nor 佐证材料 nor a sign-off.
+LEGACY_COLUMNS = tuple(c for c in COLUMNS if c[0] not in ("percent", "evidence"))
 REQUIRED = ("progress", "status")
 COLUMN_OF = {key: index for index, (key, _, _) in enumerate(COLUMNS, start=1)}
 HEADING_OF = {key: heading for key, heading, _ in COLUMNS}
 TITLE_ROW, SUBTITLE_ROW, UNIT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5
+
+# The sign-off under the table (填报人 …), each (key, label, row below the last task, label column,
+# value column); labels span two columns, values the columns up to the next label (or the last).
+SIGNOFF: tuple[tuple[str, str, int, int, int], ...] = (
+    ("reporter", "填报人", 2, 1, 3),
+    ("phone", "联系电话", 2, 5, 7),
+    ("approver", "审核人（单位负责人）", 3, 1, 3),
+    ("date", "填报日期", 3, 5, 7),
+)
+SIGNOFF_LABELS = {key: label for key, label, *_ in SIGNOFF}
+NOTE_BELOW = 5  # the note's row below the last task
 
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -156,8 +178,9 @@ class _Period:
         return Form(unit, self.quarter, self.year, items, frozenset(carried)) if items else None
 
 
-def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:
-    """The printed cells above the rows, by (row, column): ``collect`` checks them unchanged."""
+def header_texts(plan: Plan, form: Form, columns: tuple[tuple[str, str, float], ...] = COLUMNS) -> dict[tuple[int, int], str]:
+    """The printed cells above the rows, by (row, column): ``collect`` checks them unchanged
+    (``columns``: those of the form's format)."""
     entry = plan.unit_entry(form.unit)
     unit_name = entry.full_name if entry and entry.full_name else form.unit
     texts = {
@@ -165,7 +188,7 @@ def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:
         (SUBTITLE_ROW, 1): plan.title,
         (UNIT_ROW, 1): f"填报单位：{unit_name}（牵头任务 {len(form.items)} 项{_carried_note(form)}）",
     }
-    texts.update({(HEADER_ROW, COLUMN_OF[key]): heading for key, heading, _ in COLUMNS})
+    texts.update({(HEADER_ROW, column): heading for column, (_, heading, _) in enumerate(columns, start=1)})
     return texts
 
 
@@ -182,8 +205,20 @@ def row_texts(item: Item, form: Form) -> dict[str, str]:
 def note_text() -> str:
     return (
         f"填报说明：1.进展情况、完成状态为必填项；完成状态请从下拉列表中选择（{'、'.join(STATUSES)}）。"
-        "2.只填写白色单元格，请勿增删行、修改灰色单元格或调整表格结构。3.填好后保存为 .xlsx 原样交回。"
+        "2.完成比例填 0 到 100 的整数（不带%，可不填）；佐证材料填文件名称或简要说明。"
+        "3.表下填报人、联系电话、审核人（单位负责人）、填报日期须填写。"
+        "4.只填写白色单元格，请勿增删行、修改灰色单元格或调整表格结构。5.填好后保存为 .xlsx 原样交回。"
     )
+
+
+def signoff_rows(form: Form) -> tuple[int, int]:
+    """The rows of the sign-off under the table."""
+    last = FIRST_ROW + len(form.items) - 1
+    return last + 2, last + 3
+
+
+def note_row(form: Form) -> int:
+    return FIRST_ROW + len(form.items) - 1 + NOTE_BELOW
 
 
 def file_name(form: Form, taken: dict[str, str]) -> str:
@@ -253,13 +288,35 @@ class _Writer:
         self._title_block()
         for index, item in enumerate(self.form.items):
             self._task_row(FIRST_ROW + index, item)
-        self._note(self.last_row + 2)
+        self._signoff()
+        self._note(note_row(self.form))
         self._status_list()
+        self._percent_check()
         self._page_setup()
         protection = self.sheet.protection
         protection.sheet = True
         protection.formatRows = False  # rows may be made taller for long answers
         protection.formatColumns = False
+
+    def _signoff(self) -> None:
+        """填报人 / 联系电话 / 审核人（单位负责人） / 填报日期: a label, then an open cell to write in."""
+        rule = Border(bottom=_THIN)
+        for index, (_, label, below, label_column, value_column) in enumerate(SIGNOFF):
+            row = self.last_row + below
+            following = [c[3] for c in SIGNOFF[index + 1:] if c[2] == below]
+            end = following[0] - 1 if following else self.last_column
+            self.sheet.merge_cells(start_row=row, start_column=label_column, end_row=row, end_column=value_column - 1)
+            cell = self.sheet.cell(row, label_column)
+            _text(cell, f"{label}：")
+            cell.font, cell.alignment = self.font, Alignment(horizontal="right", vertical="center")
+            self.sheet.merge_cells(start_row=row, start_column=value_column, end_row=row, end_column=end)
+            for column in range(value_column, end + 1):
+                self.sheet.cell(row, column).border = rule
+            value = self.sheet.cell(row, value_column)
+            value.font, value.alignment = self.font, Alignment(horizontal="left", vertical="center")
+            value.protection = Protection(locked=False)
+            value.number_format = "@"
+            self.sheet.row_dimensions[row].height = 24
 
     def _merged_line(self, row: int, text: str, font: Font, height: float, align: str = "center") -> None:
         self.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.last_column)
@@ -281,7 +338,7 @@ class _Writer:
             _text(cell, heading)
             cell.font, cell.fill, cell.border = self.bold, _HEADER_FILL, _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.sheet.row_dimensions[HEADER_ROW].height = 24
+        self.sheet.row_dimensions[HEADER_ROW].height = 32  # two lines: 完成比例（%） wraps
 
     def _task_row(self, row: int, item: Item) -> None:
         printed = row_texts(item, self.form)
@@ -297,7 +354,8 @@ class _Writer:
                 lines = max(lines, _lines(printed[key], width))
             else:
                 cell.protection = Protection(locked=False)
-                cell.number_format = "@"  # what is typed stays text (no dates from "7.15")
+                if key != "percent":
+                    cell.number_format = "@"  # what is typed stays text (no dates from "7.15")
         self.sheet.row_dimensions[row].height = lines * _LINE_HEIGHT + 6
 
     def _note(self, row: int) -> None:
@@ -321,10 +379,27 @@ class _Writer:
         column = get_column_letter(COLUMN_OF["status"])
         validation.add(f"{column}{FIRST_ROW}:{column}{self.last_row}")
 
+    def _percent_check(self) -> None:
+        validation = DataValidation(
+            type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+            showErrorMessage=True, errorTitle="完成比例", error="请填写 0 到 100 的整数（不带%），也可不填",
+        )
+        self.sheet.add_data_validation(validation)
+        column = get_column_letter(COLUMN_OF["percent"])
+        validation.add(f"{column}{FIRST_ROW}:{column}{self.last_row}")
+
     def _page_setup(self) -> None:
+        """A4 landscape, 1.5 cm margins, the heading row on every page, the width fitted to
+        the page, "第 N 页，共 M 页" in the footer."""
         sheet = self.sheet
         sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.print_area = f"A1:{get_column_letter(self.last_column)}{note_row(self.form)}"
+        inch = 1 / 2.54
+        sheet.page_margins = PageMargins(left=1.5 * inch, right=1.5 * inch, top=1.5 * inch, bottom=1.8 * inch,
+                                         header=0.8 * inch, footer=0.8 * inch)
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        sheet.oddFooter.center.size = 10
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth = 1
