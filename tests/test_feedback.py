@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workplan_docs.pipeline import build, plan_outputs
 from workplan_docs.cli import main
+from workplan_docs.cycles import Period
 from workplan_docs.errors import PlanError, WorkplanError
 from workplan_docs.feedback.collect import Collected, collect
 from workplan_docs.feedback.forms import (
@@ -48,13 +49,17 @@ Q2_FORMS = {
 Q3_FORMS = {**Q2_FORMS, "监督司": ["17"]}  # item 1 ("4月") is over by the third quarter
 Q4_FORMS = {**Q3_FORMS, "计量司": None, "科技司": [s for s in KJS_ALL if s not in ("10", "16")]}
 STATUS_LIST = '"未启动,推进中,已完成,滞后"'
+def Q(number: int) -> Period:  # noqa: N802 - reads as the quarter it names
+    return Period("quarter", number)
+
+
 SIGNED = {"reporter": "张三", "phone": "010-82260000", "approver": "李四", "date": "2010-07-05"}
 
 
 def write_forms(plan: Plan, folder: Path, quarter: int) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for form, (name, data) in zip(forms_for(plan, quarter), feedback_forms(plan, quarter)):
+    for form, (name, data) in zip(forms_for(plan, Q(quarter)), feedback_forms(plan, Q(quarter))):
         (folder / name).write_bytes(data)
         paths[form.unit] = folder / name
     return paths
@@ -126,7 +131,7 @@ def returned(seed_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[
 @pytest.fixture(scope="module")
 def collected(seed_plan: Plan, returned: dict[str, Path]) -> Collected:
     paths = [p for k, p in returned.items() if not k.endswith("folder")]
-    return collect(seed_plan, paths, new_progress(seed_plan), quarter=2)
+    return collect(seed_plan, paths, new_progress(seed_plan), period=Q(2))
 
 
 # ---- forms ----
@@ -134,7 +139,7 @@ def collected(seed_plan: Plan, returned: dict[str, Path]) -> Collected:
 
 @pytest.mark.parametrize("quarter, expected", [(2, Q2_FORMS), (3, Q3_FORMS), (4, Q4_FORMS)])
 def test_one_form_per_lead_unit_with_tasks_in_the_quarter(seed_plan: Plan, quarter: int, expected: dict) -> None:
-    forms = {f.unit: [i.label for i in f.items] for f in forms_for(seed_plan, quarter)}
+    forms = {f.unit: [i.label for i in f.items] for f in forms_for(seed_plan, Q(quarter))}
     assert forms == {unit: seqs for unit, seqs in expected.items() if seqs}
 
 
@@ -147,8 +152,9 @@ def test_form_is_protected_with_a_status_list_and_hidden_identifiers(seed_plan: 
     assert sheet.protection.sheet and meta.protection.sheet
     assert meta.sheet_state == "veryHidden"
     rows = [[c.value for c in row] for row in meta.iter_rows(max_col=2)]
-    assert dict(rows[1:5]) == {"plan": fingerprint(seed_plan), "unit": "科技司", "quarter": "2", "year": None}
-    assert [r[0] for r in rows[6:]] == KJS_ALL and all(len(r[1]) == 12 for r in rows[6:])
+    assert dict(rows[1:6]) == {"plan": fingerprint(seed_plan), "unit": "科技司", "period": "quarter", "index": "2",
+                               "year": None}
+    assert [r[0] for r in rows[7:]] == KJS_ALL and all(len(r[1]) == 12 for r in rows[7:])
     assert [sheet.cell(4, c).value for c in range(1, 10)] == [
         "序号", "重要工作", "时间进度", "进展情况", "完成状态", "完成比例（%）", "存在问题", "下步计划", "佐证材料"]
     assert sheet.cell(1, 1).value == "第二季度重点工作进展情况反馈表"
@@ -165,7 +171,7 @@ def test_form_is_protected_with_a_status_list_and_hidden_identifiers(seed_plan: 
     assert status.type == "list" and status.formula1 == STATUS_LIST
     assert str(status.sqref) == "E5:E14"
     assert (percent.type, percent.formula1, percent.formula2, str(percent.sqref)) == ("whole", "0", "100", "F5:F14")
-    assert feedback_forms(seed_plan, 2)[4][1] == path.read_bytes()  # same plan, same bytes
+    assert feedback_forms(seed_plan, Q(2))[4][1] == path.read_bytes()  # same plan, same bytes
     with zipfile.ZipFile(path) as package:
         assert "<Application>workplan-docs</Application>" in package.read("docProps/app.xml").decode()
         assert "fullCalcOnLoad" not in package.read("xl/workbook.xml").decode()  # Excel does not ask to save
@@ -289,7 +295,9 @@ def test_counts_per_unit_and_quarter(seed_plan: Plan, collected: Collected) -> N
     assert units["监督司"] == ["2", "0", "2", "0", "0", "0", "1"]
     assert units["合计（项）"] == ["20", "1", "14", "0", "0", "5", "1"]
     # 季度, 应报, 已报, 已完成, 推进中, 未启动, 滞后, 未报送 (item 12 is reported by both its leads)
-    assert rows(block_after(document, "三、各季度报送情况")) == [["第二季度", "21", "16", "1", "15", "0", "0", "5"]]
+    assert rows(block_after(document, "三、各期报送情况")) == [
+        ["第一季度", "17", "0", "0", "0", "0", "0", "17"],  # ended on 31 March, and nothing came in for it
+        ["第二季度", "21", "16", "1", "15", "0", "0", "5"]]
     tasks = {r[0]: r for r in rows(document.sections[1].blocks[2])}
     assert tasks["3"][4] == "未报送" and tasks["14"][4] == "未报送"
     assert tasks["12"][6] == "科技司：序号12按计划推进\n执法司：序号12按计划推进"
@@ -333,7 +341,7 @@ def test_an_unfinished_task_of_an_earlier_quarter_is_carried_over(
     seed_plan: Plan, status: str, carried: bool
 ) -> None:
     progress = reported(seed_plan, 2, {("1", "监督司"): status})  # item 1 "4月" ended in the second quarter
-    forms = {f.unit: f for f in forms_for(seed_plan, 3, progress=progress)}
+    forms = {f.unit: f for f in forms_for(seed_plan, Q(3), progress=progress)}
     assert [i.label for i in forms["监督司"].items] == (["1", "17"] if carried else ["17"])
     assert forms["监督司"].carried == ({"1"} if carried else set())
     others = {u: [i.label for i in f.items] for u, f in forms.items() if u != "监督司"}
@@ -342,16 +350,16 @@ def test_an_unfinished_task_of_an_earlier_quarter_is_carried_over(
 
 def test_a_task_never_reported_on_is_carried_over_and_can_bring_a_unit_back(seed_plan: Plan) -> None:
     progress = reported(seed_plan, 3, {("3", "计量司"): "已完成"})  # item 4 (5-7月) never reported
-    forms = {f.unit: f for f in forms_for(seed_plan, 4, progress=progress)}
+    forms = {f.unit: f for f in forms_for(seed_plan, Q(4), progress=progress)}
     assert [i.label for i in forms["计量司"].items] == ["4"] and forms["计量司"].carried == {"4"}
     assert forms["监督司"].carried == {"1"} and forms["科技司"].carried == {"10", "16"}
-    assert {f.unit for f in forms_for(seed_plan, 4)} == {u for u, seqs in Q4_FORMS.items() if seqs}  # without data
+    assert {f.unit for f in forms_for(seed_plan, Q(4))} == {u for u, seqs in Q4_FORMS.items() if seqs}  # without data
 
 
 def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path: Path) -> None:
     progress = reported(seed_plan, 2, {("1", "监督司"): "推进中"})
-    form = next(f for f in forms_for(seed_plan, 3, progress=progress) if f.unit == "监督司")
-    name, data = next((n, d) for n, d in feedback_forms(seed_plan, 3, progress=progress) if n.startswith("监督司"))
+    form = next(f for f in forms_for(seed_plan, Q(3), progress=progress) if f.unit == "监督司")
+    name, data = next((n, d) for n, d in feedback_forms(seed_plan, Q(3), progress=progress) if n.startswith("监督司"))
     (tmp_path / name).write_bytes(data)
     sheet = load_workbook(tmp_path / name)[FORM_SHEET]
     assert sheet.cell(3, 1).value == "填报单位：监督司（牵头任务 2 项，含往期未完成 1 项）"
@@ -367,13 +375,13 @@ def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path
             return target
         return tamper
 
-    current_marked = mark_carried(8)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
-    result = collect(seed_plan, [good, current_marked], progress, quarter=3)
+    current_marked = mark_carried(9)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
+    result = collect(seed_plan, [good, current_marked], progress, period=Q(3))
     assert [(e.label, e.unit, e.quarter, e.status) for e in result.progress.entries if e.quarter == 3] == [
         ("1", "监督司", 3, "已完成"), ("17", "监督司", 3, "推进中")]
     assert problems_of(result, current_marked) == [
         f"{current_marked}: 隐藏标识中的往期未完成任务（序号 17）不是监督司此前到期的任务（反馈表被改动过），请使用下发的反馈表填写"]
-    assert not [f for f in forms_for(seed_plan, 4, progress=result.progress) if "1" in f.carried]
+    assert not [f for f in forms_for(seed_plan, Q(4), progress=result.progress) if "1" in f.carried]
 
 
 def test_forms_of_the_first_format_are_still_collected(seed_plan: Plan, tmp_path: Path) -> None:
@@ -386,7 +394,7 @@ def test_forms_of_the_first_format_are_still_collected(seed_plan: Plan, tmp_path
     sheet.delete_cols(9)
     sheet.delete_cols(6)
     workbook.save(path)
-    result = collect(seed_plan, [fill(path, tmp_path / "back.xlsx")], new_progress(seed_plan), quarter=2)
+    result = collect(seed_plan, [fill(path, tmp_path / "back.xlsx")], new_progress(seed_plan), period=Q(2))
     assert not result.rejected and [e.label for e in result.progress.entries] == ["12"]
 
 

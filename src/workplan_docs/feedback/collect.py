@@ -3,15 +3,17 @@
 Each form is checked as a whole against the plan, and taken whole or not at all:
 
 - it must be an .xlsx made by ``feedback`` (its hidden ``_meta`` sheet present);
-- for this plan as it is now (the plan fingerprint), and, when a quarter is given,
-  for that quarter;
+- for this plan as it is now (the plan fingerprint), and, when a period is given,
+  for that period (a month, a quarter or a half year);
 - for a lead unit of the plan, whose printed name matches the hidden one (a form
   retitled for another unit is refused);
 - with every printed cell unchanged (title, unit, headings, 序号, 重要工作, 时间进度; the
   plan title under the form title may since have been polished), exactly
-  the unit's tasks of that quarter (no row added, none deleted, none from another unit),
-  and any carried over from earlier quarters (which must be the unit's tasks whose time
-  ran out before the quarter);
+  the unit's tasks of that period (no row added, none deleted, none from another unit),
+  and any carried over from earlier periods (which must be the unit's tasks whose time
+  ran out before the period);
+- 完成比例 empty or a whole number 0-100; the sign-off under the table filled (the fields
+  ``required`` names: by default all four);
 - 进展情况 and 完成状态 filled, 完成状态 one of the list.
 
 Every problem names the file, the row and the column ("第 5 行: E 列（完成状态）").
@@ -28,7 +30,7 @@ units are done) and written to progress.yaml, the bad ones are listed to be sent
 and the command exits with status 2.  Collecting the same folder again after the bad
 forms are corrected is safe: a report identical to one already taken is a no-op.
 
-A report that differs from one already taken for the same task, unit and quarter is a
+A report that differs from one already taken for the same task, unit and period is a
 conflict: the form is refused unless ``replace`` is set, in which case the later form
 (in the order given) wins.  Nothing is ever merged silently.
 """
@@ -45,7 +47,8 @@ from typing import Any
 
 from ..errors import Problem, WorkplanError
 from ..model import Item, Plan, check_text
-from ..progress import STATUSES, Entry, ProgressFile, fingerprint, quarter_label, task_hash
+from ..cycles import Period
+from ..progress import STATUSES, Entry, ProgressFile, fingerprint, task_hash
 from ..units import GENERIC_KIND
 from .forms import (
     COLUMNS,
@@ -73,6 +76,7 @@ MAX_FORM_BYTES = 20 * 1024 * 1024
 MAX_FORM_UNPACKED = 30 * 1024 * 1024  # a form as sent out is under 100 KB unpacked
 MAX_ROWS_OVER = 50  # rows with content beyond the expected ones: past this the form is refused unread
 MAX_PROBLEMS = 20  # per form: past this the list is cut, with a count of the rest
+_META_FIELDS = 8  # at most, before the row headed "seq"
 SIGNOFF_KEYS = tuple(SIGNOFF_LABELS)  # required by default: every field of the sign-off
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DATE = re.compile(r"(\d{4})\s*(?:[-/.．]|年)\s*(\d{1,2})\s*(?:[-/.．]|月)\s*(\d{1,2})\s*日?")
@@ -106,7 +110,7 @@ class FormResult:
         """"科技司 2010年第二季度 10 项", for the summary."""
         if self.form is None:
             return ""
-        return f"{self.form.unit} {quarter_label(self.form.quarter, self.form.year)} {len(self.entries)} 项"
+        return f"{self.form.unit} {self.form.period.label} {len(self.entries)} 项"
 
 
 @dataclass
@@ -125,17 +129,16 @@ class Collected:
 
 
 def read_form(
-    plan: Plan, path: str | Path, quarter: int | None = None, year: int | None = None,
-    required: Iterable[str] = SIGNOFF_KEYS,
+    plan: Plan, path: str | Path, period: Period | None = None, required: Iterable[str] = SIGNOFF_KEYS,
 ) -> FormResult:
-    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters;
+    """Read and check one returned form; ``period`` refuses forms of other periods;
     ``required`` are the sign-off fields that must be filled (keys of ``SIGNOFF_LABELS``).
 
     Never raises for what is in the file: every fault becomes one of the form's problems.
     """
     result = FormResult(str(path))
     try:
-        _read_checked(plan, Path(path), result, quarter, year, tuple(required))
+        _read_checked(plan, Path(path), result, period, tuple(required))
     except WorkplanError as error:
         result.problems.extend(p if p.source else p.at(result.source) for p in error.problems)
     except Exception:  # noqa: BLE001 - a parser failing on a damaged package is this form's problem
@@ -149,7 +152,7 @@ def read_form(
 
 
 def _read_checked(
-    plan: Plan, path: Path, result: FormResult, quarter: int | None, year: int | None, required: tuple[str, ...]
+    plan: Plan, path: Path, result: FormResult, period: Period | None, required: tuple[str, ...]
 ) -> None:
     workbook = _open(path, result)
     if workbook is None:
@@ -158,7 +161,7 @@ def _read_checked(
         meta = _read_meta(plan, workbook, result)
         if meta is None:
             return
-        form = _expected_form(plan, meta, result, quarter, year)
+        form = _expected_form(plan, meta, result, period)
         if form is None:
             return
         result.form = form
@@ -258,47 +261,54 @@ def _read_meta(plan: Plan, workbook: Any, result: FormResult) -> dict[str, Any] 
     if META_SHEET not in workbook.sheetnames:
         result.problem("不是由 workplan-docs feedback 生成的反馈表（缺少隐藏的标识信息），请使用下发的反馈表填写")
         return None
-    rows = 6 + len(plan.items) + 1  # six fields, a row per task at most, one more to see a surplus
+    rows = _META_FIELDS + 1 + len(plan.items) + 1  # the fields, a row per task at most, one more to see a surplus
     cells = [
         tuple(_cell_text(value) for value in row)
         for row in workbook[META_SHEET].iter_rows(min_col=1, max_col=3, max_row=rows, values_only=True)
     ]
-    fields = {row[0]: row[1] for row in cells[:6]}
-    if fields.get("format") not in FORMATS_READ or "seq" not in fields:
+    header = next((n for n, row in enumerate(cells[:_META_FIELDS + 1]) if row[0] == "seq"), None)
+    fields = {row[0]: row[1] for row in cells[:header]}
+    if fields.get("format") not in FORMATS_READ or header is None:
         result.problem("反馈表的隐藏标识信息已损坏，请使用下发的反馈表填写")
         return None
-    rows = [row for row in cells[6:] if any(row)]
+    rows = [row for row in cells[header + 1:] if any(row)]
     return {**fields, "rows": [row[:2] for row in rows], "carried": {row[0] for row in rows if row[2]}}
 
 
-def _expected_form(
-    plan: Plan, meta: dict[str, Any], result: FormResult, quarter: int | None, year: int | None
-) -> Form | None:
-    """The form ``feedback`` made for this unit and quarter, or None with the reason."""
+def _meta_period(meta: dict[str, Any]) -> Period | None:
+    """The form's period: ``period``/``index`` (format 3), ``quarter`` before."""
+    try:
+        year = int(meta["year"]) if meta.get("year") else None
+        if "period" in meta:
+            return Period(meta["period"], int(meta["index"]), year)
+        return Period("quarter", int(meta["quarter"]), year)
+    except (KeyError, ValueError):
+        return None
+
+
+def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None) -> Form | None:
+    """The form ``feedback`` made for this unit and period, or None with the reason."""
     if meta.get("plan") != fingerprint(plan):
         result.problem("此表不是本计划的反馈表（或计划在下发反馈表后修改过序号、重要工作或牵头单位），请使用本计划重新生成的反馈表")
         return None
-    try:
-        form_quarter = int(meta["quarter"])
-        form_year = int(meta["year"]) if meta.get("year") else None
-    except (KeyError, ValueError):
-        result.problem("反馈表的隐藏标识信息已损坏（季度），请使用下发的反馈表填写")
+    period = _meta_period(meta)
+    if period is None:
+        result.problem("反馈表的隐藏标识信息已损坏（报送期），请使用下发的反馈表填写")
         return None
-    wanted_year = year if year is not None else plan.year
-    if quarter is not None and (form_quarter != quarter or wanted_year not in (None, form_year)):
-        result.problem(
-            f"此表是{quarter_label(form_quarter, form_year)}的反馈表，本次收集的是{quarter_label(quarter, wanted_year)}"
-        )
+    if wanted is not None and (
+        (period.kind, period.index) != (wanted.kind, wanted.index) or wanted.year not in (None, period.year)
+    ):
+        result.problem(f"此表是{period.label}的反馈表，本次收集的是{wanted.label}")
         return None
     unit = meta.get("unit", "")
     named = plan.registry.resolve(unit) == unit and plan.registry.kind(unit) != GENERIC_KIND  # as forms name it
     try:
-        form = form_for(plan, unit, form_quarter, form_year, meta["carried"]) if named else None
+        form = form_for(plan, unit, period, meta["carried"]) if named else None
     except ValueError as error:
         result.problem(f"隐藏标识中的往期未完成任务（序号 {error}）不是{unit}此前到期的任务（反馈表被改动过），请使用下发的反馈表填写")
         return None
     if form is None:
-        result.problem(f"反馈表所属单位“{unit}”在{quarter_label(form_quarter, form_year)}没有牵头任务，不是本计划的反馈单位")
+        result.problem(f"反馈表所属单位“{unit}”在{period.label}没有牵头任务，不是本计划的反馈单位")
     return form
 
 
@@ -429,7 +439,7 @@ def _foreign_row(plan: Plan, form: Form, label: str) -> str:
         return f"多出的行：计划中没有序号 {label}（请勿增加行）"
     if form.unit not in item.lead:
         return f"序号 {label} 由{'、'.join(item.lead)}牵头，不是{form.unit}的任务（多出的行）"
-    return f"序号 {label} 不在{quarter_label(form.quarter, form.year)}的反馈范围内（多出的行）"
+    return f"序号 {label} 不在{form.period.label}的反馈范围内（多出的行）"
 
 
 def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: FormResult) -> Entry | None:
@@ -453,8 +463,8 @@ def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: F
     return Entry(
         seq=item.seq,
         unit=form.unit,
-        quarter=form.quarter,
-        year=form.year,
+        **{form.period.kind: form.period.index},  # month=5, quarter=2 or half=1
+        year=form.period.year,
         status=texts["status"],  # type: ignore[arg-type]  # checked against STATUSES above
         percent=percent,
         progress=texts["progress"],
@@ -482,8 +492,7 @@ def collect(
     existing: ProgressFile,
     *,
     replace: bool = False,
-    quarter: int | None = None,
-    year: int | None = None,
+    period: Period | None = None,
     required: Iterable[str] = SIGNOFF_KEYS,
 ) -> Collected:
     """Check every form and merge the good ones into ``existing`` (which is not modified);
@@ -492,7 +501,7 @@ def collect(
     index = {entry.key: position for position, entry in enumerate(outcome.progress.entries)}
     required = tuple(required)
     for path in paths:
-        result = read_form(plan, path, quarter, year, required)
+        result = read_form(plan, path, period, required)
         if result.problems:
             outcome.rejected.append(result)
             continue
@@ -526,7 +535,7 @@ def _merge_plan(result: FormResult, entries: list[Entry], index: dict[Any, int],
             continue
         if not replace:
             result.problem(
-                f"序号 {entry.label} 在{quarter_label(entry.quarter, entry.year)}已有{entry.unit}的报送"
+                f"序号 {entry.label} 在{entry.period.label}已有{entry.unit}的报送"
                 f"（{earlier.form or '已有数据'}），内容不同；如以本表为准，请加 --replace",
                 row,
             )
@@ -535,11 +544,12 @@ def _merge_plan(result: FormResult, entries: list[Entry], index: dict[Any, int],
 
 
 def _order(plan: Plan) -> Any:
-    """Entries by year, quarter, plan order, then unit: a stable file that diffs well."""
+    """Entries by period (as the year runs), plan order, then unit: a stable file that diffs well."""
     position = {item.label: index for index, item in enumerate(plan.items)}
 
-    def key(entry: Entry) -> tuple[int, int, int, str]:
-        return (entry.year or 0, entry.quarter, position.get(entry.label, len(position)), entry.unit)
+    def key(entry: Entry) -> tuple[dt.date, int, int, str]:
+        end, rank = entry.period.order(entry.year or 1)
+        return (end, rank, position.get(entry.label, len(position)), entry.unit)
 
     return key
 
