@@ -30,6 +30,7 @@ REPORT_NAMES = {
     "quarterly": "季度工作安排",
     "matrix": "责任矩阵（单位 × 任务）",
     "gantt": "进度图（任务 × 月份）",
+    "leaders": "领导分工表（每位责任领导的任务；计划写明责任领导时才在缺省之列）",
     "progress": "工作进展报告（需 --progress，不在缺省之列，给出 --progress 时才生成）",
     "notice": "通知（需 --notice：版头、正文、附件说明、署名，其后为附件和版记；只有 .docx 和 .pdf）",
 }

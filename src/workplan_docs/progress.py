@@ -45,11 +45,6 @@ _MESSAGES = {
 }
 
 
-def quarter_label(quarter: int, year: int | None) -> str:
-    """"2010年第二季度", or "第二季度" when the plan names no year."""
-    return Period("quarter", quarter, year).label
-
-
 def _digest(text: str, length: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 

@@ -31,6 +31,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "quarterly": ("quarterly", "outputs"),
     "matrix": ("matrix", "outputs"),
     "gantt": ("gantt", "outputs"),
+    "leaders": ("leaders", "outputs"),  # only for a plan that names leaders (责任领导)
     "progress": ("progress", "outputs"),  # needs progress data (progress.yaml)
     "notice": ("notice", "outputs"),  # needs a notice file (notice.yaml); DOCX and PDF only
 }

@@ -230,6 +230,22 @@ def _unit_table(plan: Plan, states: list[_TaskState]) -> Table:
     return Table(columns, tuple(rows))
 
 
+def _leader_table(plan: Plan, states: list[_TaskState]) -> Table:
+    """Per leader (责任领导): the tasks in their charge by status; a task naming two
+    leaders counts under each."""
+    columns = (
+        Column(plan.heading("leader"), 1.6),
+        Column("负责任务", 0.8, "center"),
+        *(Column(s, 0.8, "center") for s in _COUNTED),
+        Column(OVERDUE, 0.8, "center"),
+    )
+    rows = []
+    for leader in plan.leaders():
+        mine = [s for s in states if leader in s.item.leaders]
+        rows.append(_count_row(leader, [s.status for s in mine], sum(s.overdue for s in mine)))
+    return Table(columns, tuple(rows))
+
+
 def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> Table | Paragraph:
     """Per reporting period (ended by ``as_of``, or reported on): reports expected (the forms'
     rows, carried-over ones aside), received, and their statuses."""
@@ -431,6 +447,8 @@ def progress_document(
             _owing_table(plan, owing),
             Paragraph(f"六、延期（{len(extensions)}项）", "heading"),
             _extension_table(plan, extensions, plan_year),
+            *((Paragraph(f"七、各{plan.heading('leader')}负责任务完成情况（项）", "heading"), _leader_table(plan, states))
+              if plan.leaders() else ()),
         ),
     )
     missing_note = (

@@ -14,7 +14,7 @@ from .workspace import Workspace
 
 # The plan's fields, as the mapping drop-down names them (the seed's printed headings).
 FIELD_LABELS = {
-    "seq": "序号", "task": "重要工作", "goal": "工作目标", "measures": "主要内容和措施",
+    "seq": "序号", "task": "重要工作", "goal": "工作目标", "measures": "主要内容和措施", "leader": "责任领导",
     "lead": "牵头单位", "participants": "参与部门（单位）", "schedule": "时间进度",
 }
 EXTRA = "extra"  # a column kept as it is, printed again (``--column 列名=extra``)
@@ -131,7 +131,9 @@ def _plan_step(space: Workspace) -> dict[str, Any]:
 
 def _columns(plan: Any) -> list[dict[str, str]]:
     """The source table's columns as read: each printed heading and the field it fills (or ``extra``)."""
-    order = plan.column_order or [*FIELD_LABELS, *plan.extra_columns()]
+    with_leader = any(item.leader for item in plan.items)
+    fields = [f for f in FIELD_LABELS if f != "leader" or with_leader]
+    order = plan.column_order or [*fields, *plan.extra_columns()]
     return [
         {"heading": plan.heading(name) if name in FIELD_LABELS else name, "field": name if name in FIELD_LABELS else EXTRA}
         for name in order
