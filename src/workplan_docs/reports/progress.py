@@ -247,10 +247,8 @@ def _leader_table(plan: Plan, states: list[_TaskState]) -> Table:
 
 
 def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> Table | Paragraph:
-    """Per reporting period (ended by ``as_of``, or reported on): reports expected (the forms'
-    rows, carried-over ones aside), received, and their statuses."""
-    from ..feedback.forms import forms_for
-
+    """Per reporting period (ended by ``as_of``, or reported on): reports expected
+    (``owed_reports``, and any received), received, and their statuses."""
     received_in: dict[Period, list[Entry]] = {}
     for entry in progress.entries:
         received_in.setdefault(entry.period.dated(plan_year), []).append(entry)
@@ -268,7 +266,8 @@ def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year:
     for dated in sorted(periods, key=lambda p: p.order(plan_year)):
         received = received_in.get(dated, [])
         # Rows carried over from earlier periods were asked for too: a report on one is expected.
-        expected = {(i.label, f.unit) for f in forms_for(plan, periods[dated]) for i in f.items}
+        owed = owed_reports(plan, progress, periods[dated], plan_year)
+        expected = {(i.label, unit) for unit, items in owed.items() for i in items}
         expected |= {(e.label, e.unit) for e in received}
         statuses = [e.status for e in received] + [MISSING] * len(expected - {(e.label, e.unit) for e in received})
         counts = [len(expected), len(received), *(statuses.count(s) for s in _COUNTED)]
@@ -348,21 +347,30 @@ def _ended_periods(plan: Plan, as_of: dt.date, plan_year: int) -> list[Period]:
     return sorted(periods, key=lambda p: p.order(plan_year))
 
 
-def owing_units(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> list[tuple[Period, str, list[Item]]]:
-    """未报送: for each period ended by ``as_of``, each unit that owed reports in it (tasks of
-    its that expected a report: ``cycles.report_periods``) and has none in the progress data
-    for some of them, with those tasks.  Rows carried over from earlier periods are asked
-    about, not owed: a task past its due date is listed as 逾期 instead."""
+def owed_reports(plan: Plan, progress: ProgressFile, period: Period, plan_year: int) -> dict[str, list[Item]]:
+    """The reports owed for ``period``, by unit: its tasks that expected a report in it
+    (``cycles.report_periods``; rows carried over from earlier periods are asked about, not
+    owed), less those it had reported 已完成 for an earlier period."""
     from ..feedback.forms import forms_for
 
+    order = period.order(plan_year)
+    done = {(e.label, e.unit) for e in progress.entries if e.status == DONE and e.period.order(plan_year) < order}
+    owed = {form.unit: [i for i in form.items if (i.label, form.unit) not in done] for form in forms_for(plan, period)}
+    return {unit: items for unit, items in owed.items() if items}
+
+
+def owing_units(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> list[tuple[Period, str, list[Item]]]:
+    """未报送: for each period ended by ``as_of``, each unit that owed reports in it
+    (``owed_reports``) and has none in the progress data for some of them, with those tasks.
+    A task past its due date that is still asked about is listed as 逾期 instead."""
     sent = {(e.label, e.unit, e.period.dated(plan_year)) for e in progress.entries}
     owing = []
     for period in _ended_periods(plan, as_of, plan_year):
         dated = period.dated(plan_year)
-        for form in forms_for(plan, period):
-            missing = [item for item in form.items if (item.label, form.unit, dated) not in sent]
+        for unit, items in owed_reports(plan, progress, period, plan_year).items():
+            missing = [item for item in items if (item.label, unit, dated) not in sent]
             if missing:
-                owing.append((period, form.unit, missing))
+                owing.append((period, unit, missing))
     return owing
 
 
