@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # The progress report needs progress data: it is in the default set only when that is given.
 # Reports that need more than the plan are in the default set only when that is given.
-_NEEDS = {"progress": "progress", "notice": "notice"}  # report → the option it needs
+_NEEDS = {"progress": "progress", "bulletin": "progress", "notice": "notice"}  # report → the option it needs
 DEFAULT_REPORTS = tuple(name for name in REPORTS if name not in _NEEDS)
 Progress = Callable[[int, int, str], None]
 _PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 import workplan_docs
@@ -133,3 +134,22 @@ def test_progress_data_of_another_plan_is_refused(client: TestClient, tmp_path: 
     page = client.post(f"{address}/progress", files={"progress": ("旧的progress.yaml", data)}).text
     assert "旧的progress.yaml: 进展数据不属于此计划" in page
     assert client.cookies.get(SESSION_COOKIE)
+
+
+@pytest.mark.parametrize("text", ["issuer: [\n", "issuer: [甲]\nnumber: 国质检科[2010]1号\nto: []\nbody: [正文]\ndate: 2010-7-1\nfoo: 1\n"])
+def test_an_uploaded_notice_gets_what_validate_says(
+    client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Each line of ``validate --notice``: under its field when it names one the form has, else above the form."""
+    notice = tmp_path / "通知.yaml"
+    notice.write_text(text, encoding="utf-8")
+    assert main(["validate", str(SAMPLE_PLAN), "--notice", str(notice)]) == 2
+    said = [line.removeprefix(f"{notice}: ") for line in capsys.readouterr().err.splitlines()]
+    address = open_sample(client)
+    page = client.post(f"{address}/notice-file", files={"notice": ("通知.yaml", text.encode())}).text
+    for line in said:
+        field, _, message = line.partition(": ")
+        if field in ("number", "to", "date"):
+            assert f'<div class="field-error" id="error-{field}"><p>{escape(message)}</p></div>' in page
+        else:
+            assert f"<p>{escape(f'通知.yaml: {line}')}</p>" in page

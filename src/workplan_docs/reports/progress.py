@@ -213,7 +213,7 @@ def _count_row(label: str, statuses: list[str], overdue: int, bold: bool = False
     return (Cell(label, bold=bold), *(Cell.count(c, bold=bold) for c in counts))
 
 
-def _unit_table(plan: Plan, states: list[_TaskState]) -> Table:
+def unit_table(plan: Plan, states: list[_TaskState]) -> Table:
     """Per lead unit: its tasks by its own latest status; the total counts each task once."""
     columns = (
         Column(plan.heading("lead"), 1.6),
@@ -230,7 +230,7 @@ def _unit_table(plan: Plan, states: list[_TaskState]) -> Table:
     return Table(columns, tuple(rows))
 
 
-def _leader_table(plan: Plan, states: list[_TaskState]) -> Table:
+def leader_table(plan: Plan, states: list[_TaskState]) -> Table:
     """Per leader (责任领导): the tasks in their charge by status; a task naming two
     leaders counts under each."""
     columns = (
@@ -424,15 +424,38 @@ def _rules(plan: Plan, plan_year: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Progress data judged on one date: each task's state, the reports owed by then and not
+    received (period, unit, tasks: ``owing_units``), and the extensions approved by then."""
+
+    states: list[_TaskState]
+    owing: list[tuple[Period, str, list[Item]]]
+    extensions: list[Extension]
+
+    def status_counts(self) -> list[tuple[str, int]]:
+        """How many tasks have each status (已完成, 推进中, 未启动, 滞后, 未报送), in that order."""
+        statuses = [s.status for s in self.states]
+        return [(status, statuses.count(status)) for status in _COUNTED]
+
+
+def assess(plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS) -> Assessment:
+    """Judge ``progress`` on ``as_of``."""
+    plan_year = plan.year or as_of.year
+    states = _states(plan, progress, as_of, plan_year, warn_days)
+    owing = owing_units(plan, progress, as_of, plan_year)
+    extensions = [e for e in progress.extensions if e.approved <= as_of]
+    return Assessment(states, owing, extensions)
+
+
 def progress_document(
     plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS
 ) -> Document:
     """The report: summary, overdue tasks first, counts by unit and period, warnings, the
     reports owed by ``as_of`` and not received, extensions, then every task."""
     plan_year = plan.year or as_of.year
-    states = _states(plan, progress, as_of, plan_year, warn_days)
-    owing = owing_units(plan, progress, as_of, plan_year)
-    extensions = [e for e in progress.extensions if e.approved <= as_of]
+    judged = assess(plan, progress, as_of, warn_days)
+    states, owing, extensions = judged.states, judged.owing, judged.extensions
     overdue = [s for s in states if s.overdue]
     missing = [s for s in states if MISSING in s.unit_statuses.values()]
     overdue_block: Block = _overdue_table(plan, overdue) if overdue else Paragraph(f"无{OVERDUE}任务。")
@@ -446,7 +469,7 @@ def progress_document(
             Paragraph(f"一、{OVERDUE}任务（{len(overdue)}项）", "heading"),
             overdue_block,
             Paragraph("二、各牵头单位完成情况（项）", "heading"),
-            _unit_table(plan, states),
+            unit_table(plan, states),
             Paragraph("三、各期报送情况（项）", "heading"),
             _period_table(plan, progress, as_of, plan_year),
             Paragraph(f"四、预警任务（{sum(bool(s.warning) for s in states)}项）", "heading"),
@@ -455,7 +478,7 @@ def progress_document(
             _owing_table(plan, owing),
             Paragraph(f"六、延期（{len(extensions)}项）", "heading"),
             _extension_table(plan, extensions, plan_year),
-            *((Paragraph(f"七、各{plan.heading('leader')}负责任务完成情况（项）", "heading"), _leader_table(plan, states))
+            *((Paragraph(f"七、各{plan.heading('leader')}负责任务完成情况（项）", "heading"), leader_table(plan, states))
               if plan.leaders() else ()),
         ),
     )

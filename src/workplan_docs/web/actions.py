@@ -1,5 +1,6 @@
 """What the page does, through the library's public API only (``workplan_docs.load``,
-``build``, ``write_feedback_forms``, ``collect_feedback``, ``load_progress``, ``save_progress``).
+``build``, ``write_feedback_forms``, ``collect_feedback``, ``load_progress``, ``save_progress``,
+``load_notice`` and ``notice init``'s ``notice_template``).
 
 Each action works in one workspace and turns a ``WorkplanError`` into the lines the
 CLI would print, with the user's own file names instead of our temporary paths.
@@ -14,6 +15,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 import workplan_docs
 from workplan_docs.errors import Problem, WorkplanError, read_warnings
@@ -196,7 +199,7 @@ def collect_forms(space: Workspace, uploads: list[tuple[str, bytes]], replace: b
     except WorkplanError as error:
         raise ActionError(problem_lines(error, names)) from None
     if result.changed:
-        space.progress = result.progress
+        space.progress, space.report = result.progress, []  # the report files are out of date
     space.collected, space.collected_names = result, names
 
 
@@ -229,13 +232,13 @@ def take_progress(space: Workspace, name: str, data: bytes) -> None:
     path = space.new_folder("progress") / "progress.yaml"
     path.write_bytes(data)
     try:
-        space.progress = workplan_docs.load_progress(path, plan=space.plan)
+        space.progress, space.report = workplan_docs.load_progress(path, plan=space.plan), []
     except WorkplanError as error:
         raise ActionError(problem_lines(error, {str(path): name})) from None
 
 
 def progress_report(space: Workspace, as_of: date) -> None:
-    """工作进展报告 as of a date, in every format; the PDF is shown on the page."""
+    """工作进展报告 as of a date, in every format, to download (the page shows it in HTML)."""
     assert space.plan is not None and space.progress is not None
     folder = space.new_folder("report")
     try:
@@ -244,6 +247,60 @@ def progress_report(space: Workspace, as_of: date) -> None:
     except WorkplanError as error:
         raise ActionError(problem_lines(error, {})) from None
     space.report = [space.publish(f"进展报告/{p.name}", p) for p in written]
+
+
+def notice_start(space: Workspace) -> dict[str, Any]:
+    """The notice as ``notice init`` writes it for the plan: filled where the plan can tell,
+    the rest placeholders."""
+    from workplan_docs.notice import notice_template
+
+    assert space.plan is not None
+    return dict(yaml.safe_load(notice_template(space.plan)))
+
+
+def notice_yaml(fields: dict[str, Any]) -> str:
+    return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def issue_notice(space: Workspace, fields: dict[str, Any]) -> None:
+    """The form's notice, written as notice.yaml and issued (see ``_issue``)."""
+    space.notice_fields = fields
+    path = space.new_folder("notice") / "notice.yaml"
+    path.write_text(notice_yaml(fields), encoding="utf-8")
+    _issue(space, path, "notice.yaml")
+
+
+def take_notice(space: Workspace, name: str, data: bytes) -> None:
+    """An uploaded notice.yaml: its fields fill the form, and it is issued as it stands.
+    A file that is not a notice's YAML leaves the form as it was; ``_issue`` says why."""
+    from workplan_docs.readers.plan_file import decode, parse_yaml
+
+    path = space.new_folder("notice") / "notice.yaml"
+    path.write_bytes(data)
+    try:
+        fields = parse_yaml(decode(data, name), name)
+    except WorkplanError:
+        fields = None
+    if isinstance(fields, dict):
+        space.notice_fields = fields
+    _issue(space, path, name)
+
+
+def _issue(space: Workspace, path: Path, name: str) -> None:
+    """Check the notice file as ``validate --notice`` does; when it is valid, build 通知.docx
+    and 通知.pdf (the attachment bound after the notice)."""
+    assert space.plan is not None
+    space.notice_files = []
+    try:
+        notice = workplan_docs.load_notice(path)
+        notice.check_against(space.plan, str(path))
+        written = workplan_docs.build(space.plan, path.parent / "通知", reports=["notice"], formats=["pdf", "docx"],
+                                      notice=notice, jobs=1)
+    except WorkplanError as error:
+        space.notice_problems = [_renamed(problem, {str(path): name}) for problem in error.problems]
+        return
+    space.notice_problems = []
+    space.notice_files = [space.publish(f"通知/{p.name}", p) for p in written]
 
 
 def internal_error(error: Exception) -> str:
