@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import replace
 
 from ..errors import WorkplanError
-from ..layout import Block, Paragraph, Rule, Section, Space, text_em
+from ..layout import Block, Paragraph, Rule, Section, Space, Span, text_em
 from ..model import Plan
 from ..notice import Notice, date_text
 from ..progress import ProgressFile
@@ -54,9 +54,9 @@ def _letterhead(notice: Notice, style: Style) -> list[Block]:
         blocks.append(Paragraph(name, "title", align="center", indent=0, size=size, color=header_color))
     blocks += _blank_lines(style, max(2 - style.paragraph.title_space_after, 0))
     if notice.upward:
-        signers = "　".join(notice.signers)
+        signers = Span("　".join(notice.signers), "subtitle")  # the names in 楷体
         blocks.append(Paragraph(notice.number, "body", align="left", indent=1, right_indent=1,
-                                right_text=f"签发人：{signers}"))
+                                right=(Span("签发人："), signers)))
     else:
         blocks.append(Paragraph(notice.number, "body", align="center", indent=0))
     blocks.append(Rule(settings.red_rule, RED if red else "FFFFFF", space_before=settings.rule_gap))
@@ -123,7 +123,7 @@ def _imprint_section(notice: Notice, settings: NoticeSettings) -> Section:
         foot += [Paragraph(f"抄送：{'，'.join(notice.cc)}。", "body", align="left", indent=1, right_indent=1, size=size),
                  Rule(thin)]
     foot += [Paragraph(notice.printer_text, "body", align="left", indent=1, right_indent=1, size=size,
-                       right_text=f"{date_text(notice.printed_on)}印发"),
+                       right=(Span(f"{date_text(notice.printed_on)}印发"),)),
              Rule(thick)]
     return Section(name="版记", blocks=(), orientation="portrait", page_numbers=False, even_page=True,
                    foot=tuple(foot))
