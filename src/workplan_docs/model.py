@@ -150,6 +150,8 @@ class Item(_Strict):
     """One row of the plan table."""
 
     seq: Annotated[int, Field(strict=True)] | Text
+    # The 序号 as the source printed it, when import renumbered the item (tables each numbered from 1).
+    seq_text: Text | None = None
     task: Text
     goal: Text = ""
     measures: Text = ""
@@ -210,8 +212,13 @@ class Item(_Strict):
 
     @property
     def label(self) -> str:
-        """序号 as printed."""
+        """序号: the item's number in the plan (forms, progress data, derived reports)."""
         return str(self.seq)
+
+    @property
+    def printed_label(self) -> str:
+        """序号 as the attachment prints it: the source's own number when import renumbered it."""
+        return self.seq_text if self.seq_text is not None else self.label
 
     @property
     def leaders(self) -> list[str]:

@@ -16,7 +16,7 @@ from workplan_docs.cli import main
 from workplan_docs.web import actions, listen
 from workplan_docs.web.app import SESSION_COOKIE, create_app
 
-from ..conftest import SAMPLE_PLAN
+from ..conftest import SAMPLE_PLAN, pdf_text, squash
 
 JSON = {"Accept": "application/json"}
 
@@ -153,3 +153,39 @@ def test_an_uploaded_notice_gets_what_validate_says(
             assert f'<div class="field-error" id="error-{field}"><p>{escape(message)}</p></div>' in page
         else:
             assert f"<p>{escape(f'通知.yaml: {line}')}</p>" in page
+
+
+def test_a_notice_whose_body_is_the_bulletin_takes_the_progress_data(client: TestClient, tmp_path: Path) -> None:
+    from workplan_docs.progress import dump_progress, new_progress
+
+    address = open_sample(client)
+    form = {"issuer": "国家质量监督检验检疫总局", "number": "国质检科〔2010〕313号", "to": "各直属检验检疫局",
+            "body": "这一段不用", "bulletin": "1", "date": "2010年7月20日", "sealed": "1", "letterhead": "red"}
+    page = client.post(f"{address}/notice", data=form).text
+    assert "通知正文为情况通报（body: bulletin），需要进展数据" in page
+    plan = workplan_docs.load(SAMPLE_PLAN)
+    client.post(f"{address}/progress", files={"progress": ("progress.yaml", dump_progress(new_progress(plan)).encode())})
+    client.post(f"{address}/report", data={"as_of": "2010-07-15"})
+    page = client.post(f"{address}/notice", data=form).text
+    assert 'name="bulletin" value="1" checked' in page and "这一段不用" not in page
+    issued = tmp_path / "通知.pdf"
+    issued.write_bytes(client.get(f"{address}/files/%E9%80%9A%E7%9F%A5/%E9%80%9A%E7%9F%A5.pdf").content)
+    text = squash(pdf_text(issued))
+    assert "关于《总局在质检系统开展检测工作整顿活动重点工作安排》落实情况的通报" in text
+    assert "截至2010年7月15日" in text
+
+
+def test_the_build_step_offers_what_build_writes_for_the_plan(client: TestClient) -> None:
+    """领导分工表 is offered, and chosen by default, only for a plan that names leaders; the
+    progress report and the 情况通报 only once there is progress data."""
+    import yaml
+
+    plan = {"title": "测试重点工作安排", "year": 2026, "items": [
+        {"seq": 1, "task": "甲任务", "leader": "张三", "lead": ["办公室"], "schedule": "3月完成"}]}
+    answer = client.post("/plan", files={"plan": ("计划.yaml", yaml.safe_dump(plan, allow_unicode=True).encode())},
+                         headers=JSON)
+    address = answer.json()["redirect"].partition("?")[0]
+    page = client.get(f"{address}?step=build").text
+    assert 'value="leaders" checked>' in page
+    assert 'value="progress" disabled>' in page and 'value="bulletin" disabled>' in page
+    assert 'value="leaders" disabled>' in client.get(f"{open_sample(client)}?step=build").text

@@ -347,6 +347,20 @@ def _units(item: dict[str, Any], field: str, text: str) -> None:
         item[f"{field}_text"] = text
 
 
+def _numbered(tables: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The items of all tables, with 序号 that name one item each.  Tables that each number
+    from 1 clash: then every item's 序号 is "<table>-<number>" (1-1, 1-2, 2-1 …), and
+    ``seq_text`` keeps the number the source printed (the attachment prints that).
+    Numbers that run on from table to table (1-5, then 6-9) stay as they are."""
+    per_table = [{str(item["seq"]) for item in items} for items in tables]
+    if not any(labels & other for n, labels in enumerate(per_table) for other in per_table[:n]):
+        return [item for items in tables for item in items]
+    for number, items in enumerate(tables, 1):
+        for item in items:
+            item["seq"], item["seq_text"] = f"{number}-{item['seq']}", str(item["seq"])
+    return [item for items in tables for item in items]
+
+
 def _check_columns(tables: list[NamedTable], options: ImportOptions, source: str) -> None:
     """Every heading named with --column is a heading of some table."""
     present = {comparable(h) for t in tables for h in t.headings}
@@ -381,9 +395,8 @@ def assemble(
     columns: dict[str, str] = {}
     claimed: set[str | None] = set()  # fields whose heading an earlier table set, default or not
     order: list[str] = []
-    items: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for number, (table, heading) in enumerate(chosen, 1):
+    tables: list[list[dict[str, Any]]] = []
+    for table, heading in chosen:
         fields = work.fields_of(table, heading, several)
         table_items = work.items(table, heading, fields, heading or (table.name if several else None))
         for text, f in zip(table.headings, fields):
@@ -391,12 +404,8 @@ def assemble(
                 columns[f] = normalise_heading(text)
         claimed.update(fields)
         order += [k for k in (f or normalise_heading(h) for h, f in zip(table.headings, fields)) if k and k not in order]
-        labels = {str(item["seq"]) for item in table_items}
-        if labels & seen:
-            for item in table_items:
-                item["seq"] = f"{number}-{item['seq']}"
-        seen |= {str(item["seq"]) for item in table_items}
-        items.extend(table_items)
+        tables.append(table_items)
+    items = _numbered(tables)
     if not items:
         raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
     if columns:

@@ -31,9 +31,20 @@ REPORT_LABELS = {
     "quarterly": "季度工作安排",
     "matrix": "责任矩阵",
     "gantt": "进度图",
+    "leaders": "领导分工表（计划写明责任领导时）",
     "progress": "工作进展报告（需先收集反馈表或上传进展数据）",
+    "bulletin": "情况通报（落实情况的统计，作公文正文；需进展数据，只有 Word 和 PDF）",
 }
-DEFAULT_REPORTS = ("attachment", "units", "quarterly", "matrix", "gantt")
+NEEDS_PROGRESS = ("progress", "bulletin")
+
+
+def default_reports(plan: workplan_docs.Plan) -> list[str]:
+    """The reports ``build`` writes for ``plan`` when given nothing but the plan."""
+    from workplan_docs.pipeline import DEFAULT_REPORTS
+
+    return [r for r in DEFAULT_REPORTS if r != "leaders" or plan.leaders()]
+
+
 # Importer options the page offers as form fields, each passed to ``load`` when it takes it.
 IMPORT_OPTIONS = ("columns", "lead", "lead_from", "first_unit_leads", "title", "year")
 
@@ -120,7 +131,7 @@ def run_build(space: Workspace, job: Job, reports: list[str], formats: list[str]
         folder = space.new_folder("build")
         written = workplan_docs.build(
             plan, folder, reports=reports, formats=formats, progress=job.step,
-            progress_data=space.progress if "progress" in reports else None, as_of=as_of,
+            progress_data=space.progress if set(NEEDS_PROGRESS) & set(reports) else None, as_of=as_of,
         )
         names = [path.relative_to(folder).as_posix() for path in written]
         for name, path in zip(names, written):
@@ -288,14 +299,15 @@ def take_notice(space: Workspace, name: str, data: bytes) -> None:
 
 def _issue(space: Workspace, path: Path, name: str) -> None:
     """Check the notice file as ``validate --notice`` does; when it is valid, build 通知.docx
-    and 通知.pdf (the attachment bound after the notice)."""
+    and 通知.pdf (the attachment bound after the notice; a 情况通报 body from the progress data,
+    as of the progress report's date)."""
     assert space.plan is not None
     space.notice_files = []
     try:
         notice = workplan_docs.load_notice(path)
         notice.check_against(space.plan, str(path))
         written = workplan_docs.build(space.plan, path.parent / "通知", reports=["notice"], formats=["pdf", "docx"],
-                                      notice=notice, jobs=1)
+                                      notice=notice, progress_data=space.progress, as_of=space.as_of, jobs=1)
     except WorkplanError as error:
         space.notice_problems = [_renamed(problem, {str(path): name}) for problem in error.problems]
         return

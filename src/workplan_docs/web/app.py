@@ -223,13 +223,14 @@ class App:
         form = await request.form(max_files=0)
         if space.plan is None:
             return _go(request, f"/w/{space.id}?step=plan")
-        reports = [r for r in form.getlist("reports") if r in actions.REPORT_LABELS] or list(actions.DEFAULT_REPORTS)
+        reports = [r for r in form.getlist("reports") if r in actions.REPORT_LABELS] or actions.default_reports(space.plan)
         formats = [f for f in form.getlist("formats") if f in actions.FORMATS] or list(actions.FORMATS)
-        if "progress" in reports and space.progress is None:
-            space.flash["build"] = ["工作进展报告需要进展数据：请先在“督办”中收集反馈表或上传 progress.yaml"]
+        dated = set(actions.NEEDS_PROGRESS) & set(reports)
+        if dated and space.progress is None:
+            space.flash["build"] = ["工作进展报告和情况通报需要进展数据：请先在“督办”中收集反馈表或上传 progress.yaml"]
             return _go(request, f"/w/{space.id}?step=build")
         as_of = pages.parse_date(str(form.get("as_of", "")))
-        if "progress" in reports and isinstance(as_of, str):
+        if dated and isinstance(as_of, str):
             space.flash["build"] = [as_of]
             return _go(request, f"/w/{space.id}?step=build")
         with space.lock:

@@ -25,6 +25,7 @@ EXTRA = "extra"  # a column kept as it is, printed again (``--column 列名=extr
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 # The notice's fields typed one per line (an attachment by its title); the others are one value.
 NOTICE_LISTS = ("issuer", "signers", "to", "body", "attachments", "cc")
+BULLETIN = "bulletin"  # the notice's body when it is the 情况通报 (``body: bulletin``)
 
 
 def parse_date(text: str) -> date | str:
@@ -149,14 +150,17 @@ def _columns(plan: Any) -> list[dict[str, str]]:
 
 
 def _build_step(space: Workspace) -> dict[str, Any]:
-    chosen = space.chosen or {"reports": list(actions.DEFAULT_REPORTS), "formats": list(actions.FORMATS)}
+    plan = space.plan
+    assert plan is not None
+    chosen = space.chosen or {"reports": actions.default_reports(plan), "formats": list(actions.FORMATS)}
+    unavailable = {*(actions.NEEDS_PROGRESS if space.progress is None else ()), *(() if plan.leaders() else ("leaders",))}
     attachment_pdf = "附件.pdf" if "附件.pdf" in space.build else None
     folders: dict[str, list[str]] = {}
     for name in space.build:
         folder, _, _ = name.rpartition("/")
         folders.setdefault(folder, []).append(name)
     return {
-        "report_labels": actions.REPORT_LABELS, "formats": actions.FORMATS, "chosen": chosen,
+        "report_labels": actions.REPORT_LABELS, "formats": actions.FORMATS, "chosen": chosen, "unavailable": unavailable,
         "job": space.job, "build_folders": folders, "build_zip": space.build_zip,
         "attachment_pdf": attachment_pdf, "today": date.today().isoformat(),
     }
@@ -231,6 +235,8 @@ def notice_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
         text = str(form.get(name, "")).strip()
         if name == "sealed":
             fields[name] = form.get(name) == "1"
+        elif name == "body" and form.get("bulletin") == "1":
+            fields[name] = BULLETIN
         elif name in NOTICE_LISTS:
             lines = [line.strip() for line in text.splitlines() if line.strip()]
             if lines:
@@ -244,11 +250,13 @@ def _notice_step(space: Workspace) -> dict[str, Any]:
     """The notice as a form: each field's text, the hint of a placeholder ``notice init``
     left in it, and the problems ``validate --notice`` finds, by field."""
     fields = space.notice_fields if space.notice_fields is not None else actions.notice_start(space)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"bulletin": fields.get("body") == BULLETIN}
     hints: dict[str, str] = {}
     for name, info in Notice.model_fields.items():
         value = fields.get(name, None if info.is_required() else info.default)
-        if name == "attachments" and isinstance(value, list):
+        if name == "body" and values["bulletin"]:
+            value = []
+        elif name == "attachments" and isinstance(value, list):
             value = [a.get("title", "") if isinstance(a, dict) else a for a in value]
         shown = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
         hints[name] = "；".join(t.removeprefix(PLACEHOLDER).removesuffix("】") for t in shown if t.startswith(PLACEHOLDER))
