@@ -121,7 +121,7 @@ def render(document: Document, style: Style) -> bytes:
             ("styles", "styles.xml"), ("theme", "theme/theme1.xml"),
         ),
         "xl/styles.xml": looks.xml(),
-        "xl/theme/theme1.xml": office_fonts.theme((templates_dir() / "xlsx-theme.xml").read_bytes(), style),
+        "xl/theme/theme1.xml": _theme(style),
         **{f"xl/worksheets/sheet{n}.xml": sheet for n, sheet in enumerate(sheets, 1)},
     }
     buffer = io.BytesIO()
@@ -185,6 +185,20 @@ def _core_properties(document: Document, style: Style, stamp: datetime) -> str:
         ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
         f' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{fields}{dates}</cp:coreProperties>'
     )
+
+
+def _theme(style: Style) -> str:
+    """Office's theme with the profile's fonts (``office_fonts.theme_fonts``) in its
+    empty major and minor font collections."""
+    text = (templates_dir() / "xlsx-theme.xml").read_text(encoding="utf-8")
+    for tag, fonts in office_fonts.theme_fonts(style).items():
+        elements = "".join(
+            f"<a:{name} {' '.join(f'{key}={xml_attribute(value)}' for key, value in attributes.items())}/>"
+            for name, attributes in fonts
+        )
+        text = text.replace(f"<a:{tag}/>", f"<a:{tag}>{elements}</a:{tag}>")
+    name = xml_attribute(office_fonts.theme_name(style))
+    return text.replace('<a:fontScheme name="Office">', f"<a:fontScheme name={name}>")
 
 
 def _workbook(titles: list[str], print_titles: list[str]) -> str:
