@@ -33,7 +33,8 @@ _ROLE = re.compile(_ROLE_ADVERBS + "(?:" + "|".join(w for words in _ROLE_WORDS.v
 _ROLE_LABEL = re.compile(r"(牵头|牽頭|责任|責任|负责|負責|主办|主辦|承办|承辦|配合|协办|協辦|协助|協助|参与|參與|协同|協同)(?:单位|單位|部门|部門)?[:：]")
 # "省牵头单位：省农业农村厅" under a city's units: the lead at another level of government,
 # context for the plan's own units, not one of them.
-_OTHER_LEVEL_LABEL = re.compile(r"(?:省|省级|省級|国家|國家|中央|上级|上級)(?:牵头|牽頭|责任|責任|配合)(?:单位|單位|部门|部門)[:：]")
+_OTHER_LEVEL = r"(?:省|省级|省級|国家|國家|中央|上级|上級)(?:牵头|牽頭|责任|責任|配合)(?:单位|單位|部门|部門)"
+_OTHER_LEVEL_LABEL = re.compile(_OTHER_LEVEL + "[:：]")
 # "*市委组织部、市人力社保局": a star before a unit of a list marks it as the lead.
 _STAR = "*＊※"
 # Endings that mark a phrase as the name of an organisation.
@@ -190,7 +191,7 @@ def _outside_brackets(text: str, position: int) -> bool:
 
 
 def _marker(role: str) -> Marker:
-    if _OTHER_LEVEL_LABEL.match(role + "："):
+    if re.fullmatch(_OTHER_LEVEL, role):
         return "context"
     if len(role) == 1 and role in _STAR:
         return "lead_first"
