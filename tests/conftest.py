@@ -76,6 +76,24 @@ def libreoffice_pdf(source: Path, workdir: Path) -> Path:
     return result
 
 
+def same_fonts_style():
+    """The default style with the families of the font files the PDF embeds, so that
+    LibreOffice sets the DOCX in the very faces our PDF uses (read from the fonts API)."""
+    from workplan_docs.style import default_style
+    from workplan_docs.writers.fonts import resolve_fonts
+
+    style = default_style()
+    query = require_tool("fc-query")
+
+    def family(choice) -> str:
+        command = [query, "-i", str(choice.index), "-f", "%{family[0]}", str(choice.path)]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    families = {role: family(choice) for role, choice in resolve_fonts(style).items()}
+    fonts = style.fonts.model_copy(update={**{r: [f] for r, f in families.items()}, "latin": families["table"]})
+    return style.model_copy(update={"fonts": fonts})
+
+
 FIXED_EPOCH = "1262304000"  # 2010-01-01T00:00:00Z
 
 

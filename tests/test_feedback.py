@@ -290,7 +290,7 @@ def test_progress_report_is_not_a_default_and_needs_data(seed_plan: Plan, collec
     with pytest.raises(WorkplanError, match="请用 --progress 指定"):
         plan_outputs(seed_plan, ["progress"])
     with_data = plan_outputs(seed_plan, progress=collected.progress, as_of=dt.date(2010, 7, 15))
-    assert [o.path for o in with_data][-1] == "工作进展报告"
+    assert [o.path for o in with_data][-2:] == ["工作进展报告", "情况通报"]
     with pytest.raises(PlanError, match="进展数据不属于此计划"):
         plan_outputs(other_plan(seed_plan), ["progress"], progress=collected.progress)
 

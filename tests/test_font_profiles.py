@@ -111,6 +111,25 @@ def test_xlsx_names_the_profile_families(profile: str, seed_plan, tmp_path: Path
     assert any(str(c.value).startswith("规范检验机构") and c.font.name == body_font for c in cells)
 
 
+@pytest.mark.parametrize("profile", sorted(EXPECTED))
+def test_xlsx_theme_and_default_font_are_the_profile(profile: str, seed_plan, tmp_path: Path) -> None:
+    style = _style(tmp_path, profile)
+    data = render(attachment(seed_plan), style, "xlsx")
+    parts = _parts(data)
+    everything = b"".join(parts.values()).decode("utf-8", "replace")
+    for foreign in ("Calibri", "Cambria", "等线", "ＭＳ", "Courier"):
+        assert foreign not in everything, foreign
+    theme = etree.fromstring(parts["xl/theme/theme1.xml"])
+    major, minor = theme.find(f".//{A}majorFont"), theme.find(f".//{A}minorFont")
+    assert major.find(f"{A}ea").get("typeface") == EXPECTED[profile][0]
+    assert minor.find(f"{A}ea").get("typeface") == EXPECTED[profile][3]
+    assert {f.get("typeface") for f in theme.iter(f"{A}latin")} == {"Times New Roman"}
+    # The default font (style "Normal", of every empty cell): the body face at 11 pt, so that
+    # Excel's column unit (the width of "0") stays 7 px.
+    empty = load_workbook(BytesIO(data)).active["B2"]
+    assert (empty.value, empty.style, empty.font.name, empty.font.sz) == (None, "Normal", EXPECTED[profile][3], 11)
+
+
 @pytest.fixture(scope="module")
 def rare_build(tmp_path_factory) -> tuple[Path, list[str]]:
     folder = tmp_path_factory.mktemp("rare")

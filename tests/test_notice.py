@@ -10,16 +10,23 @@ from typing import Any
 import pypdf
 import pytest
 import yaml
+from docx import Document as open_docx
+from reportlab.pdfbase import pdfmetrics
 
-from workplan_docs import build, load_notice
+from workplan_docs import build, load, load_notice
 from workplan_docs.cli import main
 from workplan_docs.model import Plan
 from workplan_docs.notice import notice_from_data
+from workplan_docs.reports.notice import outputs
+from workplan_docs.style import default_style
+from workplan_docs.writers import render
+from workplan_docs.writers.fonts import resolve_fonts
 
-from .conftest import SAMPLE_PLAN, libreoffice_pdf, require_tool, squash
+from .conftest import SAMPLE_PLAN, libreoffice_pdf, require_tool, same_fonts_style, squash
 
 SAMPLE_NOTICE = SAMPLE_PLAN.with_name("seed-notice.yaml")
 MM = 72 / 25.4
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PAGE_HEIGHT = 297 * MM
 TYPE_LEFT, TYPE_RIGHT, TYPE_TOP, TYPE_BOTTOM = 28 * MM, (28 + 156) * MM, 37 * MM, (297 - 35) * MM
 
@@ -48,6 +55,16 @@ def _strokes(reader: pypdf.PdfReader, page: int) -> list[tuple[str, float, float
     ):
         found.append((colour, float(width), float(x0), float(x1)))
     return found
+
+
+def _lines(page: list[dict[str, Any]]) -> list[str]:
+    """A page's lines of text from top to bottom (words on one baseline joined), the page
+    number left out."""
+    rows: dict[float, list[dict[str, Any]]] = {}
+    for word in page:
+        rows.setdefault(round(word["y1"]), []).append(word)
+    lines = ["".join(w["text"] for w in sorted(row, key=lambda w: w["x0"])) for _, row in sorted(rows.items())]
+    return [line for line in lines if not re.fullmatch(r"—\d+—", line)]
 
 
 def _build(tmp: Path, notice: dict[str, Any] | None = None, fmt: str = "pdf") -> Path:
@@ -126,11 +143,71 @@ def test_signature_and_date_sealed_and_unsealed(tmp_path: Path) -> None:
 
 def test_an_upward_document_names_its_signer_on_the_number_line(tmp_path: Path) -> None:
     data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "signers": ["张某某"]}
-    first = _words(_build(tmp_path, data))[0]
+    pdf = _build(tmp_path, data)
+    first = _words(pdf)[0]
     number = next(w for w in first if w["text"] == "国质检科〔2010〕312号")
     signer = next(w for w in first if w["text"] == "签发人：张某某")
     assert abs(number["y0"] - signer["y0"]) < 1 and number["x0"] < signer["x0"]
     assert abs(number["x0"] - TYPE_LEFT - 16) < 2 and abs(TYPE_RIGHT - signer["x1"] - 16) < 2  # one character in
+    # The label in 仿宋, the name in 楷体 (GB/T 9704 §7.2.5), in the faces of those roles.
+    fonts = resolve_fonts(default_style())
+    faces = {role: pdfmetrics.getFont(choice.name).face.name.decode() for role, choice in fonts.items()}
+    drawn: dict[str, str] = {}
+
+    def note(text: str, _cm: Any, _tm: Any, font: Any, _size: Any) -> None:
+        if font:
+            drawn.setdefault(text.strip(), font["/BaseFont"])
+
+    pypdf.PdfReader(pdf).pages[0].extract_text(visitor_text=note)
+    assert drawn["签发人："].endswith(faces["body"]) and drawn["张某某"].endswith(faces["subtitle"])
+    assert faces["body"] != faces["subtitle"]
+    build(SAMPLE_PLAN, tmp_path, reports=["notice"], formats=["docx"], notice=notice_from_data(data, "notice.yaml"))
+    runs = next(p.runs for p in open_docx(str(tmp_path / "通知.docx")).paragraphs if "签发人" in p.text)
+    run_fonts = {run.text: run._r.find(f"{W}rPr/{W}rFonts") for run in runs if run.text}
+    assert run_fonts["签发人："] is None  # the body style's 仿宋
+    assert run_fonts["张某某"].get(f"{W}eastAsia") == default_style().fonts.family("subtitle") == "楷体_GB2312"
+
+
+# One paragraph that fills the second and third pages, without digits or Latin letters (LibreOffice
+# puts a little space around those, Word does not: see the README).  The notice takes four pages,
+# so no blank page precedes the 版记 (LibreOffice's PDF export leaves such a page out).
+_LONG_BODY = 30 * ("各单位要高度重视检测工作整顿活动，主要负责同志亲自抓，"
+                   "明确分管领导和责任部门，确保各项任务落到实处。")
+
+
+def _long_notice(**more: Any) -> dict[str, Any]:
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    return {**data, "body": [data["body"][0], _LONG_BODY], **more}
+
+
+def _grid_pages(pages: list[list[dict[str, Any]]]) -> list[str]:
+    """The lines of the second page, which the long body fills: checked to be 22 lines of 28
+    characters, each as wide as the type area (the 28th character ends on its right edge;
+    LibreOffice leaves the 1.2 pt that the rounding of the spacing frees at the line end)."""
+    second = pages[1]
+    lines = _lines(second)
+    assert len(lines) == 22, lines
+    assert all(len(line) == 28 for line in lines), [line for line in lines if len(line) != 28]
+    for top in {round(w["y1"]) for w in second if w["y0"] < TYPE_BOTTOM}:
+        row = [w for w in second if round(w["y1"]) == top]
+        assert abs(min(w["x0"] for w in row) - TYPE_LEFT) < 1 and abs(max(w["x1"] for w in row) - TYPE_RIGHT) < 1.5
+    return lines
+
+
+def test_a_full_page_holds_22_lines_of_28_characters(tmp_path: Path) -> None:
+    """GB/T 9704's grid in the PDF: 三号 characters 15.75 pt apart (156 mm / 28 = 15.79 pt,
+    less the rounding to the twentieth of a point a DOCX holds), 22 lines of 28.9 pt."""
+    _grid_pages(_words(_build(tmp_path, _long_notice())))
+    style = default_style()
+    assert style.character_spacing("body") == -0.25 and style.character_spacing("title") == 0.0
+
+
+def _first_and_last_lines(pdf: Path) -> list[tuple[str, str]]:
+    """Each page's first and last line.  A mark hanging past the end of a line is left out:
+    LibreOffice 7.4 breaks the line there as Word and our PDF do but does not paint the mark."""
+    ends = [(lines[0], lines[-1]) if lines else ("", "") for lines in map(_lines, _words(pdf))]
+    hanging = "，。、；：！？"
+    return [(squash(first).rstrip(hanging), squash(last).rstrip(hanging)) for first, last in ends]
 
 
 def test_a_bad_notice_stops_the_build_before_anything_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,11 +221,19 @@ def test_a_bad_notice_stops_the_build_before_anything_is_written(tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_the_docx_renders_with_the_same_pages(tmp_path: Path, sample: Path) -> None:
-    docx = _build(tmp_path, fmt="docx")
+def test_the_docx_renders_with_the_same_pages(tmp_path: Path) -> None:
+    """LibreOffice's render of our DOCX, in our PDF's faces, breaks every page where the PDF
+    does (the first and the last line of each page agree) and keeps the character grid."""
+    style = same_fonts_style()
+    notice = notice_from_data(_long_notice(signers=["张某某"]), "notice.yaml")
+    document = outputs(load(SAMPLE_PLAN), notice, style)[0].document
+    ours, docx = tmp_path / "通知.pdf", tmp_path / "通知.docx"
+    ours.write_bytes(render(document, style, "pdf"))
+    docx.write_bytes(render(document, style, "docx"))
     rendered = libreoffice_pdf(docx, tmp_path)
-    ours, theirs = pypdf.PdfReader(sample), pypdf.PdfReader(rendered)
-    assert len(theirs.pages) == len(ours.pages)
-    orientations = [[p.mediabox.width > p.mediabox.height for p in r.pages] for r in (ours, theirs)]
+    assert _first_and_last_lines(rendered) == _first_and_last_lines(ours)
+    assert _grid_pages(_words(rendered)) == _grid_pages(_words(ours))
+    readers = pypdf.PdfReader(ours), pypdf.PdfReader(rendered)
+    orientations = [[p.mediabox.width > p.mediabox.height for p in r.pages] for r in readers]
     assert orientations[0] == orientations[1]
-    assert "抄送" in theirs.pages[-1].extract_text() and "抄送" not in theirs.pages[-2].extract_text()
+    assert "抄送" in readers[1].pages[-1].extract_text() and "抄送" not in readers[1].pages[-2].extract_text()

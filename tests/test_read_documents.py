@@ -218,7 +218,7 @@ def test_xlsx_title_rows_spacers_numbers_merges_and_dates(tmp_path: Path) -> Non
     assert items["1.2"]["task"] == "质量提升" and items["1.2"]["lead"] == ["监督司"]
     assert items["1.2"]["schedule"] == "2024年6月30日" and items["1.2"]["participants"] == ["执法司"]
     assert items["1.1"]["participants"] == ["食品司", "执法司"]
-    assert items["1.1"]["extra"] == items["1.2"]["extra"] == {"分管领导": "张三"}
+    assert items["1.1"]["leader"] == items["1.2"]["leader"] == "张三" and "extra" not in items["1.1"]
     assert items["2"]["lead"] == ["标准委", "计量司"] and items["2"]["measures"] == "修订标准\n发布实施"
     assert items["3"]["goal"] == "0.95"
     assert len(load(path).items) == 4

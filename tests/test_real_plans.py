@@ -26,16 +26,19 @@ FIELDS: dict[str, dict[str, str]] = {
     "cangnan_2022_minsheng": {"序号": "seq", "项目内容": "task", "牵头单位": "lead"},
     "caidian_2023_fenjie": {"序号": "seq", "目标任务": "task", "责任单位": "lead"},
     "dazhu_2016_minsheng": {"序号": "seq", "民生实事": "task", "责任单位": "lead", "完成时限": "schedule"},
-    "huoshan_2025_kaifaqu": {"序号": "seq", "重点工作": "task", "责任单位": "lead", "完成时限": "schedule"},
+    "huoshan_2025_kaifaqu": {"序号": "seq", "重点工作": "task", "责任领导": "leader", "责任单位": "lead",
+                             "完成时限": "schedule"},
     "lishan_2023_fengong": {"序号": "seq", "工作任务": "task", "牵头单位": "lead", "责任单位": "participants"},
     "lishui_2023_zhongdian": {"序号": "seq", "重点工作": "task", "责任单位": "lead"},
-    "ningbo_2014_minsheng": {"序号": "seq", "项目": "task", "责任单位": "lead", "配合单位": "participants"},
+    "ningbo_2014_minsheng": {"序号": "seq", "项目": "task", "牵头领导": "leader", "责任单位": "lead",
+                             "配合单位": "participants"},
     "ninghai_2022_minsheng": {"序號": "seq", "項目名稱": "task", "建設規模及內容": "measures", "建設起止年限": "schedule",
                               "責任單位": "lead"},
     "shaoxing_2020_q1": {"序号": "seq", "内容与要求": "task", "责任单位": "lead"},
     "xuchang_2020_fenjie": {"序号": "seq", "工作任务": "task", "责任单位": "lead"},
-    "zhonglou_2021_minsheng": {"序号": "seq", "项目名称": "task", "主要内容": "measures", "牵头单位": "lead",
-                               "配合单位": "participants"},
+    "xiangshan_2024_sizhoutou": {"序号": "seq", "重点工作": "task", "责任领导": "leader", "责任科室": "lead"},
+    "zhonglou_2021_minsheng": {"序号": "seq", "项目名称": "task", "主要内容": "measures", "区政府分管领导": "leader",
+                               "牵头单位": "lead", "配合单位": "participants"},
 }
 NAMES = [p.stem for p in make.fixtures()]
 BUILDERS = {"docx": make.make_docx, "xlsx": make.make_xlsx}
@@ -157,12 +160,50 @@ def test_synonyms_traditional_and_wrapped_headings(imported: dict) -> None:
     assert any("政策處理單位" in w and "--column 政策處理單位=participants" in w for w in found)
 
 
-def test_person_columns_stay_extra_with_a_note(imported: dict) -> None:
+def test_leader_column_is_the_leader_and_further_person_columns_stay_extra(imported: dict) -> None:
+    """牵头领导 is the leader (never a unit); 项目责任人 beside it stays an extra column, with a note."""
     data, found = imported[("ningbo_2014_minsheng", "docx")]
-    assert data["items"][0]["extra"]["牵头领导"] == "林静国"
-    assert any("牵头领导" in w and "人员" in w for w in found)
+    assert data["items"][0]["leader"] == "林静国" and data["items"][0]["extra"]["项目责任人"] == "尹文德"
+    assert any("项目责任人" in w and "人员" in w for w in found)
+    assert not any("牵头领导" in w for w in found)
     plan = plan_from_data(data, "x")
-    assert "林静国" not in plan.items[0].units()
+    assert "林静国" not in plan.items[0].units() and plan.items[0].leaders == ["林静国"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_leaders_read_from_a_real_plan(kind: str, tmp_path: Path) -> None:
+    """泗洲头镇's table (责任 领导 wrapped in its cell): each task's 责任领导 is read, kept in the
+    source's column order, printed in the attachment, and makes the 领导分工表."""
+    from workplan_docs.reports.attachment import column_keys, plan_row
+    from workplan_docs.reports.leaders import outputs
+
+    fixture = make.load("xiangshan_2024_sizhoutou")
+    path = getattr(make, f"make_{kind}")(fixture, tmp_path / f"泗洲头镇.{kind}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = load(path)
+    assert [(i.leader, i.lead) for i in plan.items] == [
+        ("欧乾震", ["白仙山水库工程政策处理工作领导小组"]), ("吴宇凡", ["乡村振兴办"])]
+    assert plan.column_order[:4] == ["seq", "task", "leader", "lead"] and plan.heading("leader") == "责任领导"
+    assert [c.text for c in plan_row(plan, plan.items[0])][:4] == ["1", "白仙山水库工程政策处理", "欧乾震",
+                                                                 "白仙山水库工程政策处理工作领导小组"]
+    assert column_keys(plan) == plan.column_order
+    assert list(plan.leaders()) == ["欧乾震", "吴宇凡"]
+    document = outputs(plan)[0].document
+    assert [s.name for s in document.sections] == ["汇总", "欧乾震", "吴宇凡"]
+
+
+def test_responsible_person_column_is_the_leader_only_when_it_holds_persons(tmp_path: Path) -> None:
+    """责任人 holding persons is the leader; holding units it is not (a unit column, kept extra)."""
+    fixture = make.load("huoshan_2025_kaifaqu")
+    rows = fixture["tables"][0]["rows"]
+    rows[0][2] = "责任人"
+    persons = read_data(make.make_docx(fixture, tmp_path / "a.docx"))
+    assert [i["leader"] for i in persons["items"]] == ["叶林", "马振明", "张云峰"]
+    for row in rows[1:]:
+        row[2] = "县发改委"
+    units = read_data(make.make_docx(fixture, tmp_path / "b.docx"))
+    assert "leader" not in units["column_order"] and units["items"][0]["extra"]["责任人"] == "县发改委"
 
 
 def test_group_rows_and_merged_sub_items(imported: dict) -> None:
@@ -204,7 +245,7 @@ def test_missing_lead_column_names_the_header_row_and_how_to_map(tmp_path: Path,
     code, out, err = _run(capsys, "import", path, "-o", tmp_path / "p.yaml")
     assert code == 2 and out == "" and not (tmp_path / "p.yaml").exists()
     assert err.strip() == (
-        f"{path}: 找不到“牵头单位”一类的列。表头：序号 → 序号；重点工作 → 重要工作；责任领导 → 未识别；完成时限 → 时间进度；"
+        f"{path}: 找不到“牵头单位”一类的列。表头：序号 → 序号；重点工作 → 重要工作；责任领导 → 责任领导；完成时限 → 时间进度；"
         "可用 --column 列名=lead 指定，或用 --lead 单位名称 指定全部工作的牵头单位"
     )
     assert "序号 1" not in err and "2025年开发区" not in err

@@ -25,7 +25,7 @@ from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import render
 
-from .conftest import SAMPLE_PLAN, require_tool
+from .conftest import SAMPLE_PLAN, require_tool, same_fonts_style
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PT_PER_MM = 72 / 25.4
@@ -331,23 +331,6 @@ def test_every_seed_report_prints_without_a_flaw(seed: Plan, tmp_path: Path) -> 
     assert not flaws, "\n".join(flaws[:20])
 
 
-def _same_fonts_style():
-    """The default style with the families of the font files the PDF embeds, so that
-    LibreOffice sets the DOCX in the very faces our PDF uses (read from the fonts API)."""
-    from workplan_docs.writers.fonts import resolve_fonts
-
-    style = default_style()
-    query = require_tool("fc-query")
-
-    def family(choice) -> str:
-        command = [query, "-i", str(choice.index), "-f", "%{family[0]}", str(choice.path)]
-        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-    families = {role: family(choice) for role, choice in resolve_fonts(style).items()}
-    fonts = style.fonts.model_copy(update={**{r: [f] for r, f in families.items()}, "latin": families["table"]})
-    return style.model_copy(update={"fonts": fonts})
-
-
 def _row_labels(pdf: Path) -> list[list[str]]:
     """Per page, the numbers printed in the table's first column (序号): the rows of the page."""
     labels = []
@@ -357,14 +340,11 @@ def _row_labels(pdf: Path) -> list[list[str]]:
     return labels
 
 
-_KNOWN_DIFFERENT = {"分工表_分工表汇总", "季度工作安排", "进度图"}
-
-
 @pytest.mark.slow
 def test_docx_and_pdf_break_pages_at_the_same_rows(seed: Plan, tmp_path: Path) -> None:
     """Our PDF and LibreOffice's render of our DOCX, in the same faces, hold the same rows
     on every page (one LibreOffice run for all reports), and the render has no flaw either."""
-    style = _same_fonts_style()
+    style = same_fonts_style()
     documents = _seed_documents(seed)
     for name, document in documents.items():
         (tmp_path / f"{name}.docx").write_bytes(render(document, style, "docx"))
@@ -376,17 +356,11 @@ def test_docx_and_pdf_break_pages_at_the_same_rows(seed: Plan, tmp_path: Path) -
          "--outdir", str(rendered), *(str(tmp_path / f"{name}.docx") for name in documents)],
         check=True, capture_output=True, timeout=300,
     )
-    differ = []
     for name, document in documents.items():
         ours, theirs = tmp_path / f"{name}.pdf", rendered / f"{name}.pdf"
         assert theirs.exists(), f"LibreOffice wrote no PDF for {name}"
-        if _row_labels(ours) != _row_labels(theirs):
-            differ.append(name)
+        assert _row_labels(theirs) == _row_labels(ours), name
         assert not _flaws(theirs, document, numbers_in_long_lines=False), name
-    # Since the PDF's faces changed (issue 14 §1: 思源宋体 titles, converted CFF faces), the
-    # reports with a title block under no label differ by a row on some pages: open, see the
-    # report of the tables helper.  The attachment and the matrix match row for row.
-    assert set(differ) <= _KNOWN_DIFFERENT, differ
 
 
 def test_the_page_checks_see_the_flaws_they_look_for(tmp_path: Path) -> None:

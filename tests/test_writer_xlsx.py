@@ -118,7 +118,7 @@ def test_seed_layout_fonts_and_merges(seed_xlsx):
 def test_seed_column_widths_span_the_type_area(seed_xlsx):
     sheet = _book(seed_xlsx).active
     units = [sheet.column_dimensions[letter].width for letter in "ABCDEFG"]
-    pixels = sum(u * 7 + 5 for u in units)  # Excel: 7 px per unit with the default Calibri 11, 5 px padding
+    pixels = sum(u * 7 + 5 for u in units)  # Excel: 7 px per unit with the default font at 11 pt, 5 px padding
     assert pixels / 96 * 25.4 == pytest.approx(default_style().page.text_width("landscape"), rel=0.01)
     assert units[3] == max(units)  # measures has the largest weight
 

@@ -29,7 +29,9 @@ REPORT_NAMES = {
     "quarterly": "季度工作安排",
     "matrix": "责任矩阵（单位 × 任务）",
     "gantt": "进度图（任务 × 月份）",
+    "leaders": "领导分工表（每位责任领导的任务；计划写明责任领导时才在缺省之列）",
     "progress": "工作进展报告（需 --progress，不在缺省之列，给出 --progress 时才生成）",
+    "bulletin": "情况通报（需 --progress：落实情况的统计，作公文正文；只有 .docx 和 .pdf）",
     "notice": "通知（需 --notice：版头、正文、附件说明、署名，其后为附件和版记；只有 .docx 和 .pdf）",
 }
 
@@ -386,8 +388,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     _warnings(plan, args.plan, args.strict)
     style = load_style(args.style)
     reports = _split(args.reports)
-    if args.as_of is None and args.progress and (reports is None or "progress" in reports):
-        print(f"警告: 未指定 --as-of，工作进展报告按今天（{date.today().isoformat()}）统计逾期任务", file=sys.stderr)
+    if args.as_of is None and args.progress and (reports is None or {"progress", "bulletin", "notice"} & set(reports)):
+        print(f"警告: 未指定 --as-of，工作进展报告和情况通报按今天（{date.today().isoformat()}）统计逾期任务", file=sys.stderr)
     try:
         written = build(
             plan,

@@ -28,6 +28,15 @@ Orientation = Literal["portrait", "landscape"]
 
 
 @dataclass(frozen=True)
+class Span:
+    """A piece of a line set in another role's face, at the size of its paragraph: the
+    签发人's name in 楷体 after "签发人：" in 仿宋.  ``role`` None: the paragraph's own face."""
+
+    text: str
+    role: Role | None = None
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """A line of text outside tables; ``role`` selects font, size and alignment.
 
@@ -44,7 +53,7 @@ class Paragraph:
     right_indent: float = 0.0  # characters kept free at the right (a 署名 two characters in)
     size: float | None = None  # points
     color: str | None = None  # "RRGGBB": the red 发文机关标志
-    right_text: str = ""  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
+    right: tuple[Span, ...] = ()  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
 
 
 @dataclass(frozen=True)
@@ -474,7 +483,7 @@ class Document:
         for section in self.sections:
             for block in (*section.blocks, *section.foot):
                 if isinstance(block, Paragraph):
-                    found.extend((block.text, block.right_text))
+                    found.extend((block.text, *(span.text for span in block.right)))
                 elif isinstance(block, Table):
                     found.extend(cell.text for row in (*block.header_rows, *block.rows) for cell in row if not cell.merge_up)
         return found

@@ -23,13 +23,17 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates (only JSON escapes can make them) cannot be encoded as UTF-8, and
 # U+FFFE/U+FFFF are not allowed in XML: every writer would fail on them.
 _INVALID_CHARS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+# Between the persons of a 责任领导 cell: 、，；/ or a line break (a space may sit inside a
+# title and a name, "常务副县长 张三", so it does not separate).
+_LEADER_SEPARATORS = re.compile(r"[、，,；;／/\n]+")
 
-FIELD_NAMES = ("seq", "task", "goal", "measures", "lead", "participants", "schedule")
+FIELD_NAMES = ("seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule")
 DEFAULT_COLUMNS: dict[str, str] = {
     "seq": "序号",
     "task": "重要工作",
     "goal": "工作目标",
     "measures": "主要内容和措施",
+    "leader": "责任领导",
     "lead": "牵头单位",
     "participants": "参与部门（单位）",
     "schedule": "时间进度",
@@ -129,6 +133,12 @@ class Schedule(BaseModel):
         )
 
 
+def split_leaders(text: str) -> list[str]:
+    """The persons a 责任领导 cell names: "张三、李四" → [张三, 李四] (see ``_LEADER_SEPARATORS``)."""
+    names = (" ".join(part.split()) for part in _LEADER_SEPARATORS.split(text))
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def is_deadline_heading(heading: str | None) -> bool:
     """A schedule column headed 完成时限 / 完成时间 / 完成期限 / 时限要求 holds deadlines:
     a bare "6月" there means "by June", not "in June"."""
@@ -145,6 +155,8 @@ class Item(_Strict):
     task: Text
     goal: Text = ""
     measures: Text = ""
+    # 责任领导 / 分管领导 as printed: the person(s) answerable for the task ("张三", "张三、李四").
+    leader: Text = ""
     lead: list[Text] = []
     participants: list[Text] = []
     schedule: Text = ""
@@ -196,6 +208,11 @@ class Item(_Strict):
     def label(self) -> str:
         """序号 as printed."""
         return str(self.seq)
+
+    @property
+    def leaders(self) -> list[str]:
+        """The persons the 责任领导 cell names, in order."""
+        return split_leaders(self.leader)
 
     @property
     def lead_display(self) -> str:
@@ -252,7 +269,7 @@ class Plan(_Strict):
     attachment: Text = "附件"
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
-    columns: dict[Literal["seq", "task", "goal", "measures", "lead", "participants", "schedule"], Text] = {}
+    columns: dict[Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"], Text] = {}
     # The source table's columns in order: field names (seq, task …) or extra headings.
     # None (a plan written by hand): the seven default columns, then the extra columns.
     column_order: list[Text] | None = None
@@ -363,6 +380,14 @@ class Plan(_Strict):
     def extra_columns(self) -> list[str]:
         """Headings of the further columns, in first-seen order."""
         return list(dict.fromkeys(key for item in self.items for key in item.extra))
+
+    def leaders(self) -> dict[str, list[Item]]:
+        """Each leader the plan names (in order of first mention) with the tasks in their charge."""
+        tasks: dict[str, list[Item]] = {}
+        for item in self.items:
+            for name in item.leaders:
+                tasks.setdefault(name, []).append(item)
+        return tasks
 
     def unit_entry(self, name: str) -> Unit | None:
         return next((u for u in self.units if normalise_name(u.name) == name), None)

@@ -80,6 +80,11 @@ def parse_date(value: Any) -> dt.date:
     return parse_date(parsed)
 
 
+def bulletin_title(plan: Plan) -> str:
+    """The 情况通报's title: 关于《<plan title>》落实情况的通报."""
+    return f"关于《{plan.title}》落实情况的通报"
+
+
 def date_text(value: dt.date) -> str:
     """A date as a 公文 prints it: Arabic numerals, no leading zeros, 2010年7月1日."""
     return f"{value.year}年{value.month}月{value.day}日"
@@ -119,8 +124,11 @@ class Notice(BaseModel):
     # 主体
     title: Text | None = Field(None, description="公文标题；缺省为 关于印发《计划标题》的通知")
     to: list[NoticeText] = Field(min_length=1, description="主送机关")
-    body: list[NoticeText] = Field(min_length=1, description="正文段落；以 一、（一）1.（1）开头的段落为各级标题")
-    attachments: list[Attachment] = Field([], description="附件；缺省为本计划")
+    body: Annotated[list[NoticeText], Field(min_length=1)] | Literal["bulletin"] = Field(
+        union_mode="left_to_right",
+        description="正文段落；以 一、（一）1.（1）开头的段落为各级标题。写 bulletin 则以情况通报（落实情况的统计）为正文",
+    )
+    attachments: list[Attachment] = Field([], description="附件；缺省为本计划（正文为情况通报时缺省无附件）")
     signature: Text | None = Field(None, description="署名；缺省为发文机关")
     date: dt.date = Field(description="成文日期，如 2010年7月1日")
     sealed: bool = Field(True, description="是否加盖印章（决定署名和成文日期的位置；本工具不绘制印章）")
@@ -132,8 +140,8 @@ class Notice(BaseModel):
 
     @field_validator("issuer", "to", "body", "signers", "cc")
     @classmethod
-    def _filled_list(cls, values: list[str]) -> list[str]:
-        for value in values:
+    def _filled_list(cls, values: list[str] | str) -> list[str] | str:
+        for value in values if isinstance(values, list) else []:
             _no_placeholder(value)
         return values
 
@@ -184,11 +192,23 @@ class Notice(BaseModel):
     def header_text(self) -> str:
         return self.header or "".join(self.issuer) + "文件"
 
+    @property
+    def bulletin(self) -> bool:
+        """The body is the 情况通报 (``body: bulletin``): the plan's progress, counted."""
+        return self.body == "bulletin"
+
     def title_for(self, plan: Plan) -> str:
-        return self.title or f"关于印发《{plan.title}》的通知"
+        if self.title:
+            return self.title
+        return bulletin_title(plan) if self.bulletin else f"关于印发《{plan.title}》的通知"
 
     def attachment_titles(self, plan: Plan) -> list[str]:
-        return [a.title for a in self.attachments] or [plan.title]
+        """The attachments the 附件说明 names: by default the plan, none for a 情况通报."""
+        return [a.title for a in self.attachments] or ([] if self.bulletin else [plan.title])
+
+    def binds_plan(self, plan: Plan) -> bool:
+        """Is the plan's table bound after the notice (it is one of the attachments)?"""
+        return plan.title in self.attachment_titles(plan)
 
     @property
     def signature_text(self) -> str:
@@ -206,7 +226,7 @@ class Notice(BaseModel):
         """One attachment must be the plan, named by its exact title (GB/T 9704: the
         attachment's title is worded as in the 附件说明)."""
         titles = [a.title for a in self.attachments]
-        if not titles or plan.title in titles:
+        if not titles or plan.title in titles or self.bulletin:  # a 情况通报 may carry other attachments only
             return
         if len(titles) == 1:
             raise PlanError(Problem(
@@ -238,7 +258,12 @@ def _problems(error: ValidationError, source: str) -> list[Problem]:
     problems = []
     for detail in error.errors():
         loc = [str(part) for part in detail["loc"]]
+        if any(part.startswith("literal[") for part in loc):
+            continue  # body: the list's own error says what is wrong (bulletin is named there)
+        loc = [part for part in loc if not part.startswith("list[")]
         message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
+        if loc == ["body"] and detail["type"] == "list_type":
+            message = "应为段落列表（每段以“- ”开头），或写 bulletin 以情况通报为正文"
         if detail["type"] == "literal_error":
             message = f"取值无效，应为以下之一：{detail['ctx']['expected']}"
         if not loc and ": " in message:  # a model-level rule names its own field
@@ -302,7 +327,7 @@ def notice_template(plan: Plan) -> str:
         "# ---- 主体 ----",
         f"# title: 关于印发《{plan.title}》的通知   # 缺省即此",
         f"to: [{_quote(_placeholder('主送机关'))}]      # 主送机关，多个时逐个列出",
-        "body:                         # 正文，每段一项；以 一、（一）1.（1）开头的段落为各级标题",
+        "body:                         # 正文，每段一项；以 一、（一）1.（1）开头的段落为各级标题；写 body: bulletin 则以情况通报为正文",
         f"  - {_quote(_placeholder(f'正文，如：现将《{plan.title}》印发给你们，请认真贯彻执行。'))}",
         "attachments:                  # 附件说明；本计划的标题须与附件标题完全一致",
         f"  - title: {_quote(plan.title)}",

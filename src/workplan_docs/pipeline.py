@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # The progress report needs progress data: it is in the default set only when that is given.
 # Reports that need more than the plan are in the default set only when that is given.
-_NEEDS = {"progress": "progress", "notice": "notice"}  # report → the option it needs
+_NEEDS = {"progress": "progress", "bulletin": "progress", "notice": "notice"}  # report → the option it needs
 DEFAULT_REPORTS = tuple(name for name in REPORTS if name not in _NEEDS)
 Progress = Callable[[int, int, str], None]
 _PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves
@@ -62,6 +62,8 @@ def plan_outputs(plan: Plan, reports: Iterable[str] | None = None, **options: An
     outputs: list[Output] = []
     claimed: dict[str, str] = {}  # case-folded path → the report that writes it
     defaults = (*DEFAULT_REPORTS, *(r for r, option in _NEEDS.items() if options.get(option) is not None))
+    if not plan.leaders():  # 领导分工表 by default only for a plan that names leaders
+        defaults = tuple(r for r in defaults if r != "leaders")
     for name in _choose(reports or defaults, tuple(REPORTS), "报告"):
         for output in run_report(name, plan, **options):
             first = claimed.setdefault(output.path.casefold(), name)
@@ -79,7 +81,7 @@ def _plan_texts(plan: Plan) -> Iterator[tuple[str, str, str | None, str]]:
         yield heading, "table_header", None, f"columns.{field}"
     for item in plan.items:
         where = f"序号 {item.label}"
-        for field in ("task", "goal", "measures", "schedule"):
+        for field in ("task", "goal", "measures", "leader", "schedule"):
             yield getattr(item, field), "table", where, field
         yield item.lead_display, "table", where, "lead"
         yield item.participants_display, "table", where, "participants"

@@ -182,7 +182,7 @@ def _field_changes(old: Item, new: Item, plan: Plan) -> tuple[FieldChange, ...]:
     of content: a renumbered item is reported as such)."""
     changes = [
         FieldChange(field, plan.heading(field), getattr(old, field), getattr(new, field))
-        for field in _TEXT_FIELDS
+        for field in (*_TEXT_FIELDS, "leader")
         if getattr(old, field) != getattr(new, field)
     ]
     if old.schedule != new.schedule:
@@ -204,7 +204,7 @@ def _field_changes(old: Item, new: Item, plan: Plan) -> tuple[FieldChange, ...]:
         before, after = old.extra.get(heading, ""), new.extra.get(heading, "")
         if before != after:
             changes.append(FieldChange(f"extra.{heading}", heading, before, after))
-    order = [*_TEXT_FIELDS, "lead", "participants", "schedule"]
+    order = [*_TEXT_FIELDS, "leader", "lead", "participants", "schedule"]
     return tuple(sorted(changes, key=lambda c: order.index(c.field) if c.field in order else len(order)))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .model import Item, Plan
+from .model import FIELD_NAMES, Item, Plan
 
 if TYPE_CHECKING:
     from .revision import PlanDiff
@@ -32,6 +32,7 @@ def _item(item: Item) -> dict[str, Any]:
         "task": item.task,
         "goal": item.goal,
         "measures": item.measures,
+        **({"leader": item.leader, "leaders": item.leaders} if item.leader else {}),
         "lead": item.lead,
         "participants": item.participants,
         "schedule": _schedule(item),
@@ -54,7 +55,7 @@ def plan_view(plan: Plan) -> dict[str, Any]:
         "attachment": plan.attachment,
         "year": plan.year,
         "issuer": plan.issuer,
-        "columns": {field: plan.heading(field) for field in ("seq", "task", "goal", "measures", "lead", "participants", "schedule")},
+        "columns": {field: plan.heading(field) for field in FIELD_NAMES},
         "items": [_item(item) for item in plan.items],
         "units": [{"name": u.unit, "full_name": u.full_name, "kind": u.kind} for u in plan.unit_tasks()],
     }

@@ -86,9 +86,14 @@ class Shots:
         if self.folder:
             self.folder.mkdir(parents=True, exist_ok=True)
 
-    def __call__(self, page: Any, name: str, full_page: bool = False) -> None:
+    def __call__(self, page: Any, name: str, at: str | None = None, settle_ms: int = 0) -> None:
+        """``at``: scroll that element to the top first; ``settle_ms``: wait that long first
+        (the browser's PDF viewer draws its pages a moment after the page has loaded)."""
         if self.folder:
-            page.screenshot(path=str(self.folder / f"{name}.png"), full_page=full_page)
+            if at:
+                page.locator(at).evaluate("element => element.scrollIntoView()")
+            page.wait_for_timeout(settle_ms)
+            page.screenshot(path=str(self.folder / f"{name}.png"))
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ apart (pytest-xdist).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 
 import workplan_docs
 
-from ..conftest import SAMPLE_PLAN
+from ..conftest import SAMPLE_PLAN, pdf_text, squash
 from ..test_feedback import fill
 from ..test_read_documents import make_docx
 
@@ -38,6 +39,12 @@ def drop_files(page: Any, zone: str, files: list[tuple[str, bytes]]) -> None:
     page.dispatch_event(zone, "drop", {"dataTransfer": transfer})
 
 
+def rows_of(page: Any, heading: str) -> list[list[str]]:
+    """The body cells of the report table named by the heading above it."""
+    table = page.get_by_role("table", name=re.compile(f"^{re.escape(heading)}"))
+    return [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
+
+
 @pytest.fixture(scope="module")
 def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed attachment as a Word document (our own, built from the seed plan)."""
@@ -46,8 +53,21 @@ def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any) -> Any:
+def outside() -> list[str]:
+    """Whatever the page asked of anything but our own server (the browser's own pages, such
+    as its PDF viewer, are not network)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, server: Any, outside: list[str]) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN")
+
+    def note(request: Any) -> None:
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and not request.url.startswith(f"{server.url}/"):
+            outside.append(request.url)
+
+    context.on("request", note)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
@@ -151,12 +171,25 @@ def test_returned_forms_are_collected_or_their_problems_listed(
     assert page.locator("#collect-results li.bad .problems li").all_inner_texts() == expected
     assert "完成状态" in expected[0]
     assert page.locator("#entry-count").inner_text() == "10"
-    shots(page, "5-collect", full_page=True)
+    shots(page, "5-collect", at="#collected")
     page.fill("#report-form input[name=as_of]", "2010-07-15")
     page.click("#report-form button")
-    page.wait_for_selector("iframe.pdf")
+    page.wait_for_selector(".downloads")
     assert page.locator(".downloads a").all_inner_texts() == ["工作进展报告.docx", "工作进展报告.xlsx", "工作进展报告.pdf"]
-    shots(page, "6-report")
+    # the report as HTML, as of the date chosen: overdue tasks first, counts per lead unit, the warnings
+    # red first with the colour written out, and the units that sent nothing for the second quarter
+    overdue = rows_of(page, "一、逾期任务（1项）")
+    assert overdue == [["1", "开展检验机构委托检验工作调研", "监督司", "4月", "2010年4月30日", "未报送（逾期）", ""]]
+    by_unit = rows_of(page, "二、各牵头单位完成情况")
+    assert by_unit[3] == ["科技司", "10", "1", "9", "0", "0", "0", "0"]
+    assert by_unit[-1] == ["合计（项）", "20", "1", "8", "0", "0", "11", "1"]
+    warned = page.get_by_role("table", name="四、预警任务（11项）")
+    assert [(row[0], row[1]) for row in rows_of(page, "四、预警任务（11项）")] == [
+        ("红", "1"), *(("黄", seq) for seq in ("2", "3", "4", "8", "11", "12", "14", "15", "17", "18"))]
+    colours = warned.locator("tbody td:first-child").evaluate_all("cells => cells.map(c => getComputedStyle(c).backgroundColor)")
+    assert colours[:2] == ["rgb(244, 204, 204)", "rgb(255, 242, 204)"]
+    assert [row[0] for row in rows_of(page, "五、2010年第二季度未报送单位（5个）")] == ["监督司", "认监委", "计量司", "执法司", "法规司"]
+    shots(page, "6-report", at="#report")
 
 
 def test_a_file_too_large_or_not_what_it_says_is_refused_with_a_message(page: Any, server: Any, shots: Any) -> None:
@@ -180,3 +213,73 @@ def test_a_file_too_large_or_not_what_it_says_is_refused_with_a_message(page: An
         "程序.docx: 不是 DOCX 文件（可能是旧版 .doc、改了扩展名的其他文件，或文件已损坏）"
     )
     shots(page, "7-refused")
+
+
+def test_the_notice_is_checked_next_to_each_field_and_issued_with_the_attachment(
+    page: Any, imported: str, tmp_path: Path, shots: Any
+) -> None:
+    page.goto(f"{imported}?step=notice")
+    # notice init's starting point: the attachment is the plan; what is to be filled in is a hint
+    assert page.input_value("#notice-attachments") == "总局在质检系统开展检测工作整顿活动重点工作安排"
+    assert page.input_value("#notice-number") == ""
+    assert page.get_attribute("#notice-number", "placeholder").startswith("发文字号，如 机关代字〔")
+    page.fill("#notice-issuer", "国家质量监督检验检疫总局")
+    page.fill("#notice-number", "国质检科〔2010〕第312号")
+    page.fill("#notice-to", "各直属检验检疫局\n各省、自治区、直辖市质量技术监督局")
+    page.fill("#notice-body", "现将《总局在质检系统开展检测工作整顿活动重点工作安排》印发给你们，请认真组织实施。\n"
+                              "一、加强组织领导\n各单位要高度重视，确保各项任务落到实处。")
+    page.fill("#notice-date", "2010年7月1日")
+    page.fill("#notice-cc", "国家认证认可监督管理委员会")
+    page.click("#notice-button")
+    page.wait_for_selector("#error-number")
+    message = "发文字号“国质检科〔2010〕第312号”不应含“第”字，应写作 机关代字〔年份〕序号号，如 国质检科〔2010〕12号"
+    assert page.locator(".field-error").all_inner_texts() == [message]
+    assert "error-number" in page.get_attribute("#notice-number", "aria-describedby")
+    assert page.locator("#notice-result .messages").inner_text() == "通知有 1 项需要修改，见下方标红的各项。"
+    shots(page, "10-notice-error")
+    # the form as notice.yaml: validate --notice finds the same, and nothing typed is lost
+    with page.expect_download() as download:
+        page.click("#download-notice")
+    assert download.value.suggested_filename == "notice.yaml"
+    saved = tmp_path / "notice.yaml"
+    download.value.save_as(saved)
+    with pytest.raises(workplan_docs.WorkplanError) as refused:
+        workplan_docs.load_notice(saved)
+    assert [(p.field, p.message) for p in refused.value.problems] == [("number", message)]
+    assert page.is_enabled("#notice-button")  # a download is not a wait
+
+    page.fill("#notice-number", "国质检科〔2010〕312号")
+    page.click("#notice-button")
+    page.wait_for_selector("#notice-result iframe.pdf")
+    assert page.locator(".field-error").count() == 0
+    assert page.locator("#notice-result iframe").get_attribute("src").endswith("%E9%80%9A%E7%9F%A5.pdf?view=1")
+    assert page.locator("#notice-result a").all_inner_texts() == ["下载 通知.pdf", "下载 通知.docx"]
+    shots(page, "11-notice", at="#notice-result", settle_ms=3000)
+    with page.expect_download() as download:
+        page.click("#notice-result a:text('通知.pdf')")
+    issued = tmp_path / "通知.pdf"
+    download.value.save_as(issued)
+    pages = [squash(text) for text in pdf_text(issued).split("\f") if text.strip()]
+    assert "国质检科〔2010〕312号" in pages[0] and "附件：总局在质检系统开展检测工作整顿活动重点工作安排" in squash("".join(pages))
+    assert any("开展检验机构委托检验工作调研" in text for text in pages[1:])  # the attachment, bound after
+    assert "抄送：国家认证认可监督管理委员会" in pages[-1]
+    with page.expect_download() as download:
+        page.click("#notice-result a:text('通知.docx')")
+    assert download.value.suggested_filename == "通知.docx"
+
+    # the notice.yaml saved earlier brought back: the form holds it again, with its problem
+    drop_files(page, "form[action$='/notice-file'] .drop-zone", [("notice.yaml", saved.read_bytes())])
+    page.wait_for_selector("#error-number")
+    assert page.input_value("#notice-number") == "国质检科〔2010〕第312号"
+    assert page.input_value("#notice-to") == "各直属检验检疫局\n各省、自治区、直辖市质量技术监督局"
+
+
+def test_every_step_needs_no_network(page: Any, imported: str, outside: list[str]) -> None:
+    """No CDN, no font or script from elsewhere: every request goes to our own server."""
+    for step in ("plan", "build", "units", "followup", "notice"):
+        page.goto(f"{imported}?step={step}")
+        assert page.locator("header.top").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(166, 27, 27)"
+        addresses = page.locator("[src], [href]").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('src') || n.getAttribute('href'))")
+        assert [a for a in addresses if "//" in a] == [], step
+    assert outside == []

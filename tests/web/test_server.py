@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 import workplan_docs
@@ -15,7 +16,7 @@ from workplan_docs.cli import main
 from workplan_docs.web import actions, listen
 from workplan_docs.web.app import SESSION_COOKIE, create_app
 
-from ..conftest import SAMPLE_PLAN
+from ..conftest import SAMPLE_PLAN, pdf_text, squash
 
 JSON = {"Accept": "application/json"}
 
@@ -133,3 +134,58 @@ def test_progress_data_of_another_plan_is_refused(client: TestClient, tmp_path: 
     page = client.post(f"{address}/progress", files={"progress": ("旧的progress.yaml", data)}).text
     assert "旧的progress.yaml: 进展数据不属于此计划" in page
     assert client.cookies.get(SESSION_COOKIE)
+
+
+@pytest.mark.parametrize("text", ["issuer: [\n", "issuer: [甲]\nnumber: 国质检科[2010]1号\nto: []\nbody: [正文]\ndate: 2010-7-1\nfoo: 1\n"])
+def test_an_uploaded_notice_gets_what_validate_says(
+    client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Each line of ``validate --notice``: under its field when it names one the form has, else above the form."""
+    notice = tmp_path / "通知.yaml"
+    notice.write_text(text, encoding="utf-8")
+    assert main(["validate", str(SAMPLE_PLAN), "--notice", str(notice)]) == 2
+    said = [line.removeprefix(f"{notice}: ") for line in capsys.readouterr().err.splitlines()]
+    address = open_sample(client)
+    page = client.post(f"{address}/notice-file", files={"notice": ("通知.yaml", text.encode())}).text
+    for line in said:
+        field, _, message = line.partition(": ")
+        if field in ("number", "to", "date"):
+            assert f'<div class="field-error" id="error-{field}"><p>{escape(message)}</p></div>' in page
+        else:
+            assert f"<p>{escape(f'通知.yaml: {line}')}</p>" in page
+
+
+def test_a_notice_whose_body_is_the_bulletin_takes_the_progress_data(client: TestClient, tmp_path: Path) -> None:
+    from workplan_docs.progress import dump_progress, new_progress
+
+    address = open_sample(client)
+    form = {"issuer": "国家质量监督检验检疫总局", "number": "国质检科〔2010〕313号", "to": "各直属检验检疫局",
+            "body": "这一段不用", "bulletin": "1", "date": "2010年7月20日", "sealed": "1", "letterhead": "red"}
+    page = client.post(f"{address}/notice", data=form).text
+    assert "通知正文为情况通报（body: bulletin），需要进展数据" in page
+    plan = workplan_docs.load(SAMPLE_PLAN)
+    client.post(f"{address}/progress", files={"progress": ("progress.yaml", dump_progress(new_progress(plan)).encode())})
+    client.post(f"{address}/report", data={"as_of": "2010-07-15"})
+    page = client.post(f"{address}/notice", data=form).text
+    assert 'name="bulletin" value="1" checked' in page and "这一段不用" not in page
+    issued = tmp_path / "通知.pdf"
+    issued.write_bytes(client.get(f"{address}/files/%E9%80%9A%E7%9F%A5/%E9%80%9A%E7%9F%A5.pdf").content)
+    text = squash(pdf_text(issued))
+    assert "关于《总局在质检系统开展检测工作整顿活动重点工作安排》落实情况的通报" in text
+    assert "截至2010年7月15日" in text
+
+
+def test_the_build_step_offers_what_build_writes_for_the_plan(client: TestClient) -> None:
+    """领导分工表 is offered, and chosen by default, only for a plan that names leaders; the
+    progress report and the 情况通报 only once there is progress data."""
+    import yaml
+
+    plan = {"title": "测试重点工作安排", "year": 2026, "items": [
+        {"seq": 1, "task": "甲任务", "leader": "张三", "lead": ["办公室"], "schedule": "3月完成"}]}
+    answer = client.post("/plan", files={"plan": ("计划.yaml", yaml.safe_dump(plan, allow_unicode=True).encode())},
+                         headers=JSON)
+    address = answer.json()["redirect"].partition("?")[0]
+    page = client.get(f"{address}?step=build").text
+    assert 'value="leaders" checked>' in page
+    assert 'value="progress" disabled>' in page and 'value="bulletin" disabled>' in page
+    assert 'value="leaders" disabled>' in client.get(f"{open_sample(client)}?step=build").text

@@ -37,6 +37,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "参与部门（单位）", "参与部门", "参与单位", "配合单位", "协同配合单位", "协办单位", "配合部门", "协同单位",
         "协同部门", "参加单位", "配合处室", "配合科室", "协作单位",
     ),
+    "leader": (
+        "责任领导", "牵头领导", "分管领导", "联系领导", "包联领导", "包抓领导", "包保领导", "分线领导", "牵头县领导",
+        "责任县领导", "联系县领导",
+    ),
     "schedule": (
         "时间进度", "完成时限", "完成时间", "时间节点", "时限要求", "进度安排", "时间安排", "完成期限", "推进时限",
         "时序进度", "时间要求", "建设起止年限", "起止年限", "建设年限", "实施年限", "建设期限",
@@ -56,6 +60,10 @@ _SIMPLIFIED = str.maketrans(_TRADITIONAL[0::2], _TRADITIONAL[1::2])
 _UNIT_HEADING = re.compile(r"(单位|部门|科室|处室|股室|机构|主体)$")
 # … and of columns that hold persons (责任领导, 包联领导, 项目责任人).
 _PERSON_HEADING = re.compile(r"(领导|责任人|负责人|联系人|经办人)$")
+# A leader heading the synonyms do not list: "区政府分管领导", "县级包联领导" (not a 领导小组).
+_LEADER_HEADING = re.compile(r"领导$")
+# 责任人: the leader when the column holds persons and no 领导 column is there (readers.table).
+_RESPONSIBLE_HEADING = re.compile(r"^(责任人|负责人|牵头责任人|责任领导人)$")
 
 
 def normalise_heading(text: str) -> str:
@@ -80,6 +88,8 @@ def field_for(heading: str) -> str | None:
     qualified = _QUALIFIED.fullmatch(text)
     if field is None and qualified and field_for(qualified[1]) in ("lead", "participants"):
         return _ROLE_QUALIFIERS.get(qualified[2])
+    if field is None and _LEADER_HEADING.search(text):
+        return "leader"
     return field
 
 
@@ -97,6 +107,11 @@ def field_named(name: str) -> str | None:
 def holds_units(heading: str) -> bool:
     """A heading that names units (…单位, …部门, …科室), whatever their role."""
     return bool(_UNIT_HEADING.search(comparable(heading)))
+
+
+def names_responsible_person(heading: str) -> bool:
+    """责任人 / 负责人: a column that is the 责任领导 when its cells hold persons."""
+    return bool(_RESPONSIBLE_HEADING.fullmatch(comparable(heading)))
 
 
 def holds_persons(heading: str) -> bool:

@@ -15,7 +15,9 @@ Items.  Each row is an item; cells are kept verbatim.  Unit cells go to ``lead_t
 ``participants_text`` as printed, and the plan derives the unit lists and roles from them
 ("办公室牵头，各科室配合").  Unrecognised columns are extra columns; a further column of units
 (政策处理单位, a second 配合单位) stays an extra column with a warning saying how to count its
-units (``--column 列名=participants``); a column of persons (责任领导) stays an extra column.
+units (``--column 列名=participants``).  A column of leaders (责任领导, 分管领导, any heading
+ending in 领导; 责任人 / 负责人 when its cells name persons, not units) is ``leader``; a
+further column of persons (项目责任人) stays an extra column, with a note.
 Each item notes its group heading (``group``), the columns the source merged with the
 cell above (``merged_above``) and, with several tables or a heading, its table (``source``).
 The plan notes the source's columns in order (``column_order``) and every heading that is
@@ -33,10 +35,10 @@ from typing import Any
 
 from .. import schedule
 from ..errors import PlanError, Problem, warn
-from ..model import DEFAULT_COLUMNS
-from ..units import is_blank, split_units
+from ..model import DEFAULT_COLUMNS, split_leaders
+from ..units import is_blank, looks_like_unit, split_units
 from .columns import FIELD_LABELS, comparable, describe, field_named, holds_persons, holds_units, map_headings
-from .columns import normalise_heading
+from .columns import names_responsible_person, normalise_heading
 
 _SPACE_EDGES = re.compile(r"^[\s\u00a0\u3000]+|[\s\u00a0\u3000]+$")
 _LABEL_PUNCTUATION = "：:"
@@ -207,6 +209,12 @@ class _Assembly:
     def fields_of(self, table: NamedTable, heading: str | None, several: bool) -> list[str | None]:
         """The field of each column, refusing a table without a task or lead column."""
         fields = map_headings(table.headings, self.explicit)
+        if "leader" not in fields:
+            for index, (text, f) in enumerate(zip(table.headings, fields)):
+                if f is None and comparable(text) not in self.explicit and names_responsible_person(text):
+                    if _holds_persons([row[index] for row in table.rows if index < len(row)]):
+                        fields[index] = "leader"
+                        break
         where = f"“{heading or table.name}”" if several else ""
         missing = [f for f in ("task", "lead") if f not in fields]
         if "lead" in missing and (self.options.lead or (self.options.lead_from == "heading" and heading)):
@@ -282,6 +290,12 @@ class _Assembly:
             item["lead"] = [self.options.lead]
         elif not text and self.options.lead_from == "heading" and heading:
             item["lead"] = [_lead_name(heading)]
+
+
+def _holds_persons(cells: list[str]) -> bool:
+    """A 责任人 column names persons (叶林, "张三、李四"), not units (县民政局): the leader."""
+    names = [name for cell in cells for name in split_leaders(clean_cell(cell))]
+    return bool(names) and not any(looks_like_unit(name) for name in names)
 
 
 def _derived_schedule(headings: list[str], fields: list[str | None], cells: list[str], item: dict[str, Any]) -> str:

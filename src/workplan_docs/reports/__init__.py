@@ -31,7 +31,9 @@ REPORTS: dict[str, tuple[str, str]] = {
     "quarterly": ("quarterly", "outputs"),
     "matrix": ("matrix", "outputs"),
     "gantt": ("gantt", "outputs"),
+    "leaders": ("leaders", "outputs"),  # only for a plan that names leaders (责任领导)
     "progress": ("progress", "outputs"),  # needs progress data (progress.yaml)
+    "bulletin": ("bulletin", "outputs"),  # 情况通报: needs progress data; DOCX and PDF only
     "notice": ("notice", "outputs"),  # needs a notice file (notice.yaml); DOCX and PDF only
 }
 

@@ -10,6 +10,8 @@ Column weights in these reports are millimetres of the type area (225 mm landsca
 
 from __future__ import annotations
 
+import re
+
 from ..layout import Document, Paragraph, Section
 from ..model import Item, Plan
 from ..units import COLLECTIVE_KIND, GENERIC_KIND
@@ -19,12 +21,24 @@ FILL_GROUP = "E7E6E6"  # a group heading row (e.g. one lead unit in a quarter)
 FILL_ACTIVE = "C9DAF0"  # a month in which a task is under way
 FILL_DUE = "5B8BC9"  # the month a task falls due
 OTHER_UNITS = "其他单位"  # how documents name generic references (泛指) and units of no registered kind
+# Heading levels of a 公文 body (GB/T 9704 §7.3.3): 一、 黑体, （一） 楷体, 1. and （1） 仿宋.
+_LEVELS = (
+    (re.compile(r"[一二三四五六七八九十]+、"), "heading"),
+    (re.compile(r"[（(][一二三四五六七八九十]+[)）]"), "subtitle"),
+)
 
 
 def label_width(label: str) -> float:
     """Millimetres a narrow column needs so a short label (a 序号, a month number) stays on
     one line in the bold 小四 header, cell padding included: "9" needs less than "12"."""
     return 3.9 + 2.6 * len(label)
+
+
+def body_paragraph(text: str) -> Paragraph:
+    """A paragraph of a 公文 body (the notice's, the 情况通报's): indented two characters,
+    its level's face by how it starts (一、 （一） 1. （1）), plain text justified."""
+    role = next((role for pattern, role in _LEVELS if pattern.match(text)), "body")
+    return Paragraph(text, role, align="justify" if role == "body" else "left", indent=2)
 
 
 def title_block(title: str, plan: Plan) -> tuple[Paragraph, Paragraph]:

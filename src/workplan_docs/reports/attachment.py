@@ -22,16 +22,18 @@ def column_keys(plan: Plan) -> list[str]:
 
     An imported plan prints the source's columns in the source's order (and any extra
     column the order does not name, after them, so nothing is dropped); a plan written
-    by hand prints the seven columns of the seed layout, then its extra columns."""
+    by hand prints the seven columns of the seed layout (with 责任领导 before 牵头单位 when
+    some item names a leader), then its extra columns."""
     extras = plan.extra_columns()
     if plan.column_order is None:
-        return [*FIELD_NAMES, *extras]
+        with_leader = any(item.leader for item in plan.items)
+        return [*(f for f in FIELD_NAMES if f != "leader" or with_leader), *extras]
     return [*plan.column_order, *(e for e in extras if e not in plan.column_order)]
 
 
 def _texts(item: Item) -> dict[str, str]:
     return {
-        "seq": item.label, "task": item.task, "goal": item.goal, "measures": item.measures,
+        "seq": item.label, "task": item.task, "goal": item.goal, "measures": item.measures, "leader": item.leader,
         "lead": item.lead_display, "participants": item.participants_display, "schedule": item.schedule,
     }
 

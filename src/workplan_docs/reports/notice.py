@@ -9,24 +9,22 @@ grid or a length from the style profile's ``[notice]`` table: nothing here knows
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from dataclasses import replace
 
 from ..errors import WorkplanError
-from ..layout import Block, Paragraph, Rule, Section, Space, text_em
+from ..layout import Block, Paragraph, Rule, Section, Space, Span, text_em
 from ..model import Plan
 from ..notice import Notice, date_text
+from ..progress import ProgressFile
 from ..style import NoticeSettings, Style, load_style
 from . import Output
 from .attachment import attachment
-from ._common import plan_document
+from ._common import body_paragraph, plan_document
+from .bulletin import bulletin_blocks, needs_progress
+from .progress import WARN_DAYS
 
 TITLE = "通知"
-# Heading levels of the body (GB/T 9704 §7.3.3): 一、 黑体, （一） 楷体, 1. and （1） 仿宋.
-_LEVELS = (
-    (re.compile(r"[一二三四五六七八九十]+、"), "heading"),
-    (re.compile(r"[（(][一二三四五六七八九十]+[)）]"), "subtitle"),
-)
 RED = "FF0000"
 MM = 72 / 25.4  # points per millimetre
 
@@ -35,11 +33,6 @@ def _blank_lines(style: Style, count: int) -> list[Block]:
     """``count`` blank lines of the 22-line grid (as a space: an empty paragraph has no
     height in the PDF but a line in Word)."""
     return [Space(count * style.paragraph.line_pitch / MM)] if count else []
-
-
-def _body(text: str) -> Paragraph:
-    role = next((role for pattern, role in _LEVELS if pattern.match(text)), "body")
-    return Paragraph(text, role, align="justify" if role == "body" else "left", indent=2)
 
 
 def _letterhead(notice: Notice, style: Style) -> list[Block]:
@@ -61,9 +54,9 @@ def _letterhead(notice: Notice, style: Style) -> list[Block]:
         blocks.append(Paragraph(name, "title", align="center", indent=0, size=size, color=header_color))
     blocks += _blank_lines(style, max(2 - style.paragraph.title_space_after, 0))
     if notice.upward:
-        signers = "　".join(notice.signers)
+        signers = Span("　".join(notice.signers), "subtitle")  # the names in 楷体
         blocks.append(Paragraph(notice.number, "body", align="left", indent=1, right_indent=1,
-                                right_text=f"签发人：{signers}"))
+                                right=(Span("签发人："), signers)))
     else:
         blocks.append(Paragraph(notice.number, "body", align="center", indent=0))
     blocks.append(Rule(settings.red_rule, RED if red else "FFFFFF", space_before=settings.rule_gap))
@@ -107,12 +100,14 @@ def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
             for n, t in enumerate(titles, start=1)]
 
 
-def _notice_section(notice: Notice, plan: Plan, style: Style) -> Section:
+def _notice_section(notice: Notice, plan: Plan, style: Style, body: list[Block]) -> Section:
     blocks: list[Block] = _letterhead(notice, style)
     blocks += [*_blank_lines(style, 2), Paragraph(notice.title_for(plan), "title")]  # two below the red rule
     blocks.append(Paragraph("、".join(notice.to) + "：", "body", align="left", indent=0))
-    blocks += [_body(text) for text in notice.body]
-    blocks += [*_blank_lines(style, 1), *_attachment_note(notice, plan), *_blank_lines(style, 1), *_signature(notice)]
+    blocks += body
+    if notice.attachment_titles(plan):
+        blocks += [*_blank_lines(style, 1), *_attachment_note(notice, plan)]
+    blocks += [*_blank_lines(style, 1), *_signature(notice)]
     if notice.note:
         blocks.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
     return Section(name=TITLE, blocks=tuple(blocks), orientation="portrait")
@@ -128,22 +123,34 @@ def _imprint_section(notice: Notice, settings: NoticeSettings) -> Section:
         foot += [Paragraph(f"抄送：{'，'.join(notice.cc)}。", "body", align="left", indent=1, right_indent=1, size=size),
                  Rule(thin)]
     foot += [Paragraph(notice.printer_text, "body", align="left", indent=1, right_indent=1, size=size,
-                       right_text=f"{date_text(notice.printed_on)}印发"),
+                       right=(Span(f"{date_text(notice.printed_on)}印发"),)),
              Rule(thick)]
     return Section(name="版记", blocks=(), orientation="portrait", page_numbers=False, even_page=True,
                    foot=tuple(foot))
 
 
-def notice_sections(plan: Plan, notice: Notice, style: Style) -> list[Section]:
-    """The sections of the notice with the plan's attachment bound after it."""
-    bound = attachment(plan.model_copy(update={"attachment": notice.plan_label(plan)}))
-    return [_notice_section(notice, plan, style), *bound.sections, _imprint_section(notice, style.notice)]
+def notice_sections(plan: Plan, notice: Notice, style: Style, body: list[Block] | None = None) -> list[Section]:
+    """The sections of the notice with the plan's attachment bound after it (when it is one
+    of the attachments); ``body`` replaces the notice's own paragraphs (the 情况通报)."""
+    body = [body_paragraph(text) for text in notice.body] if body is None else body
+    bound: tuple[Section, ...] = ()
+    if notice.binds_plan(plan):
+        bound = attachment(plan.model_copy(update={"attachment": notice.plan_label(plan)})).sections
+    return [_notice_section(notice, plan, style, body), *bound, _imprint_section(notice, style.notice)]
 
 
-def outputs(plan: Plan, notice: Notice | None = None, style: Style | None = None) -> list[Output]:
-    """通知.docx / 通知.pdf: the whole issuance in one file (no XLSX: a notice is not a table)."""
+def outputs(
+    plan: Plan, notice: Notice | None = None, style: Style | None = None, progress: ProgressFile | None = None,
+    as_of: dt.date | None = None, warn_days: int = WARN_DAYS,
+) -> list[Output]:
+    """通知.docx / 通知.pdf: the whole issuance in one file (no XLSX: a notice is not a table).
+    A notice whose body is ``bulletin`` carries the 情况通报 of ``progress`` on ``as_of``."""
     if notice is None:
         raise WorkplanError("通知需要通知文件：请用 --notice 指定 notice.yaml（可用 notice init 生成初稿）")
-    sections = notice_sections(plan, notice, style or load_style(None))
+    body = None
+    if notice.bulletin:
+        data = needs_progress(progress, plan, "通知正文为情况通报（body: bulletin），")
+        body = bulletin_blocks(plan, data, as_of or dt.date.today(), warn_days)
+    sections = notice_sections(plan, notice, style or load_style(None), body)
     document = replace(plan_document(plan, TITLE, sections, TITLE), title=notice.title_for(plan))
     return [Output(TITLE, document, formats=("docx", "pdf"))]

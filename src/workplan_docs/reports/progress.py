@@ -210,7 +210,7 @@ def _count_row(label: str, statuses: list[str], overdue: int, bold: bool = False
     return (Cell(label, bold=bold), *(Cell.count(c, bold=bold) for c in counts))
 
 
-def _unit_table(plan: Plan, states: list[_TaskState]) -> Table:
+def unit_table(plan: Plan, states: list[_TaskState]) -> Table:
     """Per lead unit: its tasks by its own latest status; the total counts each task once."""
     columns = (
         Column(plan.heading("lead"), 1.6),
@@ -224,6 +224,22 @@ def _unit_table(plan: Plan, states: list[_TaskState]) -> Table:
         statuses = [s.unit_statuses[unit] for s in mine]
         rows.append(_count_row(unit, statuses, sum(s.unit_overdue(unit) for s in mine)))
     rows.append(_count_row("合计（项）", [s.status for s in states], sum(s.overdue for s in states), bold=True))
+    return Table(columns, tuple(rows))
+
+
+def leader_table(plan: Plan, states: list[_TaskState]) -> Table:
+    """Per leader (责任领导): the tasks in their charge by status; a task naming two
+    leaders counts under each."""
+    columns = (
+        Column(plan.heading("leader"), 1.6),
+        Column("负责任务", 0.8, "center"),
+        *(Column(s, 0.8, "center") for s in _COUNTED),
+        Column(OVERDUE, 0.8, "center"),
+    )
+    rows = []
+    for leader in plan.leaders():
+        mine = [s for s in states if leader in s.item.leaders]
+        rows.append(_count_row(leader, [s.status for s in mine], sum(s.overdue for s in mine)))
     return Table(columns, tuple(rows))
 
 
@@ -386,16 +402,47 @@ def _rules(plan: Plan, plan_year: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Progress data judged on one date: each task's state, the quarter whose reports are
+    owed and the units that owe one, and the extensions approved by then."""
+
+    states: list[_TaskState]
+    year: int
+    quarter: int
+    owing: list[tuple[str, list[Item]]]
+    extensions: list[Extension]
+
+    @property
+    def period(self) -> str:
+        return quarter_label(self.quarter, self.year)
+
+    def status_counts(self) -> list[tuple[str, int]]:
+        """How many tasks have each status (已完成, 推进中, 未启动, 滞后, 未报送), in that order."""
+        statuses = [s.status for s in self.states]
+        return [(status, statuses.count(status)) for status in _COUNTED]
+
+
+def assess(
+    plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS, quarter: int | None = None
+) -> Assessment:
+    """Judge ``progress`` on ``as_of`` (reports owed for ``quarter``, default the last ended)."""
+    plan_year = plan.year or as_of.year
+    states = _states(plan, progress, as_of, plan_year, warn_days)
+    year, period = (as_of.year, quarter) if quarter else last_quarter(as_of)
+    owing = owing_units(plan, progress, period, year, plan_year)
+    extensions = [e for e in progress.extensions if e.approved <= as_of]
+    return Assessment(states, year, period, owing, extensions)
+
+
 def progress_document(
     plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS, quarter: int | None = None
 ) -> Document:
     """The report: summary, overdue tasks first, counts by unit and quarter, warnings, units
     that did not report for ``quarter`` (default: that of ``as_of``), extensions, then every task."""
     plan_year = plan.year or as_of.year
-    states = _states(plan, progress, as_of, plan_year, warn_days)
-    year, period = (as_of.year, quarter) if quarter else last_quarter(as_of)
-    owing = owing_units(plan, progress, period, year, plan_year)
-    extensions = [e for e in progress.extensions if e.approved <= as_of]
+    judged = assess(plan, progress, as_of, warn_days, quarter)
+    states, owing, extensions, period, year = judged.states, judged.owing, judged.extensions, judged.quarter, judged.year
     overdue = [s for s in states if s.overdue]
     missing = [s for s in states if MISSING in s.unit_statuses.values()]
     overdue_block: Block = _overdue_table(plan, overdue) if overdue else Paragraph(f"无{OVERDUE}任务。")
@@ -409,7 +456,7 @@ def progress_document(
             Paragraph(f"一、{OVERDUE}任务（{len(overdue)}项）", "heading"),
             overdue_block,
             Paragraph("二、各牵头单位完成情况（项）", "heading"),
-            _unit_table(plan, states),
+            unit_table(plan, states),
             Paragraph("三、各季度报送情况（项）", "heading"),
             _quarter_table(plan, progress, plan_year),
             Paragraph(f"四、预警任务（{sum(bool(s.warning) for s in states)}项）", "heading"),
@@ -418,6 +465,8 @@ def progress_document(
             _owing_table(plan, owing),
             Paragraph(f"六、延期（{len(extensions)}项）", "heading"),
             _extension_table(plan, extensions, plan_year),
+            *((Paragraph(f"七、各{plan.heading('leader')}负责任务完成情况（项）", "heading"), leader_table(plan, states))
+              if plan.leaders() else ()),
         ),
     )
     missing_note = (

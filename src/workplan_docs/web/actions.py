@@ -1,5 +1,6 @@
 """What the page does, through the library's public API only (``workplan_docs.load``,
-``build``, ``write_feedback_forms``, ``collect_feedback``, ``load_progress``, ``save_progress``).
+``build``, ``write_feedback_forms``, ``collect_feedback``, ``load_progress``, ``save_progress``,
+``load_notice`` and ``notice init``'s ``notice_template``).
 
 Each action works in one workspace and turns a ``WorkplanError`` into the lines the
 CLI would print, with the user's own file names instead of our temporary paths.
@@ -15,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 import workplan_docs
 from workplan_docs.errors import Problem, WorkplanError, read_warnings
 
@@ -28,9 +31,20 @@ REPORT_LABELS = {
     "quarterly": "季度工作安排",
     "matrix": "责任矩阵",
     "gantt": "进度图",
+    "leaders": "领导分工表（计划写明责任领导时）",
     "progress": "工作进展报告（需先收集反馈表或上传进展数据）",
+    "bulletin": "情况通报（落实情况的统计，作公文正文；需进展数据，只有 Word 和 PDF）",
 }
-DEFAULT_REPORTS = ("attachment", "units", "quarterly", "matrix", "gantt")
+NEEDS_PROGRESS = ("progress", "bulletin")
+
+
+def default_reports(plan: workplan_docs.Plan) -> list[str]:
+    """The reports ``build`` writes for ``plan`` when given nothing but the plan."""
+    from workplan_docs.pipeline import DEFAULT_REPORTS
+
+    return [r for r in DEFAULT_REPORTS if r != "leaders" or plan.leaders()]
+
+
 # Importer options the page offers as form fields, each passed to ``load`` when it takes it.
 IMPORT_OPTIONS = ("columns", "lead", "lead_from", "first_unit_leads", "title", "year")
 
@@ -117,7 +131,7 @@ def run_build(space: Workspace, job: Job, reports: list[str], formats: list[str]
         folder = space.new_folder("build")
         written = workplan_docs.build(
             plan, folder, reports=reports, formats=formats, progress=job.step,
-            progress_data=space.progress if "progress" in reports else None, as_of=as_of,
+            progress_data=space.progress if set(NEEDS_PROGRESS) & set(reports) else None, as_of=as_of,
         )
         names = [path.relative_to(folder).as_posix() for path in written]
         for name, path in zip(names, written):
@@ -196,7 +210,7 @@ def collect_forms(space: Workspace, uploads: list[tuple[str, bytes]], replace: b
     except WorkplanError as error:
         raise ActionError(problem_lines(error, names)) from None
     if result.changed:
-        space.progress = result.progress
+        space.progress, space.report = result.progress, []  # the report files are out of date
     space.collected, space.collected_names = result, names
 
 
@@ -229,13 +243,13 @@ def take_progress(space: Workspace, name: str, data: bytes) -> None:
     path = space.new_folder("progress") / "progress.yaml"
     path.write_bytes(data)
     try:
-        space.progress = workplan_docs.load_progress(path, plan=space.plan)
+        space.progress, space.report = workplan_docs.load_progress(path, plan=space.plan), []
     except WorkplanError as error:
         raise ActionError(problem_lines(error, {str(path): name})) from None
 
 
 def progress_report(space: Workspace, as_of: date) -> None:
-    """工作进展报告 as of a date, in every format; the PDF is shown on the page."""
+    """工作进展报告 as of a date, in every format, to download (the page shows it in HTML)."""
     assert space.plan is not None and space.progress is not None
     folder = space.new_folder("report")
     try:
@@ -244,6 +258,61 @@ def progress_report(space: Workspace, as_of: date) -> None:
     except WorkplanError as error:
         raise ActionError(problem_lines(error, {})) from None
     space.report = [space.publish(f"进展报告/{p.name}", p) for p in written]
+
+
+def notice_start(space: Workspace) -> dict[str, Any]:
+    """The notice as ``notice init`` writes it for the plan: filled where the plan can tell,
+    the rest placeholders."""
+    from workplan_docs.notice import notice_template
+
+    assert space.plan is not None
+    return dict(yaml.safe_load(notice_template(space.plan)))
+
+
+def notice_yaml(fields: dict[str, Any]) -> str:
+    return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def issue_notice(space: Workspace, fields: dict[str, Any]) -> None:
+    """The form's notice, written as notice.yaml and issued (see ``_issue``)."""
+    space.notice_fields = fields
+    path = space.new_folder("notice") / "notice.yaml"
+    path.write_text(notice_yaml(fields), encoding="utf-8")
+    _issue(space, path, "notice.yaml")
+
+
+def take_notice(space: Workspace, name: str, data: bytes) -> None:
+    """An uploaded notice.yaml: its fields fill the form, and it is issued as it stands.
+    A file that is not a notice's YAML leaves the form as it was; ``_issue`` says why."""
+    from workplan_docs.readers.plan_file import decode, parse_yaml
+
+    path = space.new_folder("notice") / "notice.yaml"
+    path.write_bytes(data)
+    try:
+        fields = parse_yaml(decode(data, name), name)
+    except WorkplanError:
+        fields = None
+    if isinstance(fields, dict):
+        space.notice_fields = fields
+    _issue(space, path, name)
+
+
+def _issue(space: Workspace, path: Path, name: str) -> None:
+    """Check the notice file as ``validate --notice`` does; when it is valid, build 通知.docx
+    and 通知.pdf (the attachment bound after the notice; a 情况通报 body from the progress data,
+    as of the progress report's date)."""
+    assert space.plan is not None
+    space.notice_files = []
+    try:
+        notice = workplan_docs.load_notice(path)
+        notice.check_against(space.plan, str(path))
+        written = workplan_docs.build(space.plan, path.parent / "通知", reports=["notice"], formats=["pdf", "docx"],
+                                      notice=notice, progress_data=space.progress, as_of=space.as_of, jobs=1)
+    except WorkplanError as error:
+        space.notice_problems = [_renamed(problem, {str(path): name}) for problem in error.problems]
+        return
+    space.notice_problems = []
+    space.notice_files = [space.publish(f"通知/{p.name}", p) for p in written]
 
 
 def internal_error(error: Exception) -> str:

@@ -36,7 +36,7 @@ HERE = Path(__file__).parent
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes in one request, all files together
 _MULTIPART_SLACK = 64 * 1024  # boundaries and field headers around the files
 SESSION_COOKIE = "workplan_docs_session"
-STEPS = {"plan": "导入计划", "build": "生成文件", "units": "分工表", "followup": "督办"}
+STEPS = {"plan": "导入计划", "build": "生成文件", "units": "分工表", "followup": "督办", "notice": "印发通知"}
 PLAN_SUFFIXES = (".docx", ".xlsx", ".txt", ".yaml", ".yml", ".json", ".toml")
 
 
@@ -223,13 +223,14 @@ class App:
         form = await request.form(max_files=0)
         if space.plan is None:
             return _go(request, f"/w/{space.id}?step=plan")
-        reports = [r for r in form.getlist("reports") if r in actions.REPORT_LABELS] or list(actions.DEFAULT_REPORTS)
+        reports = [r for r in form.getlist("reports") if r in actions.REPORT_LABELS] or actions.default_reports(space.plan)
         formats = [f for f in form.getlist("formats") if f in actions.FORMATS] or list(actions.FORMATS)
-        if "progress" in reports and space.progress is None:
-            space.flash["build"] = ["工作进展报告需要进展数据：请先在“督办”中收集反馈表或上传 progress.yaml"]
+        dated = set(actions.NEEDS_PROGRESS) & set(reports)
+        if dated and space.progress is None:
+            space.flash["build"] = ["工作进展报告和情况通报需要进展数据：请先在“督办”中收集反馈表或上传 progress.yaml"]
             return _go(request, f"/w/{space.id}?step=build")
         as_of = pages.parse_date(str(form.get("as_of", "")))
-        if "progress" in reports and isinstance(as_of, str):
+        if dated and isinstance(as_of, str):
             space.flash["build"] = [as_of]
             return _go(request, f"/w/{space.id}?step=build")
         with space.lock:
@@ -343,6 +344,36 @@ class App:
                 space.flash["report"] = error.lines
         return _go(request, f"/w/{space.id}?step=followup#report")
 
+    # 印发通知 ------------------------------------------------------------------
+
+    async def notice(self, request: Request) -> Response:
+        space = self.space(request)
+        form = await request.form(max_files=0)
+        if space.plan is None:
+            return _go(request, f"/w/{space.id}?step=plan")
+        actions.issue_notice(space, pages.notice_from_form(form))
+        return _go(request, f"/w/{space.id}?step=notice#notice-result")
+
+    async def download_notice(self, request: Request) -> Response:
+        """The form's notice as notice.yaml (kept, too, for the page): upload it next time."""
+        space = self.space(request)
+        form = await request.form(max_files=0)
+        space.notice_fields = pages.notice_from_form(form)
+        return Response(actions.notice_yaml(space.notice_fields), media_type="application/yaml; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=notice.yaml", "Cache-Control": "no-store"})
+
+    async def upload_notice(self, request: Request) -> Response:
+        space = self.space(request)
+        form = await request.form(max_files=1)
+        upload = form.get("notice")
+        if space.plan is None:
+            return _go(request, f"/w/{space.id}?step=plan")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            space.flash["notice"] = ["请选择通知文件 notice.yaml"]
+        else:
+            actions.take_notice(space, Path(upload.filename.replace("\\", "/")).name, await upload.read())
+        return _go(request, f"/w/{space.id}?step=notice#notice-result")
+
 
 def _file_response(path: Path, name: str, inline: bool) -> Response:
     response = FileResponse(path, content_disposition_type="inline" if inline else "attachment", filename=name)
@@ -370,6 +401,9 @@ def create_app(token: str | None = None, idle_seconds: float | None = None) -> S
         Route(f"{space}/progress", state.upload_progress, methods=["POST"]),
         Route(f"{space}/progress.yaml", state.download_progress),
         Route(f"{space}/report", state.report, methods=["POST"]),
+        Route(f"{space}/notice", state.notice, methods=["POST"]),
+        Route(f"{space}/notice.yaml", state.download_notice, methods=["POST"]),
+        Route(f"{space}/notice-file", state.upload_notice, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 

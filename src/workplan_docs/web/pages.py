@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from workplan_docs import Plan, ProgressFile
+from workplan_docs.layout import Cell, Document, Paragraph, Table
+from workplan_docs.notice import PLACEHOLDER, URGENCY_LEVELS, Notice, date_text
+from workplan_docs.pipeline import plan_outputs
 from workplan_docs.views import plan_view, quarters_view, units_view
 
 from . import actions
@@ -14,11 +18,14 @@ from .workspace import Workspace
 
 # The plan's fields, as the mapping drop-down names them (the seed's printed headings).
 FIELD_LABELS = {
-    "seq": "序号", "task": "重要工作", "goal": "工作目标", "measures": "主要内容和措施",
+    "seq": "序号", "task": "重要工作", "goal": "工作目标", "measures": "主要内容和措施", "leader": "责任领导",
     "lead": "牵头单位", "participants": "参与部门（单位）", "schedule": "时间进度",
 }
 EXTRA = "extra"  # a column kept as it is, printed again (``--column 列名=extra``)
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+# The notice's fields typed one per line (an attachment by its title); the others are one value.
+NOTICE_LISTS = ("issuer", "signers", "to", "body", "attachments", "cc")
+BULLETIN = "bulletin"  # the notice's body when it is the 情况通报 (``body: bulletin``)
 
 
 def parse_date(text: str) -> date | str:
@@ -82,8 +89,10 @@ def context(space: Workspace, step: str, query: Mapping[str, str], flash: dict[s
         data.update(_build_step(space))
     elif step == "units":
         data.update(_units_step(space, query.get("unit", "")))
-    else:
+    elif step == "followup":
         data.update(_followup_step(space, query.get("quarter", "")))
+    else:
+        data.update(_notice_step(space))
     return data
 
 
@@ -131,7 +140,9 @@ def _plan_step(space: Workspace) -> dict[str, Any]:
 
 def _columns(plan: Any) -> list[dict[str, str]]:
     """The source table's columns as read: each printed heading and the field it fills (or ``extra``)."""
-    order = plan.column_order or [*FIELD_LABELS, *plan.extra_columns()]
+    with_leader = any(item.leader for item in plan.items)
+    fields = [f for f in FIELD_LABELS if f != "leader" or with_leader]
+    order = plan.column_order or [*fields, *plan.extra_columns()]
     return [
         {"heading": plan.heading(name) if name in FIELD_LABELS else name, "field": name if name in FIELD_LABELS else EXTRA}
         for name in order
@@ -139,14 +150,17 @@ def _columns(plan: Any) -> list[dict[str, str]]:
 
 
 def _build_step(space: Workspace) -> dict[str, Any]:
-    chosen = space.chosen or {"reports": list(actions.DEFAULT_REPORTS), "formats": list(actions.FORMATS)}
+    plan = space.plan
+    assert plan is not None
+    chosen = space.chosen or {"reports": actions.default_reports(plan), "formats": list(actions.FORMATS)}
+    unavailable = {*(actions.NEEDS_PROGRESS if space.progress is None else ()), *(() if plan.leaders() else ("leaders",))}
     attachment_pdf = "附件.pdf" if "附件.pdf" in space.build else None
     folders: dict[str, list[str]] = {}
     for name in space.build:
         folder, _, _ = name.rpartition("/")
         folders.setdefault(folder, []).append(name)
     return {
-        "report_labels": actions.REPORT_LABELS, "formats": actions.FORMATS, "chosen": chosen,
+        "report_labels": actions.REPORT_LABELS, "formats": actions.FORMATS, "chosen": chosen, "unavailable": unavailable,
         "job": space.job, "build_folders": folders, "build_zip": space.build_zip,
         "attachment_pdf": attachment_pdf, "today": date.today().isoformat(),
     }
@@ -167,12 +181,103 @@ def _followup_step(space: Workspace, quarter: str) -> dict[str, Any]:
     plan = space.plan
     assert plan is not None
     quarters = quarters_view(plan)["quarters"][:4]
-    report_pdf = next((name for name in space.report if name.endswith(".pdf")), None)
+    as_of = space.as_of or date.today()
     return {
         "quarters": [{**q, "name": QUARTER_NAMES[q["quarter"] - 1]} for q in quarters],
         "quarter": quarter if quarter in ("1", "2", "3", "4") else str(space.quarter or (date.today().month - 1) // 3 + 1),
         "collected": actions.collected_view(space),
         "entries": len(space.progress.entries) if space.progress else 0,
-        "report": space.report, "report_pdf": report_pdf,
-        "as_of": (space.as_of or date.today()).isoformat(),
+        "report": space.report, "as_of": as_of.isoformat(),
+        "report_view": _progress_view(plan, space.progress, as_of) if space.progress else None,
     }
+
+
+def _progress_view(plan: Plan, progress: ProgressFile, as_of: date) -> list[dict[str, Any]]:
+    """工作进展报告 as of ``as_of``: the very document ``build`` writes, laid out in HTML."""
+    outputs = plan_outputs(plan, ["progress"], progress=progress, as_of=as_of)
+    return document_view(outputs[0].document)
+
+
+def document_view(document: Document) -> list[dict[str, Any]]:
+    """A report's sections as the page shows them: paragraphs by role, and tables with
+    each cell's text, alignment, fill and weight (the page's ``document.html`` lays them out).
+    Page layout (breaks, spaces, rules) has no place on a web page and is left out."""
+    sections = []
+    for section in document.sections:
+        blocks: list[dict[str, Any]] = []
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                blocks.append({"paragraph": block})
+            elif isinstance(block, Table):
+                aligns = [column.align for column in block.columns]
+                blocks.append({"header": [_row(row, aligns) for row in block.header_rows],
+                               "rows": [_row(row, aligns) for row in block.rows]})
+        sections.append({"name": section.name, "blocks": blocks})
+    return sections
+
+
+def _row(cells: tuple[Cell, ...], aligns: list[str]) -> list[dict[str, Any]]:
+    """A table row's cells, each aligned as it says or else as its column (a cell spanning
+    several columns starts in the first)."""
+    shown, column = [], 0
+    for cell in cells:
+        shown.append({"text": cell.text, "align": cell.align or aligns[column], "fill": cell.fill,
+                      "bold": cell.bold, "span": cell.span})
+        column += cell.span
+    return shown
+
+
+def notice_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The notice file's data from the form, in the model's order: what is left empty is left
+    out (so that validation says 缺少此项, or the default applies)."""
+    fields: dict[str, Any] = {}
+    for name in Notice.model_fields:
+        text = str(form.get(name, "")).strip()
+        if name == "sealed":
+            fields[name] = form.get(name) == "1"
+        elif name == "body" and form.get("bulletin") == "1":
+            fields[name] = BULLETIN
+        elif name in NOTICE_LISTS:
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if lines:
+                fields[name] = [{"title": line} for line in lines] if name == "attachments" else lines
+        elif text:
+            fields[name] = text
+    return fields
+
+
+def _notice_step(space: Workspace) -> dict[str, Any]:
+    """The notice as a form: each field's text, the hint of a placeholder ``notice init``
+    left in it, and the problems ``validate --notice`` finds, by field."""
+    fields = space.notice_fields if space.notice_fields is not None else actions.notice_start(space)
+    values: dict[str, Any] = {"bulletin": fields.get("body") == BULLETIN}
+    hints: dict[str, str] = {}
+    for name, info in Notice.model_fields.items():
+        value = fields.get(name, None if info.is_required() else info.default)
+        if name == "body" and values["bulletin"]:
+            value = []
+        elif name == "attachments" and isinstance(value, list):
+            value = [a.get("title", "") if isinstance(a, dict) else a for a in value]
+        shown = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
+        hints[name] = "；".join(t.removeprefix(PLACEHOLDER).removesuffix("】") for t in shown if t.startswith(PLACEHOLDER))
+        text = "\n".join(t for t in shown if not t.startswith(PLACEHOLDER))
+        values[name] = value if isinstance(value, bool) else text
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in space.notice_problems:
+        name, _, rest = (problem.field or "").partition(".")
+        if name in values:
+            index = rest.partition(".")[0]
+            errors.setdefault(name, []).append(f"第 {int(index) + 1} 行：{problem.message}" if index.isdigit() else problem.message)
+        else:
+            general.append(str(problem))
+    return {"values": values, "hints": hints, "errors": errors, "general": general,
+            "urgency_levels": URGENCY_LEVELS, "notice_files": space.notice_files,
+            "notice_pdf": next((name for name in space.notice_files if name.endswith(".pdf")), None)}
+
+
+def _text(value: Any) -> str:
+    """A value of the notice file as the form shows it (a date as a 公文 writes it)."""
+    if value is None:
+        return ""
+    return date_text(value) if isinstance(value, date) else str(value)

@@ -21,7 +21,7 @@ from copy import deepcopy
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import docx
 from docx.document import Document as DocxDocument
@@ -37,6 +37,7 @@ from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space,
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
+from .xml_text import xml_text
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -308,6 +309,11 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     ppr = etree.SubElement(element, _w("pPr"))
     if role == "heading":
         etree.SubElement(ppr, _w("keepNext"))
+    # Pages break between any two lines, as in the PDF: every full page holds 22 lines.
+    etree.SubElement(ppr, _w("widowControl"), {_w("val"): "0"})
+    if role in ("table", "table_header"):
+        # No closing mark hangs past a cell's text (LibreOffice never hangs one there; the PDF neither).
+        etree.SubElement(ppr, _w("overflowPunct"), {_w("val"): "0"})
     # No extra space between Chinese and Latin letters or digits ("5月、9月"): the PDF adds
     # none, and with it a short cell would wrap in Word and LibreOffice and not in the PDF.
     etree.SubElement(ppr, _w("autoSpaceDE"), {_w("val"): "0"})
@@ -339,6 +345,9 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     if style.fonts.bold(role):
         etree.SubElement(rpr, _w("b"))
         etree.SubElement(rpr, _w("bCs"))
+    spacing = style.character_spacing(role)
+    if spacing:  # the character grid, as "字符间距 紧缩" (Word's docGrid charSpace: see the README)
+        etree.SubElement(rpr, _w("spacing"), {_w("val"): str(_twips_pt(spacing))})
     half_points = str(round(size * 2))
     etree.SubElement(rpr, _w("sz"), {_w("val"): half_points})
     etree.SubElement(rpr, _w("szCs"), {_w("val"): half_points})
@@ -646,13 +655,13 @@ _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 def _paragraph(paragraph: Paragraph, text_width: int, style: Style) -> etree._Element:
     """A paragraph in its role's style, with the paragraph's own overrides; a newline in
-    the text is a line break, ``right_text`` goes to a right tab stop."""
+    the text is a line break, the ``right`` spans go to a right tab stop."""
     p = etree.Element(_w("p"), nsmap=_NSMAP)
     ppr = etree.SubElement(p, _w("pPr"))
     etree.SubElement(ppr, _w("pStyle"), {_w("val"): _STYLES[paragraph.role][0]})
     size = paragraph.size or getattr(style.sizes, paragraph.role)
     right = _twips_pt(paragraph.right_indent * size)
-    if paragraph.right_text:
+    if paragraph.right:
         tabs = etree.SubElement(ppr, _w("tabs"))
         etree.SubElement(tabs, _w("tab"), {_w("val"): "right", _w("pos"): str(text_width - right)})
     if paragraph.size:
@@ -665,29 +674,38 @@ def _paragraph(paragraph: Paragraph, text_width: int, style: Style) -> etree._El
         etree.SubElement(ppr, _w("ind"), indent)
     if paragraph.align:
         etree.SubElement(ppr, _w("jc"), {_w("val"): _JC[paragraph.align]})
-    # Characters a GB2312-only face lacks go in runs of the GBK face of the same kind.
-    for part, gbk in office_fonts.split_gb2312(paragraph.text, style.fonts.family(paragraph.role)):
+    _add_runs(p, paragraph.text, paragraph, style.fonts.family(paragraph.role), None)
+    if paragraph.right:
         run = etree.SubElement(p, _w("r"))
-        _run_properties(run, paragraph, gbk)
+        _run_properties(run, paragraph, None)
+        etree.SubElement(run, _w("tab"))
+        for span in paragraph.right:
+            family = style.fonts.family(span.role or paragraph.role)
+            _add_runs(p, span.text, paragraph, family, family if span.role not in (None, paragraph.role) else None)
+    return p
+
+
+def _add_runs(p: etree._Element, text: str, paragraph: Paragraph, family: str, face: str | None) -> None:
+    """``text`` as runs of ``paragraph`` in ``family``, which is the style's face unless
+    ``face`` names it; characters a GB2312-only family lacks go in runs of the GBK face
+    of the same kind, and a newline is a line break."""
+    for part, gbk in office_fonts.split_gb2312(text, family):
+        run = etree.SubElement(p, _w("r"))
+        _run_properties(run, paragraph, gbk or face)
         for index, line in enumerate(part.split("\n")):
             if index:
                 etree.SubElement(run, _w("br"))
             etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = line
-    if paragraph.right_text:
-        run = etree.SubElement(p, _w("r"))
-        _run_properties(run, paragraph, None)
-        etree.SubElement(run, _w("tab"))
-        etree.SubElement(run, _w("t"), {_XML_SPACE: "preserve"}).text = paragraph.right_text
-    return p
 
 
-def _run_properties(run: etree._Element, paragraph: Paragraph, gbk: str | None) -> None:
-    """A run's own properties in schema order: the GBK face, the paragraph's colour and size."""
-    if not (gbk or paragraph.color or paragraph.size):
+def _run_properties(run: etree._Element, paragraph: Paragraph, face: str | None) -> None:
+    """A run's own properties in schema order: a face other than the style's (a GBK face,
+    a span's role), the paragraph's colour and size."""
+    if not (face or paragraph.color or paragraph.size):
         return
     rpr = etree.SubElement(run, _w("rPr"))
-    if gbk:
-        slots = {_w(a): gbk for a in ("ascii", "hAnsi", "eastAsia", "cs")}
+    if face:
+        slots = {_w(a): face for a in ("ascii", "hAnsi", "eastAsia", "cs")}
         etree.SubElement(rpr, _w("rFonts"), slots | {_w("hint"): "eastAsia"})
     if paragraph.color:
         etree.SubElement(rpr, _w("color"), {_w("val"): paragraph.color})
@@ -790,7 +808,7 @@ class _CellMaker:
         start, new_line, end = template
         family = self._style.fonts.family("table_header" if header or cell.bold else "table")
         text = "".join(
-            _xml_text(part) if gbk is None else self._gbk_part(_xml_text(part), gbk, cell.bold and not header)
+            xml_text(part) if gbk is None else self._gbk_part(xml_text(part), gbk, cell.bold and not header)
             for part, gbk in office_fonts.split_gb2312("" if merge == "continue" else cell.text, family)
         )
         return start + text.replace("\n", new_line) + end
@@ -835,18 +853,6 @@ class _CellMaker:
         paragraph += '<w:t xml:space="preserve">'
         close = "</w:t></w:r></w:p>"
         return f"<w:tc><w:tcPr>{properties}</w:tcPr>{paragraph}", close + paragraph, close + "</w:tc>"
-
-
-# Characters XML 1.0 cannot hold (lxml refuses them too); the model refuses them in plans.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    """``text`` escaped for an element's content (a carriage return kept as one)."""
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise ValueError(f"character U+{ord(bad.group()):04X} cannot be written to XML")
-    return escape(text, {"\r": "&#13;"})
 
 
 # --- metadata ------------------------------------------------------------------------

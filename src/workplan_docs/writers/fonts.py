@@ -391,7 +391,9 @@ def role_characters(document: layout.Document, style: Style) -> dict[str, set[in
     for section in document.sections:
         for block in (*section.blocks, *section.foot):
             if isinstance(block, layout.Paragraph):
-                chars[block.role].update(map(ord, block.text + block.right_text))
+                chars[block.role].update(map(ord, block.text))
+                for span in block.right:
+                    chars[span.role or block.role].update(map(ord, span.text))
             elif isinstance(block, layout.Table):
                 for row in block.header_rows:
                     for cell in row:

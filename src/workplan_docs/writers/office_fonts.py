@@ -44,7 +44,7 @@ def outside_gb2312(text: str) -> list[str]:
     Only ideographs count: GB2312 faces also map punctuation such as "—" and "·" that
     the standard's own table encodes under other code points.
     """
-    if _in_gb2312(text):  # the common case, found at once
+    if _in_gb2312(text):  # the common case, checked at the codec's speed
         return []
     found = dict.fromkeys(c for c in _IDEOGRAPH.findall(text) if not _in_gb2312(c))
     return list(found)

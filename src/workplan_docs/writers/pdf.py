@@ -8,8 +8,9 @@ reportlab's CJK wrap lets "，；：！？》”" start a line and "（《“" e
 every character with ``stringWidth`` on each of the three or four wraps a table cell
 gets, and parses markup that plain text does not need (so no escaping can go wrong).
 Here each text is broken once per width by the Chinese rules (避头尾: a closing mark
-may hang into the cell's right padding, otherwise the break moves back), with a width
-table per font.
+may hang into a paragraph's right margin, as Word and LibreOffice hang it; in a table
+cell, where LibreOffice never hangs it, the break moves back), with a width table per
+font and the character spacing of the style's character grid.
 
 Long tables are laid out page by page: every row is measured once, and each page gets a
 block of the header rows and the body rows that fit whole, so the work grows linearly
@@ -44,7 +45,7 @@ from ..style import Margins, Style
 from .fonts import FontChoice, resolve_fonts, role_characters
 from .reproducible import build_date
 
-_HANGING = frozenset("，。、；：！？")  # small marks that may hang past the line end if their ink fits
+_HANGING = frozenset("，。、；：！？")  # small marks that may hang past the end of a paragraph's line
 _FUZZ = 1e-6
 _ROOM_MARGIN = 0.01  # points kept free under a page's rows, so rounding never fails the fit test
 
@@ -56,46 +57,26 @@ def _widths(font: str) -> tuple[dict[int, float], float]:
     return face.charWidths, face.defaultWidth
 
 
-@lru_cache(maxsize=None)
-def _hanging_ink(font: str) -> dict[str, float]:
-    """For each small closing mark of a face, where its ink ends, in em from the start of its
-    box (read from the glyph's bounding box in the ``glyf`` table): the mark may hang past
-    the line end only when that much room is free, or its ink would cross a table rule."""
-    face = pdfmetrics.getFont(font).face
-    ink: dict[str, float] = {}
-    try:
-        glyf = face.table["glyf"]["offset"]
-        for mark in _HANGING:
-            glyph = face.charToGlyph.get(ord(mark))
-            if glyph is None:
-                continue
-            start = face.glyphPos[glyph]
-            header = glyf + start  # glyph header: contours, xMin, yMin, xMax, yMax (int16 each)
-            empty = face.glyphPos[glyph + 1] == start
-            x_max = 0 if empty else int.from_bytes(face._ttf_data[header + 6:header + 8], "big", signed=True)
-            ink[mark] = max(x_max, 0) / face.unitsPerEm
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return {}  # a reportlab without these internals: never hang
-    return ink
-
-
 def _break_line(
-    text: str, first: float, rest: float, font: str, size: float, overhang: float
+    text: str, first: float, rest: float, font: str, size: float, spacing: float, hanging: bool
 ) -> list[tuple[str, float]]:
     """One hard line broken into lines of at most ``first`` then ``rest`` points, each
-    with its width in points.
+    with its width in points; ``spacing`` points follow every character (the character grid).
 
-    A line that would start with a closing mark takes it along, hanging, when it is a
-    small mark whose ink fits in ``overhang`` points; otherwise the break moves back to the
-    nearest allowed place (or stays, when a whole line offers none).  The line ends are
-    found by bisecting the running sum of the advance widths, so the per-character work
-    is a lookup and an addition done by the interpreter's C loops.
+    A line that would start with a small closing mark takes it along, hanging past the
+    line end, when ``hanging`` (a paragraph's line, as Word and LibreOffice hang it into
+    the margin); otherwise the break moves back to the nearest allowed place (or stays,
+    when a whole line offers none).  The line ends are found by bisecting the running sum
+    of the advances, so the per-character work is a lookup and an addition done by the
+    interpreter's C loops.
     """
     widths, default = _widths(font)
-    hanging = {mark for mark, ink in _hanging_ink(font).items() if ink * size <= overhang}
     scale = 0.001 * size
     n = len(text)
-    ends = [0.0, *accumulate(map(widths.get, map(ord, text), repeat(default, n)))]  # ends[k]: width of text[:k]
+    advances = map(widths.get, map(ord, text), repeat(default, n))
+    if spacing:
+        advances = map((spacing / scale).__add__, advances)
+    ends = [0.0, *accumulate(advances)]  # ends[k]: advance of text[:k], in 1/1000 em
     lines: list[tuple[str, float]] = []
     start, limit = 0, first
     while True:
@@ -104,7 +85,8 @@ def _break_line(
         if i >= n:
             lines.append((text[start:], (ends[n] - ends[start]) * scale))
             return lines
-        if text[i] in hanging and (i + 1 == n or text[i + 1] not in NO_START) and text[i - 1] not in NO_END:
+        hangs = hanging and text[i] in _HANGING and (i + 1 == n or text[i + 1] not in NO_START)
+        if hangs and text[i - 1] not in NO_END:
             cut = i + 1
         else:
             cut = next((b for b in range(i, start, -1) if break_allowed(text, b)), i)
@@ -121,7 +103,8 @@ class _Look:
     leading: float
     align: str  # left, center, right or justify
     indent: float = 0.0
-    overhang: float = 0.0  # room right of the line a closing mark may hang into
+    spacing: float = 0.0  # points after every character (the character grid; negative: tighter)
+    hanging: bool = False  # a small closing mark may hang past the line end (paragraphs, not cells)
     right: float = 0.0  # kept free at the right of every line (points)
     color: str | None = None  # "RRGGBB"; None: black
 
@@ -149,7 +132,7 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     for hard in text.split("\n"):
         broken = _break_line(hard, width - look.right - look.indent, width - look.right, look.font, look.size,
-                             look.overhang)
+                             look.spacing, look.hanging)
         last = len(broken) - 1
         result.extend(
             _Line(line, used, look.indent if k == 0 else 0.0, k == last) for k, (line, used) in enumerate(broken)
@@ -239,10 +222,10 @@ class _Text:
             used = line.width
             room = self.width - line.indent - look.right
             offset = line.indent + {"center": (room - used) / 2, "right": room - used}.get(look.align, 0.0)
-            wanted = 0.0
+            wanted = look.spacing
             if look.align == "justify" and not line.last and len(line.text) > 1 and 0 < room - used <= look.size:
                 # Stretched by at most one character's width; a shorter line stays ragged.
-                wanted = (room - used) / (len(line.text) - 1)
+                wanted += (room - used) / (len(line.text) - 1)
             if wanted != spacing:
                 code.append(f"{fp_str(wanted)} Tc")
                 spacing = wanted
@@ -258,7 +241,7 @@ class _Text:
                     subset_set = subset
                 shown.append(f"({escapePDF(chunk)}) Tj")
             code.append(f"{' '.join(shown)} T*")
-        if spacing:  # the head of a torn text may end on a justified line
+        if spacing:  # the character spacing is part of the graphics state
             code.append("0 Tc")
         code.append("ET")
         if look.color:
@@ -267,19 +250,25 @@ class _Text:
 
 
 class _LineWithRight(_Text):
-    """One line with a second text set flush right on it ("… 2010年7月2日印发")."""
+    """One line with pieces of text set flush right on it ("… 2010年7月2日印发"), each
+    (text, face) in the line's size and character spacing."""
 
-    __slots__ = ("right_text",)
+    __slots__ = ("right_spans",)
 
-    def __init__(self, text: str, look: _Look, right_text: str):
+    def __init__(self, text: str, look: _Look, right_spans: list[tuple[str, str]]):
         super().__init__(text, look)
-        self.right_text = right_text
+        self.right_spans = right_spans
 
     def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
         super().draw_at(canvas, x, y)
         look = self.look
-        canvas.setFont(look.font, look.size)
-        canvas.drawRightString(x + self.width - look.right, y + self.height - look.baseline, self.right_text)
+        advances = [pdfmetrics.stringWidth(text, font, look.size) + look.spacing * len(text)
+                    for text, font in self.right_spans]
+        start = x + self.width - look.right - sum(advances)
+        for (text, font), advance in zip(self.right_spans, advances):
+            canvas.setFont(font, look.size)
+            canvas.drawString(start, y + self.height - look.baseline, text, charSpace=look.spacing)
+            start += advance
 
 
 class _Rule:
@@ -558,7 +547,8 @@ class _Builder:
     def look(self, role: str, align: str, leading: float | None = None, bold: bool = False) -> _Look:
         font = self.fonts[role].name
         size = getattr(self.style.sizes, role)
-        return _Look(tt2ps(font, 1, 0) if bold else font, size, leading or self.style.paragraph.line_pitch, align)
+        return _Look(tt2ps(font, 1, 0) if bold else font, size, leading or self.style.paragraph.line_pitch, align,
+                     spacing=self.style.character_spacing(role))
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -630,7 +620,11 @@ class _Builder:
             return [_Rule(block.weight * mm, block.color, block.space_before * mm)]
         pitch = self.style.paragraph.line_pitch
         look = self.paragraph_look(block)
-        text = _LineWithRight(block.text, look, block.right_text) if block.right_text else _Text(block.text, look)
+        if block.right:
+            spans = [(span.text, self.fonts[span.role or block.role].name) for span in block.right]
+            text: _Text = _LineWithRight(block.text, look, spans)
+        else:
+            text = _Text(block.text, look)
         if block.role == "title":
             paragraph = self.style.paragraph
             return [_Space(paragraph.title_space_before * pitch), text, _Space(paragraph.title_space_after * pitch)]
@@ -642,7 +636,7 @@ class _Builder:
         size = block.size or look.size
         indent = block.indent if block.indent is not None else (2 if block.role == "body" else 0)
         return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent * size,
-                       right=block.right_indent * size, color=block.color, overhang=size)  # the margin
+                       right=block.right_indent * size, color=block.color, hanging=True)
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
         settings = self.style.table
@@ -661,8 +655,7 @@ class _Builder:
                 key = (role, align, cell.bold)
                 if key not in looks:
                     size = getattr(self.style.sizes, role)
-                    look = self.look(role, align, size * settings.line_spacing, cell.bold)
-                    looks[key] = replace(look, overhang=padding)
+                    looks[key] = self.look(role, align, size * settings.line_spacing, cell.bold)
                 result.cells += [_Text(cell.text, looks[key])] + [""] * (cell.span - 1)
                 result.spans += [cell.span] + [0] * (cell.span - 1)
                 last = column + cell.span - 1

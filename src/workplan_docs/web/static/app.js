@@ -134,7 +134,10 @@ document.addEventListener("DOMContentLoaded", () => {
     );
   });
   document.querySelectorAll("form[data-busy]").forEach((form) =>
-    form.addEventListener("submit", () => busy(form, form.dataset.busy)),
+    form.addEventListener("submit", (event) => {
+      // a download leaves the page as it is: nothing to wait for
+      if (!event.submitter || !event.submitter.hasAttribute("data-download")) busy(form, form.dataset.busy);
+    }),
   );
   const build = document.getElementById("build-form");
   if (build) build.addEventListener("submit", () => busy(build, "正在开始…"));
