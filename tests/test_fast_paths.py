@@ -112,7 +112,7 @@ def test_runs_are_found_in_the_sticky_stretches() -> None:
 def test_column_widths_are_the_widths_before_the_speed_up() -> None:
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
     found = all_widths()
-    assert found.keys() == reference.keys()
+    assert reference.keys() <= found.keys()  # a real plan added since is not in the reference
     for name, widths in reference.items():
         for units, before, now in zip(UNITS, widths, found[name]):
             if before is None:  # the code before divided by zero here
