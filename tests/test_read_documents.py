@@ -143,7 +143,8 @@ def test_docx_two_tables_group_rows_and_two_row_header(tmp_path: Path) -> None:
     data = read_data(path)
     assert data["attachment"] == "附件2" and data["title"] == "各部门重点工作"
     assert [(i["seq"], i["source"]) for i in data["items"]] == [
-        (1, "表1"), (2, "表1"), ("2-1", "二、科技司"), ("2-2", "二、科技司")]
+        ("1-1", "表1"), ("1-2", "表1"), ("2-1", "二、科技司"), ("2-2", "二、科技司")]
+    assert [i["seq_text"] for i in data["items"]] == ["1", "2", "1", "2"]  # as printed, table by table
     third, fourth = data["items"][2], data["items"][3]
     assert third["lead"] == ["认监委"] and third["participants"] == ["认可中心"]
     assert fourth["participants"] == ["认监委", "监督司"] and fourth["schedule"] == "12月"

@@ -395,3 +395,45 @@ def test_long_title_kept_and_notice_text_is_not_a_title(tmp_path: Path) -> None:
         assert read_data(make.make_xlsx(fixture, tmp_path / "t.xlsx"))["title"] == fixture["title"]
         fixture["title"] = "各街道办事处、乡人民政府，区人民政府各部门、各直属机构：经区人民政府同意，现印发给你们。"
         assert read_data(make.make_docx(fixture, tmp_path / "t.docx"))["title"] == "t"
+
+
+# Leftovers of issue 12, on the corpus's own cells.
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_tables_each_numbered_from_1_are_numbered_by_table_and_print_as_published(kind: str, tmp_path: Path) -> None:
+    """Two real tables in one document, each numbered from 1 (立山区's and 许昌市's first rows, each
+    under its heading): every 序号 gets its table's number (1-1 … 2-2), the source's number is
+    kept as ``seq_text``, and the attachment prints the source's numbers, table by table."""
+    from workplan_docs.layout import Table
+    from workplan_docs.reports.attachment import attachment
+
+    lishan, xuchang = make.load("lishan_2023_fengong"), make.load("xuchang_2020_fenjie")
+    fixture = {"title": "重点工作任务分解", "tables": [
+        {**lishan["tables"][0], "heading": "一、立山区"}, {**xuchang["tables"][0], "heading": "二、许昌市"}]}
+    path = getattr(make, f"make_{kind}")(fixture, tmp_path / f"两表.{kind}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = load(path)
+    assert [i.label for i in plan.items] == ["1-1", "1-2", "1-3", "1-4", "1-5", "1-6", "2-1", "2-2"]
+    assert [i.seq_text for i in plan.items] == ["1", "2", "3", "4", "5", "6", "1", "2"]
+    assert plan.items[6].source == "二、许昌市"
+    tables = [b for b in attachment(plan).sections[0].blocks if isinstance(b, Table)]
+    printed = [[row[0].text for row in t.rows if len(row) > 1] for t in tables]
+    assert printed == [["1", "2", "3", "4", "5", "6"], ["1", "2"]]
+    # numbers that run on from table to table stay as they are
+    xuchang["tables"][0]["rows"][2][0], xuchang["tables"][0]["rows"][3][0] = "7", "8"
+    fixture["tables"][1] = {**xuchang["tables"][0], "heading": "二、许昌市"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = load(getattr(make, f"make_{kind}")(fixture, tmp_path / f"续号.{kind}"))
+    assert [i.label for i in plan.items] == [str(n) for n in range(1, 9)] and plan.items[0].seq_text is None
+
+
+def test_units_separated_by_a_space(imported: dict) -> None:
+    """宁海's "縣民政局 各相關鄉鎮街道" names two units; the cell prints as published."""
+    for kind in BUILDERS:
+        data, _ = imported[("ninghai_2022_minsheng", kind)]
+        plan = plan_from_data(data, "x")
+        item = next(i for i in plan.items if "縣民政局" in i.lead_display)
+        assert item.lead_display == "縣民政局 各相關鄉鎮街道"
+        assert item.lead == ["縣民政局", "各相關鄉鎮街道"]

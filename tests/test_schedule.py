@@ -398,3 +398,23 @@ def test_any_phrase_gives_a_schedule_or_a_reason_never_an_error(text: str) -> No
         assert parsed.due is None or parsed.due in parsed.months
     for year in (None, 2020):
         Schedule.from_text(text, year)
+
+
+@pytest.mark.parametrize(("text", "months", "others"), [
+    ("12-3月", [12], ["2021-01", "2021-02", "2021-03"]),
+    ("10-3月", [10, 11, 12], ["2021-01", "2021-02", "2021-03"]),
+    ("11月至次年5月", [11, 12], ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05"]),
+])
+def test_a_winter_span_crosses_the_year_end(text: str, months: list[int], others: list[str]) -> None:
+    schedule = Schedule.from_text(text, 2020)
+    assert (schedule.kind, schedule.months, schedule.other_months) == ("period", months, others)
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [("7-5月", 7, 5), ("8月至2月", 8, 2), ("3月启动，11-5月完成", 11, 5)])
+def test_a_longer_backward_range_is_refused_not_read_across_the_year(text: str, start: int, end: int) -> None:
+    """"7-5月" would be eleven months across the year end: more likely a slip for 5-7月.  It is
+    not guessed: 未排期, with what to write instead (validate warns, --strict refuses)."""
+    schedule = Schedule.from_text(text, 2020)
+    assert schedule.kind == "unparsed" and schedule.months == []
+    assert schedule.problem == (f"起始月份{start}月晚于结束月份{end}月：如跨年请写明“次年”（如 {start}月至次年{end}月），"
+                                f"如为{end}-{start}月请改正")

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from . import schedule as schedule_parser
+from .cycles import DEFAULT_CYCLE, check_cycle
 from .errors import Problem
 from .units import Registry, UnitMention, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
 
@@ -152,6 +153,8 @@ class Item(_Strict):
     """One row of the plan table."""
 
     seq: Annotated[int, Field(strict=True)] | Text
+    # The 序号 as the source printed it, when import renumbered the item (tables each numbered from 1).
+    seq_text: Text | None = None
     task: Text
     goal: Text = ""
     measures: Text = ""
@@ -160,6 +163,7 @@ class Item(_Strict):
     lead: list[Text] = []
     participants: list[Text] = []
     schedule: Text = ""
+    report_every: Text | None = None  # 报送频次: 月 / 季 / 半年 / 按时限; None: the plan's
     lead_text: Text | None = None
     participants_text: Text | None = None
     extra: dict[Text, Text] = {}
@@ -191,6 +195,11 @@ class Item(_Strict):
             raise ValueError("序号不能为空")
         return seq
 
+    @field_validator("report_every")
+    @classmethod
+    def _report_every(cls, value: str | None) -> str | None:
+        return None if value is None else check_cycle(value)
+
     @field_validator("task")
     @classmethod
     def _task(cls, task: str) -> str:
@@ -206,8 +215,13 @@ class Item(_Strict):
 
     @property
     def label(self) -> str:
-        """序号 as printed."""
+        """序号: the item's number in the plan (forms, progress data, derived reports)."""
         return str(self.seq)
+
+    @property
+    def printed_label(self) -> str:
+        """序号 as the attachment prints it: the source's own number when import renumbered it."""
+        return self.seq_text if self.seq_text is not None else self.label
 
     @property
     def leaders(self) -> list[str]:
@@ -269,12 +283,18 @@ class Plan(_Strict):
     attachment: Text = "附件"
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
+    report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
     columns: dict[Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"], Text] = {}
     # The source table's columns in order: field names (seq, task …) or extra headings.
     # None (a plan written by hand): the seven default columns, then the extra columns.
     column_order: list[Text] | None = None
     items: list[Item] = Field(min_length=1)
     units: list[Unit] = []
+
+    @field_validator("report_every")
+    @classmethod
+    def _report_every(cls, value: str) -> str:
+        return check_cycle(value)
 
     @field_validator("title")
     @classmethod

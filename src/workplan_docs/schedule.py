@@ -31,6 +31,9 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 # A schedule is a plan's horizon, not a calendar: a longer span is a typo, and it
 # would make every month-by-month view (Gantt chart, quarters) unbounded.
 MAX_SPAN_YEARS = 30
+# A range written without the next year whose end month comes before its start ("12-3月")
+# crosses the year end when it spans at most this many months; "7-5月" is refused.
+MAX_WRAPPED_MONTHS = 6
 
 _SEP = r"(?:起至|起到|-|~|～|—|–|－|至|到|〜)"
 _LIST_SEP = "、和及"
@@ -262,8 +265,15 @@ def _range(text: str, pos: int, ctx: _Context) -> tuple[list[YearMonth], _Point,
             if first.first.year is None and last.last.year is not None:  # "5月-2021年3月"
                 first = replace(first, first=replace(first.first, year=last.last.year, later=0))
             elif last.last.index < first.first.index and not last.year_written:
-                # "12-3月", "2020年11月至4月": written without the next year, it crosses the year end.
+                # "12-3月", "2020年11月至4月": written without the next year, it crosses the year end
+                # when it is a winter's span; a longer one ("7-5月", eleven months) is a slip for 5-7月
+                # more likely than a plan, and is not guessed.
                 last = replace(last, first=last.first.shifted(12), last=last.last.shifted(12))
+                if last.last.index - first.first.index + 1 > MAX_WRAPPED_MONTHS:
+                    a, b = first.first.month, last.last.month
+                    raise ScheduleError(
+                        f"起始月份{a}月晚于结束月份{b}月：如跨年请写明“次年”（如 {a}月至次年{b}月），如为{b}-{a}月请改正"
+                    )
                 ctx.year, ctx.later = last.last.year, last.last.later
             return _span(first.first, last.last), first, last, end
         ctx.year, ctx.later = saved.year, saved.later

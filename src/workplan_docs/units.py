@@ -56,6 +56,7 @@ _TYPE_NAMES = {
 _CONJUNCTIONS = "及和与"
 _GENERIC_PREFIXES = ("有关", "相关", "其他", "有關", "相關")
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_INNER_SPACE = re.compile(r"[ \t\u00a0\u3000]+")  # spaces within a line (a line break is handled apart)
 _OPEN, _CLOSE = "（(〈<【[《", "）)〉>】]》"
 _ADMIN_PREFIX = "市县区省镇乡街村各縣區鎮鄉"
 _BRACKET_ROLE = re.compile(
@@ -218,8 +219,31 @@ def _continues(previous: str, line: str, registry: Registry) -> bool:
     return not (line[0] == previous[0] and line[0] in _ADMIN_PREFIX) and not line.startswith("各")
 
 
+def _spaced_units(line: str, registry: Registry) -> str:
+    """"县民政局 各相关乡镇" names two units: a space between two names that each read as a
+    unit of its own is a separator (written "、" here); any other space is layout, dropped
+    with the rest ("区农业 农村局" is one unit wrapped by hand, "县政府 办公室" one too: 办公室
+    alone is only an ending, as is "经济开发区 管委会"'s)."""
+    pieces = _INNER_SPACE.split(line.strip())
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        left = _split_outside_brackets(joined, "、，,；;/／")[-1]
+        right = _split_outside_brackets(piece, "、，,；;/／")[0]
+        apart = _whole_unit(left, registry) and _whole_unit(right, registry)
+        joined += "、" + piece if apart and not registry.knows(normalise_name(left + right)) else " " + piece
+    return joined
+
+
+def _whole_unit(name: str, registry: Registry) -> bool:
+    """A name that reads as a unit and is more than a unit ending ("财政局", not "局" or "办公室")."""
+    name = normalise_name(name)
+    if name in _UNIT_ENDINGS or name in _TYPE_NAMES or not _outside_brackets(name, len(name)):
+        return False
+    return looks_like_unit(name, registry)
+
+
 def _clauses(text: str, registry: Registry) -> Iterator[str]:
-    lines = [normalise_name(line) for line in re.split(r"\r\n|\r|\n", text)]
+    lines = [normalise_name(_spaced_units(line, registry)) for line in re.split(r"\r\n|\r|\n", text)]
     for line in _join_wrapped_lines(lines, registry):
         for clause in _split_outside_brackets(line, "。；;，,"):
             clause = clause.strip()

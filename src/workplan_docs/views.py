@@ -37,7 +37,7 @@ def _item(item: Item) -> dict[str, Any]:
         "participants": item.participants,
         "schedule": _schedule(item),
     }
-    for key in ("lead_text", "participants_text", "source"):
+    for key in ("seq_text", "lead_text", "participants_text", "source"):
         if getattr(item, key) is not None:
             data[key] = getattr(item, key)
     if item.extra:

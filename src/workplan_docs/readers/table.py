@@ -35,6 +35,7 @@ from typing import Any
 
 from .. import schedule
 from ..errors import PlanError, Problem, warn
+from ..cycles import CYCLE_HEADING, CYCLES, read_cycle
 from ..model import DEFAULT_COLUMNS, split_leaders
 from ..units import is_blank, looks_like_unit, split_units
 from .columns import FIELD_LABELS, comparable, describe, field_named, holds_persons, holds_units, map_headings
@@ -263,6 +264,7 @@ class _Assembly:
                 if phrase:
                     item["schedule"] = phrase
             self.leads(item, heading, "participants" in fields)
+            self.cycle(item, extra)
             if extra:
                 item["extra"] = extra
             if group:
@@ -274,6 +276,19 @@ class _Assembly:
                 item["source"] = source
             items.append(item)
         return items
+
+    def cycle(self, item: dict[str, Any], extra: dict[str, str]) -> None:
+        """A 报送频次 / 反馈频次 column gives the item's ``report_every`` (the column stays as
+        it is printed); a cell that names no cycle is left to the plan's, with a warning."""
+        for heading, text in extra.items():
+            if not CYCLE_HEADING.fullmatch(comparable(heading)) or is_blank(text):
+                continue
+            cycle = read_cycle(text)
+            if cycle is not None:
+                item["report_every"] = cycle
+            else:
+                self.warn(f"列“{heading}”中的“{text}”不是报送频次（{'、'.join(CYCLES)}），按计划的缺省频次报送")
+            return
 
     def leads(self, item: dict[str, Any], heading: str | None, has_participants: bool) -> None:
         """Leads the options decide: --first-unit-leads, --lead, --lead-from heading."""
@@ -332,6 +347,20 @@ def _units(item: dict[str, Any], field: str, text: str) -> None:
         item[f"{field}_text"] = text
 
 
+def _numbered(tables: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The items of all tables, with 序号 that name one item each.  Tables that each number
+    from 1 clash: then every item's 序号 is "<table>-<number>" (1-1, 1-2, 2-1 …), and
+    ``seq_text`` keeps the number the source printed (the attachment prints that).
+    Numbers that run on from table to table (1-5, then 6-9) stay as they are."""
+    per_table = [{str(item["seq"]) for item in items} for items in tables]
+    if not any(labels & other for n, labels in enumerate(per_table) for other in per_table[:n]):
+        return [item for items in tables for item in items]
+    for number, items in enumerate(tables, 1):
+        for item in items:
+            item["seq"], item["seq_text"] = f"{number}-{item['seq']}", str(item["seq"])
+    return [item for items in tables for item in items]
+
+
 def _check_columns(tables: list[NamedTable], options: ImportOptions, source: str) -> None:
     """Every heading named with --column is a heading of some table."""
     present = {comparable(h) for t in tables for h in t.headings}
@@ -366,9 +395,8 @@ def assemble(
     columns: dict[str, str] = {}
     claimed: set[str | None] = set()  # fields whose heading an earlier table set, default or not
     order: list[str] = []
-    items: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for number, (table, heading) in enumerate(chosen, 1):
+    tables: list[list[dict[str, Any]]] = []
+    for table, heading in chosen:
         fields = work.fields_of(table, heading, several)
         table_items = work.items(table, heading, fields, heading or (table.name if several else None))
         for text, f in zip(table.headings, fields):
@@ -376,12 +404,8 @@ def assemble(
                 columns[f] = normalise_heading(text)
         claimed.update(fields)
         order += [k for k in (f or normalise_heading(h) for h, f in zip(table.headings, fields)) if k and k not in order]
-        labels = {str(item["seq"]) for item in table_items}
-        if labels & seen:
-            for item in table_items:
-                item["seq"] = f"{number}-{item['seq']}"
-        seen |= {str(item["seq"]) for item in table_items}
-        items.extend(table_items)
+        tables.append(table_items)
+    items = _numbered(tables)
     if not items:
         raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
     if columns:

@@ -33,7 +33,7 @@ def column_keys(plan: Plan) -> list[str]:
 
 def _texts(item: Item) -> dict[str, str]:
     return {
-        "seq": item.label, "task": item.task, "goal": item.goal, "measures": item.measures, "leader": item.leader,
+        "seq": item.printed_label, "task": item.task, "goal": item.goal, "measures": item.measures, "leader": item.leader,
         "lead": item.lead_display, "participants": item.participants_display, "schedule": item.schedule,
     }
 
@@ -101,7 +101,7 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
         cells = [_cell(k, t, _merges(item, above, k, t, texts_above[c])) for c, (k, t) in enumerate(zip(keys, texts))]
         if "seq" in keys and (_merged_number(item, above) or _merged_number(below, item)):
             at = keys.index("seq")  # "5.1", "5.2" under a 序号 "5" the source merged print as that "5"
-            cells[at] = replace(Cell.serial(item.label.rpartition(".")[0]), merge_up=_merged_number(item, above))
+            cells[at] = replace(Cell.serial(item.printed_label.rpartition(".")[0]), merge_up=_merged_number(item, above))
         rows.append(tuple(cells))
         above, texts_above = item, texts
     return rows
