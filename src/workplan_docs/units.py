@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal, Protocol
 
 GENERIC_KIND = "泛指"
@@ -124,6 +125,7 @@ class Registry:
         return GENERIC_KIND if is_generic(name) else None
 
 
+@lru_cache(maxsize=4096)  # a plan names its few hundred units thousands of times
 def normalise_name(name: str) -> str:
     """Drop white space and fold full-width ASCII letters and digits to half width.
 
@@ -367,6 +369,8 @@ def _split_conjunctions(segment: str, registry: Registry) -> list[str]:
 
 def split_units(text: str, registry: Registry | None = None) -> list[UnitMention]:
     """The units named in a cell, in printed order, each once, with their role words."""
+    if not text:
+        return []
     registry = registry or Registry()
     mentions: dict[str, UnitMention] = {}
     for clause in _clauses(text, registry):

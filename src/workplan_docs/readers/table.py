@@ -37,6 +37,7 @@ from typing import Any
 
 from .. import schedule
 from ..errors import PlanError, Problem, warn
+from ..cycles import CYCLE_HEADING, CYCLES, read_cycle
 from ..model import DEFAULT_COLUMNS, split_leaders
 from ..units import is_blank, looks_like_unit, split_units
 from .columns import FIELD_LABELS, comparable, describe, field_named, holds_persons, holds_units, map_headings
@@ -271,6 +272,7 @@ class _Assembly:
                 if phrase:
                     item["schedule"] = phrase
             self.leads(item, heading, "participants" in fields)
+            self.cycle(item, extra)
             if extra:
                 item["extra"] = extra
             if group:
@@ -282,6 +284,19 @@ class _Assembly:
                 item["source"] = source
             items.append(item)
         return items
+
+    def cycle(self, item: dict[str, Any], extra: dict[str, str]) -> None:
+        """A 报送频次 / 反馈频次 column gives the item's ``report_every`` (the column stays as
+        it is printed); a cell that names no cycle is left to the plan's, with a warning."""
+        for heading, text in extra.items():
+            if not CYCLE_HEADING.fullmatch(comparable(heading)) or is_blank(text):
+                continue
+            cycle = read_cycle(text)
+            if cycle is not None:
+                item["report_every"] = cycle
+            else:
+                self.warn(f"列“{heading}”中的“{text}”不是报送频次（{'、'.join(CYCLES)}），按计划的缺省频次报送")
+            return
 
     def leads(self, item: dict[str, Any], heading: str | None, has_participants: bool) -> None:
         """Leads the options decide: --first-unit-leads, --lead, --lead-from heading."""

@@ -717,7 +717,7 @@ def _run_properties(run: etree._Element, paragraph: Paragraph, face: str | None)
 def _table_xml(table: Table, text_width: int, style: Style) -> str:
     """A fixed-layout bordered table whose column widths Word (``w:tcW``) and
     LibreOffice (``w:gridCol``) both honour, header rows repeated on every page."""
-    padding = 2 * _twips_mm(style.table.cell_padding)
+    padding = 2 * _twips_pt(style.table.padding_points[0])
     widths = _grid(table.widths(text_width, _twips_pt(style.sizes.table), padding), text_width)
     tbl = etree.Element(_w("tbl"), nsmap=_NSMAP)
     tbl.append(_table_properties(text_width, style))
@@ -776,8 +776,7 @@ def _table_properties(text_width: int, style: Style) -> etree._Element:
         )
     etree.SubElement(tbl_pr, _w("tblLayout"), {_w("type"): "fixed"})
     margins = etree.SubElement(tbl_pr, _w("tblCellMar"))
-    padding = str(_twips_mm(style.table.cell_padding))
-    vertical = str(_twips_mm(style.table.cell_padding_vertical))
+    padding, vertical = (str(_twips_pt(points)) for points in style.table.padding_points)
     for edge, value in (("top", vertical), ("left", padding), ("bottom", vertical), ("right", padding)):
         etree.SubElement(margins, _w(edge), {_w("w"): value, _w("type"): "dxa"})
     etree.SubElement(tbl_pr, _w("tblLook"), {_w("val"): "0000"})

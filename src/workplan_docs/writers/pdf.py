@@ -640,8 +640,7 @@ class _Builder:
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
         settings = self.style.table
-        padding = settings.cell_padding * mm
-        vertical = settings.cell_padding_vertical * mm  # as the DOCX writes it, so pages break alike
+        padding, vertical = settings.padding_points  # as the DOCX holds them, so pages break alike
         widths = table.widths(width, self.style.sizes.table, 2 * padding)
         spec = _TableSpec(widths, [], [], settings.border, (padding, padding, vertical, vertical), height)
         looks: dict[tuple[str, str, bool], _Look] = {}
