@@ -9,7 +9,10 @@ September, whole-year tasks → end of December).  Forms are read back with open
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +23,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workplan_docs.pipeline import build, plan_outputs
 from workplan_docs.cli import main
+from workplan_docs.cycles import Period
 from workplan_docs.errors import PlanError, WorkplanError
 from workplan_docs.feedback.collect import Collected, collect
-from workplan_docs.feedback.forms import COLUMN_OF, FIRST_ROW, FORM_SHEET, META_SHEET, feedback_forms, forms_for
+from workplan_docs.feedback.forms import (
+    COLUMN_OF, FIRST_ROW, FORM_SHEET, META_SHEET, SIGNOFF, feedback_forms, forms_for,
+)
 from workplan_docs.layout import Document, Paragraph, Table
 from workplan_docs.model import Plan
 from workplan_docs.progress import ProgressFile, dump_progress, fingerprint, load_progress, new_progress
@@ -43,12 +49,17 @@ Q2_FORMS = {
 Q3_FORMS = {**Q2_FORMS, "监督司": ["17"]}  # item 1 ("4月") is over by the third quarter
 Q4_FORMS = {**Q3_FORMS, "计量司": None, "科技司": [s for s in KJS_ALL if s not in ("10", "16")]}
 STATUS_LIST = '"未启动,推进中,已完成,滞后"'
+def Q(number: int) -> Period:  # noqa: N802 - reads as the quarter it names
+    return Period("quarter", number)
+
+
+SIGNED = {"reporter": "张三", "phone": "010-82260000", "approver": "李四", "date": "2010-07-05"}
 
 
 def write_forms(plan: Plan, folder: Path, quarter: int) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for form, (name, data) in zip(forms_for(plan, quarter), feedback_forms(plan, quarter)):
+    for form, (name, data) in zip(forms_for(plan, Q(quarter)), feedback_forms(plan, Q(quarter))):
         (folder / name).write_bytes(data)
         paths[form.unit] = folder / name
     return paths
@@ -60,7 +71,8 @@ def fill(
     answers: dict[str, str] | None = None,
     edit: Callable[[Worksheet], None] | None = None,
 ) -> Path:
-    """Fill a form as a unit would: 完成状态 from ``answers`` (default 推进中), 进展情况 always."""
+    """Fill a form as a unit would: 完成状态 from ``answers`` (default 推进中), 进展情况 always,
+    and the sign-off under the table."""
     workbook = load_workbook(source)
     sheet = workbook[FORM_SHEET]
     row = FIRST_ROW
@@ -69,6 +81,8 @@ def fill(
         sheet.cell(row, COLUMN_OF["status"]).value = (answers or {}).get(seq, "推进中")
         sheet.cell(row, COLUMN_OF["progress"]).value = f"序号{seq}按计划推进"
         row += 1
+    for key, _, below, _, column in SIGNOFF:
+        sheet.cell(row - 1 + below, column).value = SIGNED[key]
     if edit:
         edit(sheet)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +131,7 @@ def returned(seed_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[
 @pytest.fixture(scope="module")
 def collected(seed_plan: Plan, returned: dict[str, Path]) -> Collected:
     paths = [p for k, p in returned.items() if not k.endswith("folder")]
-    return collect(seed_plan, paths, new_progress(seed_plan), quarter=2)
+    return collect(seed_plan, paths, new_progress(seed_plan), period=Q(2))
 
 
 # ---- forms ----
@@ -125,7 +139,7 @@ def collected(seed_plan: Plan, returned: dict[str, Path]) -> Collected:
 
 @pytest.mark.parametrize("quarter, expected", [(2, Q2_FORMS), (3, Q3_FORMS), (4, Q4_FORMS)])
 def test_one_form_per_lead_unit_with_tasks_in_the_quarter(seed_plan: Plan, quarter: int, expected: dict) -> None:
-    forms = {f.unit: [i.label for i in f.items] for f in forms_for(seed_plan, quarter)}
+    forms = {f.unit: [i.label for i in f.items] for f in forms_for(seed_plan, Q(quarter))}
     assert forms == {unit: seqs for unit, seqs in expected.items() if seqs}
 
 
@@ -138,20 +152,26 @@ def test_form_is_protected_with_a_status_list_and_hidden_identifiers(seed_plan: 
     assert sheet.protection.sheet and meta.protection.sheet
     assert meta.sheet_state == "veryHidden"
     rows = [[c.value for c in row] for row in meta.iter_rows(max_col=2)]
-    assert dict(rows[1:5]) == {"plan": fingerprint(seed_plan), "unit": "科技司", "quarter": "2", "year": None}
-    assert [r[0] for r in rows[6:]] == KJS_ALL and all(len(r[1]) == 12 for r in rows[6:])
-    assert [sheet.cell(4, c).value for c in range(1, 8)] == ["序号", "重要工作", "时间进度", "进展情况", "完成状态", "存在问题", "下步计划"]
+    assert dict(rows[1:6]) == {"plan": fingerprint(seed_plan), "unit": "科技司", "period": "quarter", "index": "2",
+                               "year": None}
+    assert [r[0] for r in rows[7:]] == KJS_ALL and all(len(r[1]) == 12 for r in rows[7:])
+    assert [sheet.cell(4, c).value for c in range(1, 10)] == [
+        "序号", "重要工作", "时间进度", "进展情况", "完成状态", "完成比例（%）", "存在问题", "下步计划", "佐证材料"]
     assert sheet.cell(1, 1).value == "第二季度重点工作进展情况反馈表"
     assert [sheet.cell(r, 1).value for r in range(5, 15)] == KJS_ALL
     assert sheet.cell(12, 3).value == "7月\n完成"  # item 16, verbatim
     for row in range(5, 15):
         assert all(sheet.cell(row, c).protection.locked for c in (1, 2, 3))
-        assert not any(sheet.cell(row, c).protection.locked for c in (4, 5, 6, 7))
-    assert sheet.cell(15, 4).protection.locked  # below the rows nothing is open
-    (validation,) = sheet.data_validations.dataValidation
-    assert validation.type == "list" and validation.formula1 == STATUS_LIST
-    assert str(validation.sqref) == "E5:E14"
-    assert feedback_forms(seed_plan, 2)[4][1] == path.read_bytes()  # same plan, same bytes
+        assert not any(sheet.cell(row, c).protection.locked for c in range(4, 10))
+    assert sheet.cell(15, 4).protection.locked  # below the rows nothing is open but the sign-off
+    # the sign-off: two rows under the table, a label and an open cell for each field
+    assert [(sheet.cell(r, c).value, sheet.cell(r, c + 2).protection.locked) for r in (16, 17) for c in (1, 5)] == [
+        ("填报人：", False), ("联系电话：", False), ("审核人（单位负责人）：", False), ("填报日期：", False)]
+    status, percent = sheet.data_validations.dataValidation
+    assert status.type == "list" and status.formula1 == STATUS_LIST
+    assert str(status.sqref) == "E5:E14"
+    assert (percent.type, percent.formula1, percent.formula2, str(percent.sqref)) == ("whole", "0", "100", "F5:F14")
+    assert feedback_forms(seed_plan, Q(2))[4][1] == path.read_bytes()  # same plan, same bytes
     with zipfile.ZipFile(path) as package:
         assert "<Application>workplan-docs</Application>" in package.read("docProps/app.xml").decode()
         assert "fullCalcOnLoad" not in package.read("xl/workbook.xml").decode()  # Excel does not ask to save
@@ -275,7 +295,9 @@ def test_counts_per_unit_and_quarter(seed_plan: Plan, collected: Collected) -> N
     assert units["监督司"] == ["2", "0", "2", "0", "0", "0", "1"]
     assert units["合计（项）"] == ["20", "1", "14", "0", "0", "5", "1"]
     # 季度, 应报, 已报, 已完成, 推进中, 未启动, 滞后, 未报送 (item 12 is reported by both its leads)
-    assert rows(block_after(document, "三、各季度报送情况")) == [["第二季度", "21", "16", "1", "15", "0", "0", "5"]]
+    assert rows(block_after(document, "三、各期报送情况")) == [
+        ["第一季度", "17", "0", "0", "0", "0", "0", "17"],  # ended on 31 March, and nothing came in for it
+        ["第二季度", "21", "16", "1", "15", "0", "0", "5"]]
     tasks = {r[0]: r for r in rows(document.sections[1].blocks[2])}
     assert tasks["3"][4] == "未报送" and tasks["14"][4] == "未报送"
     assert tasks["12"][6] == "科技司：序号12按计划推进\n执法司：序号12按计划推进"
@@ -319,7 +341,7 @@ def test_an_unfinished_task_of_an_earlier_quarter_is_carried_over(
     seed_plan: Plan, status: str, carried: bool
 ) -> None:
     progress = reported(seed_plan, 2, {("1", "监督司"): status})  # item 1 "4月" ended in the second quarter
-    forms = {f.unit: f for f in forms_for(seed_plan, 3, progress=progress)}
+    forms = {f.unit: f for f in forms_for(seed_plan, Q(3), progress=progress)}
     assert [i.label for i in forms["监督司"].items] == (["1", "17"] if carried else ["17"])
     assert forms["监督司"].carried == ({"1"} if carried else set())
     others = {u: [i.label for i in f.items] for u, f in forms.items() if u != "监督司"}
@@ -328,16 +350,16 @@ def test_an_unfinished_task_of_an_earlier_quarter_is_carried_over(
 
 def test_a_task_never_reported_on_is_carried_over_and_can_bring_a_unit_back(seed_plan: Plan) -> None:
     progress = reported(seed_plan, 3, {("3", "计量司"): "已完成"})  # item 4 (5-7月) never reported
-    forms = {f.unit: f for f in forms_for(seed_plan, 4, progress=progress)}
+    forms = {f.unit: f for f in forms_for(seed_plan, Q(4), progress=progress)}
     assert [i.label for i in forms["计量司"].items] == ["4"] and forms["计量司"].carried == {"4"}
     assert forms["监督司"].carried == {"1"} and forms["科技司"].carried == {"10", "16"}
-    assert {f.unit for f in forms_for(seed_plan, 4)} == {u for u, seqs in Q4_FORMS.items() if seqs}  # without data
+    assert {f.unit for f in forms_for(seed_plan, Q(4))} == {u for u, seqs in Q4_FORMS.items() if seqs}  # without data
 
 
 def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path: Path) -> None:
     progress = reported(seed_plan, 2, {("1", "监督司"): "推进中"})
-    form = next(f for f in forms_for(seed_plan, 3, progress=progress) if f.unit == "监督司")
-    name, data = next((n, d) for n, d in feedback_forms(seed_plan, 3, progress=progress) if n.startswith("监督司"))
+    form = next(f for f in forms_for(seed_plan, Q(3), progress=progress) if f.unit == "监督司")
+    name, data = next((n, d) for n, d in feedback_forms(seed_plan, Q(3), progress=progress) if n.startswith("监督司"))
     (tmp_path / name).write_bytes(data)
     sheet = load_workbook(tmp_path / name)[FORM_SHEET]
     assert sheet.cell(3, 1).value == "填报单位：监督司（牵头任务 2 项，含往期未完成 1 项）"
@@ -353,13 +375,13 @@ def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path
             return target
         return tamper
 
-    current_marked = mark_carried(8)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
-    result = collect(seed_plan, [good, current_marked], progress, quarter=3)
+    current_marked = mark_carried(9)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
+    result = collect(seed_plan, [good, current_marked], progress, period=Q(3))
     assert [(e.label, e.unit, e.quarter, e.status) for e in result.progress.entries if e.quarter == 3] == [
         ("1", "监督司", 3, "已完成"), ("17", "监督司", 3, "推进中")]
     assert problems_of(result, current_marked) == [
         f"{current_marked}: 隐藏标识中的往期未完成任务（序号 17）不是监督司此前到期的任务（反馈表被改动过），请使用下发的反馈表填写"]
-    assert not [f for f in forms_for(seed_plan, 4, progress=result.progress) if "1" in f.carried]
+    assert not [f for f in forms_for(seed_plan, Q(4), progress=result.progress) if "1" in f.carried]
 
 
 def test_forms_of_the_first_format_are_still_collected(seed_plan: Plan, tmp_path: Path) -> None:
@@ -368,8 +390,11 @@ def test_forms_of_the_first_format_are_still_collected(seed_plan: Plan, tmp_path
     meta = workbook[META_SHEET]
     meta.cell(1, 2).value = "workplan-docs feedback 1"
     meta.delete_cols(3)
+    sheet = workbook[FORM_SHEET]  # the first format had neither 完成比例 nor 佐证材料
+    sheet.delete_cols(9)
+    sheet.delete_cols(6)
     workbook.save(path)
-    result = collect(seed_plan, [fill(path, tmp_path / "back.xlsx")], new_progress(seed_plan), quarter=2)
+    result = collect(seed_plan, [fill(path, tmp_path / "back.xlsx")], new_progress(seed_plan), period=Q(2))
     assert not result.rejected and [e.label for e in result.progress.entries] == ["12"]
 
 
@@ -445,3 +470,107 @@ def test_follow_up_from_python(seed_plan: Plan, tmp_path: Path) -> None:
     with pytest.raises(WorkplanError, match="没有找到反馈表文件"):
         workplan_docs.collect_feedback(seed_plan, [tmp_path / "empty-*.xlsx"])
     assert not (tmp_path / "x").exists()
+
+
+# ---- 完成比例, 佐证材料, the sign-off and the printed page ----
+
+
+def answer(row: int, key: str, value: object) -> Callable[[Worksheet], None]:
+    return lambda sheet: setattr(sheet.cell(row, COLUMN_OF[key]), "value", value)
+
+
+def test_percent_evidence_and_sign_off_are_collected(seed_plan: Plan, tmp_path: Path) -> None:
+    path = write_forms(seed_plan, tmp_path / "sent", 2)["认监委"]  # rows 5-7: items 2, 8, 11
+
+    def answers(sheet: Worksheet) -> None:
+        sheet.cell(5, COLUMN_OF["percent"]).value = 60  # a number, as Excel stores it
+        sheet.cell(6, COLUMN_OF["percent"]).value = "35%"  # typed as text
+        sheet.cell(5, COLUMN_OF["evidence"]).value = "认证机构名单.pdf；座谈会纪要"
+        sheet.cell(10, 7).value = dt.datetime(2010, 7, 6)  # 填报日期 typed as a date
+
+    filled = fill(path, tmp_path / "back.xlsx", edit=answers)
+    result = collect(seed_plan, [filled], new_progress(seed_plan))
+    assert not result.rejected
+    entries = {e.label: e for e in result.progress.entries}
+    assert [entries[s].percent for s in ("2", "8", "11")] == [60, 35, None]
+    assert entries["2"].evidence == "认证机构名单.pdf；座谈会纪要" and entries["8"].evidence == ""
+    assert {(e.reporter, e.phone, e.approver, e.filled_on) for e in entries.values()} == {
+        ("张三", "010-82260000", "李四", dt.date(2010, 7, 6))}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (120, "第 6 行: F 列（完成比例（%））: “120”应为 0 到 100 的整数（不带%，可不填）"),
+    ("约六成", "第 6 行: F 列（完成比例（%））: “约六成”应为 0 到 100 的整数（不带%，可不填）"),
+    (62.5, "第 6 行: F 列（完成比例（%））: “62.5”应为 0 到 100 的整数（不带%，可不填）"),
+    (-5, "第 6 行: F 列（完成比例（%））: “-5”应为 0 到 100 的整数（不带%，可不填）"),
+])
+def test_bad_percent_names_file_row_and_column(seed_plan: Plan, tmp_path: Path, value: object, expected: str) -> None:
+    path = write_forms(seed_plan, tmp_path / "sent", 2)["认监委"]
+    filled = fill(path, tmp_path / "back.xlsx", edit=answer(6, "percent", value))
+    result = collect(seed_plan, [filled], new_progress(seed_plan))
+    assert problems_of(result, filled) == [f"{filled}: {expected}"]
+
+
+@pytest.mark.parametrize("row, column, value, expected", [
+    (9, 3, None, "第 9 行: C 列（填报人）: 必填项，不能为空"),
+    (10, 3, " ", "第 10 行: C 列（审核人（单位负责人））: 必填项，不能为空"),
+    (10, 7, "七月五日", "第 10 行: G 列（填报日期）: 填报日期“七月五日”应写作 YYYY-MM-DD 或 2010年7月5日"),
+    (10, 7, "2010-02-30", "第 10 行: G 列（填报日期）: 填报日期“2010-02-30”应写作 YYYY-MM-DD 或 2010年7月5日"),
+])
+def test_sign_off_is_required(seed_plan: Plan, tmp_path: Path, row: int, column: int, value: object, expected: str) -> None:
+    path = write_forms(seed_plan, tmp_path / "sent", 2)["认监委"]  # three rows: the sign-off on rows 9 and 10
+    filled = fill(path, tmp_path / "back.xlsx", edit=lambda sheet: setattr(sheet.cell(row, column), "value", value))
+    result = collect(seed_plan, [filled], new_progress(seed_plan))
+    assert problems_of(result, filled) == [f"{filled}: {expected}"]
+
+
+def test_which_sign_off_fields_are_required_is_a_choice(
+    seed_plan: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_forms(seed_plan, tmp_path / "sent", 2)["认监委"]
+
+    def unsigned(sheet: Worksheet) -> None:
+        for r, c in ((9, 7), (10, 3)):  # no 联系电话, no 审核人
+            sheet.cell(r, c).value = None
+
+    filled = fill(path, tmp_path / "back" / "认监委.xlsx", edit=unsigned)
+    progress = tmp_path / "progress.yaml"
+    assert main(["collect", str(SAMPLE_PLAN), str(filled), "-o", str(progress)]) == 2
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        f"{filled}: 第 9 行: G 列（联系电话）: 必填项，不能为空",
+        f"{filled}: 第 10 行: C 列（审核人（单位负责人））: 必填项，不能为空"]
+    assert not progress.exists()
+    assert main(["collect", str(SAMPLE_PLAN), str(filled), "-o", str(progress), "--require", "填报人,填报日期"]) == 0
+    assert [e.phone for e in load_progress(progress).entries] == ["", "", ""]
+    with pytest.raises(SystemExit) as exit_:
+        main(["collect", str(SAMPLE_PLAN), str(filled), "-o", str(progress), "--require", "填报人,签发人"])
+    assert exit_.value.code == 2
+    assert "“签发人”不是反馈表的填报信息项，应为 填报人、联系电话、审核人、填报日期（逗号分隔）或 无" in capsys.readouterr().err
+    again = workplan_docs_collect(seed_plan, filled, required=())
+    assert not again.rejected
+
+
+def workplan_docs_collect(plan: Plan, path: Path, **options: object) -> Collected:
+    import workplan_docs
+
+    return workplan_docs.collect_feedback(plan, [path], **options)  # type: ignore[arg-type]
+
+
+def test_form_prints_on_a4_landscape_with_page_numbers(seed_plan: Plan, tmp_path: Path) -> None:
+    from .conftest import libreoffice_pdf, pdf_text
+
+    path = write_forms(seed_plan, tmp_path, 2)["科技司"]
+    with zipfile.ZipFile(path) as package:  # the page setup as stored, read without openpyxl
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+        book = package.read("xl/workbook.xml").decode()
+    assert 'orientation="landscape"' in xml and 'paperSize="9"' in xml and 'fitToWidth="1"' in xml
+    assert re.search(r'<pageMargins left="0.59\d*" right="0.59\d*"', xml)
+    footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml)
+    assert footer and html.unescape(footer[1]) == "&C&10 第 &P 页，共 &N 页"
+    assert "_xlnm.Print_Titles" in book and "$4:$4" in book
+    pdf = libreoffice_pdf(path, tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    text = pdf_text(pdf)
+    assert "第 1 页，共" in text and "填报人：" in text and "完成比例" in text

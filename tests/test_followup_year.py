@@ -30,7 +30,7 @@ from workplan_docs.layout import Document, Paragraph, Table
 from workplan_docs.model import Plan
 from workplan_docs.pipeline import build
 from workplan_docs.progress import Entry, Extension, ProgressFile, dump_progress, load_progress, new_progress
-from workplan_docs.reports.progress import WARN_FILLS, last_quarter, progress_document
+from workplan_docs.reports.progress import WARN_FILLS, progress_document
 
 from .conftest import SAMPLE_PLAN
 
@@ -64,14 +64,14 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {
          "7": "达进度/", "8": "达进度/", "9": "达进度/", "10": "未启动/", "11": "达进度/", "12": "达进度/",
          "13": "达进度/", "14": "欠进度/黄", "15": "欠进度/黄", "16": "达进度/", "17": "达进度/",
          "18": "欠进度/黄", "19": "达进度/", "20": "达进度/"},
-        {"法规司": ["14", "15", "18"]},  # its first-quarter report came on 20 April
+        {"第一季度 法规司": ["14", "15", "18"]},  # its first-quarter report came on 20 April
     ),
     "2010-07-15": (  # 3 is due in 16 days: not yet blue; 16 at 70 % against 92.5 %: yellow
         {"1": "已完成/", "2": "达进度/", "3": "达进度/", "4": "欠进度/黄", "5": "已完成/", "6": "超进度/",
          "7": "达进度/", "8": "欠进度/黄", "9": "达进度/", "10": "达进度/", "11": "欠进度/黄", "12": "达进度/",
          "13": "达进度/", "14": "达进度/", "15": "欠进度/黄", "16": "欠进度/黄", "17": "达进度/",
          "18": "欠进度/黄", "19": "欠进度/黄", "20": "达进度/"},
-        {"法规司": ["14", "15", "18"]},
+        {"第二季度 法规司": ["14", "15", "18"]},
     ),
     "2010-08-01": (  # 4 and 16 ran out on 31 July; 3 was extended to 30 September on 20 July
         {"1": "已完成/", "2": "达进度/", "3": "达进度/", "4": "逾期/红", "5": "已完成/", "6": "超进度/",
@@ -92,7 +92,7 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {
          "7": "达进度/", "8": "欠进度/黄", "9": "达进度/", "10": "已完成/", "11": "达进度/", "12": "欠进度/黄",
          "13": "达进度/", "14": "达进度/", "15": "达进度/", "16": "已完成/", "17": "达进度/", "18": "达进度/",
          "19": "欠进度/黄", "20": "达进度/"},
-        {"执法司": ["12"]},
+        {"第三季度 执法司": ["12"]},  # 科技司 owes nothing on 5, reported 已完成 in the second quarter
     ),
 }
 
@@ -150,10 +150,9 @@ def test_pace_warnings_and_missing_units_against_the_hand_worked_table(seed_plan
     # 未报送: the units that owed the last ended quarter's report, with their tasks
     table = blocks_after(document, "五、")
     got_owing = {} if isinstance(table, Paragraph) else {
-        row[0].text: re.findall(r"^(\d+)\.", row[1].text, re.M) for row in table.rows}
+        f"{row[0].text} {row[1].text}": re.findall(r"^(\d+)\.", row[2].text, re.M) for row in table.rows}
     assert got_owing == owing
-    year, quarter = last_quarter(day)
-    assert any(b.startswith(f"五、{year}年第{'一二三四'[quarter - 1]}季度未报送单位（{len(owing)}个）") for b in summary)
+    assert f"五、未报送（{len(owing)}份）" in summary
 
 
 def test_extension_moves_the_due_date_once_approved(seed_plan: Plan) -> None:

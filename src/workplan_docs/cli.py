@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -274,7 +275,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from .errors import WorkplanError
     from .feedback.forms import forms_for
-    from .followup import write_feedback_forms
+    from .followup import requested_period, write_feedback_forms
     from .progress import check_plan, load_progress
 
     plan = _load(args.plan)
@@ -283,15 +284,17 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     if progress is not None:
         check_plan(progress, plan, args.progress)
     try:
-        paths = write_feedback_forms(plan, args.output, args.quarter, year=args.year, progress=progress,
-                                     protect=[args.plan, args.progress])
+        paths = write_feedback_forms(plan, args.output, args.quarter, month=args.month, half=args.half,
+                                     year=args.year, progress=progress, protect=[args.plan, args.progress])
     except WorkplanError as error:
         raise _in_plan(error, args.plan) from None
+    period = requested_period(plan, args.quarter, args.month, args.half, args.year)
+    assert period is not None  # one of the three is required
     if not paths:
-        print("该季度没有牵头单位有在办或到期的任务，未生成反馈表。")
+        print(f"{period.label}没有需要报送的任务（各任务按其报送频次在各期报送），未生成反馈表。")
         return 0
     print(f"已生成 {len(paths)} 份反馈表，位于 {Path(args.output)}{os.sep}：")
-    for path, form in zip(paths, forms_for(plan, args.quarter, args.year, progress)):
+    for path, form in zip(paths, forms_for(plan, period, progress)):
         carried = f"，含往期未完成 {len(form.carried)} 项" if form.carried else ""
         print(f"  {path.name}（{len(form.items)} 项{carried}）")
     if progress is None:
@@ -308,7 +311,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     _check_output_file(args.output, "进展数据文件（如 progress.yaml）", [args.plan, *expand_paths(args.forms)])
     plan = _load(args.plan)
     result = collect_feedback(plan, args.forms, progress=output if output.exists() else None,
-                              replace=args.replace, quarter=args.quarter, year=args.year)
+                              replace=args.replace, quarter=args.quarter, month=args.month, half=args.half,
+                              year=args.year, required=args.require)
     for form in result.taken:
         print(f"已收录  {form.source}（{form.label}）")
     for form in result.unchanged:
@@ -458,10 +462,31 @@ def _days(text: str) -> int:
     return int(text)
 
 
-def _quarter(text: str) -> int:
-    if text not in ("1", "2", "3", "4"):
-        raise argparse.ArgumentTypeError(f"季度“{text}”应为 1、2、3 或 4")
-    return int(text)
+def _signoff_fields(text: str) -> tuple[str, ...]:
+    """--require: sign-off fields by their labels (填报人,联系电话,审核人,填报日期), or 无."""
+    from .feedback.forms import SIGNOFF_LABELS
+
+    names = [n for n in re.split(r"[,，、\s]+", text.strip()) if n]
+    if names in (["无"], ["none"]):
+        return ()
+    keys = {**{label: key for key, label in SIGNOFF_LABELS.items()}, "审核人": "approver", "单位负责人": "approver",
+            **{key: key for key in SIGNOFF_LABELS}}
+    wrong = [n for n in names if n not in keys]
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(
+            f"“{'、'.join(wrong) or text}”不是反馈表的填报信息项，应为 填报人、联系电话、审核人、填报日期（逗号分隔）或 无")
+    return tuple(dict.fromkeys(keys[n] for n in names))
+
+
+def _number(name: str, last: int) -> Callable[[str], int]:
+    """A period's number (--quarter 2, --month 5, --half 1): 1 to ``last``."""
+
+    def number(text: str) -> int:
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= last):
+            raise argparse.ArgumentTypeError(f"{name}“{text}”应为 1 到 {last} 的整数")
+        return int(text)
+
+    return number
 
 
 def _summarise(written: list[Path], out: Path) -> None:
@@ -572,6 +597,8 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): expected one argument", r"\1 后面需要一个值"),
     (r"argument (\S+): invalid int value: (.*)", r"\1 应为整数，而不是 \2"),
     (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"无效的命令 \2，可用：\3"),
+    (r"one of the arguments (.*) is required", r"须指定其中一项：\1"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 与 \2 只能指定其中一项"),
     (r"argument (\S+): (.*)", r"\1：\2"),  # our own checks (a year, a date, a quarter) say the rest
 )
 
@@ -613,6 +640,12 @@ def _parser() -> argparse.ArgumentParser:
         _help_option(sub)
         sub.set_defaults(handler=handler)
         return sub
+
+    def period_options(sub: argparse.ArgumentParser, required: bool, what: str) -> None:
+        group = sub.add_mutually_exclusive_group(required=required)
+        group.add_argument("--quarter", type=_number("季度", 4), metavar="季度", help=f"季度 1-4：{what}（季报）")
+        group.add_argument("--month", type=_number("月份", 12), metavar="月份", help="月份 1-12（月报，及当月到期的按时限任务）")
+        group.add_argument("--half", type=_number("半年", 2), metavar="1|2", help="1 上半年，2 下半年（半年报）")
 
     def plan_argument(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("plan", metavar="计划", help="计划文件（.yaml .json .toml）或表格文档（.docx .xlsx .txt）")
@@ -662,7 +695,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("feedback", "督办：为各牵头单位生成本季度进展反馈表（.xlsx，每个单位一份）", cmd_feedback)
     plan_argument(sub)
     sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
-    sub.add_argument("--quarter", required=True, type=_quarter, metavar="季度", help="季度：1、2、3 或 4")
+    period_options(sub, required=True, what="生成该期的反馈表")
     sub.add_argument("--year", type=_year, metavar="年份", help="年度（缺省为计划年度）")
     sub.add_argument("--progress", metavar="progress.yaml",
                      help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
@@ -675,8 +708,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("forms", nargs="+", metavar="反馈表", help="填好的反馈表 .xlsx（可写文件夹或通配符）")
     sub.add_argument("-o", "--output", required=True, metavar="progress.yaml", help="进展数据文件；已存在时合并")
     sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
-    sub.add_argument("--quarter", type=_quarter, metavar="季度", help="只收该季度的反馈表，其他季度的表列为错误")
-    sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter 同用：年度（缺省为计划年度）")
+    period_options(sub, required=False, what="只收该期的反馈表，其他期的表列为错误")
+    sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter/--month/--half 同用：年度（缺省为计划年度）")
+    sub.add_argument("--require", type=_signoff_fields, metavar="项目",
+                     help="表格下方必须填写的项，逗号分隔：填报人,联系电话,审核人,填报日期（缺省全部），或 无")
     sub.epilog = (
         "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。\n"
         "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import Problem, WorkplanError
-from .feedback.collect import Collected, collect, expand_paths
-from .feedback.forms import feedback_forms
+from .feedback.collect import SIGNOFF_KEYS, Collected, collect, expand_paths
+from .cycles import Period
+from .feedback.forms import feedback_forms, plan_period
 from .model import Plan
 from .pipeline import write_files_atomically
 from .progress import ProgressFile, check_plan, dump_progress, load_progress, new_progress
@@ -24,14 +25,18 @@ from .style import Style, load_style
 def write_feedback_forms(
     plan: Plan | str | Path,
     out_dir: str | Path,
-    quarter: int,
+    quarter: int | None = None,
     *,
+    month: int | None = None,
+    half: int | None = None,
     year: int | None = None,
     progress: ProgressFile | str | Path | None = None,
     style: Style | str | Path | None = None,
     protect: Iterable[str | Path | None] = (),
 ) -> list[Path]:
-    """Write one feedback form (.xlsx) per lead unit with tasks in ``quarter`` into ``out_dir``.
+    """Write one feedback form (.xlsx) per lead unit with tasks reporting in the period into
+    ``out_dir``: the ``quarter``, ``month`` or ``half`` (1 上半年, 2 下半年) of ``year`` (by
+    default the plan year); each task reports at its ``report_every`` cycle.
 
     With ``progress`` (the data collected so far, or its file), each unit's earlier tasks
     not reported 已完成 are carried over.  Returns the written paths (none when no unit has
@@ -41,8 +46,11 @@ def write_feedback_forms(
     inputs = [p for p in (plan, progress, style, *protect) if isinstance(p, (str, Path))]
     check_year(year)
     plan = plan if isinstance(plan, Plan) else load(plan)
+    period = requested_period(plan, quarter, month, half, year)
+    if period is None:
+        raise WorkplanError("请指定报送期：季度（quarter）、月份（month）或半年（half）之一")
     style = style if isinstance(style, Style) else load_style(style)
-    files = feedback_forms(plan, quarter, year, style, progress=_checked(progress, plan))
+    files = feedback_forms(plan, period, style, progress=_checked(progress, plan))
     paths = [Path(out_dir) / name for name, _ in files]
     write_files_atomically([(path, data) for path, (_, data) in zip(paths, files)], root=Path(out_dir), protect=inputs)
     return paths
@@ -55,15 +63,21 @@ def collect_feedback(
     progress: ProgressFile | str | Path | None = None,
     replace: bool = False,
     quarter: int | None = None,
+    month: int | None = None,
+    half: int | None = None,
     year: int | None = None,
+    required: Iterable[str] | None = None,
 ) -> Collected:
     """Check returned forms (files, folders of .xlsx, or patterns) and merge the good ones
     into ``progress`` (the data so far, its file, or None to start afresh; not modified).
 
     The result's ``progress`` is the merged data (save it with ``save_progress``);
     ``rejected`` lists each refused form with its ``problems``; ``taken`` and
-    ``unchanged`` the others.  ``quarter``/``year`` refuse forms of other quarters;
-    ``replace`` lets a later report replace a different one already collected.
+    ``unchanged`` the others.  ``quarter``, ``month`` or ``half`` (with ``year``) refuse forms
+    of other periods;
+    ``replace`` lets a later report replace a different one already collected; ``required``
+    names the sign-off fields a form must have filled (default all: ``SIGNOFF_KEYS``,
+    reporter, phone, approver, date).
     """
     check_year(year)
     plan = plan if isinstance(plan, Plan) else load(plan)
@@ -71,7 +85,25 @@ def collect_feedback(
     paths = expand_paths(str(form) for form in forms)
     if not paths:
         raise WorkplanError("没有找到反馈表文件")
-    return collect(plan, paths, existing, replace=replace, quarter=quarter, year=year)
+    return collect(plan, paths, existing, replace=replace, period=requested_period(plan, quarter, month, half, year),
+                   required=SIGNOFF_KEYS if required is None else required)
+
+
+_PERIOD_NUMBERS = {"quarter": ("季度", 4), "month": ("月份", 12), "half": ("半年", 2)}
+
+
+def requested_period(
+    plan: Plan, quarter: int | None, month: int | None, half: int | None, year: int | None
+) -> Period | None:
+    """The period asked for by number (at most one of the three), of ``year`` or the plan year."""
+    asked = [(kind, n) for kind, n in (("quarter", quarter), ("month", month), ("half", half)) if n is not None]
+    if len(asked) > 1:
+        raise WorkplanError("季度、月份和半年只能指定其中一项")
+    for kind, number in asked:
+        name, limit = _PERIOD_NUMBERS[kind]
+        if not (isinstance(number, int) and 1 <= number <= limit):
+            raise WorkplanError(f"{name}“{number}”应为 1 到 {limit} 的整数")
+    return plan_period(plan, asked[0][0], asked[0][1], year) if asked else None  # type: ignore[arg-type]
 
 
 def save_progress(progress: ProgressFile, path: str | Path, *, protect: Iterable[str | Path] = ()) -> Path:

@@ -1,10 +1,11 @@
-"""Progress data (progress.yaml): what each lead unit reported on its tasks, quarter by quarter.
+"""Progress data (progress.yaml): what each lead unit reported on its tasks, period by period
+(a month, a quarter or a half year: see ``cycles``).
 
 ``collect`` writes it from the returned feedback forms; the progress report reads it.
 It is plain data a script may read and edit, validated once where it enters, like the
 plan, and its JSON Schema is published (``workplan-docs schema --progress``).
 
-An entry is keyed by task, unit and quarter: a task with two lead units (the seed's
+An entry is keyed by task, unit and period: a task with two lead units (the seed's
 item 12) gets a report from each, and they are different reports, not a conflict.
 The file names the plan it belongs to by a fingerprint of the plan's items, so
 progress of one plan is never reported against another (or against an edited one).
@@ -19,8 +20,9 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .cycles import Period
 from .errors import PlanError, Problem
 from .model import Item, Plan, check_text
 
@@ -41,15 +43,6 @@ _MESSAGES = {
     "greater_than_equal": "超出范围",
     "less_than_equal": "超出范围",
 }
-
-
-_QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
-
-
-def quarter_label(quarter: int, year: int | None) -> str:
-    """"2010年第二季度", or "第二季度" when the plan names no year."""
-    name = _QUARTER_NAMES[quarter - 1]
-    return f"{year}年{name}" if year is not None else name
 
 
 def _digest(text: str, length: int) -> str:
@@ -90,13 +83,15 @@ def due_date(item: Item, plan_year: int) -> dt.date | None:
 
 
 class Entry(BaseModel):
-    """One unit's report on one task for one quarter."""
+    """One unit's report on one task for one period."""
 
     model_config = ConfigDict(extra="forbid")
 
     seq: Annotated[int, Field(strict=True)] | str = Field(description="计划中的序号")
     unit: str = Field(description="报送单位（牵头单位）")
-    quarter: Annotated[int, Field(ge=1, le=4)] = Field(description="季度 1-4")
+    month: Annotated[int, Field(ge=1, le=12)] | None = Field(None, description="月报：月份 1-12")
+    quarter: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="季报：季度 1-4")
+    half: Annotated[int, Field(ge=1, le=2)] | None = Field(None, description="半年报：1 上半年，2 下半年")
     year: Annotated[int, Field(ge=1900, le=2999)] | None = Field(None, description="年度；计划未写年度时为空")
     status: Status = Field(description="完成状态")
     percent: Annotated[int, Field(strict=True, ge=0, le=100)] | None = Field(
@@ -105,21 +100,42 @@ class Entry(BaseModel):
     progress: str = Field(description="进展情况")
     problems: str = Field("", description="存在问题")
     next_steps: str = Field("", description="下步计划")
+    evidence: str = Field("", description="佐证材料（文件名称或说明）")
+    reporter: str = Field("", description="填报人")
+    phone: str = Field("", description="联系电话")
+    approver: str = Field("", description="审核人（单位负责人）")
+    filled_on: dt.date | None = Field(None, description="填报日期 YYYY-MM-DD")
     form: str = Field("", description="来源反馈表的文件名")
 
-    @field_validator("unit", "progress", "problems", "next_steps", "form")
+    @field_validator("unit", "progress", "problems", "next_steps", "evidence", "reporter", "phone", "approver", "form")
     @classmethod
     def _text(cls, value: str) -> str:
         return check_text(value)
+
+    @model_validator(mode="after")
+    def _one_period(self) -> Entry:
+        if sum(value is not None for value in (self.month, self.quarter, self.half)) != 1:
+            raise ValueError("报送期应写且只写 month（月）、quarter（季度）、half（半年）中的一项")
+        return self
 
     @property
     def label(self) -> str:
         return str(self.seq)
 
     @property
-    def key(self) -> tuple[str, str, int | None, int]:
-        """What makes two entries the same report: task, unit, year and quarter."""
-        return (self.label, self.unit, self.year, self.quarter)
+    def period(self) -> Period:
+        """The period reported on."""
+        if self.month is not None:
+            return Period("month", self.month, self.year)
+        if self.half is not None:
+            return Period("half", self.half, self.year)
+        assert self.quarter is not None
+        return Period("quarter", self.quarter, self.year)
+
+    @property
+    def key(self) -> tuple[str, str, Period]:
+        """What makes two entries the same report: task, unit and period."""
+        return (self.label, self.unit, self.period)
 
     def same_report(self, other: Entry) -> bool:
         """Equal in everything a unit reported (the form file it came in does not count)."""
@@ -160,9 +176,10 @@ class ProgressFile(BaseModel):
 
 
 def latest_entries(progress: ProgressFile, plan_year: int) -> dict[tuple[str, str], Entry]:
-    """Each (序号, unit)'s report of the latest quarter (entries without a year are of ``plan_year``)."""
+    """Each (序号, unit)'s report of the latest period, by its last day (entries without a year
+    are of ``plan_year``; of a month, a quarter and a half year ending on one day, the longer)."""
     latest: dict[tuple[str, str], Entry] = {}
-    for entry in sorted(progress.entries, key=lambda e: (e.year or plan_year, e.quarter)):
+    for entry in sorted(progress.entries, key=lambda e: e.period.order(plan_year)):
         latest[(entry.label, entry.unit)] = entry
     return latest
 
@@ -226,7 +243,7 @@ def new_progress(plan: Plan) -> ProgressFile:
 def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
     """Refuse progress data that belongs to another plan, or to this plan before an edit, and
     each entry the plan has no place for: a 序号 not in the plan, a unit that does not lead
-    the task, a second report for the same task, unit and quarter.  Such an entry would
+    the task, a second report for the same task, unit and period.  Such an entry would
     otherwise be left out of every report without a word; instead each is named."""
     if progress.plan != fingerprint(plan):
         raise PlanError(
@@ -244,7 +261,7 @@ def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
 
 def _entry_problems(progress: ProgressFile, plan: Plan, source: str) -> list[Problem]:
     items = {item.label: item for item in plan.items}
-    first: dict[tuple[str, str, int | None, int], int] = {}
+    first: dict[tuple[str, str, Period], int] = {}
     problems = []
     for number, entry in enumerate(progress.entries, start=1):
         where = f"第 {number} 条"
@@ -259,7 +276,7 @@ def _entry_problems(progress: ProgressFile, plan: Plan, source: str) -> list[Pro
         earlier = first.setdefault(entry.key, number)
         if earlier != number:
             problems.append(Problem(
-                f"与第 {earlier} 条是同一任务、单位和季度（{quarter_label(entry.quarter, entry.year)}）的报送，"
+                f"与第 {earlier} 条是同一任务、单位和报送期（{entry.period.label}）的报送，"
                 "只能保留一条", source, where))
     return problems
 

@@ -464,6 +464,6 @@ def test_progress_entries_that_do_not_match_the_plan_are_refused_by_entry(
     assert lines[-3:] == [
         f"{progress}: 第 1 条: seq: 计划中没有序号 99",
         f"{progress}: 第 2 条: unit: “科技司”不是序号 15 的牵头单位（牵头：法规司）",
-        f"{progress}: 第 4 条: 与第 3 条是同一任务、单位和季度（第二季度）的报送，只能保留一条",
+        f"{progress}: 第 4 条: 与第 3 条是同一任务、单位和报送期（第二季度）的报送，只能保留一条",
     ]
     assert not (tmp_path / "out").exists()

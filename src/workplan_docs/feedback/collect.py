@@ -3,15 +3,17 @@
 Each form is checked as a whole against the plan, and taken whole or not at all:
 
 - it must be an .xlsx made by ``feedback`` (its hidden ``_meta`` sheet present);
-- for this plan as it is now (the plan fingerprint), and, when a quarter is given,
-  for that quarter;
+- for this plan as it is now (the plan fingerprint), and, when a period is given,
+  for that period (a month, a quarter or a half year);
 - for a lead unit of the plan, whose printed name matches the hidden one (a form
   retitled for another unit is refused);
 - with every printed cell unchanged (title, unit, headings, 序号, 重要工作, 时间进度; the
   plan title under the form title may since have been polished), exactly
-  the unit's tasks of that quarter (no row added, none deleted, none from another unit),
-  and any carried over from earlier quarters (which must be the unit's tasks whose time
-  ran out before the quarter);
+  the unit's tasks of that period (no row added, none deleted, none from another unit),
+  and any carried over from earlier periods (which must be the unit's tasks whose time
+  ran out before the period);
+- 完成比例 empty or a whole number 0-100; the sign-off under the table filled (the fields
+  ``required`` names: by default all four);
 - 进展情况 and 完成状态 filled, 完成状态 one of the list.
 
 Every problem names the file, the row and the column ("第 5 行: E 列（完成状态）").
@@ -28,7 +30,7 @@ units are done) and written to progress.yaml, the bad ones are listed to be sent
 and the command exits with status 2.  Collecting the same folder again after the bad
 forms are corrected is safe: a report identical to one already taken is a no-op.
 
-A report that differs from one already taken for the same task, unit and quarter is a
+A report that differs from one already taken for the same task, unit and period is a
 conflict: the form is refused unless ``replace`` is set, in which case the later form
 (in the order given) wins.  Nothing is ever merged silently.
 """
@@ -36,6 +38,7 @@ conflict: the form is refused unless ``replace`` is set, in which case the later
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -44,18 +47,22 @@ from typing import Any
 
 from ..errors import Problem, WorkplanError
 from ..model import Item, Plan, check_text
-from ..progress import STATUSES, Entry, ProgressFile, fingerprint, quarter_label, task_hash
+from ..cycles import Period
+from ..progress import STATUSES, Entry, ProgressFile, fingerprint, task_hash
 from ..units import GENERIC_KIND
 from .forms import (
-    COLUMN_OF,
     COLUMNS,
     FIRST_ROW,
     FORM_SHEET,
+    FORMAT,
     FORMATS_READ,
     HEADER_ROW,
     HEADING_OF,
+    LEGACY_COLUMNS,
     META_SHEET,
     REQUIRED,
+    SIGNOFF,
+    SIGNOFF_LABELS,
     SUBTITLE_ROW,
     UNIT_ROW,
     Form,
@@ -69,7 +76,10 @@ MAX_FORM_BYTES = 20 * 1024 * 1024
 MAX_FORM_UNPACKED = 30 * 1024 * 1024  # a form as sent out is under 100 KB unpacked
 MAX_ROWS_OVER = 50  # rows with content beyond the expected ones: past this the form is refused unread
 MAX_PROBLEMS = 20  # per form: past this the list is cut, with a count of the rest
+_META_FIELDS = 8  # at most, before the row headed "seq"
+SIGNOFF_KEYS = tuple(SIGNOFF_LABELS)  # required by default: every field of the sign-off
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DATE = re.compile(r"(\d{4})\s*(?:[-/.．]|年)\s*(\d{1,2})\s*(?:[-/.．]|月)\s*(\d{1,2})\s*日?")
 
 
 @dataclass
@@ -80,13 +90,18 @@ class FormResult:
     form: Form | None = None
     entries: list[tuple[int, Entry]] = field(default_factory=list)  # (sheet row, entry)
     problems: list[Problem] = field(default_factory=list)
+    columns: tuple[tuple[str, str, float], ...] = COLUMNS  # those of the form's format
 
-    def problem(self, message: str, row: int | None = None, key: str | None = None, column: int | None = None) -> None:
+    def problem(
+        self, message: str, row: int | None = None, key: str | None = None, column: int | None = None,
+        heading: str = "",
+    ) -> None:
         """Record a problem at a cell: "第 5 行", "E 列（完成状态）"."""
-        column = COLUMN_OF[key] if key else column
+        if key:
+            column = next(n for n, (k, _, _) in enumerate(self.columns, start=1) if k == key)
+            heading = HEADING_OF[key]
         where = None
         if column is not None:
-            heading = HEADING_OF.get(key or "", "")
             where = f"{_LETTERS[column - 1]} 列" + (f"（{heading}）" if heading else "")
         self.problems.append(Problem(message, self.source, f"第 {row} 行" if row else None, where))
 
@@ -95,7 +110,7 @@ class FormResult:
         """"科技司 2010年第二季度 10 项", for the summary."""
         if self.form is None:
             return ""
-        return f"{self.form.unit} {quarter_label(self.form.quarter, self.form.year)} {len(self.entries)} 项"
+        return f"{self.form.unit} {self.form.period.label} {len(self.entries)} 项"
 
 
 @dataclass
@@ -113,14 +128,17 @@ class Collected:
         return bool(self.taken)
 
 
-def read_form(plan: Plan, path: str | Path, quarter: int | None = None, year: int | None = None) -> FormResult:
-    """Read and check one returned form; ``quarter``/``year`` refuse forms of other quarters.
+def read_form(
+    plan: Plan, path: str | Path, period: Period | None = None, required: Iterable[str] = SIGNOFF_KEYS,
+) -> FormResult:
+    """Read and check one returned form; ``period`` refuses forms of other periods;
+    ``required`` are the sign-off fields that must be filled (keys of ``SIGNOFF_LABELS``).
 
     Never raises for what is in the file: every fault becomes one of the form's problems.
     """
     result = FormResult(str(path))
     try:
-        _read_checked(plan, Path(path), result, quarter, year)
+        _read_checked(plan, Path(path), result, period, tuple(required))
     except WorkplanError as error:
         result.problems.extend(p if p.source else p.at(result.source) for p in error.problems)
     except Exception:  # noqa: BLE001 - a parser failing on a damaged package is this form's problem
@@ -133,7 +151,9 @@ def read_form(plan: Plan, path: str | Path, quarter: int | None = None, year: in
     return result
 
 
-def _read_checked(plan: Plan, path: Path, result: FormResult, quarter: int | None, year: int | None) -> None:
+def _read_checked(
+    plan: Plan, path: Path, result: FormResult, period: Period | None, required: tuple[str, ...]
+) -> None:
     workbook = _open(path, result)
     if workbook is None:
         return
@@ -141,17 +161,19 @@ def _read_checked(plan: Plan, path: Path, result: FormResult, quarter: int | Non
         meta = _read_meta(plan, workbook, result)
         if meta is None:
             return
-        form = _expected_form(plan, meta, result, quarter, year)
+        form = _expected_form(plan, meta, result, period)
         if form is None:
             return
         result.form = form
+        legacy = meta["format"] != FORMAT
+        result.columns = LEGACY_COLUMNS if legacy else COLUMNS
         _check_meta_rows(form, meta["rows"], result)
         sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
         if sheet is None:
             result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
             return
         _check_header(plan, form, sheet, result)
-        _read_rows(plan, form, sheet, result)
+        _read_rows(plan, form, sheet, result, () if legacy else required)
     finally:
         workbook.close()
 
@@ -239,47 +261,54 @@ def _read_meta(plan: Plan, workbook: Any, result: FormResult) -> dict[str, Any] 
     if META_SHEET not in workbook.sheetnames:
         result.problem("不是由 workplan-docs feedback 生成的反馈表（缺少隐藏的标识信息），请使用下发的反馈表填写")
         return None
-    rows = 6 + len(plan.items) + 1  # six fields, a row per task at most, one more to see a surplus
+    rows = _META_FIELDS + 1 + len(plan.items) + 1  # the fields, a row per task at most, one more to see a surplus
     cells = [
         tuple(_cell_text(value) for value in row)
         for row in workbook[META_SHEET].iter_rows(min_col=1, max_col=3, max_row=rows, values_only=True)
     ]
-    fields = {row[0]: row[1] for row in cells[:6]}
-    if fields.get("format") not in FORMATS_READ or "seq" not in fields:
+    header = next((n for n, row in enumerate(cells[:_META_FIELDS + 1]) if row[0] == "seq"), None)
+    fields = {row[0]: row[1] for row in cells[:header]}
+    if fields.get("format") not in FORMATS_READ or header is None:
         result.problem("反馈表的隐藏标识信息已损坏，请使用下发的反馈表填写")
         return None
-    rows = [row for row in cells[6:] if any(row)]
+    rows = [row for row in cells[header + 1:] if any(row)]
     return {**fields, "rows": [row[:2] for row in rows], "carried": {row[0] for row in rows if row[2]}}
 
 
-def _expected_form(
-    plan: Plan, meta: dict[str, Any], result: FormResult, quarter: int | None, year: int | None
-) -> Form | None:
-    """The form ``feedback`` made for this unit and quarter, or None with the reason."""
+def _meta_period(meta: dict[str, Any]) -> Period | None:
+    """The form's period: ``period``/``index`` (format 3), ``quarter`` before."""
+    try:
+        year = int(meta["year"]) if meta.get("year") else None
+        if "period" in meta:
+            return Period(meta["period"], int(meta["index"]), year)
+        return Period("quarter", int(meta["quarter"]), year)
+    except (KeyError, ValueError):
+        return None
+
+
+def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None) -> Form | None:
+    """The form ``feedback`` made for this unit and period, or None with the reason."""
     if meta.get("plan") != fingerprint(plan):
         result.problem("此表不是本计划的反馈表（或计划在下发反馈表后修改过序号、重要工作或牵头单位），请使用本计划重新生成的反馈表")
         return None
-    try:
-        form_quarter = int(meta["quarter"])
-        form_year = int(meta["year"]) if meta.get("year") else None
-    except (KeyError, ValueError):
-        result.problem("反馈表的隐藏标识信息已损坏（季度），请使用下发的反馈表填写")
+    period = _meta_period(meta)
+    if period is None:
+        result.problem("反馈表的隐藏标识信息已损坏（报送期），请使用下发的反馈表填写")
         return None
-    wanted_year = year if year is not None else plan.year
-    if quarter is not None and (form_quarter != quarter or wanted_year not in (None, form_year)):
-        result.problem(
-            f"此表是{quarter_label(form_quarter, form_year)}的反馈表，本次收集的是{quarter_label(quarter, wanted_year)}"
-        )
+    if wanted is not None and (
+        (period.kind, period.index) != (wanted.kind, wanted.index) or wanted.year not in (None, period.year)
+    ):
+        result.problem(f"此表是{period.label}的反馈表，本次收集的是{wanted.label}")
         return None
     unit = meta.get("unit", "")
     named = plan.registry.resolve(unit) == unit and plan.registry.kind(unit) != GENERIC_KIND  # as forms name it
     try:
-        form = form_for(plan, unit, form_quarter, form_year, meta["carried"]) if named else None
+        form = form_for(plan, unit, period, meta["carried"]) if named else None
     except ValueError as error:
         result.problem(f"隐藏标识中的往期未完成任务（序号 {error}）不是{unit}此前到期的任务（反馈表被改动过），请使用下发的反馈表填写")
         return None
     if form is None:
-        result.problem(f"反馈表所属单位“{unit}”在{quarter_label(form_quarter, form_year)}没有牵头任务，不是本计划的反馈单位")
+        result.problem(f"反馈表所属单位“{unit}”在{period.label}没有牵头任务，不是本计划的反馈单位")
     return form
 
 
@@ -290,9 +319,9 @@ def _check_meta_rows(form: Form, rows: list[tuple[str, str]], result: FormResult
 
 
 def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
-    head = list(sheet.iter_rows(min_row=1, max_row=HEADER_ROW, max_col=len(COLUMNS), values_only=True))
+    head = list(sheet.iter_rows(min_row=1, max_row=HEADER_ROW, max_col=len(result.columns), values_only=True))
     head += [()] * (HEADER_ROW - len(head))
-    for (row, column), text in header_texts(plan, form).items():
+    for (row, column), text in header_texts(plan, form, result.columns).items():
         if row == SUBTITLE_ROW:  # the plan title may be polished after forms go out
             continue
         values = head[row - 1]
@@ -305,22 +334,29 @@ def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> Non
             result.problem(f"表头被修改：应为“{text}”，实际为“{found}”", row, column=column)
 
 
-def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
-    """Match rows to tasks by 序号, check the printed cells and read the filled ones."""
+def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult, required: tuple[str, ...]) -> None:
+    """Match rows to tasks by 序号, check the printed cells and read the filled ones, then
+    the sign-off under the table (found by its labels)."""
     expected = {item.label: item for item in form.items}
     seen: dict[str, int] = {}
     note = note_text()
-    width = len(COLUMNS)
+    keys = [key for key, _, _ in result.columns]
+    width = max(len(keys), max(c[4] for c in SIGNOFF))
     limit = len(expected) + MAX_ROWS_OVER
     rows = list(islice(_stored_rows(sheet, FIRST_ROW, width), limit + 1))
     if len(rows) > limit:
         result.problem(f"表中有内容的行超过 {limit} 行（只应有 {len(expected)} 项工作），不是下发的反馈表：请使用下发的反馈表填写")
         return
+    first_labels = {f"{label}：": below for _, label, below, column, _ in SIGNOFF if column == 1}
+    signoff: dict[str, tuple[str, int, int]] = {}
     for row, values in rows:
-        texts = dict(zip((key for key, _, _ in COLUMNS), (_cell_text(v) for v in values)))
+        texts = dict(zip(keys, (_cell_text(v) for v in values)))
         if not any(texts.values()) or (texts["seq"] == note and not any(list(texts.values())[1:])):
             continue
         label = texts["seq"]
+        if label in first_labels:
+            signoff.update(_read_signoff(values, first_labels[label], row, result))
+            continue
         if not label:
             result.problem("多出的行：没有序号（请勿增加行）", row, "seq")
             continue
@@ -338,6 +374,63 @@ def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult) -> None:
     for label in expected:
         if label not in seen:
             result.problems.append(Problem("缺少此项工作的行（行被删除？）", result.source, f"序号 {label}"))
+    _check_signoff(signoff, required, result)
+
+
+def _read_signoff(
+    values: tuple[Any, ...], below: int, row: int, result: FormResult
+) -> dict[str, tuple[str, int, int]]:
+    """The sign-off fields of one row under the table (value, row, column): label unchanged,
+    value as written (a date as YYYY-MM-DD)."""
+    found = {}
+    for key, label, at, label_column, value_column in SIGNOFF:
+        if at != below:
+            continue
+        if _cell_text(values[label_column - 1]) != f"{label}：":
+            result.problem(f"表头被修改：应为“{label}：”", row, column=label_column)
+        text = _cell_text(values[value_column - 1])
+        found[key] = (text, row, value_column)  # a wrong value is found, not missing
+        try:
+            check_text(text)
+        except ValueError as error:
+            result.problem(str(error), row, column=value_column, heading=label)
+            continue
+        if key == "date" and text:
+            day = _signoff_date(values[value_column - 1], text)
+            if day is None:
+                result.problem(f"填报日期“{text}”应写作 YYYY-MM-DD 或 2010年7月5日", row, column=value_column, heading=label)
+                continue
+            found[key] = (day.isoformat(), row, value_column)
+    return found
+
+
+def _signoff_date(value: Any, text: str) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE.fullmatch(text)
+    try:
+        return dt.date(*(int(part) for part in match.groups())) if match else None
+    except ValueError:
+        return None
+
+
+def _check_signoff(signoff: dict[str, tuple[str, int, int]], required: tuple[str, ...], result: FormResult) -> None:
+    """Each required field filled; the values go into every entry of the form."""
+    for key in required:
+        label = SIGNOFF_LABELS[key]
+        if key not in signoff:
+            result.problems.append(Problem("表格下方找不到此栏（表格结构被改动？），请使用下发的反馈表填写", result.source, None, label))
+        elif not signoff[key][0]:
+            _, row, column = signoff[key]
+            result.problem("必填项，不能为空", row, column=column, heading=label)
+    if result.problems:
+        return
+    values = {key: text for key, (text, _, _) in signoff.items()}
+    update = {key: values.get(key, "") for key in ("reporter", "phone", "approver")}
+    update["filled_on"] = dt.date.fromisoformat(values["date"]) if values.get("date") else None
+    result.entries = [(row, entry.model_copy(update=update)) for row, entry in result.entries]
 
 
 def _foreign_row(plan: Plan, form: Form, label: str) -> str:
@@ -346,7 +439,7 @@ def _foreign_row(plan: Plan, form: Form, label: str) -> str:
         return f"多出的行：计划中没有序号 {label}（请勿增加行）"
     if form.unit not in item.lead:
         return f"序号 {label} 由{'、'.join(item.lead)}牵头，不是{form.unit}的任务（多出的行）"
-    return f"序号 {label} 不在{quarter_label(form.quarter, form.year)}的反馈范围内（多出的行）"
+    return f"序号 {label} 不在{form.period.label}的反馈范围内（多出的行）"
 
 
 def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: FormResult) -> Entry | None:
@@ -359,9 +452,10 @@ def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: F
             result.problem("必填项，不能为空", row, key)
     if texts["status"] and texts["status"] not in STATUSES:
         result.problem(f"“{texts['status']}”不在可选范围内，请从下拉列表中选择：{'、'.join(STATUSES)}", row, "status")
-    for key in ("progress", "problems", "next_steps"):
+    percent = _percent(texts.get("percent", ""), row, result)
+    for key in ("progress", "problems", "next_steps", "evidence"):
         try:
-            check_text(texts[key])
+            check_text(texts.get(key, ""))
         except ValueError as error:
             result.problem(str(error), row, key)
     if len(result.problems) > before:
@@ -369,14 +463,27 @@ def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: F
     return Entry(
         seq=item.seq,
         unit=form.unit,
-        quarter=form.quarter,
-        year=form.year,
+        **{form.period.kind: form.period.index},  # month=5, quarter=2 or half=1
+        year=form.period.year,
         status=texts["status"],  # type: ignore[arg-type]  # checked against STATUSES above
+        percent=percent,
         progress=texts["progress"],
         problems=texts["problems"],
         next_steps=texts["next_steps"],
+        evidence=texts.get("evidence", ""),
         form=Path(result.source).name,
     )
+
+
+def _percent(text: str, row: int, result: FormResult) -> int | None:
+    """完成比例: empty, or a whole number 0-100 ("60", "60%")."""
+    if not text:
+        return None
+    number = text.rstrip("%％ ").strip()
+    if number.isascii() and number.isdigit() and int(number) <= 100:
+        return int(number)
+    result.problem(f"“{text}”应为 0 到 100 的整数（不带%，可不填）", row, "percent")
+    return None
 
 
 def collect(
@@ -385,14 +492,16 @@ def collect(
     existing: ProgressFile,
     *,
     replace: bool = False,
-    quarter: int | None = None,
-    year: int | None = None,
+    period: Period | None = None,
+    required: Iterable[str] = SIGNOFF_KEYS,
 ) -> Collected:
-    """Check every form and merge the good ones into ``existing`` (which is not modified)."""
+    """Check every form and merge the good ones into ``existing`` (which is not modified);
+    ``required``: the sign-off fields a form must have filled."""
     outcome = Collected(existing.model_copy(deep=True))
     index = {entry.key: position for position, entry in enumerate(outcome.progress.entries)}
+    required = tuple(required)
     for path in paths:
-        result = read_form(plan, path, quarter, year)
+        result = read_form(plan, path, period, required)
         if result.problems:
             outcome.rejected.append(result)
             continue
@@ -426,7 +535,7 @@ def _merge_plan(result: FormResult, entries: list[Entry], index: dict[Any, int],
             continue
         if not replace:
             result.problem(
-                f"序号 {entry.label} 在{quarter_label(entry.quarter, entry.year)}已有{entry.unit}的报送"
+                f"序号 {entry.label} 在{entry.period.label}已有{entry.unit}的报送"
                 f"（{earlier.form or '已有数据'}），内容不同；如以本表为准，请加 --replace",
                 row,
             )
@@ -435,11 +544,12 @@ def _merge_plan(result: FormResult, entries: list[Entry], index: dict[Any, int],
 
 
 def _order(plan: Plan) -> Any:
-    """Entries by year, quarter, plan order, then unit: a stable file that diffs well."""
+    """Entries by period (as the year runs), plan order, then unit: a stable file that diffs well."""
     position = {item.label: index for index, item in enumerate(plan.items)}
 
-    def key(entry: Entry) -> tuple[int, int, int, str]:
-        return (entry.year or 0, entry.quarter, position.get(entry.label, len(position)), entry.unit)
+    def key(entry: Entry) -> tuple[dt.date, int, int, str]:
+        end, rank = entry.period.order(entry.year or 1)
+        return (end, rank, position.get(entry.label, len(position)), entry.unit)
 
     return key
 

@@ -1,24 +1,31 @@
-"""Feedback forms (进展情况反馈表): one XLSX per lead unit and quarter, for the unit to fill in.
+"""Feedback forms (进展情况反馈表): one XLSX per lead unit and period, for the unit to fill in.
 
 A form is an input sheet, not a report, so it is written here directly with openpyxl
 rather than through the neutral layout: it needs what no report has (locked cells,
 a drop-down list, a hidden sheet).
 
-Which units get a form: every lead unit (generic references such as 相关司局 excepted:
-there is nobody to send a form to) that leads at least one task under way or falling
-due in the quarter (``Plan.quarter``: whole-year tasks are under way in every quarter).
+A period is a month, a quarter or a half year (``cycles.Period``).  Which units get a
+form: every lead unit (generic references such as 相关司局 excepted: there is nobody to
+send a form to) that leads at least one task expecting a report in the period — a task
+whose reporting cycle (``report_every``) has periods of that kind and whose time
+overlaps it, or, reporting 按时限, whose due month it is (``cycles.report_periods``).
 A unit with no such task gets no form.  Rows are the unit's tasks in plan order.
 
 Given the progress data so far, a form also carries over (往期未完成) each of the unit's
-tasks whose time ran out before the quarter and whose latest report from the unit is
-not 已完成 (or which it never reported on): an unfinished April task is still asked
-about in the third quarter.  Its 时间进度 cell says so, and the hidden sheet marks the
+tasks of the same kind of cycle whose time ran out before the period and whose latest
+report from the unit is not 已完成 (or which it never reported on): an unfinished April
+task is still asked about in the third quarter.  Its 时间进度 cell says so, and the hidden sheet marks the
 row, so ``collect`` can check the row belongs there without the progress data.
+
+Besides the plan's columns and the unit's answers (进展情况, 完成状态, 完成比例, 存在问题, 下步计划,
+佐证材料), a form has a sign-off under the table (填报人, 联系电话, 审核人（单位负责人）, 填报日期), and a
+page setup that prints it: A4 landscape, fitted to the page width, the heading row repeated, page
+numbers in the footer.
 
 What keeps a returned form honest: the sheet is protected except for the cells to
 fill (no password — this guards against slips, not against intent); the status cell
 offers a drop-down; and a "veryHidden" sheet ``_meta`` carries the plan fingerprint,
-the unit, the quarter and, per row, the 序号 and a hash of the task text.  ``collect``
+the unit, the period and, per row, the 序号 and a hash of the task text.  ``collect``
 checks all of it, and every printed cell, against the plan (see ``collect.py``).
 """
 
@@ -34,17 +41,21 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..filenames import safe_file_name
 from ..model import Item, Plan
-from ..progress import DONE, STATUSES, ProgressFile, due_date, fingerprint, latest_entries, quarter_label, task_hash
+from ..cycles import Period, PeriodKind, expects_report, kind_of
+from ..progress import DONE, STATUSES, ProgressFile, due_date, fingerprint, latest_entries, task_hash
 from ..style import Style, default_style
 from ..writers.reproducible import build_date
 from ..writers.xlsx import workbook_bytes
 
-FORMAT = "workplan-docs feedback 2"  # 2: rows may be carried over (a third column in _meta)
-FORMATS_READ = ("workplan-docs feedback 1", FORMAT)
+# 2: rows may be carried over (a third column in _meta); 3: 完成比例, 佐证材料 and the sign-off
+FORMAT = "workplan-docs feedback 3"
+LEGACY_FORMATS = ("workplan-docs feedback 1", "workplan-docs feedback 2")
+FORMATS_READ = (*LEGACY_FORMATS, FORMAT)
 CARRIED = "往期未完成"
 FORM_SHEET = "进展反馈"
 META_SHEET = "_meta"
@@ -52,18 +63,32 @@ META_SHEET = "_meta"
 # (key, heading, width in Excel character units); the keys are progress.Entry's fields.
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("seq", "序号", 6),
-    ("task", "重要工作", 30),
-    ("schedule", "时间进度", 12),
-    ("progress", "进展情况", 44),
-    ("status", "完成状态", 11),
-    ("problems", "存在问题", 28),
-    ("next_steps", "下步计划", 28),
+    ("task", "重要工作", 28),
+    ("schedule", "时间进度", 11),
+    ("progress", "进展情况", 40),
+    ("status", "完成状态", 10),
+    ("percent", "完成比例（%）", 9),
+    ("problems", "存在问题", 24),
+    ("next_steps", "下步计划", 24),
+    ("evidence", "佐证材料", 20),
 )
-FILL_IN = ("progress", "status", "problems", "next_steps")
+# Forms of the earlier formats (still collected) had neither 完成比例 nor 佐证材料 nor a sign-off.
+LEGACY_COLUMNS = tuple(c for c in COLUMNS if c[0] not in ("percent", "evidence"))
 REQUIRED = ("progress", "status")
 COLUMN_OF = {key: index for index, (key, _, _) in enumerate(COLUMNS, start=1)}
 HEADING_OF = {key: heading for key, heading, _ in COLUMNS}
 TITLE_ROW, SUBTITLE_ROW, UNIT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5
+
+# The sign-off under the table (填报人 …), each (key, label, row below the last task, label column,
+# value column); labels span two columns, values the columns up to the next label (or the last).
+SIGNOFF: tuple[tuple[str, str, int, int, int], ...] = (
+    ("reporter", "填报人", 2, 1, 3),
+    ("phone", "联系电话", 2, 5, 7),
+    ("approver", "审核人（单位负责人）", 3, 1, 3),
+    ("date", "填报日期", 3, 5, 7),
+)
+SIGNOFF_LABELS = {key: label for key, label, *_ in SIGNOFF}
+NOTE_BELOW = 5  # the note's row below the last task
 
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -75,97 +100,102 @@ _MIN_LINES = 4  # room to write in, even beside a one-line task
 
 @dataclass(frozen=True)
 class Form:
-    """One unit's form for one quarter: what is printed in it and where it is saved.
+    """One unit's form for one period: what is printed in it and where it is saved.
 
     ``items`` are its rows in plan order; ``carried`` the 序号 of those carried over from
-    earlier quarters."""
+    earlier periods."""
 
     unit: str
-    quarter: int
-    year: int | None
+    period: Period
     items: tuple[Item, ...]
     carried: frozenset[str] = frozenset()
 
 
-def forms_for(plan: Plan, quarter: int, year: int | None = None, progress: ProgressFile | None = None) -> list[Form]:
-    """The forms of a quarter, one per lead unit with a task under way or due in it, or
-    (given ``progress``) with an earlier task still unfinished.
+def plan_period(plan: Plan, kind: PeriodKind, index: int, year: int | None = None) -> Period:
+    """The period a user asks for (``--month 5``): of ``year``, by default the plan year."""
+    return Period(kind, index, year if year is not None else plan.year)
 
-    ``year`` defaults to the plan year.  A plan that names no year takes ``year`` as
-    its own (the label of the quarter); a plan with a year and another ``year`` asks
-    for a quarter of that other year ("2011年1-6月" tasks).
+
+def forms_for(plan: Plan, period: Period, progress: ProgressFile | None = None) -> list[Form]:
+    """The forms of a period, one per lead unit with a task that expects a report in it
+    (``cycles.report_periods``), or (given ``progress``) with an earlier task of the same
+    cycle kind still unfinished.
+
+    A plan that names no year takes the period's year as its own (the label of the form);
+    a plan with a year and a period of another year asks about the tasks scheduled in that
+    year ("2011年1-6月").
     """
-    year = year if year is not None else plan.year
-    period = _Period.of(plan, quarter, year)
-    latest = latest_entries(progress, period.calendar_year) if progress is not None else None
+    scope = _Scope.of(plan, period)
+    latest = latest_entries(progress, scope.calendar_year) if progress is not None else None
     forms = []
     for unit in plan.unit_tasks():
         if unit.kind == "泛指":
             continue
         carried = {
-            item.label for item in period.earlier(unit.lead)
+            item.label for item in scope.earlier(unit.lead)
             if latest is not None and getattr(latest.get((item.label, unit.unit)), "status", None) != DONE
         }
-        form = period.form(unit.unit, unit.lead, carried)
+        form = scope.form(unit.unit, unit.lead, carried)
         if form is not None:
             forms.append(form)
     return forms
 
 
-def form_for(plan: Plan, unit: str, quarter: int, year: int | None, carried: set[str]) -> Form | None:
-    """``unit``'s form: its tasks of the quarter and the ``carried`` ones, or None when it has
+def form_for(plan: Plan, unit: str, period: Period, carried: set[str]) -> Form | None:
+    """``unit``'s form: its tasks of the period and the ``carried`` ones, or None when it has
     none.  Raises ValueError naming a carried 序号 that is not an earlier task of the unit."""
-    period = _Period.of(plan, quarter, year)
+    scope = _Scope.of(plan, period)
     lead = plan.items_for(unit).lead
-    wrong = carried - {item.label for item in period.earlier(lead)}
+    wrong = carried - {item.label for item in scope.earlier(lead)}
     if wrong:
         raise ValueError("、".join(sorted(wrong)))
-    return period.form(unit, lead, carried)
+    return scope.form(unit, lead, carried)
 
 
 @dataclass(frozen=True)
-class _Period:
-    """A form's quarter, worked out once for all units: the tasks under way or due in it,
-    and the day it starts (tasks due before it are "earlier")."""
+class _Scope:
+    """A form's period, worked out once for all units: the tasks that expect a report in it,
+    those of the same kind of cycle, and the day it starts (tasks due before it are "earlier")."""
 
-    quarter: int
-    year: int | None
+    period: Period
     calendar_year: int  # the year a plan's bare months ("4月") are in
     start: dt.date
-    current: frozenset[int]  # id() of the items under way or due in the quarter
+    current: frozenset[int]  # id() of the items that expect a report in the period
+    same_kind: frozenset[int]  # id() of the items whose cycle has periods of this kind
 
     @classmethod
-    def of(cls, plan: Plan, quarter: int, year: int | None) -> _Period:
+    def of(cls, plan: Plan, period: Period) -> _Scope:
         # Without a plan year, bare months belong to the form's year, else to a placeholder
         # (a plan and forms that name no year compare months only).
-        calendar_year = plan.year if plan.year is not None else year if year is not None else 1
-        tasks = plan.quarter(quarter, year if plan.year is not None else None)
-        start = dt.date(year if year is not None else calendar_year, quarter * 3 - 2, 1)
-        return cls(quarter, year, calendar_year, start, frozenset(id(i) for i in (*tasks.active, *tasks.due)))
+        calendar_year = plan.year if plan.year is not None else period.year if period.year is not None else 1
+        current = frozenset(id(i) for i in plan.items if expects_report(plan, i, period, calendar_year))
+        same_kind = frozenset(id(i) for i in plan.items if kind_of(plan, i) == period.kind)
+        return cls(period, calendar_year, period.start(calendar_year), current, same_kind)
 
     def earlier(self, lead: list[Item]) -> list[Item]:
-        """Of ``lead``, the tasks not of this quarter whose time ran out before it."""
+        """Of ``lead``, the tasks of this kind of period, not of this one, whose time ran out before it."""
         return [
             item for item in lead
-            if id(item) not in self.current and (due := due_date(item, self.calendar_year)) is not None
-            and due < self.start
+            if id(item) in self.same_kind and id(item) not in self.current
+            and (due := due_date(item, self.calendar_year)) is not None and due < self.start
         ]
 
     def form(self, unit: str, lead: list[Item], carried: set[str]) -> Form | None:
         items = tuple(item for item in lead if id(item) in self.current or item.label in carried)
-        return Form(unit, self.quarter, self.year, items, frozenset(carried)) if items else None
+        return Form(unit, self.period, items, frozenset(carried)) if items else None
 
 
-def header_texts(plan: Plan, form: Form) -> dict[tuple[int, int], str]:
-    """The printed cells above the rows, by (row, column): ``collect`` checks them unchanged."""
+def header_texts(plan: Plan, form: Form, columns: tuple[tuple[str, str, float], ...] = COLUMNS) -> dict[tuple[int, int], str]:
+    """The printed cells above the rows, by (row, column): ``collect`` checks them unchanged
+    (``columns``: those of the form's format)."""
     entry = plan.unit_entry(form.unit)
     unit_name = entry.full_name if entry and entry.full_name else form.unit
     texts = {
-        (TITLE_ROW, 1): f"{quarter_label(form.quarter, form.year)}重点工作进展情况反馈表",
+        (TITLE_ROW, 1): f"{form.period.label}重点工作进展情况反馈表",
         (SUBTITLE_ROW, 1): plan.title,
         (UNIT_ROW, 1): f"填报单位：{unit_name}（牵头任务 {len(form.items)} 项{_carried_note(form)}）",
     }
-    texts.update({(HEADER_ROW, COLUMN_OF[key]): heading for key, heading, _ in COLUMNS})
+    texts.update({(HEADER_ROW, column): heading for column, (_, heading, _) in enumerate(columns, start=1)})
     return texts
 
 
@@ -182,13 +212,26 @@ def row_texts(item: Item, form: Form) -> dict[str, str]:
 def note_text() -> str:
     return (
         f"填报说明：1.进展情况、完成状态为必填项；完成状态请从下拉列表中选择（{'、'.join(STATUSES)}）。"
-        "2.只填写白色单元格，请勿增删行、修改灰色单元格或调整表格结构。3.填好后保存为 .xlsx 原样交回。"
+        "2.完成比例填 0 到 100 的整数（不带%，可不填）；佐证材料填文件名称或简要说明。"
+        "3.表下填报人、联系电话、审核人（单位负责人）、填报日期须填写。"
+        "4.只填写白色单元格，请勿增删行、修改灰色单元格或调整表格结构。5.填好后保存为 .xlsx 原样交回。"
     )
 
 
+def signoff_rows(form: Form) -> tuple[int, int]:
+    """The rows of the sign-off under the table."""
+    last = FIRST_ROW + len(form.items) - 1
+    return last + 2, last + 3
+
+
+def note_row(form: Form) -> int:
+    return FIRST_ROW + len(form.items) - 1 + NOTE_BELOW
+
+
 def file_name(form: Form, taken: dict[str, str]) -> str:
-    """"科技司_2010年第二季度进展反馈表.xlsx"; two units' forms never share a name (an error)."""
-    name = f"{form.unit}_{quarter_label(form.quarter, form.year)}进展反馈表"
+    """"科技司_2010年第二季度进展反馈表.xlsx", "计量司_2010年5月进展反馈表.xlsx"; two units'
+    forms never share a name (an error)."""
+    name = f"{form.unit}_{form.period.label}进展反馈表"
     where = (f"序号 {form.items[0].label}", "lead")  # a form's first row is a task the unit leads
     return safe_file_name(name, taken, f"单位“{form.unit}”的反馈表", where) + ".xlsx"
 
@@ -214,11 +257,11 @@ def render_form(plan: Plan, form: Form, style: Style | None = None) -> bytes:
 
 
 def feedback_forms(
-    plan: Plan, quarter: int, year: int | None = None, style: Style | None = None, progress: ProgressFile | None = None
+    plan: Plan, period: Period, style: Style | None = None, progress: ProgressFile | None = None
 ) -> list[tuple[str, bytes]]:
-    """Every form of a quarter as (file name, XLSX bytes), in the order units are first named."""
+    """Every form of a period as (file name, XLSX bytes), in the order units are first named."""
     taken: dict[str, str] = {}
-    return [(file_name(form, taken), render_form(plan, form, style)) for form in forms_for(plan, quarter, year, progress)]
+    return [(file_name(form, taken), render_form(plan, form, style)) for form in forms_for(plan, period, progress)]
 
 
 def _text(cell: XlCell, value: str) -> None:
@@ -253,13 +296,35 @@ class _Writer:
         self._title_block()
         for index, item in enumerate(self.form.items):
             self._task_row(FIRST_ROW + index, item)
-        self._note(self.last_row + 2)
+        self._signoff()
+        self._note(note_row(self.form))
         self._status_list()
+        self._percent_check()
         self._page_setup()
         protection = self.sheet.protection
         protection.sheet = True
         protection.formatRows = False  # rows may be made taller for long answers
         protection.formatColumns = False
+
+    def _signoff(self) -> None:
+        """填报人 / 联系电话 / 审核人（单位负责人） / 填报日期: a label, then an open cell to write in."""
+        rule = Border(bottom=_THIN)
+        for index, (_, label, below, label_column, value_column) in enumerate(SIGNOFF):
+            row = self.last_row + below
+            following = [c[3] for c in SIGNOFF[index + 1:] if c[2] == below]
+            end = following[0] - 1 if following else self.last_column
+            self.sheet.merge_cells(start_row=row, start_column=label_column, end_row=row, end_column=value_column - 1)
+            cell = self.sheet.cell(row, label_column)
+            _text(cell, f"{label}：")
+            cell.font, cell.alignment = self.font, Alignment(horizontal="right", vertical="center")
+            self.sheet.merge_cells(start_row=row, start_column=value_column, end_row=row, end_column=end)
+            for column in range(value_column, end + 1):
+                self.sheet.cell(row, column).border = rule
+            value = self.sheet.cell(row, value_column)
+            value.font, value.alignment = self.font, Alignment(horizontal="left", vertical="center")
+            value.protection = Protection(locked=False)
+            value.number_format = "@"
+            self.sheet.row_dimensions[row].height = 24
 
     def _merged_line(self, row: int, text: str, font: Font, height: float, align: str = "center") -> None:
         self.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.last_column)
@@ -281,7 +346,7 @@ class _Writer:
             _text(cell, heading)
             cell.font, cell.fill, cell.border = self.bold, _HEADER_FILL, _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.sheet.row_dimensions[HEADER_ROW].height = 24
+        self.sheet.row_dimensions[HEADER_ROW].height = 32  # two lines: 完成比例（%） wraps
 
     def _task_row(self, row: int, item: Item) -> None:
         printed = row_texts(item, self.form)
@@ -297,7 +362,8 @@ class _Writer:
                 lines = max(lines, _lines(printed[key], width))
             else:
                 cell.protection = Protection(locked=False)
-                cell.number_format = "@"  # what is typed stays text (no dates from "7.15")
+                if key != "percent":
+                    cell.number_format = "@"  # what is typed stays text (no dates from "7.15")
         self.sheet.row_dimensions[row].height = lines * _LINE_HEIGHT + 6
 
     def _note(self, row: int) -> None:
@@ -321,10 +387,27 @@ class _Writer:
         column = get_column_letter(COLUMN_OF["status"])
         validation.add(f"{column}{FIRST_ROW}:{column}{self.last_row}")
 
+    def _percent_check(self) -> None:
+        validation = DataValidation(
+            type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+            showErrorMessage=True, errorTitle="完成比例", error="请填写 0 到 100 的整数（不带%），也可不填",
+        )
+        self.sheet.add_data_validation(validation)
+        column = get_column_letter(COLUMN_OF["percent"])
+        validation.add(f"{column}{FIRST_ROW}:{column}{self.last_row}")
+
     def _page_setup(self) -> None:
+        """A4 landscape, 1.5 cm margins, the heading row on every page, the width fitted to
+        the page, "第 N 页，共 M 页" in the footer."""
         sheet = self.sheet
         sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.print_area = f"A1:{get_column_letter(self.last_column)}{note_row(self.form)}"
+        inch = 1 / 2.54
+        sheet.page_margins = PageMargins(left=1.5 * inch, right=1.5 * inch, top=1.5 * inch, bottom=1.8 * inch,
+                                         header=0.8 * inch, footer=0.8 * inch)
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        sheet.oddFooter.center.size = 10
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth = 1
@@ -334,14 +417,16 @@ class _Writer:
 
 
 def _write_meta(sheet: Worksheet, plan: Plan, form: Form) -> None:
-    """The hidden identifiers: plan, unit, quarter, year, then 序号, task hash and the
-    carried-over mark per row."""
+    """The hidden identifiers: plan, unit, period (kind and number), year, then 序号, task
+    hash and the carried-over mark per row.  (Formats 1 and 2 wrote ``quarter`` for the period.)"""
+    period = form.period
     rows: list[tuple[str, ...]] = [
         ("format", FORMAT),
         ("plan", fingerprint(plan)),
         ("unit", form.unit),
-        ("quarter", str(form.quarter)),
-        ("year", "" if form.year is None else str(form.year)),
+        ("period", period.kind),
+        ("index", str(period.index)),
+        ("year", "" if period.year is None else str(period.year)),
         ("seq", "task_hash", "carried"),
     ]
     rows += [(item.label, task_hash(item), "1" if item.label in form.carried else "") for item in form.items]

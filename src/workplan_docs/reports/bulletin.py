@@ -63,11 +63,12 @@ def bulletin_blocks(plan: Plan, progress: ProgressFile, as_of: dt.date, warn_day
         ]
         parts.append((f"{OVERDUE}任务（{len(overdue)}项）", [body_paragraph(line) for line in lines]))
     if judged.owing:
-        lines = [
-            f"{n}.{unit}（{len(items)}项）：" + "；".join(f"{plan.heading('seq')}{i.label}“{_task_text(i)}”" for i in items) + "。"
-            for n, (unit, items) in enumerate(judged.owing, start=1)
-        ]
-        parts.append((f"{judged.period}未报送单位（{len(judged.owing)}个）", [body_paragraph(line) for line in lines]))
+        by_unit: dict[str, list[str]] = {}
+        for period, unit, items in judged.owing:
+            tasks = "、".join(f"{plan.heading('seq')}{i.label}“{_task_text(i)}”" for i in items)
+            by_unit.setdefault(unit, []).append(f"{period.label}{tasks}")
+        lines = [f"{n}.{unit}：{'；'.join(owed)}。" for n, (unit, owed) in enumerate(by_unit.items(), start=1)]
+        parts.append((f"未报送单位（{len(by_unit)}个）", [body_paragraph(line) for line in lines]))
     parts.append(("各牵头单位完成情况（项）", [unit_table(plan, judged.states)]))
     if plan.leaders():
         parts.append((f"各{plan.heading('leader')}负责任务完成情况（项）", [leader_table(plan, judged.states)]))

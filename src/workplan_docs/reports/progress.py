@@ -2,7 +2,7 @@
 
 Rules, as the report's note also prints them:
 
-- A task's latest report from a unit is the one of the latest quarter (entries without a
+- A task's latest report from a unit is the one of the latest period (entries without a
   year are of the plan year).  The plan year is ``plan.year``, else the year of ``as_of``.
 - A task is due at the end of its due month: the deadline month when the schedule sets
   one ("7月完成" → 31 July); else the last month of its schedule ("4月" → 30 April,
@@ -13,6 +13,9 @@ Rules, as the report's note also prints them:
   every lead unit reported 已完成; otherwise it shows the most worrying unit status
   (滞后, then 未报送, 未启动, 推进中).
 - Generic leads (相关司局) receive no form and so are not expected to report.
+- Reports are owed by period (``cycles``): a unit owes one for each period ended by
+  ``as_of`` in which one of its tasks expected a report, and is listed under 未报送 for it
+  until one comes in.
 
 - 序时进度, 三色预警, 未报送 and 延期 follow the rules written in the README (督办) and
   printed in the report's note: reported 完成比例 against the elapsed share of the task's
@@ -27,12 +30,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..cycles import CYCLES, Period, report_periods
 from ..errors import WorkplanError
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
 from ..progress import (
     DONE, Entry, Extension, ProgressFile, check_plan, due_date, expected_share, extended_due, latest_entries,
-    quarter_label,
 )
 from . import Output
 from ._common import plan_document, title_block
@@ -181,8 +184,8 @@ def _warning_cell(state: _TaskState) -> Cell:
 
 
 def _reported_in(state: _TaskState) -> str:
-    quarters = {quarter_label(e.quarter, e.year) for e in state.reports.values() if e}
-    return "、".join(sorted(quarters))
+    """The period of each unit's latest report."""
+    return "、".join(dict.fromkeys(e.period.label for e in state.reports.values() if e))
 
 
 def _overdue_table(plan: Plan, states: list[_TaskState]) -> Table:
@@ -243,28 +246,32 @@ def leader_table(plan: Plan, states: list[_TaskState]) -> Table:
     return Table(columns, tuple(rows))
 
 
-def _quarter_table(plan: Plan, progress: ProgressFile, plan_year: int) -> Table | Paragraph:
-    """Per reporting quarter: reports expected (forms' rows), received, and their statuses."""
-    from ..feedback.forms import forms_for
-
-    quarters = sorted({(e.year, e.quarter) for e in progress.entries}, key=lambda q: (q[0] or plan_year, q[1]))
-    if not quarters:
-        return Paragraph("尚未收到任何反馈。")
+def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> Table | Paragraph:
+    """Per reporting period (ended by ``as_of``, or reported on): reports expected
+    (``owed_reports``, and any received), received, and their statuses."""
+    received_in: dict[Period, list[Entry]] = {}
+    for entry in progress.entries:
+        received_in.setdefault(entry.period.dated(plan_year), []).append(entry)
+    periods = {p.dated(plan_year): p for p in _ended_periods(plan, as_of, plan_year)}
+    periods.update({dated: entries[0].period for dated, entries in received_in.items() if dated not in periods})
+    if not periods:
+        return Paragraph("尚无应报送的报送期，也未收到任何反馈。")
     columns = (
-        Column("季度", 1.6),
+        Column("报送期", 1.6),
         Column("应报（项）", 0.8, "center"),
         Column("已报", 0.8, "center"),
         *(Column(s, 0.8, "center") for s in _COUNTED),
     )
     rows = []
-    for year, quarter in quarters:
-        received = [e for e in progress.entries if (e.year, e.quarter) == (year, quarter)]
-        # Rows carried over from earlier quarters were asked for too: a report on one is expected.
-        expected = {(i.label, f.unit) for f in forms_for(plan, quarter, year) for i in f.items}
+    for dated in sorted(periods, key=lambda p: p.order(plan_year)):
+        received = received_in.get(dated, [])
+        # Rows carried over from earlier periods were asked for too: a report on one is expected.
+        owed = owed_reports(plan, progress, periods[dated], plan_year)
+        expected = {(i.label, unit) for unit, items in owed.items() for i in items}
         expected |= {(e.label, e.unit) for e in received}
         statuses = [e.status for e in received] + [MISSING] * len(expected - {(e.label, e.unit) for e in received})
         counts = [len(expected), len(received), *(statuses.count(s) for s in _COUNTED)]
-        rows.append((Cell(quarter_label(quarter, year)), *(Cell.count(c) for c in counts)))
+        rows.append((Cell(periods[dated].label), *(Cell.count(c) for c in counts)))
     return Table(columns, tuple(rows))
 
 
@@ -275,7 +282,7 @@ def _task_table(plan: Plan, states: list[_TaskState]) -> Table:
         Column(plan.heading("lead"), 0.9),
         Column(plan.heading("schedule"), 0.7, "center"),
         Column("完成状态", 1.0, "center"),
-        Column("报送季度", 1.1, "center"),
+        Column("报送期", 1.1, "center"),
         Column("进展情况", 2.4),
         Column("存在问题", 1.5),
         Column("下步计划", 1.5),
@@ -333,34 +340,47 @@ def _warning_table(plan: Plan, states: list[_TaskState]) -> Table | Paragraph:
     return Table(columns, rows)
 
 
-def last_quarter(as_of: dt.date) -> tuple[int, int]:
-    """The year and quarter whose reports are judged on ``as_of``: the latest quarter that
-    has ended by then (2010-07-15 → 2010, 2; 2010-06-30 → 2010, 2; 2010-03-01 → 2009, 4)."""
-    day = as_of + dt.timedelta(days=1)  # a quarter has ended once its last day is over
-    index = day.year * 4 + (day.month - 1) // 3 - 1
-    return index // 4, index % 4 + 1
+def _ended_periods(plan: Plan, as_of: dt.date, plan_year: int) -> list[Period]:
+    """The periods in which some task expected a report (``cycles.report_periods``) and that
+    have ended by ``as_of`` (their last day included), in order."""
+    periods = {p for item in plan.items for p in report_periods(plan, item, plan_year) if p.end(plan_year) <= as_of}
+    return sorted(periods, key=lambda p: p.order(plan_year))
 
 
-def owing_units(plan: Plan, progress: ProgressFile, quarter: int, year: int, plan_year: int) -> list[tuple[str, list[Item]]]:
-    """未报送: each unit that owed a report for the quarter (it was sent a form: a task under
-    way or due in it, or an earlier one unfinished) and sent none, with the tasks asked about.
-
-    A plan that names no year is of ``plan_year``: it owes nothing for another year."""
+def owed_reports(plan: Plan, progress: ProgressFile, period: Period, plan_year: int) -> dict[str, list[Item]]:
+    """The reports owed for ``period``, by unit: its tasks that expected a report in it
+    (``cycles.report_periods``; rows carried over from earlier periods are asked about, not
+    owed), less those it had reported 已完成 for an earlier period."""
     from ..feedback.forms import forms_for
 
-    if plan.year is None and year != plan_year:
-        return []
-    sent = {e.unit for e in progress.entries if e.quarter == quarter and (e.year or plan_year) == year}
-    forms = forms_for(plan, quarter, year if plan.year is not None else None, progress)
-    return [(form.unit, list(form.items)) for form in forms if form.unit not in sent]
+    order = period.order(plan_year)
+    done = {(e.label, e.unit) for e in progress.entries if e.status == DONE and e.period.order(plan_year) < order}
+    owed = {form.unit: [i for i in form.items if (i.label, form.unit) not in done] for form in forms_for(plan, period)}
+    return {unit: items for unit, items in owed.items() if items}
 
 
-def _owing_table(plan: Plan, owing: list[tuple[str, list[Item]]]) -> Table | Paragraph:
+def owing_units(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> list[tuple[Period, str, list[Item]]]:
+    """未报送: for each period ended by ``as_of``, each unit that owed reports in it
+    (``owed_reports``) and has none in the progress data for some of them, with those tasks.
+    A task past its due date that is still asked about is listed as 逾期 instead."""
+    sent = {(e.label, e.unit, e.period.dated(plan_year)) for e in progress.entries}
+    owing = []
+    for period in _ended_periods(plan, as_of, plan_year):
+        dated = period.dated(plan_year)
+        for unit, items in owed_reports(plan, progress, period, plan_year).items():
+            missing = [item for item in items if (item.label, unit, dated) not in sent]
+            if missing:
+                owing.append((period, unit, missing))
+    return owing
+
+
+def _owing_table(plan: Plan, owing: list[tuple[Period, str, list[Item]]]) -> Table | Paragraph:
     if not owing:
         return Paragraph("各应报单位均已报送。")
-    columns = (Column(plan.heading("lead"), 1.4), Column("应报任务", 5.0))
+    columns = (Column("报送期", 1.2), Column(plan.heading("lead"), 1.4), Column("应报任务", 4.6))
     rows = tuple(
-        (Cell(unit), Cell("\n".join(f"{i.label}. {i.task}" for i in items))) for unit, items in owing
+        (Cell(period.label), Cell(unit), Cell("\n".join(f"{i.label}. {i.task}" for i in items)))
+        for period, unit, items in owing
     )
     return Table(columns, rows)
 
@@ -399,23 +419,19 @@ def _rules(plan: Plan, plan_year: int) -> str:
         f"相差不超过{MARGIN}个百分点为达进度，低于序时{MARGIN}个百分点以上为欠进度；未填完成比例的，"
         "“推进中”视为达进度、“滞后”视为欠进度；未报送按完成0%计；时间未到且未开展为未启动。"
         "预警：红色为逾期，黄色为欠进度，蓝色为临近应完成时间尚未完成。"
+        f"报送：各项工作按报送频次（{'、'.join(CYCLES)}，未写明的按{plan.report_every}）在其时间进度内的各期报送，"
+        "按时限的在应完成的当月报送一次；统计日前已结束的各期应报而未报的，列为未报送。"
     )
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """Progress data judged on one date: each task's state, the quarter whose reports are
-    owed and the units that owe one, and the extensions approved by then."""
+    """Progress data judged on one date: each task's state, the reports owed by then and not
+    received (period, unit, tasks: ``owing_units``), and the extensions approved by then."""
 
     states: list[_TaskState]
-    year: int
-    quarter: int
-    owing: list[tuple[str, list[Item]]]
+    owing: list[tuple[Period, str, list[Item]]]
     extensions: list[Extension]
-
-    @property
-    def period(self) -> str:
-        return quarter_label(self.quarter, self.year)
 
     def status_counts(self) -> list[tuple[str, int]]:
         """How many tasks have each status (已完成, 推进中, 未启动, 滞后, 未报送), in that order."""
@@ -423,26 +439,23 @@ class Assessment:
         return [(status, statuses.count(status)) for status in _COUNTED]
 
 
-def assess(
-    plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS, quarter: int | None = None
-) -> Assessment:
-    """Judge ``progress`` on ``as_of`` (reports owed for ``quarter``, default the last ended)."""
+def assess(plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS) -> Assessment:
+    """Judge ``progress`` on ``as_of``."""
     plan_year = plan.year or as_of.year
     states = _states(plan, progress, as_of, plan_year, warn_days)
-    year, period = (as_of.year, quarter) if quarter else last_quarter(as_of)
-    owing = owing_units(plan, progress, period, year, plan_year)
+    owing = owing_units(plan, progress, as_of, plan_year)
     extensions = [e for e in progress.extensions if e.approved <= as_of]
-    return Assessment(states, year, period, owing, extensions)
+    return Assessment(states, owing, extensions)
 
 
 def progress_document(
-    plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS, quarter: int | None = None
+    plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS
 ) -> Document:
-    """The report: summary, overdue tasks first, counts by unit and quarter, warnings, units
-    that did not report for ``quarter`` (default: that of ``as_of``), extensions, then every task."""
+    """The report: summary, overdue tasks first, counts by unit and period, warnings, the
+    reports owed by ``as_of`` and not received, extensions, then every task."""
     plan_year = plan.year or as_of.year
-    judged = assess(plan, progress, as_of, warn_days, quarter)
-    states, owing, extensions, period, year = judged.states, judged.owing, judged.extensions, judged.quarter, judged.year
+    judged = assess(plan, progress, as_of, warn_days)
+    states, owing, extensions = judged.states, judged.owing, judged.extensions
     overdue = [s for s in states if s.overdue]
     missing = [s for s in states if MISSING in s.unit_statuses.values()]
     overdue_block: Block = _overdue_table(plan, overdue) if overdue else Paragraph(f"无{OVERDUE}任务。")
@@ -457,11 +470,11 @@ def progress_document(
             overdue_block,
             Paragraph("二、各牵头单位完成情况（项）", "heading"),
             unit_table(plan, states),
-            Paragraph("三、各季度报送情况（项）", "heading"),
-            _quarter_table(plan, progress, plan_year),
+            Paragraph("三、各期报送情况（项）", "heading"),
+            _period_table(plan, progress, as_of, plan_year),
             Paragraph(f"四、预警任务（{sum(bool(s.warning) for s in states)}项）", "heading"),
             _warning_table(plan, states),
-            Paragraph(f"五、{quarter_label(period, year)}未报送单位（{len(owing)}个）", "heading"),
+            Paragraph(f"五、未报送（{len(owing)}份）", "heading"),
             _owing_table(plan, owing),
             Paragraph(f"六、延期（{len(extensions)}项）", "heading"),
             _extension_table(plan, extensions, plan_year),
