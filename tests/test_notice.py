@@ -170,7 +170,7 @@ def test_an_upward_document_names_its_signer_on_the_number_line(tmp_path: Path) 
 
 # One paragraph that fills the second and third pages, without digits or Latin letters (LibreOffice
 # puts a little space around those, Word does not: see the README).  The notice takes four pages,
-# so no blank page precedes the 版记 (LibreOffice's PDF export leaves such a page out).
+# so no blank page precedes the 版记.
 _LONG_BODY = 30 * ("各单位要高度重视检测工作整顿活动，主要负责同志亲自抓，"
                    "明确分管领导和责任部门，确保各项任务落到实处。")
 

@@ -189,3 +189,13 @@ def test_the_build_step_offers_what_build_writes_for_the_plan(client: TestClient
     assert 'value="leaders" checked>' in page
     assert 'value="progress" disabled>' in page and 'value="bulletin" disabled>' in page
     assert 'value="leaders" disabled>' in client.get(f"{open_sample(client)}?step=build").text
+
+
+def test_what_was_made_from_the_plan_goes_when_it_is_read_again(client: TestClient) -> None:
+    address = open_sample(client)
+    form = {"issuer": "国家质量监督检验检疫总局", "number": "国质检科〔2010〕312号", "to": "各直属检验检疫局",
+            "body": "现印发给你们。", "attachments": "总局在质检系统开展检测工作整顿活动重点工作安排",
+            "date": "2010年7月1日", "sealed": "1", "letterhead": "red"}
+    assert "下载 通知.pdf" in client.post(f"{address}/notice", data=form).text
+    client.post(f"{address}/options", data={"title": "改过的标题"})
+    assert "下载 通知.pdf" not in client.get(f"{address}?step=notice").text

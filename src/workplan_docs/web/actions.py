@@ -99,6 +99,8 @@ def read_plan(space: Workspace) -> None:
     accepted = load_parameters()
     given = {k: v for k, v in space.options.items() if v not in (None, "", {}, False)}
     names = {str(space.source): space.source_name}
+    # what was made from the plan as read before would not match it
+    space.build, space.build_zip, space.report, space.notice_files = [], None, [], []
     try:
         with read_warnings() as found:  # what the reader did not take as it stands, as the CLI warns
             plan = _load(space.source, given, accepted)
