@@ -266,8 +266,8 @@ def align_progress(progress: ProgressFile, plan: Plan, source: str) -> ProgressF
     if progress.plan == current:
         check_plan(progress, plan, source)
         return progress if progress.tasks else progress.model_copy(update={"tasks": task_hashes(plan)})
-    if not progress.tasks:
-        check_plan(progress, plan, source)  # raises: another plan, and nothing to follow its tasks by
+    if not progress.tasks or not any(find_task(plan, digest, label) for label, digest in progress.tasks.items()):
+        check_plan(progress, plan, source)  # raises: another plan (no task in common, or nothing to follow them by)
     moved: dict[str, Item] = {}
     problems = []
     used = [(n, e.label, "条") for n, e in enumerate(progress.entries, start=1)]
