@@ -244,3 +244,47 @@ def test_the_docx_renders_with_the_same_pages(tmp_path: Path) -> None:
     orientations = [[p.mediabox.width > p.mediabox.height for p in r.pages] for r in readers]
     assert orientations[0] == orientations[1]
     assert "抄送" in readers[1].pages[-1].extract_text() and "抄送" not in readers[1].pages[-2].extract_text()
+
+
+def _both_renders(tmp: Path, notice: dict[str, Any], plan: Plan | None = None) -> tuple[Path, Path]:
+    """Our PDF and LibreOffice's render of our DOCX of the notice, both in our PDF's faces."""
+    style = same_fonts_style()
+    document = outputs(plan or load(SAMPLE_PLAN), notice_from_data(notice, "notice.yaml"), style)[0].document
+    ours, docx = tmp / "通知.pdf", tmp / "通知.docx"
+    ours.write_bytes(render(document, style, "pdf"))
+    docx.write_bytes(render(document, style, "docx"))
+    return ours, libreoffice_pdf(docx, tmp)
+
+
+_LONG_TITLE = "总局在质检系统开展检测工作整顿活动重点工作安排及进度要求"
+_FORM_TITLE = "检测机构整顿活动自查情况统计表及其填报说明和报送要求"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("several", [False, True])
+def test_attachment_note_continuation_lines_align_with_the_title(tmp_path: Path, several: bool) -> None:
+    """GB/T 9704 §7.3.4: a title that runs over a line goes on under its own first character,
+    after "附件：" (one attachment) or "附件：1." (several), on the 28-character grid."""
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    plan = load(SAMPLE_PLAN).model_copy(update={"title": _LONG_TITLE})
+    titles = [_LONG_TITLE, _FORM_TITLE] if several else [_LONG_TITLE]
+    data["attachments"] = [{"title": title} for title in titles]
+    ours, rendered = _both_renders(tmp_path, data, plan)
+    for pdf in ours, rendered:
+        # LibreOffice puts its little space between "1." and the title (see the README): Word does not.
+        slack = 0.25 * 16 if several and pdf == rendered else 0.3
+        words = [w for page in _words(pdf) for w in page]
+        for number, title in enumerate(titles, start=1):
+            lead = f"附件：{number}." if several and number == 1 else (f"{number}." if several else "附件：")
+            first = next(w for w in words if w["text"].startswith(lead) and squash(w["text"])[len(lead):]
+                         and title.startswith(squash(w["text"])[len(lead):]))
+            on_first = len(squash(first["text"])) - len(lead)  # the title's characters on the first line
+            rest = next(w for w in words if w["y0"] > first["y0"] + 1 and title.endswith(squash(w["text"])))
+            assert 0 < on_first < len(title) and on_first + len(squash(rest["text"])) == len(title)
+            # Each line's characters are full-width from the title's first one on: the grid's advance,
+            # measured on the continuation line, walks back from the first line's end to that character.
+            glyph = 16.0  # 三号
+            advance = (rest["x1"] - rest["x0"] - glyph) / (len(squash(rest["text"])) - 1)
+            assert abs(advance - 15.75) < 0.05, pdf
+            title_start = first["x1"] - glyph - (on_first - 1) * advance
+            assert -0.3 < rest["x0"] - title_start < slack, (pdf, first, rest)

@@ -51,6 +51,12 @@ class Paragraph:
     align: Align | None = None
     indent: float | None = None  # first-line indent in characters (None: 2 for body text, else 0)
     right_indent: float = 0.0  # characters kept free at the right (a 署名 two characters in)
+    # A hanging indent: the lines after the first start under character number ``hanging`` of
+    # the first line (the 附件说明's title after "附件：", so continuation lines align with it).
+    hanging: int = 0
+    # Stays on the page of the block that follows (at least the last two lines of a longer
+    # paragraph move with it): the end of the body with the 附件说明, 署名 and 成文日期.
+    keep_with_next: bool = False
     size: float | None = None  # points
     color: str | None = None  # "RRGGBB": the red 发文机关标志
     right: tuple[Span, ...] = ()  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
@@ -135,6 +141,13 @@ def text_em(text: str) -> float:
     narrow = len(text.encode("ascii", "ignore"))
     width = len(text) - narrow + _NARROW_EM * narrow
     return width + _MIXED_EM * len(_MIXED.findall(text)) if narrow else width
+
+
+def fixed_em(text: str) -> float:
+    """Width in ems as the 公文 faces set it: half-width digits and letters (half an em),
+    full-width everything else; exact where ``text_em`` is a safe upper bound."""
+    narrow = len(text.encode("ascii", "ignore"))
+    return len(text) - narrow / 2
 
 
 def _longest(texts: Sequence[str]) -> float:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import replace
 
 from ..errors import WorkplanError
-from ..layout import Block, Paragraph, Rule, Section, Space, Span, text_em
+from ..layout import Block, Paragraph, Rule, Section, Space, Span, fixed_em, text_em
 from ..model import Plan
 from ..notice import Notice, date_text
 from ..progress import ProgressFile
@@ -63,20 +63,13 @@ def _letterhead(notice: Notice, style: Style) -> list[Block]:
     return blocks
 
 
-def _ems(text: str) -> float:
-    """Width in ems as the 公文 faces set it: half-width digits and letters (half an em),
-    full-width everything else; exact where ``layout.text_em`` is a safe upper bound."""
-    narrow = len(text.encode("ascii", "ignore"))
-    return len(text) - narrow / 2
-
-
 def _signature(notice: Notice) -> list[Paragraph]:
     """署名 and 成文日期 (GB/T 9704 §7.3.5): sealed, the date four characters from the
     right and the name centred over it; unsealed, the name two characters in and the date
     starting two characters right of the name's start (the name moving left when the date
     is the longer, so that the date still ends two characters in)."""
     name, date = notice.signature_text, date_text(notice.date)
-    name_em, date_em = _ems(name), _ems(date)
+    name_em, date_em = fixed_em(name), fixed_em(date)
     if notice.sealed:
         date_right = 4.0
         name_right = max(date_right + (date_em - name_em) / 2, 0.0)
@@ -95,9 +88,11 @@ def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
     continuation lines aligned under the first title."""
     titles = notice.attachment_titles(plan)
     if len(titles) == 1:
-        return [Paragraph(f"附件：{titles[0]}", "body", align="left", indent=2)]
-    return [Paragraph(f"{'附件：' if n == 1 else '　　　'}{n}.{t}", "body", align="left", indent=2)
-            for n, t in enumerate(titles, start=1)]
+        leads = ["附件："]
+    else:
+        leads = [f"{'附件：' if n == 1 else '　　　'}{n}." for n in range(1, len(titles) + 1)]
+    return [Paragraph(lead + title, "body", align="left", indent=2, hanging=len(lead))
+            for lead, title in zip(leads, titles)]
 
 
 def _notice_section(notice: Notice, plan: Plan, style: Style, body: list[Block]) -> Section:

@@ -33,7 +33,7 @@ from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from lxml import etree
 
-from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table
+from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table, fixed_em
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
@@ -68,6 +68,8 @@ _STYLES = {
     "table_header": ("WpTableHeader", "表格标题行"),
     "page_number": ("WpPageNumber", "页码"),
 }
+# First-line indent per role, in characters (a paragraph may set its own).
+_FIRST_LINE = {role: 2 if role in ("heading", "body") else 0 for role in _STYLES}
 # A quarter turn clockwise (GB/T 9704 §8): the portrait binding margin becomes the top one.
 _TO_LANDSCAPE = {"top": "left", "right": "top", "bottom": "right", "left": "bottom"}
 _TO_PORTRAIT = {source: edge for edge, source in _TO_LANDSCAPE.items()}
@@ -334,7 +336,7 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     else:
         spacing.set(_w("line"), "240")
         spacing.set(_w("lineRule"), "auto")
-    indent = _twips_pt(2 * size) if role in ("heading", "body") else 0
+    indent = _twips_pt(_FIRST_LINE[role] * size)
     etree.SubElement(ppr, _w("ind"), {_w("left"): "0", _w("right"): "0", _w("firstLine"): str(indent)})
     align = {"title": "center", "subtitle": "center", "heading": "both", "body": "both"}.get(role, "left")
     etree.SubElement(ppr, _w("jc"), {_w("val"): align})
@@ -667,10 +669,17 @@ def _paragraph(paragraph: Paragraph, text_width: int, style: Style) -> etree._El
     if paragraph.size:
         pitch = max(style.paragraph.line_pitch, paragraph.size * 1.2)  # as the PDF
         etree.SubElement(ppr, _w("spacing"), {_w("line"): str(_twips_pt(pitch)), _w("lineRule"): "exact"})
-    if paragraph.indent is not None or paragraph.right_indent:
+    if paragraph.indent is not None or paragraph.right_indent or paragraph.hanging:
         indent = {_w("right"): str(right)}
-        if paragraph.indent is not None:
-            indent[_w("firstLine")] = str(_twips_pt(paragraph.indent * size))
+        first = _twips_pt((paragraph.indent if paragraph.indent is not None else _FIRST_LINE[paragraph.role]) * size)
+        if paragraph.hanging:
+            # The lines after the first start under the first line's character number ``hanging``:
+            # the lead's full-width characters advance one em plus the grid's character spacing.
+            lead = paragraph.text[:paragraph.hanging]
+            hang = _twips_pt(fixed_em(lead) * size + style.character_spacing(paragraph.role) * len(lead))
+            indent |= {_w("left"): str(first + hang), _w("hanging"): str(hang)}
+        else:
+            indent[_w("firstLine")] = str(first)
         etree.SubElement(ppr, _w("ind"), indent)
     if paragraph.align:
         etree.SubElement(ppr, _w("jc"), {_w("val"): _JC[paragraph.align]})
