@@ -176,8 +176,9 @@ _LONG_BODY = 30 * ("各单位要高度重视检测工作整顿活动，主要负
 
 
 def _long_notice(**more: Any) -> dict[str, Any]:
+    """The long body between the sample's first paragraph and its last, which the 署名 keeps."""
     data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
-    return {**data, "body": [data["body"][0], _LONG_BODY], **more}
+    return {**data, "body": [data["body"][0], _LONG_BODY, data["body"][2]], **more}
 
 
 def _grid_pages(pages: list[list[dict[str, Any]]]) -> list[str]:
@@ -288,3 +289,65 @@ def test_attachment_note_continuation_lines_align_with_the_title(tmp_path: Path,
             assert abs(advance - 15.75) < 0.05, pdf
             title_start = first["x1"] - glyph - (on_first - 1) * advance
             assert -0.3 < rest["x0"] - title_start < slack, (pdf, first, rest)
+
+
+_UNIT = "各单位要高度重视检测工作整顿活动，主要负责同志亲自抓，明确分管领导和责任部门，确保各项任务落到实处。"
+
+
+def _body_of(length: int, last_lines: int) -> list[str]:
+    """A body of ``length`` steps (a one-line paragraph is a step, a three-line one two), and a
+    last paragraph of about ``last_lines`` lines when given: the lengths that put the 署名 at
+    every place of the first and second page."""
+    steps = [_UNIT] * (length // 2) + [_UNIT[:24]] * (length % 2)
+    return ["现将计划印发给你们。", *steps, *[_UNIT * (last_lines // 2)] * bool(last_lines)]
+
+
+def _signature_page(pdf: Path) -> list[str]:
+    return next(lines for lines in map(_lines, _words(pdf)) if any(line == "2010年7月1日" for line in lines))
+
+
+@pytest.mark.parametrize("last_lines", [0, 2])
+def test_the_signature_never_stands_on_a_page_without_body_text(tmp_path: Path, last_lines: int) -> None:
+    """GB/T 9704 §7.3.5: the 署名 and 成文日期 (and the 附件说明 above them) share their page with
+    at least two lines of body text, whatever the length of the body."""
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    moved = 0
+    for length in range(1, 12):  # from two lines of body text on
+        body = _body_of(length, last_lines)
+        pages = _words(_build(tmp_path / str(length), {**data, "body": body}))
+        lines = _signature_page(tmp_path / str(length) / "通知.pdf")
+        note = next((i for i, line in enumerate(lines) if line.startswith("附件：")), -1)  # on the same page
+        assert note >= 2 and all(squash(line) in squash("".join(body)) for line in lines[note - 2:note]), lines
+        moved += _lines(pages[0])[-1] == "局各司局、直属各单位：" or len(_lines(pages[0])) < 22
+    assert moved  # some lengths did move body text onto the 署名's page
+
+
+_HEADINGS = ("一、", "（一）")
+
+
+def _with_headings(length: int) -> list[str]:
+    """``length`` one-line paragraphs, then headings of two levels each followed by text."""
+    return ["现将计划印发给你们。", *[_UNIT[:24]] * length, "一、加强组织领导", "（一）明确责任分工", _UNIT * 3,
+            "二、及时报送进展", _UNIT]
+
+
+def _ends_with_heading(pdf: Path) -> list[str]:
+    return [lines[-1] for lines in map(_lines, _words(pdf)) if lines and lines[-1].startswith(_HEADINGS)]
+
+
+def test_a_heading_never_ends_a_page(tmp_path: Path) -> None:
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    for length in range(10):
+        assert not _ends_with_heading(_build(tmp_path / str(length), {**data, "body": _with_headings(length)}))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", [_body_of(2, 0), _body_of(3, 0), _body_of(1, 4), _body_of(5, 4), _with_headings(6),
+                                  _with_headings(7)])
+def test_kept_lines_break_alike_in_the_docx(tmp_path: Path, body: list[str]) -> None:
+    """The runs kept together (the end of the body with the 署名; headings with the text below)
+    move alike in LibreOffice's render of the DOCX: every page starts and ends on the same line."""
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "body": body}
+    ours, rendered = _both_renders(tmp_path, data)
+    assert _first_and_last_lines(rendered) == _first_and_last_lines(ours)
+    assert not _ends_with_heading(rendered) and len(_signature_page(rendered)) > 5

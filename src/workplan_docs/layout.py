@@ -54,8 +54,9 @@ class Paragraph:
     # A hanging indent: the lines after the first start under character number ``hanging`` of
     # the first line (the 附件说明's title after "附件：", so continuation lines align with it).
     hanging: int = 0
-    # Stays on the page of the block that follows (at least the last two lines of a longer
-    # paragraph move with it): the end of the body with the 附件说明, 署名 and 成文日期.
+    # Kept whole on the page where the block that follows starts (Word: 与下段同页, 段中不分页);
+    # a run of such paragraphs, with the spaces between them, moves as one: the end of a
+    # notice's body with its 附件说明, 署名 and 成文日期 (GB/T 9704 §7.3.5).
     keep_with_next: bool = False
     size: float | None = None  # points
     color: str | None = None  # "RRGGBB": the red 发文机关标志
@@ -458,6 +459,20 @@ class Rule:
 
 
 Block = Union[Paragraph, Table, PageBreak, Space, Rule]
+
+
+def kept_run_end(blocks: Sequence[Block], index: int) -> int:
+    """The end of the run of kept blocks from ``blocks[index]``, a paragraph with
+    ``keep_with_next``: the index of the block they are kept with (the run holds kept
+    paragraphs and the spaces between them)."""
+    end = index + 1
+    while end < len(blocks) and (isinstance(blocks[end], Space) or _keeps(blocks[end])):
+        end += 1
+    return end
+
+
+def _keeps(block: Block) -> bool:
+    return isinstance(block, Paragraph) and block.keep_with_next
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ grid or a length from the style profile's ``[notice]`` table: nothing here knows
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import replace
 
 from ..errors import WorkplanError
@@ -95,16 +96,36 @@ def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
             for lead, title in zip(leads, titles)]
 
 
+def _kept_body_blocks(body: list[Block], style: Style) -> int:
+    """How many blocks at the end of the body go onto the 署名's page: the last paragraph,
+    and the one before it when the last takes a single line, so that at least two lines of
+    body text stand above the 附件说明 and 署名 (none when the body ends with a table)."""
+    per_line = style.page.text_width("portrait") * MM / (style.sizes.body + style.character_spacing("body"))
+    count = lines = 0
+    for block in reversed(body):
+        if not isinstance(block, Paragraph) or lines >= 2:
+            break
+        lines += math.ceil((fixed_em(block.text) + (block.indent or 0)) / per_line)
+        count += 1
+    return count
+
+
 def _notice_section(notice: Notice, plan: Plan, style: Style, body: list[Block]) -> Section:
     blocks: list[Block] = _letterhead(notice, style)
     blocks += [*_blank_lines(style, 2), Paragraph(notice.title_for(plan), "title")]  # two below the red rule
     blocks.append(Paragraph("、".join(notice.to) + "：", "body", align="left", indent=0))
-    blocks += body
+    # The end of the body, the 附件说明, 署名, 成文日期 and 附注 share a page (GB/T 9704 §7.3.5: no
+    # page holds the 署名 without body text): each of them is kept with the next.
+    kept = _kept_body_blocks(body, style)
+    ending: list[Block] = body[len(body) - kept:]
     if notice.attachment_titles(plan):
-        blocks += [*_blank_lines(style, 1), *_attachment_note(notice, plan)]
-    blocks += [*_blank_lines(style, 1), *_signature(notice)]
+        ending += [*_blank_lines(style, 1), *_attachment_note(notice, plan)]
+    ending += [*_blank_lines(style, 1), *_signature(notice)]
     if notice.note:
-        blocks.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
+        ending.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
+    blocks += body[:len(body) - kept]
+    blocks += [replace(b, keep_with_next=True) if isinstance(b, Paragraph) else b for b in ending[:-1]]
+    blocks.append(ending[-1])
     return Section(name=TITLE, blocks=tuple(blocks), orientation="portrait")
 
 

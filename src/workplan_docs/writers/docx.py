@@ -33,7 +33,7 @@ from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from lxml import etree
 
-from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table, fixed_em
+from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table, fixed_em, kept_run_end
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
@@ -111,8 +111,14 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
             _own_footers(doc, sect_pr, section, text_width, style)
         elif numbers is not None:
             numbers.reference(sect_pr, section.orientation)
-        for block in section.blocks or (Space(0),):  # a section holds at least one paragraph
-            _add_block(final, block, text_width, style, tables)
+        blocks = section.blocks or (Space(0),)  # a section holds at least one paragraph
+        run_end = 0  # the end of the run of blocks kept with the next (keep_with_next) being added
+        for index, block in enumerate(blocks):
+            element = _add_block(final, block, text_width, style, tables)
+            if isinstance(block, Paragraph) and block.keep_with_next and index >= run_end:
+                run_end = kept_run_end(blocks, index)
+            if index < run_end and element is not None:
+                _keep_with_next(element)
         if not last:
             final.addprevious(_section_break(sect_pr))
     stamp = document.date or build_date()
@@ -609,18 +615,28 @@ def _section_break(sect_pr: etree._Element) -> etree._Element:
 def _add_block(
     anchor: etree._Element, block: Paragraph | Table | PageBreak | Space | Rule, text_width: int, style: Style,
     tables: list[str],
-) -> None:
+) -> etree._Element | None:
     """Insert ``block`` before ``anchor`` (the body's final ``w:sectPr``); a table as a
-    placeholder comment, its XML added to ``tables``."""
+    placeholder comment, its XML added to ``tables``.  The paragraph inserted, if any."""
     if isinstance(block, (Paragraph, Space, Rule)):
-        anchor.addprevious(_block_paragraph(block, text_width, style))
+        p = _block_paragraph(block, text_width, style)
     elif isinstance(block, Table):
         anchor.addprevious(etree.Comment(f"wp-table-{len(tables)}"))
         tables.append(_table_xml(block, text_width, style))
+        return None
     else:
         p = etree.Element(_w("p"), nsmap=_NSMAP)
         etree.SubElement(etree.SubElement(p, _w("r")), _w("br"), {_w("type"): "page"})
-        anchor.addprevious(p)
+    anchor.addprevious(p)
+    return p
+
+
+def _keep_with_next(p: etree._Element) -> None:
+    """A paragraph (or a spacer) of a run kept with the next block: whole (keepLines) and on
+    the page where the next paragraph starts (keepNext), in schema order after pStyle."""
+    style_id = p.find(_w("pPr")).find(_w("pStyle"))
+    style_id.addnext(etree.Element(_w("keepLines")))
+    style_id.addnext(etree.Element(_w("keepNext")))
 
 
 def _block_paragraph(block: Paragraph | Space | Rule, text_width: int, style: Style) -> etree._Element:

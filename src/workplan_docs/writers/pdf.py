@@ -722,6 +722,7 @@ class _Pages:
             self.canvas.addOutlineEntry(section.name, key, level=0)
         blocks = section.blocks
         built = [[] if isinstance(b, layout.PageBreak) else self.builder.blocks(b, self.width, self.height) for b in blocks]
+        run_end = 0  # the end of the run of blocks kept on one page (keep_with_next) being placed
         for index, block in enumerate(blocks):
             if isinstance(block, layout.PageBreak):
                 self.page_break()
@@ -730,6 +731,10 @@ class _Pages:
                 self.keep_with_next(built[index], built[index + 1])
             if isinstance(block, layout.Paragraph) and block.role == "title" and not _after_label(blocks, index):
                 built[index] = built[index][1:]  # the blank line above a title is the label's (as in DOCX)
+            if isinstance(block, layout.Paragraph) and block.keep_with_next and index >= run_end:
+                run_end = layout.kept_run_end(blocks, index)
+                kept = [part for parts in built[index:run_end] for part in parts]
+                self.keep_with_next(kept, built[run_end] if run_end < len(blocks) else [])
             for part in built[index]:
                 self.place(part)
         if section.foot:
@@ -747,8 +752,9 @@ class _Pages:
             self.draw(part, part.wrap(self.width))
 
     def keep_with_next(self, parts: list[_Block], following: list[_Block]) -> None:
-        """A heading starts a new page unless it fits here with the start of what follows
-        (a table's header and first row, a paragraph's first line)."""
+        """A heading, or a run of paragraphs kept together, starts a new page unless it fits
+        here with the start of what follows (a table's header and first row, a paragraph's
+        first line)."""
         if self.fresh or not following:
             return
         first = following[0]
