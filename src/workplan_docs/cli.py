@@ -276,13 +276,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from .errors import WorkplanError
     from .feedback.forms import forms_for
     from .followup import requested_period, write_feedback_forms
-    from .progress import check_plan, load_progress
+    from .progress import load_progress
 
     plan = _load(args.plan)
     _warnings(plan, args.plan, strict=False)
-    progress = load_progress(args.progress) if args.progress else None
-    if progress is not None:
-        check_plan(progress, plan, args.progress)
+    progress = load_progress(args.progress, plan) if args.progress else None
     try:
         paths = write_feedback_forms(plan, args.output, args.quarter, month=args.month, half=args.half,
                                      year=args.year, progress=progress, protect=[args.plan, args.progress])

@@ -285,6 +285,7 @@ class Plan(_Strict):
     attachment: Text = "附件"
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
+    version: Text | None = None  # 计划版本 ("2010年6月调整"): written into feedback forms, named by collect
     report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
     columns: dict[Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"], Text] = {}
     # The source table's columns in order: field names (seq, task …) or extra headings.
