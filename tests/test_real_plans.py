@@ -25,6 +25,7 @@ from .real_plans import make
 FIELDS: dict[str, dict[str, str]] = {
     "cangnan_2022_minsheng": {"序号": "seq", "项目内容": "task", "牵头单位": "lead"},
     "caidian_2023_fenjie": {"序号": "seq", "目标任务": "task", "责任单位": "lead"},
+    "dongguan_2021_jiuye": {"序号": "seq", "重点任务": "task", "责任单位": "lead"},
     "dazhu_2016_minsheng": {"序号": "seq", "民生实事": "task", "责任单位": "lead", "完成时限": "schedule"},
     "hangzhou_2021_shehang": {"序号": "seq", "重点工作任务(杭州市2项配合工作)": "task",
                               "重点工作任务(杭州市2项牵头工作、19项配合工作)": "task", "责任单位": "lead"},
@@ -541,9 +542,10 @@ def _content(plan: Any) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("name", PARAGRAPH_FIXTURES)
 def test_a_plan_published_as_labelled_paragraphs_imports_like_its_table(name: str, kind: str, tmp_path: Path) -> None:
     """嘉兴, 丽水, 立山, 许昌, 蔡甸, 宁波 print each task as a numbered paragraph followed by
-    "分管领导:…", "牵头单位:…", "责任单位:…" lines: read as published, with no table, the plan
-    holds what the table an office makes of it holds — numbers, tasks, 主要内容, leaders, units
-    and roles (责任单位 beside 牵头单位 takes part), group headings, further labels."""
+    "分管领导:…", "牵头单位:…", "责任单位:…" lines, 东莞 closes each with its units in brackets:
+    read as published, with no table, the plan holds what the table an office makes of it
+    holds — numbers, tasks, 主要内容, leaders, units and roles (责任单位 beside 牵头单位 takes
+    part), group headings, further labels."""
     fixture = make.load(name)
     if kind == "docx":
         path = make.make_paragraphs_docx(fixture, tmp_path / f"{name}.docx")
@@ -566,3 +568,20 @@ def test_text_after_the_last_labelled_task_is_named_not_dropped(tmp_path: Path) 
         data = read_data(path)
     assert [i["task"] for i in data["items"]] == ["加大城市治堵力度"]
     assert "最后一项工作的标注之后还有 2 段文字，未作为工作读入：“嘉兴市人民政府”…" in [p.message for p in found]
+
+
+def test_labels_of_a_provincial_plan_and_brackets_that_are_part_of_the_task(tmp_path: Path) -> None:
+    """广东's 分工方案 labels its items 分管省领导 and 部门分工 (a role sentence: the lead and
+    who takes part); a closing bracket naming no unit ("(二期)", 新昌) stays in the task."""
+    path = tmp_path / "分工方案.txt"
+    path.write_text("\n".join([
+        "2021年省《政府工作报告》重点任务分工方案", "一、2021年经济社会发展主要预期目标", "1.地区生产总值增长6%以上。",
+        "分管省领导:林克庆", "部门分工:省发展改革委牵头,各地、各部门配合。",
+        "2.计划投资1067万元,完成22所学校校园空调安装工程(二期)", "部门分工:省教育厅牵头"]), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = plan_from_data(read_data(path), "x")
+    first, second = plan.items
+    assert (first.leaders, first.lead, first.participants) == (["林克庆"], ["省发展改革委"], ["各地", "各部门"])
+    assert first.group == "一、2021年经济社会发展主要预期目标" and plan.heading("lead") == "部门分工"
+    assert second.task == "计划投资1067万元,完成22所学校校园空调安装工程(二期)" and second.lead == ["省教育厅"]

@@ -9,10 +9,14 @@ Many plans print each task as a numbered paragraph followed by labelled lines (�
     牵头单位:市治堵办
     责任单位:南湖区政府、秀洲区政府……
 
+Others end each numbered paragraph with its units in brackets (东莞: "1.…实施期限延长至2022年
+4月30日。(市人力资源社会保障局、市医保局、市财政局、市税务局负责)").
+
 A document without a table is read as such a list when its paragraphs carry labels.  A
 label line is "标签：内容" with a label of at most eight characters that names a unit,
 person or schedule column (牵头单位, 责任单位, 分管领导, 完成时限 …); once one is found, the
-label lines right after it count too, whatever their label (实际完成情况).  Each block of
+label lines right after it count too, whatever their label (实际完成情况).  A closing bracket of a
+numbered paragraph that names units only (role words allowed) is that task's 责任单位 cell.  Each block of
 lines followed by label lines is one task: its last numbered line ("1.", "一、", "(一)") is
 the task and its number the 序号, the lines after it are the 主要内容, and numbered lines
 before it are group headings (一、经济社会发展的主要预期目标) for it and the tasks after it.
@@ -27,7 +31,7 @@ import re
 from typing import Any
 
 from ..errors import PlanError, Problem, warn
-from ..units import is_blank
+from ..units import is_blank, looks_like_unit, split_units
 from .columns import field_for, holds_persons, holds_units
 from .table import ImportOptions, NamedTable, assemble, clean_cell
 
@@ -35,6 +39,10 @@ _LABEL_TEXT = r"([^\s：:，,。；;、（()）]{2,8})[：:]\s*(.+)"
 _LABELS = (re.compile(_LABEL_TEXT, re.S), re.compile(r"[（(]" + _LABEL_TEXT + r"[)）]", re.S))  # "（责任单位：…）"
 _NUMBER = re.compile(r"\s*(?:([一二三四五六七八九十百]+)[、.．]|([（(][一二三四五六七八九十\d]+[)）])|(\d+)[、.．](?!\d))\s*")
 _LABELLED_FIELDS = ("lead", "participants", "leader", "schedule")
+# "1.…实施期限延长至2022年4月30日。(市人力资源社会保障局、市医保局负责)": units in the closing
+# bracket of a numbered paragraph (one level of brackets inside: "市委组织部(市委人才办)").
+_CLOSING_BRACKET = re.compile(r"(.+?)[（(]((?:[^（()）]|[（(][^（()）]*[)）])+)[)）]", re.S)
+CLOSING_BRACKET_HEADING = "责任单位"
 
 
 def _label(line: str, after_label: bool) -> tuple[str, str] | None:
@@ -46,6 +54,15 @@ def _label(line: str, after_label: bool) -> tuple[str, str] | None:
     if after_label or field_for(label) in _LABELLED_FIELDS or holds_units(label) or holds_persons(label):
         return label, match[2].strip()
     return None
+
+
+def _closing_units(line: str) -> tuple[str, str] | None:
+    """(task, units) of a numbered paragraph whose closing bracket names units only."""
+    match = _CLOSING_BRACKET.fullmatch(line)
+    if not match or not _NUMBER.match(line):
+        return None
+    mentions = split_units(match[2])
+    return (match[1].rstrip(), match[2]) if mentions and all(looks_like_unit(m.name) for m in mentions) else None
 
 
 def _blocks(lines: list[str]) -> tuple[list[tuple[list[str], list[tuple[str, str]]]], list[str]]:
@@ -61,7 +78,10 @@ def _blocks(lines: list[str]) -> tuple[list[tuple[list[str], list[tuple[str, str
         if labels:
             blocks.append((text, labels))
             text, labels = [], []
-        text.append(line)
+        closing = _closing_units(line)
+        text.append(closing[0] if closing else line)
+        if closing:
+            labels.append((CLOSING_BRACKET_HEADING, closing[1]))
     if labels:
         blocks.append((text, labels))
         text = []
@@ -119,8 +139,8 @@ def read_labelled_paragraphs(paragraphs: list[str], source: str, fallback_title:
     if found is None:
         raise PlanError(Problem(f"{no_table}，或每项工作下以“牵头单位：…”“责任单位：…”标注单位的段落", source))
     table, after = found
-    shown = "、".join(f"“{h}：”" for h in table.headings[2:] if h != "主要内容")
-    warn(Problem(f"文档中没有表格，已按段落读取 {len(table.rows)} 项工作（以 {shown} 标注）；请核对序号、工作和单位", source))
+    warn(Problem(f"文档中没有表格，已按段落读取 {len(table.rows)} 项工作，列为：{'、'.join(table.headings)}；请核对序号、工作和单位",
+                 source))
     if after:
         warn(Problem(f"最后一项工作的标注之后还有 {len(after)} 段文字，未作为工作读入：“{' '.join(after[0].split())[:20]}”…", source))
     return assemble([table], source, fallback_title, options)
