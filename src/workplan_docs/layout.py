@@ -218,17 +218,19 @@ class Table:
     def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
         n = len(self.columns)
         minimum = self._minimums(total, em, padding)
+        # A column's longest line, with the slack that keeps it whole after rounding.
+        natural = [(self._natural(c) + _SLACK_EM) * em + padding for c in range(n)]
+        short_width = (SHORT_COLUMN_EM + _SLACK_EM) * em + padding
         if any(c.weight is None for c in self.columns):
-            natural = [max(self._natural(c) * em + padding, minimum[c]) for c in range(n)]
-            short = [natural[c] <= SHORT_COLUMN_EM * em + padding for c in range(n)]
+            natural = [max(w, m) for w, m in zip(natural, minimum)]
+            short = [natural[c] <= short_width for c in range(n)]
             start = [natural[c] if short[c] else minimum[c] for c in range(n)]
             wanted = self._fit(total, start, natural, em, padding) if em else start
         else:
             weight = sum(c.weight or 0.0 for c in self.columns)
             wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
             if em:  # short columns never wrap ("7月完成", "11"), whatever their weight
-                natural = [self._natural(c) * em + padding for c in range(n)]
-                minimum = [max(m, w) if w <= SHORT_COLUMN_EM * em + padding else m for m, w in zip(minimum, natural)]
+                minimum = [max(m, w) if w <= short_width else m for m, w in zip(minimum, natural)]
         return _at_least(total, wanted, minimum)
 
     def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:

@@ -481,8 +481,9 @@ class _TableRun:
 
     def split(self, width: float, room: float) -> list[_Block]:
         """This page's Table of the rows that fit whole, and the run of the rest.  A row that
-        does not fit moves to the next page, unless it is taller than any page: then it is
-        torn between lines here.  A group heading row never ends a page."""
+        does not fit moves to the next page; one taller than any page is torn between lines
+        where it is the first row of a page, after its group heading if any (Word and
+        LibreOffice, too, start it on a new page).  A group heading row never ends a page."""
         spec = self.spec
         header = sum(r.height for r in spec.header)
         room -= header
@@ -492,7 +493,7 @@ class _TableRun:
         for row, body in self._rows():
             height = sum(r.height for r in spec.fit_runs([*taken, row])) if spec.merges else used + row.height
             if height > room - _ROOM_MARGIN:
-                if row.height > spec.frame_height - header - _ROOM_MARGIN:
+                if all(r.keep for r in taken) and row.height > spec.frame_height - header - _ROOM_MARGIN:
                     head, lead = self._tear(row, room - used)
                     if head is not None:
                         taken.append(head)
