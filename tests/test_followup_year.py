@@ -481,3 +481,21 @@ def test_progress_of_a_task_the_revision_dropped_is_named(year: Year, tmp_path: 
                                 "如确已删除，请从进展数据中删去")
     saved = load_progress(path, year.plans[1])  # the 序号 → task hash of the version it was written for
     assert saved.tasks == {item.label: task_hash(item) for item in year.plans[1].items}
+
+
+def test_a_form_of_an_earlier_version_is_refused_when_a_task_changed_hands(year: Year, tmp_path: Path) -> None:
+    from workplan_docs.feedback.collect import collect
+    from workplan_docs.feedback.forms import feedback_forms
+
+    first, second = year.plans
+    data = second.to_file_data()
+    data["items"][20]["lead"] = ["办公室"]  # the revision gives 21 (the first version's 20) to another office
+    moved = Plan.model_validate(data)
+    name, form = next((n, d) for n, d in feedback_forms(first, period_of("H1")) if n.startswith("科技司_"))
+    (tmp_path / name).write_bytes(form)
+    back = fill_as_unit(tmp_path / name, tmp_path / "back" / name, {}, dt.date(2010, 7, 5))
+    result = collect(moved, [back], new_progress(moved))
+    assert [str(p) for p in result.rejected[0].problems] == [
+        f"{back}: 第 5 行: B 列（重要工作）: 序号 20“完善《重点产业产品质量检测体系建设规划》”在当前计划中（序号 21）由办公室牵头，"
+        "不是科技司的任务"]
+    assert collect(second, [back], new_progress(second)).taken  # with the revision as it was, it is taken

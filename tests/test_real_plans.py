@@ -25,9 +25,12 @@ from .real_plans import make
 FIELDS: dict[str, dict[str, str]] = {
     "cangnan_2022_minsheng": {"序号": "seq", "项目内容": "task", "牵头单位": "lead"},
     "caidian_2023_fenjie": {"序号": "seq", "目标任务": "task", "责任单位": "lead"},
+    "dongguan_2021_jiuye": {"序号": "seq", "重点任务": "task", "责任单位": "lead"},
     "dazhu_2016_minsheng": {"序号": "seq", "民生实事": "task", "责任单位": "lead", "完成时限": "schedule"},
     "hangzhou_2021_shehang": {"序号": "seq", "重点工作任务(杭州市2项配合工作)": "task",
                               "重点工作任务(杭州市2项牵头工作、19项配合工作)": "task", "责任单位": "lead"},
+    "jiaxing_2016_minsheng": {"序号": "seq", "项目": "task", "主要内容": "measures", "分管领导": "leader", "牵头单位": "lead",
+                              "责任单位": "participants"},
     "jiaxing_2022_zhongdian": {"序号": "seq", "主要工作任务": "task", "责任单位": "lead"},
     "huoshan_2025_kaifaqu": {"序号": "seq", "重点工作": "task", "责任领导": "leader", "责任单位": "lead",
                              "完成时限": "schedule"},
@@ -525,3 +528,60 @@ def test_a_traditional_copy_with_a_theme_column_and_two_leaders(kind: str, tmp_p
     assert five.lead == ["區發改局(區金融辦)", "區經信局"]
     assert five.participants == ["區科技局", "區財政局", "區商務局", "各平臺", "各鎮街"]
     assert not [p for p in plan.diagnostics() if "单位" in p.message and p.field in ("lead", "participants")]
+
+
+PARAGRAPH_FIXTURES = [p.stem for p in make.fixtures() if make.load(p)["published_as"] == "paragraphs"]
+
+
+def _content(plan: Any) -> list[tuple[Any, ...]]:
+    return [(i.printed_label, i.task, i.measures, i.leaders, i.lead, i.participants, i.group, sorted(i.extra.values()))
+            for i in plan.items]
+
+
+@pytest.mark.parametrize("kind", ["docx", "txt"])
+@pytest.mark.parametrize("name", PARAGRAPH_FIXTURES)
+def test_a_plan_published_as_labelled_paragraphs_imports_like_its_table(name: str, kind: str, tmp_path: Path) -> None:
+    """嘉兴, 丽水, 立山, 许昌, 蔡甸, 宁波 print each task as a numbered paragraph followed by
+    "分管领导:…", "牵头单位:…", "责任单位:…" lines, 东莞 closes each with its units in brackets:
+    read as published, with no table, the plan holds what the table an office makes of it
+    holds — numbers, tasks, 主要内容, leaders, units and roles (责任单位 beside 牵头单位 takes
+    part), group headings, further labels."""
+    fixture = make.load(name)
+    if kind == "docx":
+        path = make.make_paragraphs_docx(fixture, tmp_path / f"{name}.docx")
+    else:
+        path = tmp_path / f"{name}.txt"
+        path.write_text("\n".join(make.paragraph_lines(fixture)), encoding="utf-8")
+    with read_warnings() as found:
+        data = read_data(path)
+    assert any(f"文档中没有表格，已按段落读取 {len(data['items'])} 项工作" in p.message for p in found)
+    plan = plan_from_data(data, name)
+    assert _content(plan) == _content(_loaded(name, "docx", tmp_path))
+    assert data["title"] == fixture.get("title", name)
+
+
+def test_text_after_the_last_labelled_task_is_named_not_dropped(tmp_path: Path) -> None:
+    fixture = make.load("jiaxing_2016_minsheng")
+    path = tmp_path / "嘉兴.txt"
+    path.write_text("\n".join([*make.paragraph_lines(fixture), "嘉兴市人民政府", "2016年4月12日"]), encoding="utf-8")
+    with read_warnings() as found:
+        data = read_data(path)
+    assert [i["task"] for i in data["items"]] == ["加大城市治堵力度"]
+    assert "最后一项工作的标注之后还有 2 段文字，未作为工作读入：“嘉兴市人民政府”…" in [p.message for p in found]
+
+
+def test_labels_of_a_provincial_plan_and_brackets_that_are_part_of_the_task(tmp_path: Path) -> None:
+    """广东's 分工方案 labels its items 分管省领导 and 部门分工 (a role sentence: the lead and
+    who takes part); a closing bracket naming no unit ("(二期)", 新昌) stays in the task."""
+    path = tmp_path / "分工方案.txt"
+    path.write_text("\n".join([
+        "2021年省《政府工作报告》重点任务分工方案", "一、2021年经济社会发展主要预期目标", "1.地区生产总值增长6%以上。",
+        "分管省领导:林克庆", "部门分工:省发展改革委牵头,各地、各部门配合。",
+        "2.计划投资1067万元,完成22所学校校园空调安装工程(二期)", "部门分工:省教育厅牵头"]), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = plan_from_data(read_data(path), "x")
+    first, second = plan.items
+    assert (first.leaders, first.lead, first.participants) == (["林克庆"], ["省发展改革委"], ["各地", "各部门"])
+    assert first.group == "一、2021年经济社会发展主要预期目标" and plan.heading("lead") == "部门分工"
+    assert second.task == "计划投资1067万元,完成22所学校校园空调安装工程(二期)" and second.lead == ["省教育厅"]

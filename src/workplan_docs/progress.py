@@ -365,10 +365,16 @@ def _problem(detail: Any, source: str) -> Problem:
 
 
 def dump_progress(progress: ProgressFile) -> str:
-    """progress.yaml as text: keys in model order, multi-line reports as literal blocks."""
+    """progress.yaml as text: keys in model order (of month, quarter and half, only the one
+    set), multi-line reports as literal blocks."""
     from .readers.plan_file import dump_yaml
 
-    return dump_yaml(progress.model_dump(mode="json"))
+    data = progress.model_dump(mode="json")
+    for entry in data["entries"]:  # an entry names its period by the one field it has
+        for key in ("month", "quarter", "half"):
+            if entry[key] is None:
+                del entry[key]
+    return dump_yaml(data)
 
 
 def progress_schema() -> dict[str, Any]:
