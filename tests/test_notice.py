@@ -351,3 +351,23 @@ def test_kept_lines_break_alike_in_the_docx(tmp_path: Path, body: list[str]) -> 
     ours, rendered = _both_renders(tmp_path, data)
     assert _first_and_last_lines(rendered) == _first_and_last_lines(ours)
     assert not _ends_with_heading(rendered) and len(_signature_page(rendered)) > 5
+
+
+@pytest.mark.slow
+def test_several_signers_two_to_a_line_with_the_number_on_the_last(tmp_path: Path) -> None:
+    """GB/T 9704 §7.2.4/§7.2.5: names two to a line, a line's names under the first name of the
+    line above, the 发文字号 flush left on the line of the last name — in our PDF and in
+    LibreOffice's render of the DOCX."""
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "signers": ["张某某", "李某", "王某某"]}
+    for pdf in _both_renders(tmp_path, data):
+        first = _words(pdf)[0]
+        box = {w["text"]: w for w in first if w["text"] in ("签发人：张某某", "李某", "王某某")}
+        assert len(box) == 3, [w["text"] for w in first]
+        names, second = box["签发人：张某某"], box["王某某"]
+        number = next(w for w in first if w["text"].startswith("国质检科"))  # LibreOffice: a space before "号"
+        assert abs(box["李某"]["y0"] - names["y0"]) < 1  # two names on the first line
+        assert abs(second["y0"] - names["y0"] - 28.9) < 1  # the third on the next line of the grid
+        assert abs(number["y0"] - second["y0"]) < 1 and abs(number["x0"] - TYPE_LEFT - 16) < 2
+        label = names["x1"] - names["x0"] - 3 * 15.75  # "签发人：" before the first name
+        assert abs(second["x0"] - (names["x0"] + label)) < 0.5  # under the first name
+        assert abs(TYPE_RIGHT - box["李某"]["x1"] - 16 - 15.75) < 2  # 李某 padded to 张某某's width, one character in
