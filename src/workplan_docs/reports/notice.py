@@ -68,7 +68,7 @@ def _signer_lines(notice: Notice) -> list[Paragraph]:
     the first name of the line above (every line padded to the first one's width with
     full-width spaces); the 发文字号 flush left one character in, on the last line."""
     width = max(len(name) for name in notice.signers)
-    names = [name.ljust(width, "　") if len(notice.signers) > 1 else name for name in notice.signers]
+    names = [name.ljust(width, "　") for name in notice.signers]
     rows = ["　".join(names[start:start + 2]) for start in range(0, len(names), 2)]
     lines = []
     for number, row in enumerate(rows):
