@@ -12,14 +12,15 @@ style profile; a ``Table`` repeats its header rows on every page.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal, Sequence, Union
 
-from .linebreak import heading_words, unbreakable
+from .linebreak import heading_words, sticky_stretches, unbreakable
 
 Align = Literal["left", "center", "right"]
 Role = Literal["label", "title", "subtitle", "heading", "body", "note"]
@@ -50,6 +51,13 @@ class Paragraph:
     align: Align | None = None
     indent: float | None = None  # first-line indent in characters (None: 2 for body text, else 0)
     right_indent: float = 0.0  # characters kept free at the right (a 署名 two characters in)
+    # A hanging indent: the lines after the first start under character number ``hanging`` of
+    # the first line (the 附件说明's title after "附件：", so continuation lines align with it).
+    hanging: int = 0
+    # Kept whole on the page where the block that follows starts (Word: 与下段同页, 段中不分页);
+    # a run of such paragraphs, with the spaces between them, moves as one: the end of a
+    # notice's body with its 附件说明, 署名 and 成文日期 (GB/T 9704 §7.3.5).
+    keep_with_next: bool = False
     size: float | None = None  # points
     color: str | None = None  # "RRGGBB": the red 发文机关标志
     right: tuple[Span, ...] = ()  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
@@ -136,8 +144,46 @@ def text_em(text: str) -> float:
     return width + _MIXED_EM * len(_MIXED.findall(text)) if narrow else width
 
 
+def fixed_em(text: str) -> float:
+    """Width in ems as the 公文 faces set it: half-width digits and letters (half an em),
+    full-width everything else; exact where ``text_em`` is a safe upper bound."""
+    narrow = len(text.encode("ascii", "ignore"))
+    return len(text) - narrow / 2
+
+
 def _longest(texts: Sequence[str]) -> float:
     return max((text_em(t) for t in texts), default=0.0)
+
+
+# No character is wider than this many ems in ``text_em`` (a digit between two Chinese
+# characters: 0.6 and two quarter spaces), so a text of n characters is at most n times it.
+_WIDEST_CHAR_EM = 1.1 + 0.01
+
+
+def _widest_line(text: str) -> float:
+    """Width in ems of the widest line of ``text``; the longest lines are measured first and
+    no shorter one that could not be wider is measured at all."""
+    best = 0.0
+    for line in sorted(set(text.split("\n")), key=len, reverse=True):
+        if len(line) * _WIDEST_CHAR_EM <= best:
+            break
+        best = max(best, text_em(line))
+    return best
+
+
+def _longest_run(text: str, cap: float) -> float:
+    """Width in ems of the widest run of ``text`` that no line break may fall inside, but
+    at most ``cap``; 0.0 when no run is longer than one character (itself at most one em).
+    Only the stretches that can hold such runs (``sticky_stretches``) are split, the
+    longest first."""
+    best = 0.0
+    for stretch in sorted(set(sticky_stretches(text)), key=len, reverse=True):
+        if len(stretch) * _WIDEST_CHAR_EM <= best:
+            break
+        best = max(best, _longest([run for run in unbreakable(stretch) if len(run) > 1]))
+        if best >= cap:
+            return cap
+    return best
 
 
 @dataclass(frozen=True)
@@ -172,22 +218,33 @@ class Table:
         """
         if not em:
             return self._widths_in(total, 0.0, 0.0)
-        return [w * em for w in _in_ems(self, total / em, 1.0, padding / em)]
+        key = (total / em, padding / em)
+        if key not in self._widths_in_ems:
+            self._widths_in_ems[key] = self._widths_in(key[0], 1.0, key[1])
+        return [w * em for w in self._widths_in_ems[key]]
+
+    @cached_property
+    def _widths_in_ems(self) -> dict[tuple[float, float], list[float]]:
+        """``widths`` in ems by (total, padding) in ems: computed once per table and page for
+        all writers, which differ only in units."""
+        return {}
 
     def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
         n = len(self.columns)
         minimum = self._minimums(total, em, padding)
+        # A column's longest line, with the slack that keeps it whole after rounding.
+        natural = [(self._natural(c) + _SLACK_EM) * em + padding for c in range(n)]
+        short_width = (SHORT_COLUMN_EM + _SLACK_EM) * em + padding
         if any(c.weight is None for c in self.columns):
-            natural = [max(self._natural(c) * em + padding, minimum[c]) for c in range(n)]
-            short = [natural[c] <= SHORT_COLUMN_EM * em + padding for c in range(n)]
+            natural = [max(w, m) for w, m in zip(natural, minimum)]
+            short = [natural[c] <= short_width for c in range(n)]
             start = [natural[c] if short[c] else minimum[c] for c in range(n)]
             wanted = self._fit(total, start, natural, em, padding) if em else start
         else:
             weight = sum(c.weight or 0.0 for c in self.columns)
             wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
             if em:  # short columns never wrap ("7月完成", "11"), whatever their weight
-                natural = [self._natural(c) * em + padding for c in range(n)]
-                minimum = [max(m, w) if w <= SHORT_COLUMN_EM * em + padding else m for m, w in zip(minimum, natural)]
+                minimum = [max(m, w) if w <= short_width else m for m, w in zip(minimum, natural)]
         return _at_least(total, wanted, minimum)
 
     def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:
@@ -205,40 +262,52 @@ class Table:
 
     def _cells(self, column: int, header: bool) -> list[Cell]:
         """The cells that sit in ``column`` alone (no column span), header or body."""
-        found = []
-        for row in self.header_rows if header else self.rows:
-            position = 0
-            for cell in row:
-                if position == column and cell.span == 1:
-                    found.append(cell)
-                position += cell.span
+        return self._by_column[0 if header else 1][column]
+
+    @cached_property
+    def _by_column(self) -> tuple[list[list[Cell]], list[list[Cell]]]:
+        """Header and body cells by the column they sit in alone, sorted in one pass."""
+        found: tuple[list[list[Cell]], list[list[Cell]]] = ([], [])
+        for rows, columns in zip((self.header_rows, self.rows), found):
+            columns.extend([] for _ in self.columns)
+            for row in rows:
+                position = 0
+                for cell in row:
+                    if cell.span == 1:
+                        columns[position].append(cell)
+                    position += cell.span
         return found
 
-    def _minimum(self, column: int, words_too: bool = True) -> float:
-        """The narrowest the column may be: its longest unbreakable run of text, and with
-        ``words_too`` its longest heading word."""
+    def _body_run(self, column: int) -> float:
+        """The column's longest unbreakable run of body text.  A run longer than a few words
+        (a web address) breaks anyway rather than starve the table."""
+        body = "\n".join(cell.text for cell in self._cells(column, False) if not cell.merge_up)
+        return _longest_run(body, _LONGEST_RUN_EM)
+
+    def _minimum(self, column: int, body_run: float, words_too: bool = True) -> float:
+        """The narrowest the column may be: its longest unbreakable run of text (``body_run``
+        in the body), and with ``words_too`` its longest heading word."""
         headings = [cell.text for cell in self._cells(column, True)]
         words = [w for text in headings for w in (heading_words(text) if words_too else unbreakable(text))]
-        runs = [r for cell in self._cells(column, False) if not cell.merge_up for r in unbreakable(cell.text)]
-        # A run longer than a few words (a web address) breaks anyway rather than starve the table.
-        return max(_longest(words), min(_longest(runs), _LONGEST_RUN_EM), 1.0)
+        return max(_longest(words), body_run, 1.0)
 
     def _minimums(self, total: float, em: float, padding: float) -> list[float]:
         """Each column's minimum width.  When the heading words of a wide table (a dozen
         columns of long headings) cannot all stand whole, the numbers and other body runs
         still do, and the headings share the rest of the room (then they break inside)."""
         n = len(self.columns)
-        words = [(self._minimum(c) + _SLACK_EM) * em + padding for c in range(n)]
+        runs = [self._body_run(c) for c in range(n)]
+        words = [(self._minimum(c, runs[c]) + _SLACK_EM) * em + padding for c in range(n)]
         if sum(words) <= total:
             return words
-        widths = [(self._minimum(c, False) + _SLACK_EM) * em + padding for c in range(n)]
+        widths = [(self._minimum(c, runs[c], False) + _SLACK_EM) * em + padding for c in range(n)]
         room = total - sum(widths)
         short_first = sorted(range(n), key=lambda c: words[c] - widths[c])
         for k, c in enumerate(short_first):  # the shortest headings stand whole first
             if words[c] - widths[c] > room:
                 rest = short_first[k:]
                 want = sum(words[r] - widths[r] for r in rest)
-                for r in rest:
+                for r in rest if want else ():  # nothing wanted: the body runs alone fill the table
                     widths[r] += max(room, 0.0) * (words[r] - widths[r]) / want
                 break
             room -= words[c] - widths[c]
@@ -247,7 +316,7 @@ class Table:
 
     def _natural(self, column: int) -> float:
         cells = [*self._cells(column, True), *self._cells(column, False)]
-        return _longest([line for cell in cells for line in cell.text.split("\n")])
+        return _widest_line("\n".join(cell.text for cell in cells))
 
     def _fit(self, total: float, start: list[float], natural: list[float], em: float, padding: float) -> list[float]:
         """Widths from ``start``, widened one em at a time where that makes the table
@@ -256,28 +325,37 @@ class Table:
         texts = self._sample_texts()
         n = len(start)
         widths = list(start)
+        # Each sampled cell as the widths of its lines (none for an empty cell), and each
+        # column's text as one figure, measured once for all the widths tried.
+        line_ems = [[[text_em(line) for line in row[c].split("\n")] if row[c] else [] for row in texts] for c in range(n)]
+        column_ems = [sum(text_em(row[c]) for row in texts) for c in range(n)]
 
+        @lru_cache(maxsize=None)  # a column not widened is tried at the same widths again
         def lines(c: int, width: float) -> list[int]:
             per_line = max((width - padding) / em, 1.0)
-            return [sum(max(math.ceil(text_em(line) / per_line - 1e-9), 1) for line in row[c].split("\n"))
-                    if row[c] else 0 for row in texts]
+            return [sum(max(math.ceil(line / per_line - 1e-9), 1) for line in cell) for cell in line_ems[c]]
 
         counts = [lines(c, widths[c]) for c in range(n)]
         while True:
             room = total - sum(widths)
             if room < 1e-9:
                 break
-            height = [max(col[r] for col in counts) for r in range(len(texts))]
+            # Each row's two tallest cells (lines, column): its height, and its height were a
+            # column to need no lines at all.
+            tallest = [heapq.nlargest(2, ((col[r], k) for k, col in enumerate(counts))) for r in range(len(texts))]
+            height = [top[0][0] for top in tallest]
             best: tuple[float, float, float, int] | None = None  # (-rows saved per em, load, extra, column)
             for c in range(n):
-                others = [max((counts[k][r] for k in range(n) if k != c), default=0) for r in range(len(texts))]
+                others = [next((lines for lines, k in top if k != c), 0) for top in tallest]
                 for steps in range(1, _LOOKAHEAD_EM + 1):
                     extra = min(steps * em, natural[c] - widths[c], room)
                     if extra <= 1e-9:
                         break
                     trial = lines(c, widths[c] + extra)
                     saved = sum(h - max(t, o) for h, t, o in zip(height, trial, others))
-                    load = self._load(texts, c, widths[c] + extra) - self._load(texts, c, widths[c])
+                    # Lines in fractions: what still tells columns apart when another
+                    # column's cells decide every row's height.
+                    load = column_ems[c] / max(widths[c] + extra, 1e-9) - column_ems[c] / max(widths[c], 1e-9)
                     key = (-saved / steps, load / steps, extra, c)
                     if best is None or key[:2] < best[:2]:
                         best = key
@@ -289,12 +367,6 @@ class Table:
             widths[c] += extra
             counts[c] = lines(c, widths[c])
         return widths
-
-    @staticmethod
-    def _load(texts: list[list[str]], column: int, width: float) -> float:
-        """Lines of ``column`` at ``width`` counted in fractions: what still tells columns
-        apart when another column's cells decide every row's height."""
-        return sum(text_em(row[column]) for row in texts) / max(width, 1e-9)
 
     def _sample_texts(self) -> list[list[str]]:
         """Each body row's text per column (merged and spanned cells left out), at most
@@ -316,13 +388,6 @@ class Table:
         行动")?  Writers keep it on the page of the row below it."""
         row = self.rows[index]
         return len(row) == 1 and len(self.columns) > 1
-
-
-@lru_cache(maxsize=16)
-def _in_ems(table: Table, total: float, em: float, padding: float) -> list[float]:
-    """``Table.widths`` computed once per table and page for all writers (they differ only
-    in units)."""
-    return table._widths_in(total, em, padding)
 
 
 def fit_heading(text: str, width: float, em: float, padding: float) -> str:
@@ -394,6 +459,20 @@ class Rule:
 
 
 Block = Union[Paragraph, Table, PageBreak, Space, Rule]
+
+
+def kept_run_end(blocks: Sequence[Block], index: int) -> int:
+    """The end of the run of kept blocks from ``blocks[index]``, a paragraph with
+    ``keep_with_next``: the index of the block they are kept with (the run holds kept
+    paragraphs and the spaces between them)."""
+    end = index + 1
+    while end < len(blocks) and (isinstance(blocks[end], Space) or _keeps(blocks[end])):
+        end += 1
+    return end
+
+
+def _keeps(block: Block) -> bool:
+    return isinstance(block, Paragraph) and block.keep_with_next
 
 
 @dataclass(frozen=True)

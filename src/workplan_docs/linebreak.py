@@ -47,6 +47,20 @@ def break_allowed(text: str, at: int) -> bool:
     return not (_is_latin(before) and _is_latin(after))
 
 
+# An ideograph takes part in none of the rules above: a line may always break between two.
+# So every unbreakable run of two characters or more lies within one stretch of text where
+# each neighbouring pair holds a non-ideograph ("30家", "（2010-2012）", "5月，"), and a long
+# text is searched for those stretches by one regular expression at C speed.
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff"
+_STRETCH = re.compile(f"(?:[{_IDEOGRAPHS}]?[^{_IDEOGRAPHS}\n])+[{_IDEOGRAPHS}]?")
+
+
+def sticky_stretches(text: str) -> list[str]:
+    """The stretches of ``text`` (any number of lines) that hold every unbreakable run of
+    two characters or more; ``unbreakable`` of each gives those runs."""
+    return _STRETCH.findall(text)
+
+
 def unbreakable(text: str) -> list[str]:
     """The runs of ``text`` no line break may fall inside (one per hard line at least)."""
     runs: list[str] = []

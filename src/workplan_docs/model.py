@@ -73,7 +73,10 @@ class Unit(_Strict):
 
 
 class Schedule(BaseModel):
-    """A schedule placed in the plan year: months under way, due month, verbatim text."""
+    """A schedule placed in the plan year: months under way, due month, verbatim text.
+    Items with the same schedule text share one."""
+
+    model_config = ConfigDict(frozen=True)
 
     text: str
     kind: schedule_parser.ScheduleKind
@@ -132,9 +135,11 @@ class Schedule(BaseModel):
 
 
 def split_leaders(text: str) -> list[str]:
-    """The persons a 责任领导 cell names: "张三、李四" → [张三, 李四] (see ``_LEADER_SEPARATORS``)."""
-    names = (" ".join(part.split()) for part in _LEADER_SEPARATORS.split(text))
-    return list(dict.fromkeys(name for name in names if name))
+    """The persons a 责任领导 cell names: "张三、李四" → [张三, 李四] (see ``_LEADER_SEPARATORS``);
+    a two-character name padded to the width of three ("沈  昱") is one name, 沈昱."""
+    names = (part.split() for part in _LEADER_SEPARATORS.split(text))
+    joined = ("".join(words) if all(len(w) == 1 for w in words) else " ".join(words) for words in names)
+    return list(dict.fromkeys(name for name in joined if name))
 
 
 def is_deadline_heading(heading: str | None) -> bool:
@@ -280,6 +285,7 @@ class Plan(_Strict):
     attachment: Text = "附件"
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
+    version: Text | None = None  # 计划版本 ("2010年6月调整"): written into feedback forms, named by collect
     report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
     columns: dict[Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"], Text] = {}
     # The source table's columns in order: field names (seq, task …) or extra headings.
@@ -310,9 +316,12 @@ class Plan(_Strict):
             seen[item.label] = index
         registry = self.registry
         deadline = is_deadline_heading(self.columns.get("schedule"))
+        schedules: dict[str, Schedule] = {}  # a plan writes "全年" or "6月底前" many times
         for index, item in enumerate(self.items):
             self._resolve_units(index, item, registry)
-            item._schedule = Schedule.from_text(item.schedule, self.year, deadline=deadline)
+            if item.schedule not in schedules:
+                schedules[item.schedule] = Schedule.from_text(item.schedule, self.year, deadline=deadline)
+            item._schedule = schedules[item.schedule]
         return self
 
     def _check_column_order(self) -> None:
@@ -347,14 +356,16 @@ class Plan(_Strict):
         elif item.lead_text is not None and not is_blank(item.lead_text) and item.lead:
             Plan._check_lead_text(index, item, lead_mentions, registry)
         if not item.participants and part_mentions:
-            item.participants = [m.name for m in part_mentions]
+            item.participants = [m.name for m in part_mentions if m.marker != "context"]
         item.lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
         from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in item.lead]
         item.participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
         listed = {*item.lead, *item.participants}
         for field, mentions in (("lead", lead_mentions), ("participants", part_mentions)):
             for mention in mentions:
-                if mention.name not in listed:
+                if mention.marker == "context":
+                    notes.append((field, f"“{mention.name}”是{mention.role}（另一级的单位），按原文印出，不计入牵头或参与单位"))
+                elif mention.name not in listed:
                     item.participants.append(mention.name)
                     listed.add(mention.name)
                     notes.append((field, f"原文中的“{mention.name}”不在 lead/participants 列表中，已列为参与单位"))
@@ -407,20 +418,33 @@ class Plan(_Strict):
         return next((u for u in self.units if normalise_name(u.name) == name), None)
 
     def unit_tasks(self) -> list[UnitTasks]:
-        """Every unit named in the plan, in order of first mention, with its tasks."""
-        names = dict.fromkeys(name for item in self.items for name in item.units())
-        return [self.items_for(name) for name in names]
+        """Every unit named in the plan, in order of first mention, with its tasks: what
+        ``items_for`` tells of each, found in one pass over the items."""
+        leads: dict[str, list[Item]] = {}
+        others: dict[str, list[Item]] = {}
+        for item in self.items:
+            for name in dict.fromkeys(item.lead):
+                leads.setdefault(name, []).append(item)
+            for name in dict.fromkeys(item.participants):
+                if name not in item.lead:
+                    others.setdefault(name, []).append(item)
+        entries: dict[str, Unit] = {}
+        for unit in reversed(self.units):  # the first entry of a name, as ``unit_entry`` finds it
+            entries[normalise_name(unit.name)] = unit
+        found = []
+        for name in dict.fromkeys(name for item in self.items for name in item.units()):
+            name = self.registry.resolve(name)
+            found.append(self._tasks(name, entries.get(name), leads.get(name, []), others.get(name, [])))
+        return found
 
     def items_for(self, unit: str) -> UnitTasks:
         name = self.registry.resolve(unit)
-        entry = self.unit_entry(name)
-        return UnitTasks(
-            unit=name,
-            full_name=entry.full_name if entry else None,
-            kind=self.registry.kind(name),
-            lead=[i for i in self.items if name in i.lead],
-            participate=[i for i in self.items if name in i.participants and name not in i.lead],
-        )
+        lead = [i for i in self.items if name in i.lead]
+        participate = [i for i in self.items if name in i.participants and name not in i.lead]
+        return self._tasks(name, self.unit_entry(name), lead, participate)
+
+    def _tasks(self, name: str, entry: Unit | None, lead: list[Item], participate: list[Item]) -> UnitTasks:
+        return UnitTasks(name, entry.full_name if entry else None, self.registry.kind(name), lead, participate)
 
     def quarter(self, quarter: int, year: int | None = None) -> QuarterTasks:
         """Items under way in (``active``) and due in (``due``) a quarter of the plan year.

@@ -110,12 +110,24 @@ def invisible_twin_units(plan: Plan) -> list[Problem]:
     return problems
 
 
+def _roles_where(plan: Plan, lacks: Callable[[str, str], bool]) -> set[str]:
+    """The roles whose texts, all their characters taken together, ``lacks(characters, role)``:
+    each character is looked at once, and only such a role's texts one by one."""
+    characters: dict[str, set[str]] = {}
+    for text, role, _, _ in _plan_texts(plan):
+        characters.setdefault(role, set()).update(text)
+    return {role for role, found in characters.items() if lacks("".join(found), role)}
+
+
 def missing_glyphs(plan: Plan, style: Style) -> list[Problem]:
     """Characters the PDF fonts cannot show, by item and field, found before anything is written."""
     from .writers.fonts import missing_characters
 
+    roles = _roles_where(plan, lambda characters, role: bool(missing_characters(characters, role, style)))
     problems = []
     for text, role, item, field in _plan_texts(plan):
+        if role not in roles:
+            continue
         missing = missing_characters(text, role, style)
         if missing:
             shown = "".join(dict.fromkeys(missing))
@@ -131,11 +143,14 @@ def outside_gb2312(plan: Plan, style: Style) -> list[Problem]:
     from .writers.office_fonts import gbk_face
     from .writers.office_fonts import outside_gb2312 as outside
 
+    roles = _roles_where(plan, lambda characters, role: bool(gbk_face(style.fonts.family(role)) and outside(characters)))
     problems = []
     for text, role, item, field in _plan_texts(plan):
+        if role not in roles:
+            continue
         family = style.fonts.family(role)
         gbk = gbk_face(family)
-        chars = outside(text) if gbk else []
+        chars = outside(text)
         if chars:
             problems.append(Problem(
                 f"“{''.join(chars)}”不在 GB2312 字符集内，{family}没有这些字，DOCX/XLSX 中改用{gbk}显示", "", item, field
@@ -270,8 +285,6 @@ def build(
 
 
 def _load_progress(path: str | Path, plan: Plan) -> ProgressFile:
-    from .progress import check_plan, load_progress
+    from .progress import load_progress
 
-    progress = load_progress(path)
-    check_plan(progress, plan, str(path))
-    return progress
+    return load_progress(path, plan)

@@ -210,6 +210,67 @@ _FastUniqueKeyLoader: type | None = (
     type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else None
 )
 
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _NULL, _BOOL, _MAP, _SEQ = (_TAG + name for name in ("str", "int", "null", "bool", "map", "seq"))
+
+
+class _Unusual(Exception):
+    """A node that ``_plain_data`` leaves to the safe constructor."""
+
+
+def _plain_data(root: yaml.Node) -> Any:
+    """The data of a document holding only what a plan file holds — text, whole numbers
+    written plainly, null, booleans, lists, mappings with distinct text keys, no alias —
+    built in one pass over the nodes, as the safe constructor builds it (its generic
+    machinery costs four times as much).  Raises ``_Unusual`` on anything else: a float, a
+    date, an alias, a merge key, a repeated key, "0x1F", which the constructor then reads or
+    refuses as always.  Without aliases nothing expands, so there is no size to check."""
+    seen: set[int] = set()  # an alias is a node reached twice
+
+    def build(node: yaml.Node) -> Any:
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if tag == _MAP:
+            data = {}
+            for key, item in value:
+                if key.tag != _STR or id(key) in seen or key.value in data:
+                    raise _Unusual
+                seen.add(id(key))
+                data[key.value] = build(item)
+            return data
+        if tag == _SEQ:
+            return [build(item) for item in value]
+        if tag == _INT and value.isascii() and value.isdigit() and len(value) <= MAX_INT_DIGITS and (
+            value == "0" or value[0] != "0"  # "012" is octal in YAML 1.1
+        ):
+            return int(value)
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return yaml.constructor.SafeConstructor.bool_values[value.lower()]
+        raise _Unusual
+
+    return build(root)
+
+
+def _load_with_libyaml(text: str) -> Any:
+    assert _FastUniqueKeyLoader is not None
+    loader = _FastUniqueKeyLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        try:
+            return _plain_data(root)
+        except _Unusual:
+            return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
 
 # The parsers' commonest complaints, said as the slip a person made; the original
 # follows in brackets for whoever searches for it.
@@ -252,7 +313,7 @@ def _parse_yaml(text: str, source: str) -> Any:
 def _load_yaml(text: str, source: str) -> Any:
     if _FastUniqueKeyLoader is not None:
         try:
-            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a CSafeLoader subclass
+            return _load_with_libyaml(text)
         except (yaml.YAMLError, UnicodeError):
             pass  # reported below, by the loader whose messages the hints match
     try:

@@ -38,20 +38,21 @@ def _texts(item: Item) -> dict[str, str]:
     }
 
 
-def cell_text(item: Item, key: str) -> str:
-    """What ``item`` prints in column ``key``: units as the user wrote them (lead_text),
-    the schedule verbatim, an extra column's cell."""
-    return _texts(item)[key] if key in FIELD_NAMES else item.extra.get(key, "")
+def _row_texts(item: Item, keys: list[str]) -> list[str]:
+    """What ``item`` prints in each column of ``keys``: units as the user wrote them
+    (lead_text), the schedule verbatim, an extra column's cell."""
+    texts = _texts(item)
+    return [texts[key] if key in FIELD_NAMES else item.extra.get(key, "") for key in keys]
 
 
 def plan_row(plan: Plan, item: Item) -> tuple[Cell, ...]:
     """One item as printed, unmerged: a cell per column of ``column_keys``."""
-    return tuple(_cell(item, k) for k in column_keys(plan))
+    keys = column_keys(plan)
+    return tuple(_cell(k, text) for k, text in zip(keys, _row_texts(item, keys)))
 
 
-def _cell(item: Item, key: str, merge_up: bool = False) -> Cell:
-    """The cell of ``item`` in column ``key``; a 序号 that is a whole number is one (XLSX)."""
-    text = cell_text(item, key)
+def _cell(key: str, text: str, merge_up: bool = False) -> Cell:
+    """The cell holding ``text`` in column ``key``; a 序号 that is a whole number is one (XLSX)."""
     cell = Cell.serial(text) if key == "seq" else Cell(text)
     return replace(cell, merge_up=True) if merge_up else cell
 
@@ -67,14 +68,11 @@ def plan_columns(plan: Plan, keys: list[str] | None = None) -> tuple[Column, ...
     )
 
 
-def _merges(item: Item, above: Item | None, key: str) -> bool:
-    """Does ``item``'s cell in ``key`` continue the cell above: the source merged it, or the
-    same task goes on over its sub-items (5.1, 5.2 …).  Only ever for equal texts, so
-    no cell's own text is hidden."""
-    if above is None:
-        return False
-    text = cell_text(item, key)
-    if not text or text != cell_text(above, key):
+def _merges(item: Item, above: Item | None, key: str, text: str, text_above: str) -> bool:
+    """Does ``item``'s cell in ``key``, holding ``text``, continue the cell above (``above``'s,
+    holding ``text_above``): the source merged it, or the same task goes on over its
+    sub-items (5.1, 5.2 …).  Only ever for equal texts, so no cell's own text is hidden."""
+    if above is None or not text or text != text_above:
         return False
     return key in item.merged_above or (key == "task" and _siblings(item, above))
 
@@ -92,18 +90,20 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
     rows: list[tuple[Cell, ...]] = []
     group: str | None = None
     above: Item | None = None
+    texts_above = [""] * len(keys)
     for index, item in enumerate(items):
         if item.group and item.group != group:
             rows.append((Cell(item.group, "left", bold=True, span=len(keys)),))
             above = None
         group = item.group or group
         below = items[index + 1] if index + 1 < len(items) and items[index + 1].group == item.group else None
-        cells = [_cell(item, k, _merges(item, above, k)) for k in keys]
+        texts = _row_texts(item, keys)
+        cells = [_cell(k, t, _merges(item, above, k, t, texts_above[c])) for c, (k, t) in enumerate(zip(keys, texts))]
         if "seq" in keys and (_merged_number(item, above) or _merged_number(below, item)):
             at = keys.index("seq")  # "5.1", "5.2" under a 序号 "5" the source merged print as that "5"
             cells[at] = replace(Cell.serial(item.printed_label.rpartition(".")[0]), merge_up=_merged_number(item, above))
         rows.append(tuple(cells))
-        above = item
+        above, texts_above = item, texts
     return rows
 
 

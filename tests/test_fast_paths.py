@@ -1,0 +1,168 @@
+"""The fast paths of issue 18 give what the slower code before them gave (see the README's
+性能 section).
+
+- YAML: the one-pass builder against PyYAML's safe constructor, on every plan file here;
+- column widths: against ``reference/widths_before_speedup.json``, written by the code
+  before the speed-up (commit b9feb87) for the tables ``reference/tables.py`` makes;
+- the plan: schedules shared by equal texts, units' tasks found in one pass, the checks
+  of characters done once per character, against the straightforward definitions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from workplan_docs.errors import PlanError
+from workplan_docs.layout import _longest, _longest_run, _widest_line
+from workplan_docs import linebreak
+from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
+from workplan_docs.model import Plan, Schedule, is_deadline_heading
+from workplan_docs.pipeline import _plan_texts, missing_glyphs, outside_gb2312
+from workplan_docs.readers import plan_file
+from workplan_docs.readers.plan_file import parse_text
+from workplan_docs.style import default_style
+from workplan_docs.writers.fonts import missing_characters
+from workplan_docs.writers.office_fonts import gbk_face
+from workplan_docs.writers.office_fonts import outside_gb2312 as outside
+
+from .conftest import ROOT, SAMPLE_PLAN
+from .reference.tables import REFERENCE, UNITS, all_widths
+
+
+# --- YAML ----------------------------------------------------------------------------
+
+
+def _yaml_files() -> list[Path]:
+    return sorted(p for p in [*ROOT.joinpath("samples").glob("*.yaml"), *ROOT.joinpath("tests").rglob("*.yaml")])
+
+
+def _reads_as_before(text: str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``parse_text`` gives what it gives when every node is left to PyYAML's safe
+    constructor, as before the one-pass builder: the same data, or the same message."""
+
+    def read() -> Any:
+        try:
+            return parse_text(text, ".yaml", source)
+        except PlanError as error:
+            return str(error)
+
+    fast = read()
+
+    def constructor_only(root: yaml.Node) -> Any:
+        raise plan_file._Unusual
+
+    monkeypatch.setattr(plan_file, "_plain_data", constructor_only)
+    assert read() == fast
+
+
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_yaml_reads_as_the_safe_constructor_reads_it(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _reads_as_before(path.read_bytes().decode("utf-8", errors="replace"), str(path), monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 012\nb: 0x1F\nc: 1_000\nd: -5\ne: +3\nf: 1:30\n",  # YAML 1.1 integers the builder leaves to the constructor
+        "a: 1.5\nb: 2010-05-01\nc: .inf\n",
+        "a: &x [1, 2]\nb: *x\n",
+        "a: &x 文本\nb: *x\n",
+        "base: &b {k: v}\nitem:\n  <<: *b\n  m: n\n",
+        "a: yes\nb: No\nc: ~\nd:\ne: null\nf: 'yes'\n",
+        "? [1, 2]\n: v\n",
+        "1: one\n2: two\n",
+        "a: 1\na: 2\n",
+        "- !!str 12\n- !!int '7'\n- !!set {a}\n",
+        "a: 0\nb: 10\nc: '007'\n",
+    ],
+)
+def test_unusual_yaml_reads_as_before(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _reads_as_before(text, "x.yaml", monkeypatch)
+
+
+# --- line breaks and column widths ---------------------------------------------------
+
+
+def test_ideographs_break_anywhere_between_them() -> None:
+    """What ``sticky_stretches`` rests on: no ideograph takes part in a rule of ``break_allowed``."""
+    ideographs = [chr(c) for c in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]]
+    marks = NO_START | NO_END | linebreak._UNSPLIT | linebreak._JOINERS | set(".%")
+    assert not [c for c in ideographs if c in marks or linebreak._is_latin(c) or linebreak._is_digit(c)]
+    assert all(break_allowed(a + b, 1) for a in ideographs[::97] for b in ideographs[::89])
+
+
+def test_runs_are_found_in_the_sticky_stretches() -> None:
+    alphabet = "检验检疫年月日级个项（）《》，。、；：-～—…/.%0123456789AZaz ２\u00a0"
+    rng = random.Random(18)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        text = "\n".join([text, text[::-1]]) if rng.random() < 0.2 else text
+        long_runs = [run for run in unbreakable(text) if len(run) > 1]
+        assert _longest_run(text, 10.0) == min(_longest(long_runs), 10.0), text
+        assert sorted(long_runs) == sorted(run for s in sticky_stretches(text) for run in unbreakable(s) if len(run) > 1)
+        assert _widest_line(text) == _longest(text.split("\n")), text
+
+
+def test_column_widths_are_the_widths_before_the_speed_up() -> None:
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    found = all_widths()
+    assert reference.keys() <= found.keys()  # a real plan added since is not in the reference
+    for name, widths in reference.items():
+        for units, before, now in zip(UNITS, widths, found[name]):
+            if before is None:  # the code before divided by zero here
+                assert now is not None and sum(now) == pytest.approx(units[0]), name
+            else:
+                assert now == before, (name, units)
+
+
+# --- the plan -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plans(seed_plan: Plan) -> list[Plan]:
+    """The seed, and the seed with a plan year, deadlines, aliases and verbatim unit cells."""
+    data = yaml.safe_load(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    data |= {"year": 2010, "columns": {"schedule": "完成时限"}}
+    data["units"][0]["aliases"] = ["总局监督司"]
+    for item in data["items"][::3]:
+        item["lead_text"] = "、".join(["总局监督司" if n == data["units"][0]["name"] else n for n in item["lead"]]) + "牵头"
+        item["participants_text"] = "，".join(item.pop("participants", [])) + "配合"
+        del item["lead"]
+    return [seed_plan, Plan.model_validate(data)]
+
+
+def test_items_share_the_schedule_their_text_gives(plans: list[Plan]) -> None:
+    for plan in plans:
+        deadline = is_deadline_heading(plan.columns.get("schedule"))
+        for item in plan.items:
+            assert item.timing == Schedule.from_text(item.schedule, plan.year, deadline=deadline)
+
+
+def test_units_tasks_are_found_as_for_each_unit_alone(plans: list[Plan]) -> None:
+    for plan in plans:
+        every = plan.unit_tasks()
+        assert every == [plan.items_for(name) for name in dict.fromkeys(n for i in plan.items for n in i.units())]
+
+
+def test_character_checks_name_the_places_checking_each_text_names(seed_plan: Plan) -> None:
+    """A plan with characters outside GB2312 and outside the fonts, in some fields only."""
+    data = yaml.safe_load(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    data["items"][3]["task"] += "（朱镕基）"
+    data["items"][7]["lead"] = ["王喆办公室"]
+    data["items"][9]["goal"] += "\U000f0001"
+    plan = Plan.model_validate(data)
+    style = default_style()
+    texts = list(_plan_texts(plan))
+    lacking = [(item, field) for text, role, item, field in texts if missing_characters(text, role, style)]
+    assert [(p.item, p.field) for p in missing_glyphs(plan, style)] == lacking
+    assert ("序号 10", "goal") in lacking
+    rarer = [(item, field) for text, role, item, field in texts
+             if gbk_face(style.fonts.family(role)) and outside(text)]
+    assert [(p.item, p.field) for p in outside_gb2312(plan, style)] == rarer == [("序号 4", "task"), ("序号 8", "lead")]
+    assert outside_gb2312(seed_plan, style) == []
