@@ -125,7 +125,9 @@ def render(document: Document, style: Style) -> bytes:
         **{f"xl/worksheets/sheet{n}.xml": sheet for n, sheet in enumerate(sheets, 1)},
     }
     buffer = io.BytesIO()
-    with ZipFile(buffer, "w", ZIP_DEFLATED) as package:
+    # Level 2: the 10,000-row sheet compresses in 21 ms instead of 47 ms (level 6, the
+    # default), to 655 KB instead of 492 KB (openpyxl's package was 613 KB).
+    with ZipFile(buffer, "w", ZIP_DEFLATED, compresslevel=2) as package:
         for name, content in parts.items():
             package.writestr(name, content)
     return normalise_zip(buffer.getvalue(), stamp)
