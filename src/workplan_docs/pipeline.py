@@ -162,20 +162,33 @@ def _render_job(job: _Job, style: Style, options: dict[str, Any]) -> bytes:
     return render(job.output.document, style, job.fmt, **(options if job.fmt == "docx" else {}))
 
 
-def _warm_up(formats: set[str], style: Style) -> None:
-    """Import the writers and load the PDF fonts once, here, before the worker processes
-    start: workers forked from this process inherit them instead of each importing the
+def _load_pdf_fonts(jobs: list[_Job], style: Style) -> None:
+    """Register the PDF faces once with every character the build's PDFs print, before the
+    first is rendered: a CFF face is then converted once (about half a second) rather than
+    again for each document that prints a character the ones before it did not."""
+    from .writers.fonts import resolve_fonts, role_characters
+    from .writers.title_lines import shape_titles
+
+    chars: dict[str, set[int]] = {}
+    for job in jobs:
+        if job.fmt == "pdf":
+            for role, codes in role_characters(shape_titles(job.output.document, style), style).items():
+                chars.setdefault(role, set()).update(codes)
+    resolve_fonts(style, chars)
+
+
+def _warm_up(formats: set[str]) -> None:
+    """Import the writers once, here, before the worker processes start: workers forked
+    from this process inherit them (and the PDF fonts) instead of each importing the
     libraries and parsing the CJK fonts again."""
     for fmt in sorted(formats):
         import_module(f"{__package__}.writers.{fmt}")
-    if "pdf" in formats:
-        from .writers.fonts import resolve_fonts
-
-        resolve_fonts(style)
 
 
 def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
     results: list[bytes] = []
+    if sum(job.fmt == "pdf" for job in jobs) > 1:
+        _load_pdf_fonts(jobs, style)
     if workers <= 1 or len(jobs) < _PARALLEL_FROM:
         for done, job in enumerate(jobs, start=1):
             results.append(_render_job(job, style, options))
@@ -184,7 +197,7 @@ def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers
         return results
     from concurrent.futures import ProcessPoolExecutor  # only a build with many files pays for it
 
-    _warm_up({job.fmt for job in jobs}, style)
+    _warm_up({job.fmt for job in jobs})
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_render_job, job, style, options) for job in jobs]
         for done, (job, future) in enumerate(zip(jobs, futures), start=1):

@@ -298,7 +298,7 @@ def _load_cff(path: Path, index: int, chars: Iterable[int]) -> str:
         _CONVERTED[key] = (name, face)
         return name
     try:
-        font = font_cache.truetype_font(name, face)
+        font = font_cache.truetype_font(name, face, path, index)
     except (TTFError, ValueError, IndexError) as error:
         raise ValueError(f"转换后的字体不可用（{error}）") from None
     # reportlab hands out the first font registered under a PostScript name for any later
