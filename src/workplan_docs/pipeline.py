@@ -16,6 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .collector import collector_paused
 from .errors import Problem, WorkplanError
 from .filenames import describe_invisible, invisible_twins, where_named
 from .model import Plan
@@ -274,8 +275,9 @@ def build(
     twins = invisible_twin_units(plan)
     if twins:
         raise WorkplanError(twins)
-    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style,
-                           warn_days=warn_days)
+    with collector_paused():
+        outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice,
+                               style=style, warn_days=warn_days)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:
