@@ -66,8 +66,12 @@ def libreoffice_pdf(source: Path, workdir: Path) -> Path:
     profile = workdir / "lo-profile"
     outdir = workdir / "lo-out"
     outdir.mkdir(exist_ok=True)
+    # A text document keeps the blank pages Writer inserts itself (before a section that starts on an even
+    # page), as a printer prints them; LibreOffice's PDF export leaves them out by default.
+    target = ('pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+              if source.suffix == ".docx" else "pdf")
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
          "--outdir", str(outdir), str(source)],
         check=True, capture_output=True, timeout=180,
     )

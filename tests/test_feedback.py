@@ -152,9 +152,9 @@ def test_form_is_protected_with_a_status_list_and_hidden_identifiers(seed_plan: 
     assert sheet.protection.sheet and meta.protection.sheet
     assert meta.sheet_state == "veryHidden"
     rows = [[c.value for c in row] for row in meta.iter_rows(max_col=2)]
-    assert dict(rows[1:6]) == {"plan": fingerprint(seed_plan), "unit": "科技司", "period": "quarter", "index": "2",
-                               "year": None}
-    assert [r[0] for r in rows[7:]] == KJS_ALL and all(len(r[1]) == 12 for r in rows[7:])
+    assert dict(rows[1:7]) == {"plan": fingerprint(seed_plan), "version": None, "unit": "科技司", "period": "quarter",
+                               "index": "2", "year": None}
+    assert [r[0] for r in rows[8:]] == KJS_ALL and all(len(r[1]) == 12 for r in rows[8:])
     assert [sheet.cell(4, c).value for c in range(1, 10)] == [
         "序号", "重要工作", "时间进度", "进展情况", "完成状态", "完成比例（%）", "存在问题", "下步计划", "佐证材料"]
     assert sheet.cell(1, 1).value == "第二季度重点工作进展情况反馈表"
@@ -202,7 +202,7 @@ def problems_of(collected: Collected, path: Path) -> list[str]:
         ("row_deleted", "序号 8: 缺少此项工作的行（行被删除？）"),
         ("task_edited", "第 5 行: B 列（重要工作）: 重要工作与计划不一致，不得修改（计划中为“开展检验机构委托检验工作调研”）"),
         ("other_quarter", "此表是第三季度的反馈表，本次收集的是第二季度"),
-        ("other_plan", "此表不是本计划的反馈表"),
+        ("other_plan", "第 14 行: B 列（重要工作）: 序号 20“完善《重点产业产品质量检测体系建设规划》…”在当前计划中已找不到"),
         ("status", "第 5 行: E 列（完成状态）: “完成了”不在可选范围内，请从下拉列表中选择：未启动、推进中、已完成、滞后"),
         ("empty", "第 7 行: D 列（进展情况）: 必填项，不能为空"),
         ("junk", "不是 XLSX 文件（可能是旧版 .xls、改了扩展名的其他文件，或文件已损坏）"),
@@ -313,7 +313,7 @@ def test_progress_report_is_not_a_default_and_needs_data(seed_plan: Plan, collec
         plan_outputs(seed_plan, ["progress"])
     with_data = plan_outputs(seed_plan, progress=collected.progress, as_of=dt.date(2010, 7, 15))
     assert [o.path for o in with_data][-2:] == ["工作进展报告", "情况通报"]
-    with pytest.raises(PlanError, match="进展数据不属于此计划"):
+    with pytest.raises(PlanError, match="进展数据: 序号 20: 此任务在当前计划中已找不到"):
         plan_outputs(other_plan(seed_plan), ["progress"], progress=collected.progress)
 
 
@@ -375,7 +375,7 @@ def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path
             return target
         return tamper
 
-    current_marked = mark_carried(9)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
+    current_marked = mark_carried(10)(tmp_path / name, tmp_path / "back" / "current-marked.xlsx")  # item 17's row
     result = collect(seed_plan, [good, current_marked], progress, period=Q(3))
     assert [(e.label, e.unit, e.quarter, e.status) for e in result.progress.entries if e.quarter == 3] == [
         ("1", "监督司", 3, "已完成"), ("17", "监督司", 3, "推进中")]
@@ -465,7 +465,7 @@ def test_follow_up_from_python(seed_plan: Plan, tmp_path: Path) -> None:
     q3 = workplan_docs.write_feedback_forms(seed_plan, tmp_path / "q3", 3, progress=saved)
     sheet = load_workbook(next(p for p in q3 if p.name.startswith("监督司")))[FORM_SHEET]
     assert [sheet.cell(r, 1).value for r in (5, 6)] == ["1", "17"]
-    with pytest.raises(PlanError, match="进展数据不属于此计划"):
+    with pytest.raises(PlanError, match="序号 20: 此任务在当前计划中已找不到"):
         workplan_docs.write_feedback_forms(other_plan(seed_plan), tmp_path / "x", 3, progress=saved)
     with pytest.raises(WorkplanError, match="没有找到反馈表文件"):
         workplan_docs.collect_feedback(seed_plan, [tmp_path / "empty-*.xlsx"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,14 @@ from docx import Document as read_docx
 from openpyxl import load_workbook
 from PIL import Image
 
+from workplan_docs.cycles import Period
 from workplan_docs.errors import PlanError
 from workplan_docs.layout import Document, Paragraph, Table
 from workplan_docs.model import Plan
 from workplan_docs.pipeline import build
-from workplan_docs.progress import Entry, Extension, ProgressFile, dump_progress, load_progress, new_progress
+from workplan_docs.progress import (
+    Entry, Extension, ProgressFile, dump_progress, load_progress, new_progress, task_hash,
+)
 from workplan_docs.reports.progress import WARN_FILLS, progress_document
 
 from .conftest import SAMPLE_PLAN
@@ -237,3 +241,261 @@ def test_cli_warn_days(seed_plan: Plan, tmp_path: Path, capsys: pytest.CaptureFi
         main([*args, str(tmp_path / "b"), "--warn-days", "两周"])
     assert exit_.value.code == 2 and "天数“两周”应为 0 到 366 的整数" in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+# ---- the whole year through forms: reporting cycles, a late unit, a silent one, an extension, a revision ----
+#
+# The seed as issued in January (version "2010年1月印发", year 2010) reports 季, but items 3 and 4 (计量司, 5-7月)
+# monthly, item 16 (科技司, 7月完成) 按时限 and item 20 (科技司) half-yearly.  On 15 June it is revised
+# ("2010年6月调整"): a task 11 is inserted (认监委, 7-12月), so 11-20 become 12-21, and the old item 16 (now
+# 17) is given until September ("9月完成").  Every form below is made by `feedback` from the version in force
+# on the day it is made, filled as the unit would (rows not listed: 推进中, no 完成比例), and collected with the
+# version in force the day it comes back: 科技司's half-year form went out on 10 June, before the revision, and
+# is collected after it (its 20 is now 21).  法规司 is late twice; 执法司 never returns its third-quarter form;
+# 计量司 gets item 3 extended to 30 September on 20 July.
+#
+# made on, period, unit, returned on ("-": never), then "序号:完成状态[:完成比例]" in the numbering of the form
+YEAR = """
+2010-03-31 Q1 监督司 2010-04-05
+2010-03-31 Q1 认监委 2010-04-05 8:推进中:10
+2010-03-31 Q1 科技司 2010-04-05
+2010-03-31 Q1 执法司 2010-04-05
+2010-03-31 Q1 法规司 2010-04-20
+2010-05-31 M5 计量司 2010-06-03 3:推进中:30
+2010-06-10 H1 科技司 2010-07-05 20:推进中:50
+2010-06-30 M6 计量司 2010-07-03 3:推进中:50
+2010-06-30 Q2 监督司 2010-07-05 1:已完成
+2010-06-30 Q2 认监委 2010-07-05 8:滞后
+2010-06-30 Q2 科技司 2010-07-05 5:已完成 6:推进中:70
+2010-06-30 Q2 执法司 2010-07-05
+2010-06-30 Q2 法规司 2010-07-25
+2010-07-31 M7 计量司 2010-08-04 3:推进中:70 4:已完成
+2010-08-31 M8 计量司 2010-09-03 3:推进中:85
+2010-09-30 M9 科技司 2010-10-08 17:已完成
+2010-09-30 M9 计量司 2010-10-08 3:已完成
+2010-09-30 Q3 监督司 2010-10-08
+2010-09-30 Q3 认监委 2010-10-08
+2010-09-30 Q3 科技司 2010-10-08 5:已完成 6:推进中:80 10:已完成
+2010-09-30 Q3 执法司 -
+2010-09-30 Q3 法规司 2010-10-08
+"""
+REVISED = dt.date(2010, 6, 15)
+EXTENDED = Extension(seq=3, unit="计量司", due=dt.date(2010, 9, 30), reason="检测设备到货推迟",
+                     approved=dt.date(2010, 7, 20))
+
+# The forms `feedback` makes, read off the plan by hand (the 序号 of the version in force): 16 reports in
+# July under the first version, in September under the revised one; 20/21 only in the half-year forms; 3
+# and 4 only in months; the August and September forms carry item 3 over (往期未完成: 5-7月, not done).
+YEAR_FORMS = {
+    "2010-03-31 Q1": {"监督司": ["17"], "认监委": ["2", "8", "11"], "执法司": ["12"],
+                      "科技司": ["5", "6", "7", "9", "12", "13", "19"], "法规司": ["14", "15", "18"]},
+    "2010-05-31 M5": {"计量司": ["3", "4"]},
+    "2010-06-10 H1": {"科技司": ["20"]},
+    "2010-06-30 M6": {"计量司": ["3", "4"]},
+    "2010-06-30 Q2": {"监督司": ["1", "18"], "认监委": ["2", "8", "12"], "执法司": ["13"],
+                      "科技司": ["5", "6", "7", "9", "10", "13", "14", "20"], "法规司": ["15", "16", "19"]},
+    "2010-07-31 M7": {"计量司": ["3", "4"]},
+    "2010-08-31 M8": {"计量司": ["3"]},
+    "2010-09-30 M9": {"计量司": ["3"], "科技司": ["17"]},
+    "2010-09-30 Q3": {"监督司": ["18"], "认监委": ["2", "8", "11", "12"], "执法司": ["13"],
+                      "科技司": ["5", "6", "7", "9", "10", "13", "14", "20"], "法规司": ["15", "16", "19"]},
+}
+
+# The hand-worked table: per date, each task's 完成状态, 序时进度 and 预警 (序号 of the version in force), and the
+# reports owed and not received (period, unit: tasks).  Elapsed shares: whole-year tasks 100/365 = 27 % on
+# 10 April, 196/365 = 54 % on 15 July, 213/365 = 58 % on 1 August, 283/365 = 78 % on 10 October; 3 and 4 (1 May
+# - 31 July) 76/92 = 83 % on 15 July, 3 extended to 30 September 93/153 = 61 % on 1 August; new 11 (from 1 July)
+# 15/184 = 8 % on 15 July, 32/184 = 17 % on 1 August; 17 (to 30 September) 196/273 = 72 %, 213/273 = 78 %.
+_ON_PACE = "推进中 达进度/"
+YEAR_EXPECTED: dict[str, tuple[dict[str, str], list[str]]] = {
+    "2010-04-10": (  # the first version; 法规司's first-quarter report is ten days away
+        {"1": "未报送 欠进度/黄", "2": _ON_PACE, "3": "未报送 未启动/", "4": "未报送 未启动/", "5": _ON_PACE,
+         "6": _ON_PACE, "7": _ON_PACE, "8": "推进中 欠进度/黄", "9": _ON_PACE, "10": "未报送 未启动/", "11": _ON_PACE,
+         "12": _ON_PACE, "13": _ON_PACE, "14": "未报送 欠进度/黄", "15": "未报送 欠进度/黄", "16": "未报送 欠进度/黄",
+         "17": _ON_PACE, "18": "未报送 欠进度/黄", "19": _ON_PACE, "20": "未报送 欠进度/黄"},
+        ["2010年第一季度 法规司: 14 15 18"],
+    ),
+    "2010-07-15": (  # revised: 21 tasks; 11 has no report yet, 8 % of its time gone (within 10 points)
+        {"1": "已完成 已完成/", "2": _ON_PACE, "3": "推进中 欠进度/黄", "4": _ON_PACE, "5": "已完成 已完成/",
+         "6": "推进中 超进度/", "7": _ON_PACE, "8": "滞后 欠进度/黄", "9": _ON_PACE, "10": _ON_PACE,
+         "11": "未报送 达进度/", "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE, "16": _ON_PACE,
+         "17": "未报送 欠进度/黄", "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": _ON_PACE},
+        ["2010年第二季度 法规司: 15 16 19"],
+    ),
+    "2010-08-01": (  # 4 ran out on 31 July; 3 was extended on 20 July; 计量司's July report comes on 4 August
+        {"1": "已完成 已完成/", "2": _ON_PACE, "3": "推进中 欠进度/黄", "4": "推进中（逾期） 逾期/红",
+         "5": "已完成 已完成/", "6": "推进中 超进度/", "7": _ON_PACE, "8": "滞后 欠进度/黄", "9": _ON_PACE,
+         "10": _ON_PACE, "11": "未报送 欠进度/黄", "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE,
+         "16": _ON_PACE, "17": "未报送 欠进度/黄", "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": _ON_PACE},
+        ["2010年7月 计量司: 3 4"],
+    ),
+    "2010-10-10": (  # 21's latest report is still the first half's 50 %; 执法司 owes the third quarter
+        {"1": "已完成 已完成/", "2": _ON_PACE, "3": "已完成 已完成/", "4": "已完成 已完成/", "5": "已完成 已完成/",
+         "6": _ON_PACE, "7": _ON_PACE, "8": _ON_PACE, "9": _ON_PACE, "10": "已完成 已完成/", "11": _ON_PACE,
+         "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE, "16": _ON_PACE, "17": "已完成 已完成/",
+         "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": "推进中 欠进度/黄"},
+        ["2010年第三季度 执法司: 13"],  # 科技司 owes nothing on 5, reported 已完成 in the second quarter
+    ),
+}
+
+
+def issued(seed: Plan) -> Plan:
+    data = seed.to_file_data()
+    data.update(year=2010, version="2010年1月印发")
+    for item in data["items"]:
+        item["report_every"] = {3: "月", 4: "月", 16: "按时限", 20: "半年"}.get(item["seq"])
+    return Plan.model_validate({**data, "items": [{k: v for k, v in i.items() if v is not None} for i in data["items"]]})
+
+
+def revised(first: Plan) -> Plan:
+    data = first.to_file_data()
+    data["version"] = "2010年6月调整"
+    for item in data["items"][10:]:
+        item["seq"] += 1
+    data["items"][15]["schedule"] = "9月完成"  # the old 16, now 17
+    data["items"].insert(10, {"seq": 11, "task": "开展检测机构能力验证", "lead": ["认监委"], "schedule": "7-12月"})
+    return Plan.model_validate(data)
+
+
+def period_of(code: str) -> Period:
+    return Period({"Q": "quarter", "M": "month", "H": "half"}[code[0]], int(code[1:]), 2010)
+
+
+def fill_as_unit(source: Path, target: Path, answers: dict[str, tuple[str, int | None]], day: dt.date) -> Path:
+    """A unit's answers: 完成状态 and 完成比例 per row (default 推进中, none), 进展情况, and the sign-off."""
+    from workplan_docs.feedback.forms import COLUMN_OF, FIRST_ROW, FORM_SHEET, SIGNOFF
+
+    workbook = load_workbook(source)
+    sheet = workbook[FORM_SHEET]
+    row = FIRST_ROW
+    while sheet.cell(row, 1).value not in (None, ""):
+        status, percent = answers.get(str(sheet.cell(row, 1).value), ("推进中", None))
+        sheet.cell(row, COLUMN_OF["status"]).value = status
+        sheet.cell(row, COLUMN_OF["percent"]).value = percent
+        sheet.cell(row, COLUMN_OF["progress"]).value = f"截至{day}的进展"
+        row += 1
+    signed = {"reporter": "王五", "phone": "010-82260000", "approver": "赵六", "date": day.isoformat()}
+    for key, _, below, _, column in SIGNOFF:
+        sheet.cell(row - 1 + below, column).value = signed[key]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target
+
+
+@dataclass
+class Year:
+    plans: tuple[Plan, Plan]
+    forms: dict[str, dict[str, list[str]]]  # "made on + period" → unit → 序号 on its form
+    labels: dict[str, str]  # form file → what collect said of it
+    saved: list[tuple[dt.date, str]]  # (day, progress.yaml as written that day)
+
+    def plan_on(self, day: dt.date) -> Plan:
+        return self.plans[day >= REVISED]
+
+
+@pytest.fixture(scope="module")
+def year(seed_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Year:
+    from workplan_docs.feedback.forms import feedback_forms, forms_for
+    from workplan_docs.followup import collect_feedback
+
+    root = tmp_path_factory.mktemp("year")
+    first = issued(seed_plan)
+    run = Year((first, revised(first)), {}, {}, [(dt.date(2010, 1, 1), dump_progress(new_progress(first)))])
+    lines = [line.split() for line in YEAR.strip().splitlines()]
+    events = sorted(((dt.date.fromisoformat(r[3]), r) for r in lines if r[3] != "-"), key=lambda e: e[0])
+    events.insert(next(n for n, (day, _) in enumerate(events) if day > EXTENDED.approved), (EXTENDED.approved, []))
+    for day, fields in events:
+        text = run.saved[-1][1]
+        if not fields:  # the office records the approved extension in progress.yaml
+            data = load_progress_text(text, run.plan_on(day))
+            data.extensions.append(EXTENDED)
+            run.saved.append((day, dump_progress(data)))
+            continue
+        made, code, unit, _, *answers = fields
+        made_on = dt.date.fromisoformat(made)
+        plan = run.plan_on(made_on)
+        progress = load_progress_text([t for saved, t in run.saved if saved <= made_on][-1], plan)
+        name, data = next((n, d) for n, d in feedback_forms(plan, period_of(code), progress=progress)
+                          if n.startswith(f"{unit}_"))
+        (root / "sent" / made).mkdir(parents=True, exist_ok=True)
+        (root / "sent" / made / name).write_bytes(data)
+        parsed = {a.split(":")[0]: (a.split(":")[1], int(a.split(":")[2]) if a.count(":") == 2 else None) for a in answers}
+        back = fill_as_unit(root / "sent" / made / name, root / "back" / str(day) / name, parsed, day)
+        existing = root / "progress.yaml"
+        existing.write_text(text, encoding="utf-8")
+        result = collect_feedback(run.plan_on(day), [back], progress=existing)
+        assert not result.rejected, [str(p) for r in result.rejected for p in r.problems]
+        run.labels[f"{made} {code} {unit}"] = result.taken[0].label
+        run.saved.append((day, dump_progress(result.progress)))
+    for made, code, *_ in lines:  # every form of the period, as `feedback --progress` made them that day
+        day = dt.date.fromisoformat(made)
+        plan = run.plan_on(day)
+        progress = load_progress_text([text for saved, text in run.saved if saved <= day][-1], plan)
+        run.forms[f"{made} {code}"] = {f.unit: [i.label for i in f.items] for f in forms_for(plan, period_of(code), progress)}
+    return run
+
+
+def load_progress_text(text: str, plan: Plan) -> ProgressFile:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "progress.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_progress(path, plan)
+
+
+def test_the_forms_of_each_period_follow_the_cycles_and_the_revision(year: Year) -> None:
+    assert year.forms == YEAR_FORMS
+
+
+def test_collect_says_which_plan_version_each_form_came_from(year: Year) -> None:
+    assert year.labels["2010-06-30 Q2 执法司"] == "执法司 2010年第二季度 1 项，计划版本“2010年6月调整”"
+    assert year.labels["2010-06-10 H1 科技司"] == (
+        "科技司 2010年上半年 1 项，据计划此前的版本“2010年1月印发”生成，任务按内容对应到当前计划（序号 20→21）")
+    assert year.labels["2010-05-31 M5 计量司"] == "计量司 2010年5月 2 项，计划版本“2010年1月印发”"
+
+
+@pytest.mark.parametrize("as_of", list(YEAR_EXPECTED))
+def test_a_year_of_reports_against_the_hand_worked_table(year: Year, as_of: str) -> None:
+    day = dt.date.fromisoformat(as_of)
+    plan = year.plan_on(day)
+    progress = load_progress_text([text for saved, text in year.saved if saved <= day][-1], plan)
+    document = progress_document(plan, progress, day)
+    paces, owing = YEAR_EXPECTED[as_of]
+    got = {seq: f"{row[4]} {row[-2].splitlines()[0]}/{row[-1]}" for seq, row in task_rows(document).items()}
+    assert got == paces
+    table = blocks_after(document, "五、")
+    got_owing = [] if isinstance(table, Paragraph) else [
+        f"{row[0].text} {row[1].text}: " + " ".join(re.findall(r"^(\d+)\.", row[2].text, re.M)) for row in table.rows]
+    assert got_owing == owing
+
+
+def test_progress_of_a_task_the_revision_dropped_is_named(year: Year, tmp_path: Path) -> None:
+    data = year.plans[1].to_file_data()
+    data["items"][20]["task"] += "（调整）"  # 21 reworded: its reports can no longer be matched by content
+    path = tmp_path / "progress.yaml"
+    path.write_text(year.saved[-1][1], encoding="utf-8")
+    with pytest.raises(PlanError) as error:  # its entry is the 37th: Q1 15, May 2, June 2, Q2 17, then H1
+        load_progress(path, Plan.model_validate(data))
+    assert str(error.value) == (f"{path}: 序号 21: 此任务在当前计划中已找不到（计划调整时删除或改写了它），第 37 条无法对应："
+                                "如确已删除，请从进展数据中删去")
+    saved = load_progress(path, year.plans[1])  # the 序号 → task hash of the version it was written for
+    assert saved.tasks == {item.label: task_hash(item) for item in year.plans[1].items}
+
+
+def test_a_form_of_an_earlier_version_is_refused_when_a_task_changed_hands(year: Year, tmp_path: Path) -> None:
+    from workplan_docs.feedback.collect import collect
+    from workplan_docs.feedback.forms import feedback_forms
+
+    first, second = year.plans
+    data = second.to_file_data()
+    data["items"][20]["lead"] = ["办公室"]  # the revision gives 21 (the first version's 20) to another office
+    moved = Plan.model_validate(data)
+    name, form = next((n, d) for n, d in feedback_forms(first, period_of("H1")) if n.startswith("科技司_"))
+    (tmp_path / name).write_bytes(form)
+    back = fill_as_unit(tmp_path / name, tmp_path / "back" / name, {}, dt.date(2010, 7, 5))
+    result = collect(moved, [back], new_progress(moved))
+    assert [str(p) for p in result.rejected[0].problems] == [
+        f"{back}: 第 5 行: B 列（重要工作）: 序号 20“完善《重点产业产品质量检测体系建设规划》”在当前计划中（序号 21）由办公室牵头，"
+        "不是科技司的任务"]
+    assert collect(second, [back], new_progress(second)).taken  # with the revision as it was, it is taken

@@ -170,14 +170,15 @@ def test_an_upward_document_names_its_signer_on_the_number_line(tmp_path: Path) 
 
 # One paragraph that fills the second and third pages, without digits or Latin letters (LibreOffice
 # puts a little space around those, Word does not: see the README).  The notice takes four pages,
-# so no blank page precedes the 版记 (LibreOffice's PDF export leaves such a page out).
+# so no blank page precedes the 版记.
 _LONG_BODY = 30 * ("各单位要高度重视检测工作整顿活动，主要负责同志亲自抓，"
                    "明确分管领导和责任部门，确保各项任务落到实处。")
 
 
 def _long_notice(**more: Any) -> dict[str, Any]:
+    """The long body between the sample's first paragraph and its last, which the 署名 keeps."""
     data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
-    return {**data, "body": [data["body"][0], _LONG_BODY], **more}
+    return {**data, "body": [data["body"][0], _LONG_BODY, data["body"][2]], **more}
 
 
 def _grid_pages(pages: list[list[dict[str, Any]]]) -> list[str]:
@@ -200,11 +201,18 @@ def test_a_full_page_holds_22_lines_of_28_characters(tmp_path: Path) -> None:
     _grid_pages(_words(_build(tmp_path, _long_notice())))
     style = default_style()
     assert style.character_spacing("body") == -0.25 and style.character_spacing("title") == 0.0
+    # The DOCX: the grid roles' styles tighten characters by 0.25 pt (5 twentieths), the title's not.
+    docx = open_docx(str(_build(tmp_path, _long_notice(), fmt="docx")))
+    spacing = {s.style_id: s.element.find(f"{W}rPr/{W}spacing") for s in docx.styles if s.style_id.startswith("Wp")}
+    assert {sid for sid, element in spacing.items() if element is not None} == {"WpBody", "WpHeading", "WpSubtitle",
+                                                                                  "WpLabel"}
+    assert spacing["WpBody"].get(f"{W}val") == "-5"
 
 
 def _first_and_last_lines(pdf: Path) -> list[tuple[str, str]]:
     """Each page's first and last line.  A mark hanging past the end of a line is left out:
-    LibreOffice 7.4 breaks the line there as Word and our PDF do but does not paint the mark."""
+    LibreOffice 7.4 breaks the line there as Word and our PDF do but sometimes leaves the mark
+    unpainted."""
     ends = [(lines[0], lines[-1]) if lines else ("", "") for lines in map(_lines, _words(pdf))]
     hanging = "，。、；：！？"
     return [(squash(first).rstrip(hanging), squash(last).rstrip(hanging)) for first, last in ends]
@@ -237,3 +245,109 @@ def test_the_docx_renders_with_the_same_pages(tmp_path: Path) -> None:
     orientations = [[p.mediabox.width > p.mediabox.height for p in r.pages] for r in readers]
     assert orientations[0] == orientations[1]
     assert "抄送" in readers[1].pages[-1].extract_text() and "抄送" not in readers[1].pages[-2].extract_text()
+
+
+def _both_renders(tmp: Path, notice: dict[str, Any], plan: Plan | None = None) -> tuple[Path, Path]:
+    """Our PDF and LibreOffice's render of our DOCX of the notice, both in our PDF's faces."""
+    style = same_fonts_style()
+    document = outputs(plan or load(SAMPLE_PLAN), notice_from_data(notice, "notice.yaml"), style)[0].document
+    ours, docx = tmp / "通知.pdf", tmp / "通知.docx"
+    ours.write_bytes(render(document, style, "pdf"))
+    docx.write_bytes(render(document, style, "docx"))
+    return ours, libreoffice_pdf(docx, tmp)
+
+
+_LONG_TITLE = "总局在质检系统开展检测工作整顿活动重点工作安排及进度要求"
+_FORM_TITLE = "检测机构整顿活动自查情况统计表及其填报说明和报送要求"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("several", [False, True])
+def test_attachment_note_continuation_lines_align_with_the_title(tmp_path: Path, several: bool) -> None:
+    """GB/T 9704 §7.3.4: a title that runs over a line goes on under its own first character,
+    after "附件：" (one attachment) or "附件：1." (several), on the 28-character grid."""
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    plan = load(SAMPLE_PLAN).model_copy(update={"title": _LONG_TITLE})
+    titles = [_LONG_TITLE, _FORM_TITLE] if several else [_LONG_TITLE]
+    data["attachments"] = [{"title": title} for title in titles]
+    ours, rendered = _both_renders(tmp_path, data, plan)
+    for pdf in ours, rendered:
+        # LibreOffice puts its little space between "1." and the title (see the README): Word does not.
+        slack = 0.25 * 16 if several and pdf == rendered else 0.3
+        words = [w for page in _words(pdf) for w in page]
+        for number, title in enumerate(titles, start=1):
+            lead = f"附件：{number}." if several and number == 1 else (f"{number}." if several else "附件：")
+            first = next(w for w in words if w["text"].startswith(lead) and squash(w["text"])[len(lead):]
+                         and title.startswith(squash(w["text"])[len(lead):]))
+            on_first = len(squash(first["text"])) - len(lead)  # the title's characters on the first line
+            rest = next(w for w in words if w["y0"] > first["y0"] + 1 and title.endswith(squash(w["text"])))
+            assert 0 < on_first < len(title) and on_first + len(squash(rest["text"])) == len(title)
+            # Each line's characters are full-width from the title's first one on: the grid's advance,
+            # measured on the continuation line, walks back from the first line's end to that character.
+            glyph = 16.0  # 三号
+            advance = (rest["x1"] - rest["x0"] - glyph) / (len(squash(rest["text"])) - 1)
+            assert abs(advance - 15.75) < 0.05, pdf
+            title_start = first["x1"] - glyph - (on_first - 1) * advance
+            assert -0.3 < rest["x0"] - title_start < slack, (pdf, first, rest)
+
+
+_UNIT = "各单位要高度重视检测工作整顿活动，主要负责同志亲自抓，明确分管领导和责任部门，确保各项任务落到实处。"
+
+
+def _body_of(length: int, last_lines: int) -> list[str]:
+    """A body of ``length`` steps (a one-line paragraph is a step, a three-line one two), and a
+    last paragraph of about ``last_lines`` lines when given: the lengths that put the 署名 at
+    every place of the first and second page."""
+    steps = [_UNIT] * (length // 2) + [_UNIT[:24]] * (length % 2)
+    return ["现将计划印发给你们。", *steps, *[_UNIT * (last_lines // 2)] * bool(last_lines)]
+
+
+def _signature_page(pdf: Path) -> list[str]:
+    return next(lines for lines in map(_lines, _words(pdf)) if any(line == "2010年7月1日" for line in lines))
+
+
+@pytest.mark.parametrize("last_lines", [0, 2])
+def test_the_signature_never_stands_on_a_page_without_body_text(tmp_path: Path, last_lines: int) -> None:
+    """GB/T 9704 §7.3.5: the 署名 and 成文日期 (and the 附件说明 above them) share their page with
+    at least two lines of body text, whatever the length of the body."""
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    moved = 0
+    for length in range(1, 12):  # from two lines of body text on
+        body = _body_of(length, last_lines)
+        pages = _words(_build(tmp_path / str(length), {**data, "body": body}))
+        lines = _signature_page(tmp_path / str(length) / "通知.pdf")
+        note = next((i for i, line in enumerate(lines) if line.startswith("附件：")), -1)  # on the same page
+        assert note >= 2 and all(squash(line) in squash("".join(body)) for line in lines[note - 2:note]), lines
+        moved += _lines(pages[0])[-1] == "局各司局、直属各单位：" or len(_lines(pages[0])) < 22
+    assert moved  # some lengths did move body text onto the 署名's page
+
+
+_HEADINGS = ("一、", "（一）")
+
+
+def _with_headings(length: int) -> list[str]:
+    """``length`` one-line paragraphs, then headings of two levels each followed by text."""
+    return ["现将计划印发给你们。", *[_UNIT[:24]] * length, "一、加强组织领导", "（一）明确责任分工", _UNIT * 3,
+            "二、及时报送进展", _UNIT]
+
+
+def _ends_with_heading(pdf: Path) -> list[str]:
+    return [lines[-1] for lines in map(_lines, _words(pdf)) if lines and lines[-1].startswith(_HEADINGS)]
+
+
+def test_a_heading_never_ends_a_page(tmp_path: Path) -> None:
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    for length in range(10):
+        assert not _ends_with_heading(_build(tmp_path / str(length), {**data, "body": _with_headings(length)}))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", [_body_of(2, 0), _body_of(3, 0), _body_of(1, 4), _body_of(5, 4), _with_headings(6),
+                                  _with_headings(7)])
+def test_kept_lines_break_alike_in_the_docx(tmp_path: Path, body: list[str]) -> None:
+    """The runs kept together (the end of the body with the 署名; headings with the text below)
+    move alike in LibreOffice's render of the DOCX: every page starts and ends on the same line."""
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "body": body}
+    ours, rendered = _both_renders(tmp_path, data)
+    assert _first_and_last_lines(rendered) == _first_and_last_lines(ours)
+    assert not _ends_with_heading(rendered) and len(_signature_page(rendered)) > 5

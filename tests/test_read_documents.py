@@ -311,7 +311,8 @@ def test_not_an_office_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
 def test_docx_without_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "notable.docx"
     path.write_bytes(_docx_bytes(None))
-    assert _validate(capsys, path).endswith("文档中没有表格：工作安排应是 Word 表格（附件标题下方的表格）")
+    assert _validate(capsys, path).endswith(
+        "文档中没有表格：工作安排应是 Word 表格（附件标题下方的表格），或每项工作下以“牵头单位：…”“责任单位：…”标注单位的段落")
 
 
 def test_table_without_task_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

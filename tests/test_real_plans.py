@@ -25,7 +25,13 @@ from .real_plans import make
 FIELDS: dict[str, dict[str, str]] = {
     "cangnan_2022_minsheng": {"序号": "seq", "项目内容": "task", "牵头单位": "lead"},
     "caidian_2023_fenjie": {"序号": "seq", "目标任务": "task", "责任单位": "lead"},
+    "dongguan_2021_jiuye": {"序号": "seq", "重点任务": "task", "责任单位": "lead"},
     "dazhu_2016_minsheng": {"序号": "seq", "民生实事": "task", "责任单位": "lead", "完成时限": "schedule"},
+    "hangzhou_2021_shehang": {"序号": "seq", "重点工作任务(杭州市2项配合工作)": "task",
+                              "重点工作任务(杭州市2项牵头工作、19项配合工作)": "task", "责任单位": "lead"},
+    "jiaxing_2016_minsheng": {"序号": "seq", "项目": "task", "主要内容": "measures", "分管领导": "leader", "牵头单位": "lead",
+                              "责任单位": "participants"},
+    "jiaxing_2022_zhongdian": {"序号": "seq", "主要工作任务": "task", "责任单位": "lead"},
     "huoshan_2025_kaifaqu": {"序号": "seq", "重点工作": "task", "责任领导": "leader", "责任单位": "lead",
                              "完成时限": "schedule"},
     "lishan_2023_fengong": {"序号": "seq", "工作任务": "task", "牵头单位": "lead", "责任单位": "participants"},
@@ -36,7 +42,10 @@ FIELDS: dict[str, dict[str, str]] = {
                               "責任單位": "lead"},
     "shaoxing_2020_q1": {"序号": "seq", "内容与要求": "task", "责任单位": "lead"},
     "xuchang_2020_fenjie": {"序号": "seq", "工作任务": "task", "责任单位": "lead"},
+    "xinchang_2021_minsheng": {"工作任务": "task", "计划完成时间": "schedule", "牵头单位": "lead"},
     "xiangshan_2024_sizhoutou": {"序号": "seq", "重点工作": "task", "责任领导": "leader", "责任科室": "lead"},
+    "yuhang_2022_zhongdian": {"序號": "seq", "重點工作": "task", "牽頭領導": "leader", "牽頭單位": "lead",
+                              "主要參與單位": "participants"},
     "zhonglou_2021_minsheng": {"序号": "seq", "项目名称": "task", "主要内容": "measures", "区政府分管领导": "leader",
                                "牵头单位": "lead", "配合单位": "participants"},
 }
@@ -95,28 +104,34 @@ def test_items_equal_the_published_cells(name: str, kind: str, imported: dict) -
     fixture = make.load(name)
     data, _ = imported[(name, kind)]
     plan = plan_from_data(data, name)
-    table = fixture["tables"][0]
-    headings = _headings(table)
-    fields = [FIELDS[name].get(h) for h in headings]
-    expected = _expected_rows(table)
-    assert len(plan.items) == len(expected)
-    keys = [f or h for h, f in zip(headings, fields)]
-    assert plan.column_order == keys  # the source's columns, in order
-    for item, (cells, group, merged) in zip(plan.items, expected):
-        for heading, field, text in zip(headings, fields, cells):
-            text = text.strip()
-            if field is None:
-                assert item.extra[heading] == text
-            elif field == "seq":
-                assert item.label == text or item.label.startswith(f"{text}.")
-            elif field == "lead":
-                assert item.lead_display == text and item.lead  # printed as published, units found
-            elif field == "participants":
-                assert item.participants_display == text
-            else:
-                assert getattr(item, field) == text, (item.seq, field)
-        assert item.group == group
-        assert set(item.merged_above) == {keys[c] for c in merged}
+    items = iter(plan.items)
+    for table in fixture["tables"]:
+        headings = _headings(table)
+        fields = [FIELDS[name].get(h) for h in headings]
+        keys = [f or h for h, f in zip(headings, fields)]
+        assert plan.column_order[: len(keys)] == keys  # the source's columns, in order
+        for cells, group, merged in _expected_rows(table):
+            _assert_item(next(items), headings, fields, cells, group, {keys[c] for c in merged})
+    assert next(items, None) is None
+
+
+def _assert_item(item: Any, headings: list[str], fields: list[str | None], cells: list[str], group: str | None,
+                 merged: set[str]) -> None:
+    """One item equals its published row."""
+    for heading, field, text in zip(headings, fields, cells):
+        text = text.strip()
+        if field is None:
+            assert item.extra[heading] == text
+        elif field == "seq":
+            assert item.printed_label == text or item.label.startswith(f"{text}.")
+        elif field == "lead":
+            assert item.lead_display == text and item.lead  # printed as published, units found
+        elif field == "participants":
+            assert item.participants_display == text
+        else:
+            assert getattr(item, field) == text, (item.seq, field)
+    assert item.group == group
+    assert set(item.merged_above) == merged
 
 
 @pytest.mark.parametrize("kind", BUILDERS)
@@ -131,8 +146,8 @@ def test_no_unit_is_lost(name: str, kind: str, imported: dict) -> None:
     for item in plan.items:
         for unit in item.lead:
             assert bare(unit) in bare(item.lead_display)
-        for unit in item.participants:
-            assert bare(unit) in bare(item.participants_display + item.lead_display)
+        for unit in item.participants:  # "各平臺、鎮街": 鎮街 is 各鎮街
+            assert re.sub(r"^各", "", bare(unit)) in bare(item.participants_display + item.lead_display)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -437,3 +452,136 @@ def test_units_separated_by_a_space(imported: dict) -> None:
         item = next(i for i in plan.items if "縣民政局" in i.lead_display)
         assert item.lead_display == "縣民政局 各相關鄉鎮街道"
         assert item.lead == ["縣民政局", "各相關鄉鎮街道"]
+
+
+# Shapes of four more real plans, each read from .docx, .xlsx and .xls.
+
+def _loaded(name: str, kind: str, tmp_path: Path) -> Any:
+    path = getattr(make, f"make_{kind}")(make.load(name), tmp_path / f"{name}.{kind}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        return load(path)
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_the_lead_at_another_level_is_printed_not_counted(kind: str, tmp_path: Path) -> None:
+    """杭州's 涉杭任务: a task heading with a count in brackets is the task column; a line
+    "省牵头单位:省农业农村厅" under the city's units is the province's lead — printed with the
+    cell, reported, and neither the city's lead nor a participant; "1*" keeps its mark."""
+    plan = _loaded("hangzhou_2021_shehang", kind, tmp_path)
+    assert plan.heading("task") == "重点工作任务(杭州市2项配合工作)"
+    assert [(i.label, i.printed_label) for i in plan.items] == [("1-1", "1"), ("1-2", "2"), ("2-1", "1*")]
+    first = plan.items[0]
+    assert first.lead == ["市农业农村局", "市规划和自然资源局", "市商务局(市粮食和物资储备局)"] and first.participants == []
+    assert first.lead_display.endswith("\n省牵头单位:省农业农村厅")
+    assert not any(unit.startswith("省") for item in plan.items for unit in item.units())
+    notes = [str(p) for p in plan.diagnostics() if "另一级" in p.message]
+    assert notes == ["序号 1-1: lead: “省农业农村厅”是省牵头单位（另一级的单位），按原文印出，不计入牵头或参与单位",
+                     "序号 1-2: lead: “省商务厅”是省牵头单位（另一级的单位），按原文印出，不计入牵头或参与单位"]
+    assert plan.items[2].group == "(一)戴建平常务副市长牵头重点工作"
+    assert plan.items[2].source == "二、省政府工作报告2021年重点工作涉杭任务责任分解"
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_a_star_marks_the_lead_unit(kind: str, tmp_path: Path) -> None:
+    """嘉兴's 责任分解: "*市委组织部(市委人才办)、 市人力社保局" — the starred unit leads, the
+    others take part; the cell prints as published. The numbered line between the title and
+    the table is the table's heading, not part of the title."""
+    plan = _loaded("jiaxing_2022_zhongdian", kind, tmp_path)
+    assert plan.title == "2022年政府工作报告重点工作责任分解" and plan.items[0].source == "一、未来五年主要工作任务"
+    assert plan.heading("task") == "主要工作任务"
+    six = plan.items[1]
+    assert (six.lead, six.participants) == (["市委组织部(市委人才办)"], ["市人力社保局"])
+    assert six.lead_display == "*市委组织部(市委人才办)、 市人力社保局"
+    assert [(i.lead, i.participants) for i in plan.items[4:]] == [
+        (["市发展改革委"], ["市生态环境局"]), (["市建设局"], ["嘉源集团"]), (["市生态环境局"], ["市生态创建办"])]
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_a_planned_completion_column_with_dates_written_many_ways(kind: str, tmp_path: Path) -> None:
+    """新昌's 民生实事 table: 项目名称 is the theme over its 工作任务 rows (kept as a column, the
+    task is 工作任务); 计划完成时间 is the schedule, every date in it understood as a deadline —
+    11月, 2021.8, 10月底, 计划10月底完成…, and numbered parts on one line; a task shared by two
+    units is one row each, with its own date."""
+    plan = _loaded("xinchang_2021_minsheng", kind, tmp_path)
+    assert plan.column_order == ["项目名称", "task", "schedule", "lead"] and plan.heading("schedule") == "计划完成时间"
+    assert all(i.timing.parsed for i in plan.items)
+    assert [i.timing.due for i in plan.items] == [11, 8, 12, 11, 11, 11, 10, 10, 10, None, 12, 10]
+    assert plan.items[9].timing.other_due == "2022-12" and plan.items[9].timing.months == list(range(1, 11))
+    first, second = plan.items[:2]
+    assert first.task == second.task and "task" in second.merged_above
+    assert (first.lead, second.lead) == (["建设局"], ["城投集团"])
+    assert first.extra == {"项目名称": "1.城市人居环境提升项目"}
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_a_traditional_copy_with_a_theme_column_and_two_leaders(kind: str, tmp_path: Path) -> None:
+    """余杭's 分解表 in traditional characters: 牽頭單位 and 主要參與單位 are the unit columns,
+    項目 is the theme over its 重點工作 rows, "姚文華\\n顧  斌" are two leaders (顧斌: a
+    two-character name padded to three), "區發改局\\n(區金融辦)\\n區經信局" two lead units and
+    "各平臺、鎮街" two collective ones."""
+    plan = _loaded("yuhang_2022_zhongdian", kind, tmp_path)
+    assert plan.column_order == ["seq", "項目", "task", "leader", "lead", "participants"]
+    assert plan.items[0].extra == {"項目": "厚植創新發展源動力"} and plan.items[0].participants == ["區發改局", "未來科技城"]
+    five = plan.items[4]
+    assert five.leaders == ["姚文華", "顧斌"] and five.leader == "姚文華\n顧  斌"
+    assert five.lead == ["區發改局(區金融辦)", "區經信局"]
+    assert five.participants == ["區科技局", "區財政局", "區商務局", "各平臺", "各鎮街"]
+    assert not [p for p in plan.diagnostics() if "单位" in p.message and p.field in ("lead", "participants")]
+
+
+PARAGRAPH_FIXTURES = [p.stem for p in make.fixtures() if make.load(p)["published_as"] == "paragraphs"]
+
+
+def _content(plan: Any) -> list[tuple[Any, ...]]:
+    return [(i.printed_label, i.task, i.measures, i.leaders, i.lead, i.participants, i.group, sorted(i.extra.values()))
+            for i in plan.items]
+
+
+@pytest.mark.parametrize("kind", ["docx", "txt"])
+@pytest.mark.parametrize("name", PARAGRAPH_FIXTURES)
+def test_a_plan_published_as_labelled_paragraphs_imports_like_its_table(name: str, kind: str, tmp_path: Path) -> None:
+    """嘉兴, 丽水, 立山, 许昌, 蔡甸, 宁波 print each task as a numbered paragraph followed by
+    "分管领导:…", "牵头单位:…", "责任单位:…" lines, 东莞 closes each with its units in brackets:
+    read as published, with no table, the plan holds what the table an office makes of it
+    holds — numbers, tasks, 主要内容, leaders, units and roles (责任单位 beside 牵头单位 takes
+    part), group headings, further labels."""
+    fixture = make.load(name)
+    if kind == "docx":
+        path = make.make_paragraphs_docx(fixture, tmp_path / f"{name}.docx")
+    else:
+        path = tmp_path / f"{name}.txt"
+        path.write_text("\n".join(make.paragraph_lines(fixture)), encoding="utf-8")
+    with read_warnings() as found:
+        data = read_data(path)
+    assert any(f"文档中没有表格，已按段落读取 {len(data['items'])} 项工作" in p.message for p in found)
+    plan = plan_from_data(data, name)
+    assert _content(plan) == _content(_loaded(name, "docx", tmp_path))
+    assert data["title"] == fixture.get("title", name)
+
+
+def test_text_after_the_last_labelled_task_is_named_not_dropped(tmp_path: Path) -> None:
+    fixture = make.load("jiaxing_2016_minsheng")
+    path = tmp_path / "嘉兴.txt"
+    path.write_text("\n".join([*make.paragraph_lines(fixture), "嘉兴市人民政府", "2016年4月12日"]), encoding="utf-8")
+    with read_warnings() as found:
+        data = read_data(path)
+    assert [i["task"] for i in data["items"]] == ["加大城市治堵力度"]
+    assert "最后一项工作的标注之后还有 2 段文字，未作为工作读入：“嘉兴市人民政府”…" in [p.message for p in found]
+
+
+def test_labels_of_a_provincial_plan_and_brackets_that_are_part_of_the_task(tmp_path: Path) -> None:
+    """广东's 分工方案 labels its items 分管省领导 and 部门分工 (a role sentence: the lead and
+    who takes part); a closing bracket naming no unit ("(二期)", 新昌) stays in the task."""
+    path = tmp_path / "分工方案.txt"
+    path.write_text("\n".join([
+        "2021年省《政府工作报告》重点任务分工方案", "一、2021年经济社会发展主要预期目标", "1.地区生产总值增长6%以上。",
+        "分管省领导:林克庆", "部门分工:省发展改革委牵头,各地、各部门配合。",
+        "2.计划投资1067万元,完成22所学校校园空调安装工程(二期)", "部门分工:省教育厅牵头"]), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        plan = plan_from_data(read_data(path), "x")
+    first, second = plan.items
+    assert (first.leaders, first.lead, first.participants) == (["林克庆"], ["省发展改革委"], ["各地", "各部门"])
+    assert first.group == "一、2021年经济社会发展主要预期目标" and plan.heading("lead") == "部门分工"
+    assert second.task == "计划投资1067万元,完成22所学校校园空调安装工程(二期)" and second.lead == ["省教育厅"]

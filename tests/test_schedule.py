@@ -95,6 +95,25 @@ def test_deadline_in_another_year() -> None:
     assert schedule.due is None and schedule.other_due == "2011-06"
 
 
+@pytest.mark.parametrize(
+    ("text", "months", "other", "due", "other_due"),
+    [
+        # 新昌: numbered parts on one line (the copy joined the cell's lines with spaces)
+        ("1.2021年8月 2.2021年12月", ALL, [], 12, None),
+        # each part keeps its own year: 7月 and 10月 are the plan year's, 2022年12月 is not
+        ("1、农副产品交易物流中心7月1日项目投入试运营 2、南岩农贸市场计划2022年12月底完成项目建设 "
+         "3、钟楼农贸市场星级改造计划10月1日前完成项目建设", list(range(1, 11)), [f"2022-{m:02d}" for m in ALL], None,
+         "2022-12"),
+        ("计划10月底完成新增墓地建设", list(range(1, 11)), [], 10, None),
+        ("2021.8", list(range(1, 9)), [], 8, None),
+    ],
+)
+def test_numbered_parts_of_a_deadline_cell(text: str, months: list[int], other: list[str], due: int | None,
+                                           other_due: str | None) -> None:
+    schedule = Schedule.from_text(text, 2021, deadline=True)
+    assert (schedule.months, schedule.other_months, schedule.due, schedule.other_due) == (months, other, due, other_due)
+
+
 def test_year_without_plan_year_is_kept_apart() -> None:
     schedule = Schedule.from_text("2010年6月", None)
     assert schedule.months == [] and schedule.other_months == ["2010-06"]
@@ -339,6 +358,7 @@ REAL_PHRASES = [
     "年底前",  # 许政〔2020〕20号: 年底前向市政府报告全年落实情况
     "2022—2024年",  # 六盘水市新型基础设施建设三年行动方案
     "2018—2020年",  # 静安区三年行动计划
+    "2021.8", "10月底", "计划10月底完成新增墓地建设", "1.2021年8月 2.2021年12月",  # 新昌县 2021年民生实事 计划完成时间
 ]
 
 

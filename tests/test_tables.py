@@ -93,6 +93,20 @@ def test_weighted_tables_still_keep_numbers_whole() -> None:
     assert inner[1] >= text_em("11") and inner[1] >= text_em("合计") - 1e-6
 
 
+@pytest.mark.parametrize("weights", [(None, None), (0.01, 1.0)])
+def test_short_columns_keep_their_line_with_room_to_spare(weights: tuple[float | None, float | None]) -> None:
+    """A short column is its longest line and a little slack wide, so that rounding to a DOCX's
+    twips and to LibreOffice's hundredths of a millimetre never makes it a hair too narrow
+    (LibreOffice then wrapped "县护城河指挥部" / "部")."""
+    style = default_style()
+    em, padding = round(20 * style.sizes.table), 2 * round(20 * style.table.padding_points[0])
+    total = round(style.page.text_width("landscape") * 1440 / 25.4)
+    columns = (Column("单位", weights[0]), Column("内容", weights[1]))
+    table = Table(columns, ((Cell("县护城河指挥部"), Cell("具体措施" * 200)),))
+    widths = table.widths(total, em, padding)  # twips
+    assert 7 * em + 1 < widths[0] - padding < 8 * em  # a twip to spare, and no wider than needed
+
+
 # --- the office's table ----------------------------------------------------------------
 
 
@@ -183,6 +197,17 @@ def test_a_merged_cell_cut_by_a_page_break_prints_again() -> None:
     pages = [p for p in pages if p.strip()]
     assert len(pages) > 1
     assert all(page.count("同一项重点工作") == 1 for page in pages)
+
+
+def test_a_row_taller_than_a_page_is_torn_only_from_the_top_of_a_page() -> None:
+    """A row that does not fit below the rows before it moves to the next page even when it is
+    taller than a page, as Word and LibreOffice move a row that may not split; it is torn there."""
+    items = [_item("1", "第一项工作"), _item("2", "第二项工作", measures="具体措施" * 500), _item("3", "第三项工作")]
+    pdf = render(attachment(_plan(items=items)), default_style(), "pdf")
+    text = subprocess.run([require_tool("pdftotext"), "-raw", "-", "-"], input=pdf, capture_output=True).stdout
+    pages = text.decode().split("\f")
+    assert "第一项工作" in pages[0] and "第二项工作" not in pages[0] and "具体措施" not in pages[0]
+    assert "第二项工作" in pages[1] and "具体措施" in pages[2]
 
 
 def test_equal_tasks_merge_only_as_sub_items_or_where_the_source_merged() -> None:

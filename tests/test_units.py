@@ -113,12 +113,27 @@ def plan_of(**item: object) -> Plan:
         ("市政府辦公室、市行政審批制度改革工作領導小組辦公室牽頭,市級各有關部門及各縣市區政府按職責分工負責",
          ["市政府辦公室", "市行政審批制度改革工作領導小組辦公室"], ["市級各有關部門", "各縣市區政府"]),
         ("科技司\n执法司", ["科技司", "执法司"], []),
+        # 嘉兴: a star marks the lead of a list
+        ("*市委组织部(市委人才办)、 市人力社保局", ["市委组织部(市委人才办)"], ["市人力社保局"]),
+        ("市建设局、＊嘉源集团", ["嘉源集团"], ["市建设局"]),
+        # 杭州: the province's lead, on a line of its own, is neither the city's lead nor a participant
+        ("市商务局、市发改委\n省牵头单位:省商务厅", ["市商务局", "市发改委"], []),
+        ("市商务局牵头，市发改委配合\n省级牵头部门：省商务厅", ["市商务局"], ["市发改委"]),
     ],
 )
 def test_role_marks_in_a_lead_cell(cell: str, lead: list[str], participants: list[str]) -> None:
     item = plan_of(lead_text=cell).items[0]
     assert (item.lead, item.participants) == (lead, participants)
     assert item.lead_display == cell  # the cell still prints as written
+
+
+def test_the_lead_at_another_level_is_reported_not_counted() -> None:
+    item = plan_of(lead_text="市商务局\n省牵头单位:省商务厅", participants_text="市发改委\n国家牵头部门：商务部").items[0]
+    assert item.units() == ["市商务局", "市发改委"]
+    assert [m for _, m in item._unit_notes] == [
+        "“省商务厅”是省牵头单位（另一级的单位），按原文印出，不计入牵头或参与单位",
+        "“商务部”是国家牵头部门（另一级的单位），按原文印出，不计入牵头或参与单位",
+    ]
 
 
 def test_lead_cell_units_with_a_participant_role_follow_the_participants_cell() -> None:
@@ -242,10 +257,16 @@ def _unit_cells() -> list[tuple[str, str, str]]:
     return cells
 
 
+_OTHER_LEVEL = re.compile(r"^省牵头单位[:：](.+)$", re.M)
+
+
 def _assert_nothing_lost(cell: str, item: Item) -> None:
-    """Each piece of the cell that is not a separator or a role word is part of a listed unit."""
+    """Each piece of the cell that is not a separator or a role word is part of a listed unit,
+    or of a line naming the lead at another level ("省牵头单位:…"), which the plan reports."""
     listed = [*item.lead, *item.participants]
-    text = _ROLE_TEXT.sub("、", re.sub(r"[ \u3000\u00a0]", "", cell))
+    for other in _OTHER_LEVEL.findall(cell):
+        assert any(f"“{other}”是省牵头单位" in message for _, message in item._unit_notes), cell
+    text = _ROLE_TEXT.sub("、", re.sub(r"[ \u3000\u00a0]", "", _OTHER_LEVEL.sub("", cell)))
     for piece in re.split(r"[、，,；;。/／\n]|(?<=[局委办室])[及和与]|^由", text):
         piece = re.sub(r"^[（(]|[)）]$", "", piece) if piece.count("（") + piece.count("(") != piece.count("）") + piece.count(")") else piece
         if piece.strip() and not any(piece in name or name in piece for name in listed):

@@ -59,8 +59,9 @@ EPILOG = """\
   workplan-docs build plan.yaml -o out/ --reports units --unit 科技司
   workplan-docs units plan.yaml --json
 
-督办（每季度）：
-  # 给各牵头单位生成反馈表；收集填好的表
+督办（按报送频次：月、季、半年、按时限）：
+  # 给各牵头单位生成反馈表（月报 --month 5，半年报 --half 1）
+  # 收集填好的表
   workplan-docs feedback plan.yaml -o 反馈表/ --quarter 2
   workplan-docs collect plan.yaml 收回/*.xlsx -o progress.yaml
   # 下季度的反馈表，含往期到期未完成的任务
@@ -276,13 +277,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from .errors import WorkplanError
     from .feedback.forms import forms_for
     from .followup import requested_period, write_feedback_forms
-    from .progress import check_plan, load_progress
+    from .progress import load_progress
 
     plan = _load(args.plan)
     _warnings(plan, args.plan, strict=False)
-    progress = load_progress(args.progress) if args.progress else None
-    if progress is not None:
-        check_plan(progress, plan, args.progress)
+    progress = load_progress(args.progress, plan) if args.progress else None
     try:
         paths = write_feedback_forms(plan, args.output, args.quarter, month=args.month, half=args.half,
                                      year=args.year, progress=progress, protect=[args.plan, args.progress])
@@ -641,9 +640,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    def period_options(sub: argparse.ArgumentParser, required: bool, what: str) -> None:
+    def period_options(sub: argparse.ArgumentParser, required: bool) -> None:
         group = sub.add_mutually_exclusive_group(required=required)
-        group.add_argument("--quarter", type=_number("季度", 4), metavar="季度", help=f"季度 1-4：{what}（季报）")
+        group.add_argument("--quarter", type=_number("季度", 4), metavar="季度", help="季度 1-4（季报）")
         group.add_argument("--month", type=_number("月份", 12), metavar="月份", help="月份 1-12（月报，及当月到期的按时限任务）")
         group.add_argument("--half", type=_number("半年", 2), metavar="1|2", help="1 上半年，2 下半年（半年报）")
 
@@ -692,28 +691,34 @@ def _parser() -> argparse.ArgumentParser:
     sub.epilog = ("初稿中能从计划得出的（标题、附件标题、年度、发文机关）已填好；“【请填写…】”的项\n"
                   "须改为实际内容，否则 validate --notice 和生成通知时报错。")
 
-    sub = command("feedback", "督办：为各牵头单位生成本季度进展反馈表（.xlsx，每个单位一份）", cmd_feedback)
+    sub = command("feedback", "督办：生成一期（月/季/半年）的反馈表（.xlsx，每个牵头单位一份）", cmd_feedback)
     plan_argument(sub)
     sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
-    period_options(sub, required=True, what="生成该期的反馈表")
+    period_options(sub, required=True)
     sub.add_argument("--year", type=_year, metavar="年份", help="年度（缺省为计划年度）")
     sub.add_argument("--progress", metavar="progress.yaml",
                      help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
-    sub.epilog = ("每个牵头单位一份，列出其本季度在办或到期的牵头任务；没有这类任务的单位不生成。\n"
-                  "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未报送）的任务\n"
-                  "也列入，例如第二季度未完成的 4 月任务在第三季度继续反馈。")
+    sub.epilog = ("须指定 --quarter、--month 或 --half 之一。各任务按报送频次\n"
+                  "（report_every：月、季、半年、按时限，缺省为季）在其时间进度内的各期\n"
+                  "报送；按时限的任务在应完成的当月（--month）报送一次。\n"
+                  "每个牵头单位一份，列出其该期应报送的牵头任务；没有的单位不生成。\n"
+                  "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未\n"
+                  "报送）的同类任务也列入，例如第二季度未完成的 4 月任务在第三季度继续反馈。")
 
     sub = command("collect", "督办：收集填好的反馈表，写入进展数据（progress.yaml）", cmd_collect)
     plan_argument(sub)
     sub.add_argument("forms", nargs="+", metavar="反馈表", help="填好的反馈表 .xlsx（可写文件夹或通配符）")
     sub.add_argument("-o", "--output", required=True, metavar="progress.yaml", help="进展数据文件；已存在时合并")
     sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
-    period_options(sub, required=False, what="只收该期的反馈表，其他期的表列为错误")
+    period_options(sub, required=False)
     sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter/--month/--half 同用：年度（缺省为计划年度）")
     sub.add_argument("--require", type=_signoff_fields, metavar="项目",
                      help="表格下方必须填写的项，逗号分隔：填报人,联系电话,审核人,填报日期（缺省全部），或 无")
     sub.epilog = (
-        "逐份检查：单位、季度、计划是否对应，是否增删行或改动任务，必填项和完成状态。\n"
+        "逐份检查：单位、报送期、计划是否对应，是否增删行或改动任务，必填项、\n"
+        "完成状态、完成比例和表下填报信息。给出 --quarter/--month/--half 时\n"
+        "只收该期的表。计划调整后，用旧版计划生成的表只要其中任务（按任务内容\n"
+        "对应）仍在计划中且仍由本单位牵头，照常收录。\n"
         "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"
         "此时退出码为 2。"
     )

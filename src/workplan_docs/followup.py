@@ -17,7 +17,7 @@ from .cycles import Period
 from .feedback.forms import feedback_forms, plan_period
 from .model import Plan
 from .pipeline import write_files_atomically
-from .progress import ProgressFile, check_plan, dump_progress, load_progress, new_progress
+from .progress import ProgressFile, align_progress, dump_progress, load_progress, new_progress
 from .readers import load
 from .style import Style, load_style
 
@@ -127,5 +127,4 @@ def _checked(progress: ProgressFile | str | Path | None, plan: Plan) -> Progress
         return None
     source = "progress" if isinstance(progress, ProgressFile) else str(progress)
     data = progress if isinstance(progress, ProgressFile) else load_progress(progress)
-    check_plan(data, plan, source)
-    return data
+    return align_progress(data, plan, source)

@@ -51,6 +51,13 @@ class Paragraph:
     align: Align | None = None
     indent: float | None = None  # first-line indent in characters (None: 2 for body text, else 0)
     right_indent: float = 0.0  # characters kept free at the right (a 署名 two characters in)
+    # A hanging indent: the lines after the first start under character number ``hanging`` of
+    # the first line (the 附件说明's title after "附件：", so continuation lines align with it).
+    hanging: int = 0
+    # Kept whole on the page where the block that follows starts (Word: 与下段同页, 段中不分页);
+    # a run of such paragraphs, with the spaces between them, moves as one: the end of a
+    # notice's body with its 附件说明, 署名 and 成文日期 (GB/T 9704 §7.3.5).
+    keep_with_next: bool = False
     size: float | None = None  # points
     color: str | None = None  # "RRGGBB": the red 发文机关标志
     right: tuple[Span, ...] = ()  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
@@ -137,6 +144,13 @@ def text_em(text: str) -> float:
     return width + _MIXED_EM * len(_MIXED.findall(text)) if narrow else width
 
 
+def fixed_em(text: str) -> float:
+    """Width in ems as the 公文 faces set it: half-width digits and letters (half an em),
+    full-width everything else; exact where ``text_em`` is a safe upper bound."""
+    narrow = len(text.encode("ascii", "ignore"))
+    return len(text) - narrow / 2
+
+
 def _longest(texts: Sequence[str]) -> float:
     return max((text_em(t) for t in texts), default=0.0)
 
@@ -218,17 +232,19 @@ class Table:
     def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
         n = len(self.columns)
         minimum = self._minimums(total, em, padding)
+        # A column's longest line, with the slack that keeps it whole after rounding.
+        natural = [(self._natural(c) + _SLACK_EM) * em + padding for c in range(n)]
+        short_width = (SHORT_COLUMN_EM + _SLACK_EM) * em + padding
         if any(c.weight is None for c in self.columns):
-            natural = [max(self._natural(c) * em + padding, minimum[c]) for c in range(n)]
-            short = [natural[c] <= SHORT_COLUMN_EM * em + padding for c in range(n)]
+            natural = [max(w, m) for w, m in zip(natural, minimum)]
+            short = [natural[c] <= short_width for c in range(n)]
             start = [natural[c] if short[c] else minimum[c] for c in range(n)]
             wanted = self._fit(total, start, natural, em, padding) if em else start
         else:
             weight = sum(c.weight or 0.0 for c in self.columns)
             wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
             if em:  # short columns never wrap ("7月完成", "11"), whatever their weight
-                natural = [self._natural(c) * em + padding for c in range(n)]
-                minimum = [max(m, w) if w <= SHORT_COLUMN_EM * em + padding else m for m, w in zip(minimum, natural)]
+                minimum = [max(m, w) if w <= short_width else m for m, w in zip(minimum, natural)]
         return _at_least(total, wanted, minimum)
 
     def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:
@@ -443,6 +459,20 @@ class Rule:
 
 
 Block = Union[Paragraph, Table, PageBreak, Space, Rule]
+
+
+def kept_run_end(blocks: Sequence[Block], index: int) -> int:
+    """The end of the run of kept blocks from ``blocks[index]``, a paragraph with
+    ``keep_with_next``: the index of the block they are kept with (the run holds kept
+    paragraphs and the spaces between them)."""
+    end = index + 1
+    while end < len(blocks) and (isinstance(blocks[end], Space) or _keeps(blocks[end])):
+        end += 1
+    return end
+
+
+def _keeps(block: Block) -> bool:
+    return isinstance(block, Paragraph) and block.keep_with_next
 
 
 @dataclass(frozen=True)

@@ -135,9 +135,11 @@ class Schedule(BaseModel):
 
 
 def split_leaders(text: str) -> list[str]:
-    """The persons a 责任领导 cell names: "张三、李四" → [张三, 李四] (see ``_LEADER_SEPARATORS``)."""
-    names = (" ".join(part.split()) for part in _LEADER_SEPARATORS.split(text))
-    return list(dict.fromkeys(name for name in names if name))
+    """The persons a 责任领导 cell names: "张三、李四" → [张三, 李四] (see ``_LEADER_SEPARATORS``);
+    a two-character name padded to the width of three ("沈  昱") is one name, 沈昱."""
+    names = (part.split() for part in _LEADER_SEPARATORS.split(text))
+    joined = ("".join(words) if all(len(w) == 1 for w in words) else " ".join(words) for words in names)
+    return list(dict.fromkeys(name for name in joined if name))
 
 
 def is_deadline_heading(heading: str | None) -> bool:
@@ -283,6 +285,7 @@ class Plan(_Strict):
     attachment: Text = "附件"
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
+    version: Text | None = None  # 计划版本 ("2010年6月调整"): written into feedback forms, named by collect
     report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
     columns: dict[Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"], Text] = {}
     # The source table's columns in order: field names (seq, task …) or extra headings.
@@ -353,14 +356,16 @@ class Plan(_Strict):
         elif item.lead_text is not None and not is_blank(item.lead_text) and item.lead:
             Plan._check_lead_text(index, item, lead_mentions, registry)
         if not item.participants and part_mentions:
-            item.participants = [m.name for m in part_mentions]
+            item.participants = [m.name for m in part_mentions if m.marker != "context"]
         item.lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
         from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in item.lead]
         item.participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
         listed = {*item.lead, *item.participants}
         for field, mentions in (("lead", lead_mentions), ("participants", part_mentions)):
             for mention in mentions:
-                if mention.name not in listed:
+                if mention.marker == "context":
+                    notes.append((field, f"“{mention.name}”是{mention.role}（另一级的单位），按原文印出，不计入牵头或参与单位"))
+                elif mention.name not in listed:
                     item.participants.append(mention.name)
                     listed.add(mention.name)
                     notes.append((field, f"原文中的“{mention.name}”不在 lead/participants 列表中，已列为参与单位"))

@@ -303,8 +303,6 @@ def build(
 
 
 def _load_progress(path: str | Path, plan: Plan) -> ProgressFile:
-    from .progress import check_plan, load_progress
+    from .progress import load_progress
 
-    progress = load_progress(path)
-    check_plan(progress, plan, str(path))
-    return progress
+    return load_progress(path, plan)

@@ -171,6 +171,8 @@ class ProgressFile(BaseModel):
     format: Literal["workplan-docs progress 1"] = FORMAT
     plan: str = Field(description="计划标识（计划各项序号、重要工作和牵头单位的散列值），由 collect 写入")
     title: str = Field("", description="计划标题，仅供阅读")
+    tasks: dict[str, str] = Field({}, description=(
+        "计划各项序号对应的任务散列值（由 collect 写入）：计划调整后按任务内容把报送对应到新的序号"))
     entries: list[Entry] = []
     extensions: list[Extension] = Field([], description="经批准的延期（延期申请须在应完成时间之前获批）")
 
@@ -237,7 +239,56 @@ def check_extensions(progress: ProgressFile, plan: Plan, source: str) -> None:
 
 
 def new_progress(plan: Plan) -> ProgressFile:
-    return ProgressFile(plan=fingerprint(plan), title=plan.title)
+    return ProgressFile(plan=fingerprint(plan), title=plan.title, tasks=task_hashes(plan))
+
+
+def task_hashes(plan: Plan) -> dict[str, str]:
+    """Each 序号's task hash: what progress data keeps to follow its tasks through a revision."""
+    return {item.label: task_hash(item) for item in plan.items}
+
+
+def find_task(plan: Plan, digest: str, label: str) -> Item | None:
+    """The item of ``plan`` whose task text has hash ``digest`` — the one at ``label`` when
+    several have it; None when none has, or several and none is at ``label``."""
+    found = [item for item in plan.items if task_hash(item) == digest]
+    return found[0] if len(found) == 1 else next((i for i in found if i.label == label), None)
+
+
+def align_progress(progress: ProgressFile, plan: Plan, source: str) -> ProgressFile:
+    """The progress data keyed to ``plan``, checked (``check_plan``).
+
+    Data collected for an earlier version of the plan (调整: tasks inserted, renumbered,
+    deadlines or units changed) is carried over: each 序号 it names is followed, by the hash
+    of its task text kept in ``tasks``, to the item of ``plan`` with the same task, and its
+    entries and extensions take that item's 序号.  A task no longer in the plan (deleted or
+    reworded) is an error naming it and its entries: the office decides what becomes of them."""
+    current = fingerprint(plan)
+    if progress.plan == current:
+        check_plan(progress, plan, source)
+        return progress if progress.tasks else progress.model_copy(update={"tasks": task_hashes(plan)})
+    if not progress.tasks or not any(find_task(plan, digest, label) for label, digest in progress.tasks.items()):
+        check_plan(progress, plan, source)  # raises: another plan (no task in common, or nothing to follow them by)
+    moved: dict[str, Item] = {}
+    problems = []
+    used = [(n, e.label, "条") for n, e in enumerate(progress.entries, start=1)]
+    used += [(n, e.label, "延期") for n, e in enumerate(progress.extensions, start=1)]
+    for label in dict.fromkeys(label for _, label, _ in used):
+        digest = progress.tasks.get(label)
+        item = find_task(plan, digest, label) if digest else None
+        if item is None:
+            where = "、".join(f"第 {n} 条" if kind == "条" else f"延期第 {n} 条" for n, other, kind in used if other == label)
+            problems.append(Problem(
+                f"此任务在当前计划中已找不到（计划调整时删除或改写了它），{where}无法对应：如确已删除，请从进展数据中删去",
+                source, f"序号 {label}"))
+        else:
+            moved[label] = item
+    if problems:
+        raise PlanError(problems)
+    aligned = progress.model_copy(deep=True, update={"plan": current, "tasks": task_hashes(plan)})
+    for record in (*aligned.entries, *aligned.extensions):
+        record.seq = moved[record.label].seq
+    check_plan(aligned, plan, source)
+    return aligned
 
 
 def check_plan(progress: ProgressFile, plan: Plan, source: str) -> None:
@@ -284,7 +335,8 @@ def _entry_problems(progress: ProgressFile, plan: Plan, source: str) -> list[Pro
 def load_progress(path: str | Path, plan: Plan | None = None) -> ProgressFile:
     """Read and validate progress.yaml; every problem is one line naming the entry and field.
 
-    With ``plan``, data collected for another plan (or for this one before an edit) is refused.
+    With ``plan``, data collected for another plan is refused, and data collected for an
+    earlier version of it is keyed to this one (``align_progress``).
     """
     from .readers.plan_file import decode, parse_yaml
 
@@ -300,7 +352,7 @@ def load_progress(path: str | Path, plan: Plan | None = None) -> ProgressFile:
     except ValidationError as error:
         raise PlanError([_problem(detail, source) for detail in error.errors()]) from None
     if plan is not None:
-        check_plan(progress, plan, source)
+        return align_progress(progress, plan, source)
     return progress
 
 
@@ -313,10 +365,16 @@ def _problem(detail: Any, source: str) -> Problem:
 
 
 def dump_progress(progress: ProgressFile) -> str:
-    """progress.yaml as text: keys in model order, multi-line reports as literal blocks."""
+    """progress.yaml as text: keys in model order (of month, quarter and half, only the one
+    set), multi-line reports as literal blocks."""
     from .readers.plan_file import dump_yaml
 
-    return dump_yaml(progress.model_dump(mode="json"))
+    data = progress.model_dump(mode="json")
+    for entry in data["entries"]:  # an entry names its period by the one field it has
+        for key in ("month", "quarter", "half"):
+            if entry[key] is None:
+                del entry[key]
+    return dump_yaml(data)
 
 
 def progress_schema() -> dict[str, Any]:

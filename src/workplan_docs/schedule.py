@@ -48,7 +48,11 @@ _CONNECTORS = (
     "最迟", "不晚于", "须", "需", "要", "将", "并", "每年", "：", ":",
 )
 # "第一项工作", "（二）", "2." before the dates: the part of the task the date is for.
-_ENUMERATOR = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}[项条步个批阶段]+|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、])\D{0,12}")
+_NUMBERED = r"(?:第[一二三四五六七八九十\d]{1,3}[项条步个批阶段]+|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、])"
+_ENUMERATOR = re.compile(_NUMBERED + r"\D{0,20}")
+# "1、…7月1日投入试运营 2、…2022年12月底完成": numbered parts written on one line (a page
+# copy joins a cell's lines with spaces); a space before a number that opens a part ends a clause.
+_PART_BREAK = re.compile(r"[ \t\u00a0\u3000]+(?=\d{1,2}(?:[、．]|\.(?!\d{1,3}(?!\d))))")
 _BY_CONNECTORS = ("截至", "截止", "最迟", "不晚于")  # "截至6月" is a deadline
 _FROM_CONNECTORS = ("自", "从", "由")  # "自7月起"
 # Marks right after the dates.
@@ -123,6 +127,7 @@ def _normalise(text: str) -> str:
     """Fold the layout noise of a printed cell (spaces, full-width digits) and write
     every shared unit out ("5-12月" → "5月-12月", "2020-2024年" → "2020年-2024年")."""
     folded = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or c in "．／" else c for c in text)
+    folded = _PART_BREAK.sub("；", folded)
     folded = re.sub(r"[ \t\u00a0\u3000\u200b\ufeff]+", "", folded)
     folded = re.sub(r"\r\n?", "\n", folded)
     # A cell of bare years (a 年份 column, a number from a spreadsheet): "2022", "2022-2023".
@@ -306,6 +311,7 @@ class _Clause:
     months: list[YearMonth] = field(default_factory=list)
     due: YearMonth | None = None
     start: YearMonth | None = None
+    part: int = 0  # the numbered part of the cell ("1、…；2、…") the clause belongs to
 
 
 def _strip_word(text: str, words: tuple[str, ...]) -> tuple[str, str]:
@@ -367,9 +373,20 @@ def _meaning(dates: _Dates, prefix: str, suffix: str, deadline_hint: bool) -> _C
 
 
 def _clauses(text: str, split_lines: bool, deadline_hint: bool) -> list[_Clause]:
+    """The clauses of a cell.  Numbered parts ("1、…；2、…") are read apart: the year one
+    part names does not carry into the next."""
     text = text.replace("\n", "；" if split_lines else "")
-    ctx = _Context()
-    return [_clause(part, ctx, deadline_hint) for part in re.split(r"[，,；;。]+", text) if part]
+    clauses: list[_Clause] = []
+    ctx, part = _Context(), 0
+    for words in re.split(r"[，,；;。]+", text):
+        if not words:
+            continue
+        if clauses and re.match(_NUMBERED, words):
+            ctx, part = _Context(), part + 1
+        clause = _clause(words, ctx, deadline_hint)
+        clause.part = part
+        clauses.append(clause)
+    return clauses
 
 
 # ---------------------------------------------------------------- a whole cell
@@ -424,7 +441,12 @@ def _combine(clauses: list[_Clause]) -> ParsedSchedule:
 
 def _fill_years(clauses: list[_Clause]) -> None:
     """A month written without a year in a cell that names one takes the first year named
-    ("3月启动，2020年12月底前完成": March 2020)."""
+    ("3月启动，2020年12月底前完成": March 2020), within its numbered part."""
+    for part in dict.fromkeys(c.part for c in clauses):
+        _fill_part_years([c for c in clauses if c.part == part])
+
+
+def _fill_part_years(clauses: list[_Clause]) -> None:
     named = [m.year for c in clauses for m in (*c.months, c.due, c.start) if m and m.year is not None]
     if not named:
         return

@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 GENERIC_KIND = "泛指"
 COLLECTIVE_KIND = "统称"
 
-Marker = Literal["", "lead_first", "lead", "participant"]
+Marker = Literal["", "lead_first", "lead", "participant", "context"]
 
 # Role words, strongest first: 牵头 names the lead even beside 负责 ("X牵头，Y按职责分工负责").
 _ROLE_WORDS: dict[Marker, tuple[str, ...]] = {
@@ -32,6 +32,12 @@ _ROLE_ADVERBS = r"(?:按照?职责(?:分工)?|按職責(?:分工)?|依职责|分
 _ROLE = re.compile(_ROLE_ADVERBS + "(?:" + "|".join(w for words in _ROLE_WORDS.values() for w in words) + ")")
 # "牵头单位：X；配合单位：Y" inside one cell.
 _ROLE_LABEL = re.compile(r"(牵头|牽頭|责任|責任|负责|負責|主办|主辦|承办|承辦|配合|协办|協辦|协助|協助|参与|參與|协同|協同)(?:单位|單位|部门|部門)?[:：]")
+# "省牵头单位：省农业农村厅" under a city's units: the lead at another level of government,
+# context for the plan's own units, not one of them.
+_OTHER_LEVEL = r"(?:省|省级|省級|国家|國家|中央|上级|上級)(?:牵头|牽頭|责任|責任|配合)(?:单位|單位|部门|部門)"
+_OTHER_LEVEL_LABEL = re.compile(_OTHER_LEVEL + "[:：]")
+# "*市委组织部、市人力社保局": a star before a unit of a list marks it as the lead.
+_STAR = "*＊※"
 # Endings that mark a phrase as the name of an organisation.
 _UNIT_ENDINGS = (
     "司", "局", "委", "院", "所", "中心", "会", "會", "部", "办", "辦", "处", "處", "科", "室", "厅", "廳", "站", "队", "隊",
@@ -39,6 +45,7 @@ _UNIT_ENDINGS = (
     "协", "協", "行", "镇", "鎮", "乡", "鄉", "街道", "村", "社区", "区", "區", "县", "縣", "市", "省", "园", "園", "场",
     "厂", "台", "报", "军", "人大", "政协", "大学", "学院", "医院", "专班", "指挥部", "小组", "部门", "部門", "系统",
     "办公室", "管委会", "（所）", "(所)", "片区", "分局", "支行", "银行", "党委", "党组", "工委", "团", "團", "网", "所属",
+    "科技城", "新城",
 )
 # Endings a list may share ("天河、海珠、越秀大队"), longest first.  Only endings of two or more
 # characters: with 处 or 局, "张三、财务处" would turn a person into "张三处".
@@ -51,7 +58,7 @@ _SHARED_ENDINGS = tuple(sorted(
 _TYPE_NAMES = {
     "街道办事处", "街道", "乡镇", "镇", "乡", "社区", "村", "村委会", "居委会", "学校", "医院", "企业", "单位", "部门",
     "科室", "处室", "大队", "中队", "站所", "区县", "县区", "乡镇人民政府", "镇人民政府", "街道办", "管委会", "园区",
-    "开发区", "直属单位", "直属机构", "派出所", "分局",
+    "开发区", "直属单位", "直属机构", "派出所", "分局", "镇街", "鎮街", "平台", "平臺",
 }
 _CONJUNCTIONS = "及和与"
 _GENERIC_PREFIXES = ("有关", "相关", "其他", "有關", "相關")
@@ -186,6 +193,10 @@ def _outside_brackets(text: str, position: int) -> bool:
 
 
 def _marker(role: str) -> Marker:
+    if re.fullmatch(_OTHER_LEVEL, role):
+        return "context"
+    if len(role) == 1 and role in _STAR:
+        return "lead_first"
     for marker, words in _ROLE_WORDS.items():
         if any(word in role[:8] for word in words):
             return marker
@@ -256,7 +267,9 @@ def _clauses(text: str, registry: Registry) -> Iterator[str]:
 
 def _role_split(clause: str) -> tuple[str, str]:
     """Names and role words of a clause: "市财政局、市商务局配合" → (names, "配合")."""
-    label = _ROLE_LABEL.match(clause)
+    label = _OTHER_LEVEL_LABEL.match(clause) or _ROLE_LABEL.match(clause)
+    if label and label.re is _OTHER_LEVEL_LABEL:
+        return clause[label.end():], clause[: label.end() - 1]
     if label:
         return clause[label.end():], label.group(1)
     for match in _ROLE.finditer(clause):
@@ -274,6 +287,8 @@ def _segments(names: str, registry: Registry) -> list[tuple[str, str]]:
     segments: list[tuple[str, str]] = []
     for part in _split_outside_brackets(names, "、/／"):
         mark = ""
+        if len(part) > 1 and part[0] in _STAR:
+            part, mark = part[1:], part[0]
         bracket = _BRACKET_ROLE.match(part)
         if bracket:
             part, mark = bracket.group(1), bracket.group(2)
@@ -376,9 +391,11 @@ def split_units(text: str, registry: Registry | None = None) -> list[UnitMention
 def assign_roles(mentions: list[UnitMention]) -> tuple[list[str], list[str]]:
     """(lead, participants) of a lead cell.
 
-    Units marked 牵头 lead and all others take part; else units marked 负责/主办 lead; else
-    units marked 配合/协助 take part and the unmarked lead; a cell with no marks leads whole.
+    Units marked 牵头 (or "*") lead and all others take part; else units marked 负责/主办
+    lead; else units marked 配合/协助 take part and the unmarked lead; a cell with no marks
+    leads whole.  Units of another level ("省牵头单位：…") are neither.
     """
+    mentions = [m for m in mentions if m.marker != "context"]
     for marker in ("lead_first", "lead"):
         if any(m.marker == marker for m in mentions):
             return ([m.name for m in mentions if m.marker == marker], [m.name for m in mentions if m.marker != marker])

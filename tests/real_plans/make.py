@@ -3,6 +3,7 @@
 ``make_docx`` writes the title paragraph, then each table under its heading paragraph, with
 real merges (w:gridSpan / w:vMerge); ``make_xlsx`` writes the same tables with merged ranges,
 all on one sheet (title, heading rows, a blank row between tables) or one sheet per table.
+``make_paragraphs_docx`` writes a plan published as labelled paragraphs as the page had it.
 ``layout`` gives the grid a fixture describes (merges expanded), so tests can compare the
 imported items with the published cells without trusting the readers under test.
 """
@@ -119,6 +120,52 @@ def make_docx(fixture: dict[str, Any], path: Path, *, title: bool = True) -> Pat
             for paragraph in target.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(10)
+    path = Path(path)
+    document.save(str(path))
+    return path
+
+
+# Headings of a paragraphs fixture printed as a plain paragraph under the task, not as a label.
+_BODY_HEADINGS = ("主要内容",)
+
+
+def paragraph_lines(fixture: dict[str, Any]) -> list[str]:
+    """A ``published_as: paragraphs`` fixture as the page printed it: the title, then per
+    table its heading, each group row, each task numbered as its 序号 says ("1.", "一、",
+    "(一)"), its 主要内容 as a paragraph, and every other cell that has text as a label line
+    ("责任单位:…", the half-width colon of the page copies) — or, with ``units_at_end``, the
+    last cell in brackets closing the task's paragraph ("…。(市医保局负责)")."""
+    lines = [fixture["title"]] if fixture.get("title") else []
+    for table in fixture["tables"]:
+        grid = layout(table)
+        headings = [re.sub(r"\s+", "", grid.text[grid.header_rows - 1][c]) for c in range(grid.width)]
+        if table.get("heading"):
+            lines.append(table["heading"])
+        for r in range(grid.header_rows, len(grid.text)):
+            cells = grid.text[r]
+            if grid.is_group_row(r):
+                lines.append(cells[0])
+                continue
+            seq = cells[0]
+            number = f"{seq}." if seq.isdigit() else seq if seq[:1] in "(（" else f"{seq}、"
+            if fixture.get("units_at_end"):
+                lines.append(f"{number}{cells[1]}({cells[-1]})")
+                continue
+            lines.append(number + cells[1])
+            for heading, text in zip(headings[2:], cells[2:]):
+                if text:
+                    lines.append(text if heading in _BODY_HEADINGS else f"{heading}:{text}")
+    return lines
+
+
+def make_paragraphs_docx(fixture: dict[str, Any], path: Path) -> Path:
+    """The .docx of a plan published as paragraphs: one paragraph per line of
+    ``paragraph_lines`` (a cell's own line breaks stay line breaks inside it)."""
+    import docx
+
+    document = docx.Document()
+    for line in paragraph_lines(fixture):
+        document.add_paragraph(line)
     path = Path(path)
     document.save(str(path))
     return path

@@ -125,7 +125,8 @@ def test_importer_options_re_read_the_plan(client: TestClient) -> None:
 
 def test_progress_data_of_another_plan_is_refused(client: TestClient, tmp_path: Path) -> None:
     other = workplan_docs.load(SAMPLE_PLAN).to_file_data()
-    other["items"][0]["task"] += "（修订）"
+    for item in other["items"]:  # no task in common (one edited task would be a revision, followed by content)
+        item["task"] += "（修订）"
     other_plan = workplan_docs.Plan.model_validate(other)
     from workplan_docs.progress import dump_progress, new_progress
 

@@ -48,7 +48,7 @@ from typing import Any
 from ..errors import Problem, WorkplanError
 from ..model import Item, Plan, check_text
 from ..cycles import Period
-from ..progress import STATUSES, Entry, ProgressFile, fingerprint, task_hash
+from ..progress import STATUSES, Entry, ProgressFile, find_task, fingerprint, task_hash
 from ..units import GENERIC_KIND
 from .forms import (
     COLUMNS,
@@ -91,6 +91,8 @@ class FormResult:
     entries: list[tuple[int, Entry]] = field(default_factory=list)  # (sheet row, entry)
     problems: list[Problem] = field(default_factory=list)
     columns: tuple[tuple[str, str, float], ...] = COLUMNS  # those of the form's format
+    version: str = ""  # the plan version the form was made from: its ``version``, else its fingerprint
+    printed: dict[str, str] = field(default_factory=dict)  # a form of an earlier version: 序号 now → 序号 printed
 
     def problem(
         self, message: str, row: int | None = None, key: str | None = None, column: int | None = None,
@@ -107,10 +109,15 @@ class FormResult:
 
     @property
     def label(self) -> str:
-        """"科技司 2010年第二季度 10 项", for the summary."""
+        """"科技司 2010年第二季度 10 项，计划版本“2010年6月调整”", for the summary; a form of an
+        earlier version of the plan says so, with the 序号 that changed."""
         if self.form is None:
             return ""
-        return f"{self.form.unit} {self.form.period.label} {len(self.entries)} 项"
+        text = f"{self.form.unit} {self.form.period.label} {len(self.entries)} 项"
+        if not self.printed:
+            return text + (f"，计划版本“{self.version}”" if self.version else "")
+        moves = "、".join(f"{old}→{new}" for new, old in self.printed.items() if old != new)
+        return text + f"，据计划此前的版本“{self.version}”生成，任务按内容对应到当前计划" + (f"（序号 {moves}）" if moves else "")
 
 
 @dataclass
@@ -161,17 +168,20 @@ def _read_checked(
         meta = _read_meta(plan, workbook, result)
         if meta is None:
             return
-        form = _expected_form(plan, meta, result, period)
+        sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
+        if sheet is None:
+            result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
+            return
+        current = meta.get("plan") == fingerprint(plan)
+        result.version = meta.get("version") or ("" if current else f"标识 {meta.get('plan', '')[:8]}")
+        form = _expected_form(plan, meta, result, period) if current else _earlier_form(plan, meta, sheet, result, period)
         if form is None:
             return
         result.form = form
         legacy = meta["format"] != FORMAT
         result.columns = LEGACY_COLUMNS if legacy else COLUMNS
-        _check_meta_rows(form, meta["rows"], result)
-        sheet = workbook[FORM_SHEET] if FORM_SHEET in workbook.sheetnames else None
-        if sheet is None:
-            result.problem(f"找不到工作表“{FORM_SHEET}”（工作表被改名或删除？）")
-            return
+        if current:
+            _check_meta_rows(form, meta["rows"], result)
         _check_header(plan, form, sheet, result)
         _read_rows(plan, form, sheet, result, () if legacy else required)
     finally:
@@ -261,7 +271,7 @@ def _read_meta(plan: Plan, workbook: Any, result: FormResult) -> dict[str, Any] 
     if META_SHEET not in workbook.sheetnames:
         result.problem("不是由 workplan-docs feedback 生成的反馈表（缺少隐藏的标识信息），请使用下发的反馈表填写")
         return None
-    rows = _META_FIELDS + 1 + len(plan.items) + 1  # the fields, a row per task at most, one more to see a surplus
+    rows = _META_FIELDS + 1 + len(plan.items) + MAX_ROWS_OVER  # the fields, a row per task (of any version), more
     cells = [
         tuple(_cell_text(value) for value in row)
         for row in workbook[META_SHEET].iter_rows(min_col=1, max_col=3, max_row=rows, values_only=True)
@@ -286,11 +296,8 @@ def _meta_period(meta: dict[str, Any]) -> Period | None:
         return None
 
 
-def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None) -> Form | None:
-    """The form ``feedback`` made for this unit and period, or None with the reason."""
-    if meta.get("plan") != fingerprint(plan):
-        result.problem("此表不是本计划的反馈表（或计划在下发反馈表后修改过序号、重要工作或牵头单位），请使用本计划重新生成的反馈表")
-        return None
+def _period_and_unit(plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None) -> tuple[Period, str] | None:
+    """The form's period (the one ``wanted``, when given) and unit, or None with the reason."""
     period = _meta_period(meta)
     if period is None:
         result.problem("反馈表的隐藏标识信息已损坏（报送期），请使用下发的反馈表填写")
@@ -300,7 +307,15 @@ def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted:
     ):
         result.problem(f"此表是{period.label}的反馈表，本次收集的是{wanted.label}")
         return None
-    unit = meta.get("unit", "")
+    return period, meta.get("unit", "")
+
+
+def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None) -> Form | None:
+    """The form ``feedback`` made for this unit and period, or None with the reason."""
+    found = _period_and_unit(plan, meta, result, wanted)
+    if found is None:
+        return None
+    period, unit = found
     named = plan.registry.resolve(unit) == unit and plan.registry.kind(unit) != GENERIC_KIND  # as forms name it
     try:
         form = form_for(plan, unit, period, meta["carried"]) if named else None
@@ -310,6 +325,40 @@ def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted:
     if form is None:
         result.problem(f"反馈表所属单位“{unit}”在{period.label}没有牵头任务，不是本计划的反馈单位")
     return form
+
+
+def _earlier_form(plan: Plan, meta: dict[str, Any], sheet: Any, result: FormResult, wanted: Period | None) -> Form | None:
+    """A form made from another version of the plan (before a revision): taken when every task
+    on it is still in the plan (found by the hash of its text, as ``progress.find_task`` does)
+    and still led by the unit; its rows then report on those tasks under their 序号 now."""
+    rows = meta["rows"]
+    found = [find_task(plan, digest, label) for label, digest in rows]
+    if not any(found):
+        result.problem("此表不是本计划的反馈表（表中的任务在本计划中都找不到），请使用本计划生成的反馈表")
+        return None
+    period_unit = _period_and_unit(plan, meta, result, wanted)
+    if period_unit is None:
+        return None
+    period, unit = period_unit
+    tasks = {row: _cell_text(values[1]) for row, values in islice(_stored_rows(sheet, FIRST_ROW, 2), len(rows))}
+    printed: dict[str, str] = {}
+    for index, ((label, _), item) in enumerate(zip(rows, found)):
+        row = FIRST_ROW + index
+        task = tasks.get(row, "")
+        shown = f"序号 {label}“{task if len(task) <= 20 else task[:20] + '…'}”"
+        if item is None:
+            result.problem(f"{shown}在当前计划中已找不到（计划调整时删除或改写了此项），此表无法收录：请用当前计划重新生成反馈表", row, "task")
+        elif unit not in item.lead:
+            result.problem(f"{shown}在当前计划中（序号 {item.label}）由{'、'.join(item.lead)}牵头，不是{unit}的任务", row, "task")
+        elif item.label in printed:
+            result.problem(f"{shown}与序号 {printed[item.label]} 对应当前计划的同一项（序号 {item.label}）", row, "task")
+        else:
+            printed[item.label] = label
+    if result.problems:
+        return None
+    result.printed = printed
+    items = tuple(item for item in found if item is not None)
+    return Form(unit, period, items, frozenset(item.label for item in items if printed[item.label] in meta["carried"]))
 
 
 def _check_meta_rows(form: Form, rows: list[tuple[str, str]], result: FormResult) -> None:
@@ -335,9 +384,10 @@ def _check_header(plan: Plan, form: Form, sheet: Any, result: FormResult) -> Non
 
 
 def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult, required: tuple[str, ...]) -> None:
-    """Match rows to tasks by 序号, check the printed cells and read the filled ones, then
-    the sign-off under the table (found by its labels)."""
-    expected = {item.label: item for item in form.items}
+    """Match rows to tasks by 序号 (as printed, on a form of an earlier version of the plan),
+    check the printed cells and read the filled ones, then the sign-off under the table
+    (found by its labels)."""
+    expected = {result.printed.get(item.label, item.label): item for item in form.items}
     seen: dict[str, int] = {}
     note = note_text()
     keys = [key for key, _, _ in result.columns]
@@ -366,7 +416,8 @@ def _read_rows(plan: Plan, form: Form, sheet: Any, result: FormResult, required:
         seen[label] = row
         item = expected.get(label)
         if item is None:
-            result.problem(_foreign_row(plan, form, label), row, "seq")
+            foreign = f"多出的行：序号 {label} 不是此表下发时所列的任务" if result.printed else _foreign_row(plan, form, label)
+            result.problem(foreign, row, "seq")
             continue
         entry = _read_row(item, form, texts, row, result)
         if entry is not None:
@@ -444,7 +495,8 @@ def _foreign_row(plan: Plan, form: Form, label: str) -> str:
 
 def _read_row(item: Item, form: Form, texts: dict[str, str], row: int, result: FormResult) -> Entry | None:
     before = len(result.problems)
-    for key, text in row_texts(item, form).items():
+    printed = {"task": item.task} if result.printed else row_texts(item, form)  # an earlier version: the task alone
+    for key, text in printed.items():
         if key != "seq" and texts[key] != text.strip():
             result.problem(f"{HEADING_OF[key]}与计划不一致，不得修改（计划中为“{text}”）", row, key)
     for key in REQUIRED:

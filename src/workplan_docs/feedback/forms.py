@@ -417,12 +417,13 @@ class _Writer:
 
 
 def _write_meta(sheet: Worksheet, plan: Plan, form: Form) -> None:
-    """The hidden identifiers: plan, unit, period (kind and number), year, then 序号, task
-    hash and the carried-over mark per row.  (Formats 1 and 2 wrote ``quarter`` for the period.)"""
+    """The hidden identifiers: plan (fingerprint and version), unit, period (kind and number),
+    year, then 序号, task hash and the carried-over mark per row.  (Formats 1 and 2 wrote ``quarter`` for the period.)"""
     period = form.period
     rows: list[tuple[str, ...]] = [
         ("format", FORMAT),
         ("plan", fingerprint(plan)),
+        ("version", plan.version or ""),
         ("unit", form.unit),
         ("period", period.kind),
         ("index", str(period.index)),

@@ -1,7 +1,8 @@
 """Readers: every kind of input a user has, turned into plan-file data and validated.
 
 Plan files (YAML/JSON/TOML) carry the data as it is; documents (flattened text, DOCX,
-XLSX, XLS) are read into the same data, so one validation serves them all.  Older
+XLSX, XLS; a document without a table as labelled paragraphs) are read into the same data,
+so one validation serves them all.  Older
 formats that need converting first (.doc, .wps, .et) are refused with a message saying how.
 """
 

@@ -22,7 +22,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "task": (
         "重要工作", "重点工作", "重点工作任务", "工作任务", "主要任务", "重点任务", "目标任务", "任务", "任务名称",
         "任务内容", "项目", "项目名称", "项目内容", "事项", "工作事项", "民生实事", "工作项目", "内容与要求",
-        "内容及要求",
+        "内容及要求", "主要工作任务",
     ),
     "goal": ("工作目标", "目标", "预期目标", "具体目标", "目标要求"),
     "measures": (
@@ -31,11 +31,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "lead": (
         "牵头单位", "责任单位", "主要责任单位", "责任部门", "责任科室", "责任处室", "责任股室", "牵头部门", "牵头处室",
-        "牵头科室", "主办单位", "承办单位", "责任主体",
+        "牵头科室", "主办单位", "承办单位", "责任主体", "部门分工", "责任分工",
     ),
     "participants": (
         "参与部门（单位）", "参与部门", "参与单位", "配合单位", "协同配合单位", "协办单位", "配合部门", "协同单位",
-        "协同部门", "参加单位", "配合处室", "配合科室", "协作单位",
+        "协同部门", "参加单位", "配合处室", "配合科室", "协作单位", "主要参与单位", "主要配合单位",
     ),
     "leader": (
         "责任领导", "牵头领导", "分管领导", "联系领导", "包联领导", "包抓领导", "包保领导", "分线领导", "牵头县领导",
@@ -43,7 +43,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "schedule": (
         "时间进度", "完成时限", "完成时间", "时间节点", "时限要求", "进度安排", "时间安排", "完成期限", "推进时限",
-        "时序进度", "时间要求", "建设起止年限", "起止年限", "建设年限", "实施年限", "建设期限",
+        "时序进度", "时间要求", "建设起止年限", "起止年限", "建设年限", "实施年限", "建设期限", "计划完成时间",
+        "计划完成时限",
     ),
 }
 # "工作内容" / "主要内容" are the measures beside a task column; alone they are the task.
@@ -53,8 +54,11 @@ MEASURES_AS_TASK = "measures"
 _ROLE_QUALIFIERS = {"牵头": "lead", "主办": "lead", "主责": "lead", "配合": "participants", "参与": "participants",
                     "协办": "participants", "参加": "participants"}
 _QUALIFIED = re.compile(r"(.+?)\((.+)\)")
+# Text columns whose heading may carry a note in brackets; a unit or schedule heading with a
+# bracket is a role ("责任单位（牵头）") or a split column ("时间进度（一季度）").
+_NOTED_FIELDS = ("seq", "task", "goal", "measures")
 # Traditional characters of the headings above (a page copy or a file saved in 繁体).
-_TRADITIONAL = "號号項项稱称責责單单頭头門门參参與与協协辦办進进時时間间節节點点內内務务標标劃划處处舉举動动導导領领備备實实際际現现狀状況况規规設设總总資资計计階阶構构體体負负組组織织類类別别註注預预額额說说達达隊队"
+_TRADITIONAL = "牽牵號号項项稱称責责單单頭头門门參参與与協协辦办進进時时間间節节點点內内務务標标劃划處处舉举動动導导領领備备實实際际現现狀状況况規规設设總总資资計计階阶構构體体負负組组織织類类別别註注預预額额說说達达隊队"
 _SIMPLIFIED = str.maketrans(_TRADITIONAL[0::2], _TRADITIONAL[1::2])
 # Headings of further columns that hold units (手续代办单位, 政策处理单位, a second 配合单位) …
 _UNIT_HEADING = re.compile(r"(单位|部门|科室|处室|股室|机构|主体)$")
@@ -86,8 +90,10 @@ def field_for(heading: str) -> str | None:
     text = comparable(heading)
     field = _LOOKUP.get(re.sub(r"[()]", "", text))
     qualified = _QUALIFIED.fullmatch(text)
-    if field is None and qualified and field_for(qualified[1]) in ("lead", "participants"):
-        return _ROLE_QUALIFIERS.get(qualified[2])
+    if field is None and qualified and qualified[2] in _ROLE_QUALIFIERS:
+        return _ROLE_QUALIFIERS[qualified[2]] if field_for(qualified[1]) in ("lead", "participants") else None
+    if field is None and qualified and field_for(qualified[1]) in _NOTED_FIELDS:
+        return field_for(qualified[1])  # "重点工作任务(杭州市2项配合工作)": a note on the heading
     if field is None and _LEADER_HEADING.search(text):
         return "leader"
     return field
@@ -124,8 +130,10 @@ def map_headings(headings: list[str], explicit: dict[str, str] | None = None) ->
 
     ``explicit`` maps comparable headings to fields ("extra" for an extra column) and wins.
     Otherwise a second column for a field already taken moves on (牵头单位 then 责任单位 →
-    lead, participants) or becomes an extra column; with no task column, the first
-    measures column (工作内容, 主要内容 …) is the task.
+    lead, participants) or becomes an extra column; of two task columns the later one is
+    the task and the earlier the theme it belongs to (项目 | 重点工作, 项目名称 | 工作任务),
+    kept as an extra column; with no task column, the first measures column (工作内容,
+    主要内容 …) is the task.
     """
     explicit = explicit or {}
     fields: list[str | None] = []
@@ -135,7 +143,9 @@ def map_headings(headings: list[str], explicit: dict[str, str] | None = None) ->
             fields.append(None if chosen == "extra" else chosen)
             continue
         field = field_for(heading)
-        if field in fields:
+        if field == "task" and field in fields and comparable(headings[fields.index("task")]) not in explicit:
+            fields[fields.index("task")] = None
+        elif field in fields:
             field = "participants" if field == "lead" and "participants" not in fields else None
         fields.append(field)
     if "task" not in fields and MEASURES_AS_TASK in fields:

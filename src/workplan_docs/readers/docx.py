@@ -15,6 +15,7 @@ through a style) is not imported, with a warning quoting it; text boxes, embedde
 documents (altChunk), pictures, comments and notes are not imported and each is
 named in a warning, never dropped silently.  A field reads as its shown result.
 
+A document without a table is read as a list of labelled paragraphs (``paragraphs.py``).
 The paragraphs above each table go with it: the title (above the first) and each
 table's heading are decided in ``table.py``; a title row inside the table counts as a
 line above it.  What happens to merges, headers, numbering and several tables is
@@ -35,6 +36,7 @@ from ..model import EXCEL_CELL_LIMIT
 from ..units import is_blank
 from .grid import Grid, tables_of
 from .ooxml import check_package, open_with
+from .paragraphs import read_labelled_paragraphs
 from .table import ImportOptions, assemble
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -58,9 +60,10 @@ def read_docx(path: Path, options: ImportOptions | None = None) -> dict[str, Any
     if body is None:
         raise PlanError(Problem("DOCX 文件已损坏或内容无法识别（没有正文）：请用 Word 打开后另存再试", source))
     _accept_and_hide(body, styles, source)
-    tables = _body(body, source)
+    tables, paragraphs = _body(body, source)
     if not tables:
-        raise PlanError(Problem("文档中没有表格：工作安排应是 Word 表格（附件标题下方的表格）", source))
+        return read_labelled_paragraphs(paragraphs, source, path.stem, options,
+                                        "文档中没有表格：工作安排应是 Word 表格（附件标题下方的表格）")
     named = tables_of([(f"表{n}", above, grid) for n, (above, grid) in enumerate(tables, 1)], source)
     return assemble(named, source, path.stem, options)
 
@@ -101,8 +104,9 @@ def _children(element: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _body(body: etree._Element, source: str) -> list[tuple[list[str], Grid]]:
-    """Every top-level table as a grid, with the paragraphs between it and the table before."""
+def _body(body: etree._Element, source: str) -> tuple[list[tuple[list[str], Grid]], list[str]]:
+    """Every top-level table as a grid, with the paragraphs between it and the table before;
+    and the paragraphs after the last table."""
     tables: list[tuple[list[str], Grid]] = []
     paragraphs: list[str] = []
     budget = _Budget(source)
@@ -112,7 +116,7 @@ def _body(body: etree._Element, source: str) -> list[tuple[list[str], Grid]]:
             paragraphs = []
         elif child.tag == f"{_W}p":
             paragraphs.append(_paragraph_text(child))
-    return tables
+    return tables, paragraphs
 
 
 class _Budget:

@@ -9,11 +9,13 @@ first table, after a "附件" label).  A short line right above a later table is
 table's heading ("二、办公室"); when later tables have headings, the last line above the
 first table is its heading too (the title is the lines before it).  A document with no
 title imports with a warning and the file name as a stand-in; ``--title`` sets one.
+A numbered line ("一、…") between the title and the only table is that table's heading.
 The plan year, when not given, is the year the title names ("2016年民生实事…"), with a note.
 
 Items.  Each row is an item; cells are kept verbatim.  Unit cells go to ``lead_text`` /
 ``participants_text`` as printed, and the plan derives the unit lists and roles from them
-("办公室牵头，各科室配合").  Unrecognised columns are extra columns; a further column of units
+("办公室牵头，各科室配合"; a line "省牵头单位：…", the lead at another level, is printed
+and not counted).  Unrecognised columns are extra columns; a further column of units
 (政策处理单位, a second 配合单位) stays an extra column with a warning saying how to count its
 units (``--column 列名=participants``).  A column of leaders (责任领导, 分管领导, any heading
 ending in 领导; 责任人 / 负责人 when its cells name persons, not units) is ``leader``; a
@@ -49,6 +51,8 @@ _TITLE_LINES = 3
 _MAX_TABLE_HEADING = 60
 _ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# "1*" in the 序号 column: a numbered task with a mark the document explains (杭州市牵头的工作).
+_MARKED_NUMBER = re.compile(r"(\d+)\s*[*＊※★☆]")
 # Columns that hold a schedule between them: 开工年份 / 竣工年份, or one column per quarter.
 _START = re.compile(r"开工(年份|年度|时间|日期)$")
 _FINISH = re.compile(r"(竣工|完工|建成)(年份|年度|时间|日期)$")
@@ -157,6 +161,8 @@ def title_and_headings(tables: list[NamedTable]) -> tuple[str | None, list[str],
         first, title = title[-1], title[:-1]
     elif any(later) and len(title) == 1 and _ENUMERATED.match(title[0]):
         first, title = title[0], []
+    elif len(title) >= 2 and _ENUMERATED.match(title[-1]):  # "一、未来五年主要工作任务" under the title
+        first, title = title[-1], title[:-1]
     return label, title, [first, *later]
 
 
@@ -253,6 +259,8 @@ class _Assembly:
                     extra[key] = text
                 elif f == "seq":
                     item["seq"] = parse_seq(text) if text else ""
+                    if marked := _MARKED_NUMBER.fullmatch(text):  # "1*": the number, printed with its mark
+                        item["seq"], item["seq_text"] = int(marked[1]), text
                 elif f in ("lead", "participants"):
                     _units(item, f, text)
                 elif not is_blank(text):
@@ -338,8 +346,8 @@ def _units(item: dict[str, Any], field: str, text: str) -> None:
     earlier = item.pop(f"{field}_text", None) or "、".join(item.pop(field, []))
     text = f"{earlier}\n{text}" if earlier else text
     mentions = split_units(text)
-    if field == "lead" and any(m.marker for m in mentions):
-        item["lead_text"] = text
+    if any(m.marker == "context" or (field == "lead" and m.marker) for m in mentions):
+        item[f"{field}_text"] = text
         return
     if mentions:
         item[field] = [m.name for m in mentions]
@@ -357,7 +365,7 @@ def _numbered(tables: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
         return [item for items in tables for item in items]
     for number, items in enumerate(tables, 1):
         for item in items:
-            item["seq"], item["seq_text"] = f"{number}-{item['seq']}", str(item["seq"])
+            item["seq"], item["seq_text"] = f"{number}-{item['seq']}", item.get("seq_text", str(item["seq"]))
     return [item for items in tables for item in items]
 
 

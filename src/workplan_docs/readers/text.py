@@ -1,7 +1,8 @@
 """Read the flattened-table text: the form a Word table takes when copied as text.
 
 A cell starts with a tab, a line without a tab continues the cell before it, and a
-blank line ends a row.  Lines before the first cell are the "附件" label and the title;
+blank line ends a row.  Text without a tab is read as a list of labelled paragraphs
+(``paragraphs.py``).  Lines before the first cell are the "附件" label and the title;
 the rest is decided as for every table (``table.py``).
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import PlanError, Problem
 from ..units import is_blank
+from .paragraphs import read_labelled_paragraphs
 from .table import ImportOptions, NamedTable, assemble
 
 
@@ -38,7 +39,8 @@ def read_text(text: str, source: str, options: ImportOptions | None = None) -> d
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first_cell = next((i for i, line in enumerate(lines) if "\t" in line), None)
     if first_cell is None:
-        raise PlanError(Problem("找不到表格：表格的每个单元格应以制表符（Tab）开头", source))
+        return read_labelled_paragraphs(lines, source, Path(source).stem, options,
+                                        "找不到表格：表格的每个单元格应以制表符（Tab）开头")
     rows = _rows(lines[first_cell:])
     table = NamedTable.plain("表1", lines[:first_cell], rows[0], rows[1:])
     return assemble([table], source, Path(source).stem, options)

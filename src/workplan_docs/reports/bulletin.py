@@ -18,7 +18,7 @@ from ..errors import WorkplanError
 from ..layout import Block, Paragraph, Section
 from ..model import Item, Plan
 from ..notice import bulletin_title, date_text
-from ..progress import ProgressFile, check_plan
+from ..progress import ProgressFile, align_progress
 from . import Output
 from ._common import body_paragraph, plan_document
 from .progress import OVERDUE, WARN_DAYS, Assessment, assess, leader_table, unit_table
@@ -87,8 +87,7 @@ def needs_progress(progress: ProgressFile | None, plan: Plan, what: str) -> Prog
     """The progress data, checked against the plan; a clear line when it is missing."""
     if progress is None:
         raise WorkplanError(f"{what}需要进展数据：请用 --progress 指定由 collect 生成的 progress.yaml，并用 --as-of 指定统计日期")
-    check_plan(progress, plan, "进展数据")
-    return progress
+    return align_progress(progress, plan, "进展数据")
 
 
 def outputs(

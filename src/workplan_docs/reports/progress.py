@@ -35,7 +35,7 @@ from ..errors import WorkplanError
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
 from ..progress import (
-    DONE, Entry, Extension, ProgressFile, check_plan, due_date, expected_share, extended_due, latest_entries,
+    DONE, Entry, Extension, ProgressFile, align_progress, due_date, expected_share, extended_due, latest_entries,
 )
 from . import Output
 from ._common import plan_document, title_block
@@ -503,5 +503,5 @@ def outputs(
     """工作进展报告: needs the progress data collected from the feedback forms."""
     if progress is None:
         raise WorkplanError("工作进展报告需要进展数据：请用 --progress 指定由 collect 生成的 progress.yaml")
-    check_plan(progress, plan, "进展数据")
+    progress = align_progress(progress, plan, "进展数据")
     return [Output(TITLE, progress_document(plan, progress, as_of or dt.date.today(), warn_days))]

@@ -33,7 +33,7 @@ from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from lxml import etree
 
-from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table
+from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table, fixed_em, kept_run_end
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
@@ -68,6 +68,8 @@ _STYLES = {
     "table_header": ("WpTableHeader", "表格标题行"),
     "page_number": ("WpPageNumber", "页码"),
 }
+# First-line indent per role, in characters (a paragraph may set its own).
+_FIRST_LINE = {role: 2 if role in ("heading", "body") else 0 for role in _STYLES}
 # A quarter turn clockwise (GB/T 9704 §8): the portrait binding margin becomes the top one.
 _TO_LANDSCAPE = {"top": "left", "right": "top", "bottom": "right", "left": "bottom"}
 _TO_PORTRAIT = {source: edge for edge, source in _TO_LANDSCAPE.items()}
@@ -110,8 +112,14 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
             _own_footers(doc, sect_pr, section, text_width, style)
         elif numbers is not None:
             numbers.reference(sect_pr, section.orientation)
-        for block in section.blocks or (Space(0),):  # a section holds at least one paragraph
-            _add_block(final, block, text_width, style, tables)
+        blocks = section.blocks or (Space(0),)  # a section holds at least one paragraph
+        run_end = 0  # the end of the run of blocks kept with the next (keep_with_next) being added
+        for index, block in enumerate(blocks):
+            element = _add_block(final, block, text_width, style, tables)
+            if isinstance(block, Paragraph) and block.keep_with_next and index >= run_end:
+                run_end = kept_run_end(blocks, index)
+            if index < run_end and element is not None:
+                _keep_with_next(element)
         if not last:
             final.addprevious(_section_break(sect_pr))
     stamp = document.date or build_date()
@@ -356,7 +364,7 @@ def _role_style(role: str, style_id: str, name: str, style: Style) -> etree._Ele
     else:
         spacing.set(_w("line"), "240")
         spacing.set(_w("lineRule"), "auto")
-    indent = _twips_pt(2 * size) if role in ("heading", "body") else 0
+    indent = _twips_pt(_FIRST_LINE[role] * size)
     etree.SubElement(ppr, _w("ind"), {_w("left"): "0", _w("right"): "0", _w("firstLine"): str(indent)})
     align = {"title": "center", "subtitle": "center", "heading": "both", "body": "both"}.get(role, "left")
     etree.SubElement(ppr, _w("jc"), {_w("val"): align})
@@ -629,18 +637,28 @@ def _section_break(sect_pr: etree._Element) -> etree._Element:
 def _add_block(
     anchor: etree._Element, block: Paragraph | Table | PageBreak | Space | Rule, text_width: int, style: Style,
     tables: list[list[bytes]],
-) -> None:
+) -> etree._Element | None:
     """Insert ``block`` before ``anchor`` (the body's final ``w:sectPr``); a table as a
-    placeholder comment, its XML added to ``tables``."""
+    placeholder comment, its XML added to ``tables``.  The paragraph inserted, if any."""
     if isinstance(block, (Paragraph, Space, Rule)):
-        anchor.addprevious(_block_paragraph(block, text_width, style))
+        p = _block_paragraph(block, text_width, style)
     elif isinstance(block, Table):
         anchor.addprevious(etree.Comment(f"wp-table-{len(tables)}"))
         tables.append(_table_xml(block, text_width, style))
+        return None
     else:
         p = etree.Element(_w("p"), nsmap=_NSMAP)
         etree.SubElement(etree.SubElement(p, _w("r")), _w("br"), {_w("type"): "page"})
-        anchor.addprevious(p)
+    anchor.addprevious(p)
+    return p
+
+
+def _keep_with_next(p: etree._Element) -> None:
+    """A paragraph (or a spacer) of a run kept with the next block: whole (keepLines) and on
+    the page where the next paragraph starts (keepNext), in schema order after pStyle."""
+    style_id = p.find(_w("pPr")).find(_w("pStyle"))
+    style_id.addnext(etree.Element(_w("keepLines")))
+    style_id.addnext(etree.Element(_w("keepNext")))
 
 
 def _block_paragraph(block: Paragraph | Space | Rule, text_width: int, style: Style) -> etree._Element:
@@ -689,10 +707,17 @@ def _paragraph(paragraph: Paragraph, text_width: int, style: Style) -> etree._El
     if paragraph.size:
         pitch = max(style.paragraph.line_pitch, paragraph.size * 1.2)  # as the PDF
         etree.SubElement(ppr, _w("spacing"), {_w("line"): str(_twips_pt(pitch)), _w("lineRule"): "exact"})
-    if paragraph.indent is not None or paragraph.right_indent:
+    if paragraph.indent is not None or paragraph.right_indent or paragraph.hanging:
         indent = {_w("right"): str(right)}
-        if paragraph.indent is not None:
-            indent[_w("firstLine")] = str(_twips_pt(paragraph.indent * size))
+        first = _twips_pt((paragraph.indent if paragraph.indent is not None else _FIRST_LINE[paragraph.role]) * size)
+        if paragraph.hanging:
+            # The lines after the first start under the first line's character number ``hanging``:
+            # the lead's full-width characters advance one em plus the grid's character spacing.
+            lead = paragraph.text[:paragraph.hanging]
+            hang = _twips_pt(fixed_em(lead) * size + style.character_spacing(paragraph.role) * len(lead))
+            indent |= {_w("left"): str(first + hang), _w("hanging"): str(hang)}
+        else:
+            indent[_w("firstLine")] = str(first)
         etree.SubElement(ppr, _w("ind"), indent)
     if paragraph.align:
         etree.SubElement(ppr, _w("jc"), {_w("val"): _JC[paragraph.align]})

@@ -106,6 +106,7 @@ class _Look:
     spacing: float = 0.0  # points after every character (the character grid; negative: tighter)
     hanging: bool = False  # a small closing mark may hang past the line end (paragraphs, not cells)
     right: float = 0.0  # kept free at the right of every line (points)
+    rest: float = 0.0  # indent of the lines after the first (points): a hanging indent
     color: str | None = None  # "RRGGBB"; None: black
 
     @property
@@ -130,12 +131,13 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     # Fonts have no glyph for a tab or a carriage return: a tab prints as the space it
     # stands for, a CR (alone or before LF) ends the line as Word and Excel show it.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    rest = look.rest
     for hard in text.split("\n"):
-        broken = _break_line(hard, width - look.right - look.indent, width - look.right, look.font, look.size,
+        broken = _break_line(hard, width - look.right - look.indent, width - look.right - rest, look.font, look.size,
                              look.spacing, look.hanging)
         last = len(broken) - 1
         result.extend(
-            _Line(line, used, look.indent if k == 0 else 0.0, k == last) for k, (line, used) in enumerate(broken)
+            _Line(line, used, look.indent if k == 0 else rest, k == last) for k, (line, used) in enumerate(broken)
         )
     return result
 
@@ -481,8 +483,9 @@ class _TableRun:
 
     def split(self, width: float, room: float) -> list[_Block]:
         """This page's Table of the rows that fit whole, and the run of the rest.  A row that
-        does not fit moves to the next page, unless it is taller than any page: then it is
-        torn between lines here.  A group heading row never ends a page."""
+        does not fit moves to the next page; one taller than any page is torn between lines
+        where it is the first row of a page, after its group heading if any (Word and
+        LibreOffice, too, start it on a new page).  A group heading row never ends a page."""
         spec = self.spec
         header = sum(r.height for r in spec.header)
         room -= header
@@ -492,7 +495,7 @@ class _TableRun:
         for row, body in self._rows():
             height = sum(r.height for r in spec.fit_runs([*taken, row])) if spec.merges else used + row.height
             if height > room - _ROOM_MARGIN:
-                if row.height > spec.frame_height - header - _ROOM_MARGIN:
+                if all(r.keep for r in taken) and row.height > spec.frame_height - header - _ROOM_MARGIN:
                     head, lead = self._tear(row, room - used)
                     if head is not None:
                         taken.append(head)
@@ -634,8 +637,11 @@ class _Builder:
         """The role's look with the paragraph's own overrides (alignment, indents, size, colour)."""
         look = self.look(block.role, block.align or _ROLE_ALIGN[block.role])
         size = block.size or look.size
-        indent = block.indent if block.indent is not None else (2 if block.role == "body" else 0)
-        return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent * size,
+        indent = (block.indent if block.indent is not None else (2 if block.role == "body" else 0)) * size
+        # A hanging indent: under the first line's character number ``hanging``, as far in as it is set.
+        lead = block.text[:block.hanging]
+        rest = indent + pdfmetrics.stringWidth(lead, look.font, size) + look.spacing * len(lead) if lead else 0.0
+        return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent, rest=rest,
                        right=block.right_indent * size, color=block.color, hanging=True)
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
@@ -716,6 +722,7 @@ class _Pages:
             self.canvas.addOutlineEntry(section.name, key, level=0)
         blocks = section.blocks
         built = [[] if isinstance(b, layout.PageBreak) else self.builder.blocks(b, self.width, self.height) for b in blocks]
+        run_end = 0  # the end of the run of blocks kept on one page (keep_with_next) being placed
         for index, block in enumerate(blocks):
             if isinstance(block, layout.PageBreak):
                 self.page_break()
@@ -724,6 +731,10 @@ class _Pages:
                 self.keep_with_next(built[index], built[index + 1])
             if isinstance(block, layout.Paragraph) and block.role == "title" and not _after_label(blocks, index):
                 built[index] = built[index][1:]  # the blank line above a title is the label's (as in DOCX)
+            if isinstance(block, layout.Paragraph) and block.keep_with_next and index >= run_end:
+                run_end = layout.kept_run_end(blocks, index)
+                kept = [part for parts in built[index:run_end] for part in parts]
+                self.keep_with_next(kept, built[run_end] if run_end < len(blocks) else [])
             for part in built[index]:
                 self.place(part)
         if section.foot:
@@ -741,8 +752,9 @@ class _Pages:
             self.draw(part, part.wrap(self.width))
 
     def keep_with_next(self, parts: list[_Block], following: list[_Block]) -> None:
-        """A heading starts a new page unless it fits here with the start of what follows
-        (a table's header and first row, a paragraph's first line)."""
+        """A heading, or a run of paragraphs kept together, starts a new page unless it fits
+        here with the start of what follows (a table's header and first row, a paragraph's
+        first line)."""
         if self.fresh or not following:
             return
         first = following[0]
