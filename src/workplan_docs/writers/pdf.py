@@ -313,6 +313,11 @@ class _LineWithRight(_Text):
         super().__init__(text, look)
         self.right_spans = right_spans
 
+    def wrap(self, width: float) -> float:
+        """One line high, also when the text on the left is empty (a line of 签发人 names alone)."""
+        self.height = max(super().wrap(width), self.look.leading)
+        return self.height
+
     def draw_at(self, canvas: Canvas, x: float, y: float) -> None:
         super().draw_at(canvas, x, y)
         look = self.look
