@@ -55,13 +55,28 @@ def _letterhead(notice: Notice, style: Style) -> list[Block]:
         blocks.append(Paragraph(name, "title", align="center", indent=0, size=size, color=header_color))
     blocks += _blank_lines(style, max(2 - style.paragraph.title_space_after, 0))
     if notice.upward:
-        signers = Span("　".join(notice.signers), "subtitle")  # the names in 楷体
-        blocks.append(Paragraph(notice.number, "body", align="left", indent=1, right_indent=1,
-                                right=(Span("签发人："), signers)))
+        blocks += _signer_lines(notice)
     else:
         blocks.append(Paragraph(notice.number, "body", align="center", indent=0))
     blocks.append(Rule(settings.red_rule, RED if red else "FFFFFF", space_before=settings.rule_gap))
     return blocks
+
+
+def _signer_lines(notice: Notice) -> list[Paragraph]:
+    """签发人 of an upward document (GB/T 9704 §7.2.4, §7.2.5): "签发人：" and the names in 楷体,
+    right-aligned one character in, two names to a line, each line's names starting under
+    the first name of the line above (every line padded to the first one's width with
+    full-width spaces); the 发文字号 flush left one character in, on the last line."""
+    width = max(len(name) for name in notice.signers)
+    names = [name.ljust(width, "　") for name in notice.signers]
+    rows = ["　".join(names[start:start + 2]) for start in range(0, len(names), 2)]
+    lines = []
+    for number, row in enumerate(rows):
+        label = "签发人：" if number == 0 else "　" * len("签发人：")
+        text = notice.number if number == len(rows) - 1 else ""
+        lines.append(Paragraph(text, "body", align="left", indent=1, right_indent=1,
+                               right=(Span(label), Span(row.ljust(len(rows[0]), "　"), "subtitle"))))
+    return lines
 
 
 def _signature(notice: Notice) -> list[Paragraph]:
