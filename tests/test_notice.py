@@ -176,8 +176,9 @@ _LONG_BODY = 30 * ("各单位要高度重视检测工作整顿活动，主要负
 
 
 def _long_notice(**more: Any) -> dict[str, Any]:
+    """The long body between the sample's first paragraph and its last, which the 署名 keeps."""
     data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
-    return {**data, "body": [data["body"][0], _LONG_BODY], **more}
+    return {**data, "body": [data["body"][0], _LONG_BODY, data["body"][2]], **more}
 
 
 def _grid_pages(pages: list[list[dict[str, Any]]]) -> list[str]:
@@ -244,3 +245,126 @@ def test_the_docx_renders_with_the_same_pages(tmp_path: Path) -> None:
     orientations = [[p.mediabox.width > p.mediabox.height for p in r.pages] for r in readers]
     assert orientations[0] == orientations[1]
     assert "抄送" in readers[1].pages[-1].extract_text() and "抄送" not in readers[1].pages[-2].extract_text()
+
+
+def _both_renders(tmp: Path, notice: dict[str, Any], plan: Plan | None = None) -> tuple[Path, Path]:
+    """Our PDF and LibreOffice's render of our DOCX of the notice, both in our PDF's faces."""
+    style = same_fonts_style()
+    document = outputs(plan or load(SAMPLE_PLAN), notice_from_data(notice, "notice.yaml"), style)[0].document
+    ours, docx = tmp / "通知.pdf", tmp / "通知.docx"
+    ours.write_bytes(render(document, style, "pdf"))
+    docx.write_bytes(render(document, style, "docx"))
+    return ours, libreoffice_pdf(docx, tmp)
+
+
+_LONG_TITLE = "总局在质检系统开展检测工作整顿活动重点工作安排及进度要求"
+_FORM_TITLE = "检测机构整顿活动自查情况统计表及其填报说明和报送要求"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("several", [False, True])
+def test_attachment_note_continuation_lines_align_with_the_title(tmp_path: Path, several: bool) -> None:
+    """GB/T 9704 §7.3.4: a title that runs over a line goes on under its own first character,
+    after "附件：" (one attachment) or "附件：1." (several), on the 28-character grid."""
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    plan = load(SAMPLE_PLAN).model_copy(update={"title": _LONG_TITLE})
+    titles = [_LONG_TITLE, _FORM_TITLE] if several else [_LONG_TITLE]
+    data["attachments"] = [{"title": title} for title in titles]
+    ours, rendered = _both_renders(tmp_path, data, plan)
+    for pdf in ours, rendered:
+        # LibreOffice puts its little space between "1." and the title (see the README): Word does not.
+        slack = 0.25 * 16 if several and pdf == rendered else 0.3
+        words = [w for page in _words(pdf) for w in page]
+        for number, title in enumerate(titles, start=1):
+            lead = f"附件：{number}." if several and number == 1 else (f"{number}." if several else "附件：")
+            first = next(w for w in words if w["text"].startswith(lead) and squash(w["text"])[len(lead):]
+                         and title.startswith(squash(w["text"])[len(lead):]))
+            on_first = len(squash(first["text"])) - len(lead)  # the title's characters on the first line
+            rest = next(w for w in words if w["y0"] > first["y0"] + 1 and title.endswith(squash(w["text"])))
+            assert 0 < on_first < len(title) and on_first + len(squash(rest["text"])) == len(title)
+            # Each line's characters are full-width from the title's first one on: the grid's advance,
+            # measured on the continuation line, walks back from the first line's end to that character.
+            glyph = 16.0  # 三号
+            advance = (rest["x1"] - rest["x0"] - glyph) / (len(squash(rest["text"])) - 1)
+            assert abs(advance - 15.75) < 0.05, pdf
+            title_start = first["x1"] - glyph - (on_first - 1) * advance
+            assert -0.3 < rest["x0"] - title_start < slack, (pdf, first, rest)
+
+
+_UNIT = "各单位要高度重视检测工作整顿活动，主要负责同志亲自抓，明确分管领导和责任部门，确保各项任务落到实处。"
+
+
+def _body_of(length: int, last_lines: int) -> list[str]:
+    """A body of ``length`` steps (a one-line paragraph is a step, a three-line one two), and a
+    last paragraph of about ``last_lines`` lines when given: the lengths that put the 署名 at
+    every place of the first and second page."""
+    steps = [_UNIT] * (length // 2) + [_UNIT[:24]] * (length % 2)
+    return ["现将计划印发给你们。", *steps, *([_UNIT * (last_lines // 2)] if last_lines else [])]
+
+
+def _signature_page(pdf: Path) -> list[str]:
+    """The lines of the page that holds the 成文日期."""
+    return next(lines for lines in map(_lines, _words(pdf)) if "2010年7月1日" in lines)
+
+
+@pytest.mark.parametrize("last_lines", [0, 2])
+def test_the_signature_never_stands_on_a_page_without_body_text(tmp_path: Path, last_lines: int) -> None:
+    """GB/T 9704 §7.3.5: the 署名 and 成文日期 (and the 附件说明 above them) share their page with
+    at least two lines of body text, whatever the length of the body."""
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    for length in range(1, 12):  # from two lines of body text on, each step a line more: past the foot of page 1
+        body = _body_of(length, last_lines)
+        lines = _signature_page(_build(tmp_path / str(length), {**data, "body": body}))
+        note = next((i for i, line in enumerate(lines) if line.startswith("附件：")), -1)  # on the same page
+        assert note >= 2 and all(squash(line) in squash("".join(body)) for line in lines[note - 2:note]), lines
+
+
+_HEADINGS = ("一、", "（一）")
+
+
+def _with_headings(length: int) -> list[str]:
+    """``length`` one-line paragraphs, then headings of two levels each followed by text."""
+    return ["现将计划印发给你们。", *[_UNIT[:24]] * length, "一、加强组织领导", "（一）明确责任分工", _UNIT * 3,
+            "二、及时报送进展", _UNIT]
+
+
+def _ends_with_heading(pdf: Path) -> list[str]:
+    return [lines[-1] for lines in map(_lines, _words(pdf)) if lines and lines[-1].startswith(_HEADINGS)]
+
+
+def test_a_heading_never_ends_a_page(tmp_path: Path) -> None:
+    data = yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8"))
+    for length in range(10):
+        assert not _ends_with_heading(_build(tmp_path / str(length), {**data, "body": _with_headings(length)}))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", [_body_of(2, 0), _body_of(3, 0), _body_of(1, 4), _body_of(5, 4), _with_headings(6),
+                                  _with_headings(7)])
+def test_kept_lines_break_alike_in_the_docx(tmp_path: Path, body: list[str]) -> None:
+    """The runs kept together (the end of the body with the 署名; headings with the text below)
+    move alike in LibreOffice's render of the DOCX: every page starts and ends on the same line."""
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "body": body}
+    ours, rendered = _both_renders(tmp_path, data)
+    assert _first_and_last_lines(rendered) == _first_and_last_lines(ours)
+    assert not _ends_with_heading(rendered) and len(_signature_page(rendered)) > 5
+
+
+@pytest.mark.slow
+def test_several_signers_two_to_a_line_with_the_number_on_the_last(tmp_path: Path) -> None:
+    """GB/T 9704 §7.2.4/§7.2.5: names two to a line, a line's names under the first name of the
+    line above, the 发文字号 flush left on the line of the last name — in our PDF and in
+    LibreOffice's render of the DOCX."""
+    data = {**yaml.safe_load(SAMPLE_NOTICE.read_text(encoding="utf-8")), "signers": ["张某某", "李某", "王某某"]}
+    for pdf in _both_renders(tmp_path, data):
+        first = _words(pdf)[0]
+        box = {w["text"]: w for w in first if w["text"] in ("签发人：张某某", "李某", "王某某")}
+        assert len(box) == 3, [w["text"] for w in first]
+        names, second = box["签发人：张某某"], box["王某某"]
+        number = next(w for w in first if w["text"].startswith("国质检科"))  # LibreOffice: a space before "号"
+        assert abs(box["李某"]["y0"] - names["y0"]) < 1  # two names on the first line
+        assert abs(second["y0"] - names["y0"] - 28.9) < 1  # the third on the next line of the grid
+        assert abs(number["y0"] - second["y0"]) < 1 and abs(number["x0"] - TYPE_LEFT - 16) < 2
+        label = names["x1"] - names["x0"] - 3 * 15.75  # "签发人：" before the first name
+        assert abs(second["x0"] - (names["x0"] + label)) < 0.5  # under the first name
+        assert abs(TYPE_RIGHT - box["李某"]["x1"] - 16 - 15.75) < 2  # 李某 padded to 张某某's width, one character in

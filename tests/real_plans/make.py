@@ -133,7 +133,8 @@ def paragraph_lines(fixture: dict[str, Any]) -> list[str]:
     """A ``published_as: paragraphs`` fixture as the page printed it: the title, then per
     table its heading, each group row, each task numbered as its 序号 says ("1.", "一、",
     "(一)"), its 主要内容 as a paragraph, and every other cell that has text as a label line
-    ("责任单位:…", the half-width colon of the page copies)."""
+    ("责任单位:…", the half-width colon of the page copies) — or, with ``units_at_end``, the
+    last cell in brackets closing the task's paragraph ("…。(市医保局负责)")."""
     lines = [fixture["title"]] if fixture.get("title") else []
     for table in fixture["tables"]:
         grid = layout(table)
@@ -147,6 +148,9 @@ def paragraph_lines(fixture: dict[str, Any]) -> list[str]:
                 continue
             seq = cells[0]
             number = f"{seq}." if seq.isdigit() else seq if seq[:1] in "(（" else f"{seq}、"
+            if fixture.get("units_at_end"):
+                lines.append(f"{number}{cells[1]}({cells[-1]})")
+                continue
             lines.append(number + cells[1])
             for heading, text in zip(headings[2:], cells[2:]):
                 if text:

@@ -9,13 +9,18 @@ Many plans print each task as a numbered paragraph followed by labelled lines (�
     牵头单位:市治堵办
     责任单位:南湖区政府、秀洲区政府……
 
+Others end each numbered paragraph with its units in brackets (东莞: "1.…实施期限延长至2022年
+4月30日。(市人力资源社会保障局、市医保局、市财政局、市税务局负责)").
+
 A document without a table is read as such a list when its paragraphs carry labels.  A
 label line is "标签：内容" with a label of at most eight characters that names a unit,
 person or schedule column (牵头单位, 责任单位, 分管领导, 完成时限 …); once one is found, the
-label lines right after it count too, whatever their label (实际完成情况).  Each block of
+label lines right after it count too, whatever their label (实际完成情况).  A closing bracket of a
+numbered paragraph that names units only (role words allowed) is that task's 责任单位 cell.  Each block of
 lines followed by label lines is one task: its last numbered line ("1.", "一、", "(一)") is
 the task and its number the 序号, the lines after it are the 主要内容, and numbered lines
-before it are group headings (一、经济社会发展的主要预期目标) for it and the tasks after it.
+before it are group headings (一、经济社会发展的主要预期目标) for it and the tasks after it,
+nested by their numbering ("（一）…" under "一、…", ``table.nested``).
 Lines before the first task are the title lines.  The list is handed to ``table.py`` as one
 table headed 序号 | 重要工作 | 主要内容 | each label as printed, so a label is read like a
 heading (责任单位 beside 牵头单位 is the participants).
@@ -27,14 +32,18 @@ import re
 from typing import Any
 
 from ..errors import PlanError, Problem, warn
-from ..units import is_blank
+from ..units import is_blank, looks_like_unit, split_units
 from .columns import field_for, holds_persons, holds_units
-from .table import ImportOptions, NamedTable, assemble, clean_cell
+from .table import ImportOptions, NamedTable, assemble, clean_cell, nested
 
 _LABEL_TEXT = r"([^\s：:，,。；;、（()）]{2,8})[：:]\s*(.+)"
 _LABELS = (re.compile(_LABEL_TEXT, re.S), re.compile(r"[（(]" + _LABEL_TEXT + r"[)）]", re.S))  # "（责任单位：…）"
 _NUMBER = re.compile(r"\s*(?:([一二三四五六七八九十百]+)[、.．]|([（(][一二三四五六七八九十\d]+[)）])|(\d+)[、.．](?!\d))\s*")
 _LABELLED_FIELDS = ("lead", "participants", "leader", "schedule")
+# "1.…实施期限延长至2022年4月30日。(市人力资源社会保障局、市医保局负责)": units in the closing
+# bracket of a numbered paragraph (one level of brackets inside: "市委组织部(市委人才办)").
+_CLOSING_BRACKET = re.compile(r"(.+?)[（(]((?:[^（()）]|[（(][^（()）]*[)）])+)[)）]", re.S)
+CLOSING_BRACKET_HEADING = "责任单位"
 
 
 def _label(line: str, after_label: bool) -> tuple[str, str] | None:
@@ -46,6 +55,15 @@ def _label(line: str, after_label: bool) -> tuple[str, str] | None:
     if after_label or field_for(label) in _LABELLED_FIELDS or holds_units(label) or holds_persons(label):
         return label, match[2].strip()
     return None
+
+
+def _closing_units(line: str) -> tuple[str, str] | None:
+    """(task, units) of a numbered paragraph whose closing bracket names units only."""
+    match = _CLOSING_BRACKET.fullmatch(line)
+    if not match or not _NUMBER.match(line):
+        return None
+    mentions = split_units(match[2])
+    return (match[1].rstrip(), match[2]) if mentions and all(looks_like_unit(m.name) for m in mentions) else None
 
 
 def _blocks(lines: list[str]) -> tuple[list[tuple[list[str], list[tuple[str, str]]]], list[str]]:
@@ -61,7 +79,10 @@ def _blocks(lines: list[str]) -> tuple[list[tuple[list[str], list[tuple[str, str
         if labels:
             blocks.append((text, labels))
             text, labels = [], []
-        text.append(line)
+        closing = _closing_units(line)
+        text.append(closing[0] if closing else line)
+        if closing:
+            labels.append((CLOSING_BRACKET_HEADING, closing[1]))
     if labels:
         blocks.append((text, labels))
         text = []
@@ -76,8 +97,8 @@ def read_paragraphs(paragraphs: list[str]) -> tuple[NamedTable, list[str]] | Non
     if not blocks:
         return None
     title: list[str] = []
-    group: str | None = None
-    items: list[tuple[str, str, str, dict[str, str], str | None]] = []
+    group: tuple[str, ...] = ()
+    items: list[tuple[str, str, str, dict[str, str], tuple[str, ...]]] = []
     for n, (text, labels) in enumerate(blocks):
         numbered = [i for i, line in enumerate(text) if _NUMBER.match(line)]
         task = numbered[-1] if numbered else (len(text) - 1 if n == 0 else 0)
@@ -89,7 +110,8 @@ def read_paragraphs(paragraphs: list[str]) -> tuple[NamedTable, list[str]] | Non
                 headings[-1] += "\n" + line
             else:
                 title.append(line)
-        group = headings[-1] if headings else group
+        for k, heading in enumerate(headings):
+            group = nested(group, heading, right_after=k > 0)
         number = _NUMBER.match(text[task])
         seq = (number[1] or number[2] or number[3]) if number else ""
         cells: dict[str, str] = {}
@@ -119,8 +141,8 @@ def read_labelled_paragraphs(paragraphs: list[str], source: str, fallback_title:
     if found is None:
         raise PlanError(Problem(f"{no_table}，或每项工作下以“牵头单位：…”“责任单位：…”标注单位的段落", source))
     table, after = found
-    shown = "、".join(f"“{h}：”" for h in table.headings[2:] if h != "主要内容")
-    warn(Problem(f"文档中没有表格，已按段落读取 {len(table.rows)} 项工作（以 {shown} 标注）；请核对序号、工作和单位", source))
+    warn(Problem(f"文档中没有表格，已按段落读取 {len(table.rows)} 项工作，列为：{'、'.join(table.headings)}；请核对序号、工作和单位",
+                 source))
     if after:
         warn(Problem(f"最后一项工作的标注之后还有 {len(after)} 段文字，未作为工作读入：“{' '.join(after[0].split())[:20]}”…", source))
     return assemble([table], source, fallback_title, options)

@@ -36,9 +36,11 @@ def label_width(label: str) -> float:
 
 def body_paragraph(text: str) -> Paragraph:
     """A paragraph of a 公文 body (the notice's, the 情况通报's): indented two characters,
-    its level's face by how it starts (一、 （一） 1. （1）), plain text justified."""
+    its level's face by how it starts (一、 （一） 1. （1）), plain text justified; a heading
+    of the first two levels is kept with what follows (never the last line of a page)."""
     role = next((role for pattern, role in _LEVELS if pattern.match(text)), "body")
-    return Paragraph(text, role, align="justify" if role == "body" else "left", indent=2)
+    return Paragraph(text, role, align="justify" if role == "body" else "left", indent=2,
+                     keep_with_next=role != "body")
 
 
 def title_block(title: str, plan: Plan) -> tuple[Paragraph, Paragraph]:

@@ -10,10 +10,11 @@ grid or a length from the style profile's ``[notice]`` table: nothing here knows
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import replace
 
 from ..errors import WorkplanError
-from ..layout import Block, Paragraph, Rule, Section, Space, Span, text_em
+from ..layout import Block, Paragraph, Rule, Section, Space, Span, fixed_em, text_em
 from ..model import Plan
 from ..notice import Notice, date_text
 from ..progress import ProgressFile
@@ -54,20 +55,28 @@ def _letterhead(notice: Notice, style: Style) -> list[Block]:
         blocks.append(Paragraph(name, "title", align="center", indent=0, size=size, color=header_color))
     blocks += _blank_lines(style, max(2 - style.paragraph.title_space_after, 0))
     if notice.upward:
-        signers = Span("　".join(notice.signers), "subtitle")  # the names in 楷体
-        blocks.append(Paragraph(notice.number, "body", align="left", indent=1, right_indent=1,
-                                right=(Span("签发人："), signers)))
+        blocks += _signer_lines(notice)
     else:
         blocks.append(Paragraph(notice.number, "body", align="center", indent=0))
     blocks.append(Rule(settings.red_rule, RED if red else "FFFFFF", space_before=settings.rule_gap))
     return blocks
 
 
-def _ems(text: str) -> float:
-    """Width in ems as the 公文 faces set it: half-width digits and letters (half an em),
-    full-width everything else; exact where ``layout.text_em`` is a safe upper bound."""
-    narrow = len(text.encode("ascii", "ignore"))
-    return len(text) - narrow / 2
+def _signer_lines(notice: Notice) -> list[Paragraph]:
+    """签发人 of an upward document (GB/T 9704 §7.2.4, §7.2.5): "签发人：" and the names in 楷体,
+    right-aligned one character in, two names to a line, each line's names starting under
+    the first name of the line above (every line padded to the first one's width with
+    full-width spaces); the 发文字号 flush left one character in, on the last line."""
+    width = max(len(name) for name in notice.signers)
+    names = [name.ljust(width, "　") for name in notice.signers]
+    rows = ["　".join(names[start:start + 2]) for start in range(0, len(names), 2)]
+    lines = []
+    for number, row in enumerate(rows):
+        label = "签发人：" if number == 0 else "　" * len("签发人：")
+        text = notice.number if number == len(rows) - 1 else ""
+        lines.append(Paragraph(text, "body", align="left", indent=1, right_indent=1,
+                               right=(Span(label), Span(row.ljust(len(rows[0]), "　"), "subtitle"))))
+    return lines
 
 
 def _signature(notice: Notice) -> list[Paragraph]:
@@ -76,7 +85,7 @@ def _signature(notice: Notice) -> list[Paragraph]:
     starting two characters right of the name's start (the name moving left when the date
     is the longer, so that the date still ends two characters in)."""
     name, date = notice.signature_text, date_text(notice.date)
-    name_em, date_em = _ems(name), _ems(date)
+    name_em, date_em = fixed_em(name), fixed_em(date)
     if notice.sealed:
         date_right = 4.0
         name_right = max(date_right + (date_em - name_em) / 2, 0.0)
@@ -95,21 +104,43 @@ def _attachment_note(notice: Notice, plan: Plan) -> list[Paragraph]:
     continuation lines aligned under the first title."""
     titles = notice.attachment_titles(plan)
     if len(titles) == 1:
-        return [Paragraph(f"附件：{titles[0]}", "body", align="left", indent=2)]
-    return [Paragraph(f"{'附件：' if n == 1 else '　　　'}{n}.{t}", "body", align="left", indent=2)
-            for n, t in enumerate(titles, start=1)]
+        leads = ["附件："]
+    else:
+        leads = [f"{'附件：' if n == 1 else '　　　'}{n}." for n in range(1, len(titles) + 1)]
+    return [Paragraph(lead + title, "body", align="left", indent=2, hanging=len(lead))
+            for lead, title in zip(leads, titles)]
+
+
+def _kept_body_blocks(body: list[Block], style: Style) -> int:
+    """How many blocks at the end of the body go onto the 署名's page: the last paragraph,
+    and the one before it when the last takes a single line, so that at least two lines of
+    body text stand above the 附件说明 and 署名 (none when the body ends with a table)."""
+    per_line = style.page.text_width("portrait") * MM / (style.sizes.body + style.character_spacing("body"))
+    count = lines = 0
+    for block in reversed(body):
+        if not isinstance(block, Paragraph) or lines >= 2:
+            break
+        lines += math.ceil((fixed_em(block.text) + (block.indent or 0)) / per_line)
+        count += 1
+    return count
 
 
 def _notice_section(notice: Notice, plan: Plan, style: Style, body: list[Block]) -> Section:
     blocks: list[Block] = _letterhead(notice, style)
     blocks += [*_blank_lines(style, 2), Paragraph(notice.title_for(plan), "title")]  # two below the red rule
     blocks.append(Paragraph("、".join(notice.to) + "：", "body", align="left", indent=0))
-    blocks += body
+    # The end of the body, the 附件说明, 署名, 成文日期 and 附注 share a page (GB/T 9704 §7.3.5: no
+    # page holds the 署名 without body text): each of them is kept with the next.
+    kept = _kept_body_blocks(body, style)
+    ending: list[Block] = body[len(body) - kept:]
     if notice.attachment_titles(plan):
-        blocks += [*_blank_lines(style, 1), *_attachment_note(notice, plan)]
-    blocks += [*_blank_lines(style, 1), *_signature(notice)]
+        ending += [*_blank_lines(style, 1), *_attachment_note(notice, plan)]
+    ending += [*_blank_lines(style, 1), *_signature(notice)]
     if notice.note:
-        blocks.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
+        ending.append(Paragraph(f"（{notice.note.strip('（）()')}）", "body", align="left", indent=2))
+    blocks += body[:len(body) - kept]
+    blocks += [replace(b, keep_with_next=True) if isinstance(b, Paragraph) else b for b in ending[:-1]]
+    blocks.append(ending[-1])
     return Section(name=TITLE, blocks=tuple(blocks), orientation="portrait")
 
 
