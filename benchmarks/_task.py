@@ -6,7 +6,8 @@ its attachment document are prepared before the clock starts, so a writer's figu
 its own render time, font loading included (a fresh process pays it once).
 
 Tasks:
-  plan           load the N-item plan (validation, units, schedules) and build the attachment document
+  load           read and validate the N-item plan YAML file (libyaml, validation, units, schedules)
+  plan           validate the N-item plan data (units, schedules) and build the attachment document
   ours-docx / ours-xlsx / ours-pdf    our writer on the attachment of N items
   base-docx      python-docx: ``table.add_row()`` and ``cell.text`` per cell
   base-xlsx      openpyxl normal mode: ``ws.cell(...)`` with a Font, Border and Alignment per cell
@@ -15,17 +16,21 @@ Tasks:
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _plans import plan_data  # noqa: E402
+from _plans import plan_data, write_plan  # noqa: E402
 
 _A4_LANDSCAPE_MM = (297.0, 210.0)
 
@@ -43,8 +48,42 @@ def _cells(document: Any) -> tuple[list[str], list[list[str]], list[float]]:
     from workplan_docs.style import load_style
 
     table = next(b for b in document.sections[0].blocks if isinstance(b, Table))
-    width = load_style(None).page.text_width("landscape")
-    return [c.heading for c in table.columns], [[c.text for c in row] for row in table.rows], table.widths(width)
+    style = load_style(None)
+    width, em = style.page.text_width("landscape"), style.sizes.table * 25.4 / 72
+    widths = table.widths(width, em, 2 * style.table.cell_padding)  # as our writers fit them
+    return [c.heading for c in table.columns], [[c.text for c in row] for row in table.rows], widths
+
+
+def _task_load(items: int) -> Callable[[], int]:
+    from workplan_docs.readers import load
+    from workplan_docs.readers.plan_file import parse_text  # noqa: F401 - imported before the clock
+
+    folder = Path(tempfile.mkdtemp(prefix="workplan-load-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = write_plan(folder / "plan.yaml", items)
+    return lambda: len(load(path).items)
+
+
+def truetype_table_face() -> tuple[str, int]:
+    """The face our PDF writer uses for table text, for the naive reportlab script; where
+    ours is an OpenType/CFF face (FandolFang, which reportlab cannot embed: ours converts
+    it), the first Chinese face with TrueType outlines."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from workplan_docs.style import load_style
+    from workplan_docs.writers.fonts import resolve_fonts
+
+    font = resolve_fonts(load_style(None))["table"]
+    if not font.cff:
+        return str(font.path), font.index
+    listed = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\n", ":lang=zh"], capture_output=True,
+                            check=True).stdout.decode()
+    for path, index in sorted(line.split("\t") for line in listed.splitlines()):
+        try:
+            TTFont("probe", path, subfontIndex=int(index))  # CFF outlines (.otf, Noto CJK) raise
+        except TTFError:
+            continue
+        return path, int(index)
+    raise RuntimeError("no Chinese TrueType face for the naive PDF script")
 
 
 def _task_plan(items: int) -> Callable[[], int]:
@@ -128,15 +167,14 @@ def _task_base_pdf(items: int) -> Callable[[], int]:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
     from workplan_docs.style import load_style
-    from workplan_docs.writers.fonts import resolve_fonts
 
     headings, rows, widths = _cells(_attachment(items))
     settings = load_style(None)
     margins = settings.page.margins("landscape")
-    font = resolve_fonts(settings)["table"]  # the same file our writer embeds; parsed again below
+    path, index = truetype_table_face()  # parsed again below
 
     def run() -> int:
-        pdfmetrics.registerFont(TTFont("BaseTable", str(font.path), subfontIndex=font.index))
+        pdfmetrics.registerFont(TTFont("BaseTable", path, subfontIndex=index))
         style = ParagraphStyle("cell", fontName="BaseTable", fontSize=12, leading=14, wordWrap="CJK")
         data = [[Paragraph(text, style) for text in texts] for texts in [headings, *rows]]
         table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
@@ -151,6 +189,7 @@ def _task_base_pdf(items: int) -> Callable[[], int]:
 
 
 TASKS: dict[str, Callable[[int], Callable[[], int]]] = {
+    "load": _task_load,
     "plan": _task_plan,
     "ours-docx": _task_ours("docx"),
     "ours-xlsx": _task_ours("xlsx"),

@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from _plans import ROOT, SEED, write_plan  # noqa: E402
+from _task import truetype_table_face  # noqa: E402
 
 TASK = str(HERE / "_task.py")
 FORMATS = ("docx", "xlsx", "pdf")
@@ -58,7 +59,7 @@ def _run_task(task: str, items: int) -> tuple[float, float]:
     return data["seconds"], data["rss_mb"]
 
 
-def _run_command(command: list[str], timeout: float = 600) -> tuple[float, float]:
+def _run_command(command: list[str], timeout: float = 600, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time and peak memory of ``command``.  RUSAGE_CHILDREN reports the largest child
     so far, so each command runs under a small Python parent that reports for it alone."""
     probe = (
@@ -68,7 +69,7 @@ def _run_command(command: list[str], timeout: float = 600) -> tuple[float, float
         "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
     )
     output = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True,
-                            timeout=timeout)
+                            timeout=timeout, env=env)
     seconds, rss = output.stdout.split()
     return float(seconds), float(rss)
 
@@ -107,25 +108,14 @@ def _libreoffice(docx: Path, work: Path) -> tuple[float, float]:
     return seconds, rss
 
 
-def _build(plan: Path, work: Path, *options: str) -> tuple[float, float]:
+def _build(plan: Path, work: Path, *options: str, cold: bool = False) -> tuple[float, float]:
+    """A whole ``build``; ``cold``: with an empty font cache, as on a fresh machine."""
     out = Path(tempfile.mkdtemp(prefix="build-", dir=work))
+    env = {**os.environ, "XDG_CACHE_HOME": str(out / "cache")} if cold else None
     try:
-        return _run_command([*_cli(), "build", str(plan), "-o", str(out / "out"), *options])
+        return _run_command([*_cli(), "build", str(plan), "-o", str(out / "out"), *options], env=env)
     finally:
         shutil.rmtree(out, ignore_errors=True)
-
-
-def _table_font() -> tuple[str, int]:
-    """The TrueType face our PDF writer uses for table text, for the naive reportlab script;
-    where ours is an OpenType/CFF face (which reportlab cannot embed), a TrueType CJK face."""
-    from workplan_docs.style import load_style
-    from workplan_docs.writers.fonts import resolve_fonts
-
-    font = resolve_fonts(load_style(None))["table"]
-    if font.path.suffix.lower() in (".ttf", ".ttc"):
-        return str(font.path), font.index
-    listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, check=True).stdout.decode()
-    return sorted(line.rstrip(": ") for line in listed.splitlines() if line.rstrip(": ").endswith((".ttf", ".ttc")))[0], 0
 
 
 def _naive(fmt: str, plan: Path, work: Path, font: tuple[str, int]) -> tuple[float, float]:
@@ -153,6 +143,7 @@ def measure(quick: bool, repeats: int, work: Path) -> list[Result]:
 
     print("writers on the attachment", file=sys.stderr)
     for n in sizes:
+        add("load plan file (YAML → validated plan)", n, lambda n=n: _run_task("load", n))
         add("plan + attachment document", n, lambda n=n: _run_task("plan", n))
         for fmt in FORMATS:
             add(f"ours {fmt}", n, lambda n=n, fmt=fmt: _run_task(f"ours-{fmt}", n))
@@ -162,7 +153,7 @@ def measure(quick: bool, repeats: int, work: Path) -> list[Result]:
 
     print("whole process: plan file → attachment, against the script a user would write", file=sys.stderr)
     compare_plan = write_plan(work / f"plan-{compare}.yaml", compare)
-    font = _table_font()
+    font = truetype_table_face()
     for fmt in FORMATS:
         results += _measure_alternately(
             [f"script {fmt}, whole process", f"build attachment {fmt}, whole process"], compare, repeats,
@@ -171,7 +162,10 @@ def measure(quick: bool, repeats: int, work: Path) -> list[Result]:
         )
 
     print("commands", file=sys.stderr)
-    add("build seed, all reports × formats", 20, lambda: _build(SEED, work))
+    results += _measure_alternately(
+        ["build seed, all reports × formats", "build seed, all reports × formats, empty font cache"], 20, repeats,
+        [lambda: _build(SEED, work), lambda: _build(SEED, work, cold=True)],
+    )
     add("build seed, all reports × formats, --jobs 1", 20, lambda: _build(SEED, work, "--jobs", "1"))
     seed_docx = work / "seed"
     subprocess.run([*_cli(), "build", str(SEED), "-o", str(seed_docx), "--reports", "attachment", "--formats", "docx"],
@@ -217,6 +211,17 @@ def ratios(results: list[Result], quick: bool) -> dict[str, float]:
     small, large = _find(results, "plan + attachment document", sizes[0]), _find(results, "plan + attachment document", sizes[1])
     if small and large:
         found[f"plan + attachment: time({sizes[1]}) / time({sizes[0]})"] = large.seconds / small.seconds
+    loaded = _find(results, "load plan file (YAML → validated plan)", sizes[1])
+    if loaded:
+        found[f"load a {sizes[1]}-item plan file (seconds)"] = loaded.seconds
+    warm = _find(results, "build seed, all reports × formats")
+    cold = _find(results, "build seed, all reports × formats, empty font cache")
+    if warm and cold:
+        found["seed build (seconds)"] = warm.seconds
+        found["seed build: empty font cache / warm"] = cold.seconds / warm.seconds
+    big = _find(results, "build attachment docx+xlsx+pdf")
+    if big:
+        found[f"{big.items}-item attachment in three formats (peak MB)"] = big.rss_mb
     pdf, office = _find(results, "build seed attachment → PDF"), _find(results, "LibreOffice: seed DOCX → PDF (cold)")
     if pdf and office:
         found["seed PDF: LibreOffice / ours (whole process)"] = office.seconds / pdf.seconds
@@ -255,7 +260,7 @@ def table(results: list[Result], found: dict[str, float], info: dict[str, str], 
         mark = " ¹" if len(r.runs) == 1 and repeats > 1 else ""
         lines.append(f"| {r.name}{mark} | {r.items if r.items is not None else ''} | {r.seconds:.3f} | {r.rss_mb:.0f} |")
     lines += ["", "| ratio | value |", "|---|---:|"]
-    lines += [f"| {name} | {value:.1f} |" for name, value in found.items()]
+    lines += [f"| {name} | {value:.2f} |" for name, value in found.items()]
     return "\n".join(lines)
 
 

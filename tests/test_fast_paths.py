@@ -5,7 +5,8 @@
 - column widths: against ``reference/widths_before_speedup.json``, written by the code
   before the speed-up (commit b9feb87) for the tables ``reference/tables.py`` makes;
 - the plan: schedules shared by equal texts, units' tasks found in one pass, the checks
-  of characters done once per character, against the straightforward definitions.
+  of characters done once per character, against the straightforward definitions;
+- the writers: each CFF face converted once per build, the DOCX template set up once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import docx as python_docx
 import pytest
 import yaml
 
@@ -23,10 +25,12 @@ from workplan_docs.layout import _longest, _longest_run, _widest_line
 from workplan_docs import linebreak
 from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
 from workplan_docs.model import Plan, Schedule, is_deadline_heading
-from workplan_docs.pipeline import _plan_texts, missing_glyphs, outside_gb2312
+from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
 from workplan_docs.readers import plan_file
 from workplan_docs.readers.plan_file import parse_text
 from workplan_docs.style import default_style
+from workplan_docs.writers import cff, fonts
+from workplan_docs.writers import docx as docx_writer
 from workplan_docs.writers.fonts import missing_characters
 from workplan_docs.writers.office_fonts import gbk_face
 from workplan_docs.writers.office_fonts import outside_gb2312 as outside
@@ -166,3 +170,39 @@ def test_character_checks_name_the_places_checking_each_text_names(seed_plan: Pl
              if gbk_face(style.fonts.family(role)) and outside(text)]
     assert [(p.item, p.field) for p in outside_gb2312(plan, style)] == rarer == [("序号 4", "task"), ("序号 8", "lead")]
     assert outside_gb2312(seed_plan, style) == []
+
+
+# --- writers --------------------------------------------------------------------------
+
+
+def test_a_build_converts_each_cff_face_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no font cache, PDFs that print different characters (the attachment, the
+    quarterly plan, the matrix) make one TrueType copy of each face, not one per PDF."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "_CONVERTED", {})
+    monkeypatch.setattr(fonts, "_FACES", {})
+    made: list[tuple[Path, int]] = []
+    to_truetype = cff.to_truetype
+
+    def counted(path: Path, index: int, chars: list[int]) -> bytes:
+        made.append((path, index))
+        return to_truetype(path, index, chars)
+
+    monkeypatch.setattr(cff, "to_truetype", counted)
+    build(SAMPLE_PLAN, tmp_path / "out", reports=["attachment", "quarterly", "matrix"], formats=["pdf"], jobs=1)
+    assert made and len(made) == len(set(made))
+
+
+def test_the_prepared_docx_template_is_the_template_set_up() -> None:
+    """Each DOCX opens the default template set up once per process; what it opens is
+    what setting up python-docx's template gives."""
+    style = default_style()
+    doc = python_docx.Document()
+    docx_writer._drop_thumbnail(doc)
+    docx_writer._drop_template_leftovers(doc)
+    docx_writer._set_up_styles(doc, style, own_template=True)
+    docx_writer._set_up_font_parts(doc, style, own_template=True)
+    prepared = docx_writer._default_template(style)
+    assert [(p.partname, p.blob) for p in prepared.part.package.iter_parts()] == [
+        (p.partname, p.blob) for p in doc.part.package.iter_parts()
+    ]

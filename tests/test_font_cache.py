@@ -131,8 +131,12 @@ def test_a_converted_face_is_cached_and_grows_with_new_characters(cff_face, monk
     path, index = cff_face
     first = font_cache.converted(path, index, map(ord, "重点工作安排"))
     assert set(map(ord, "重点工作安排")) <= first.chars and len(first.coverage) > 20_000
-    font = font_cache.truetype_font("converted", first)
+    font = font_cache.truetype_font("converted", first, path, index)
     assert font.face.charToGlyph.keys() >= set(map(ord, "重点工作安排"))
+    assert not isinstance(font.face, font_cache._CachedFace)  # parsed once, its tables stored
+    stored = font_cache.truetype_font("stored", first, path, index)
+    assert isinstance(stored.face, font_cache._CachedFace) and stored.face.charToGlyph == font.face.charToGlyph
+    assert stored.stringWidth("重点工作安排", 16) == font.stringWidth("重点工作安排", 16)
     assert b"glyf" in first.truetype[:400] and b"CFF " not in first.truetype[:400]
 
     def no_conversion(*_args):
@@ -144,6 +148,8 @@ def test_a_converted_face_is_cached_and_grows_with_new_characters(cff_face, monk
     assert again.truetype == first.truetype
     grown = font_cache.converted(path, index, map(ord, "总局"))
     assert grown.chars >= first.chars | set(map(ord, "总局"))
+    # The tables stored were those of the smaller copy: the grown one is parsed anew.
+    assert not isinstance(font_cache.truetype_font("grown", grown, path, index).face, font_cache._CachedFace)
 
 
 def test_a_converted_entry_of_another_face_is_rebuilt(cff_face, tmp_path: Path) -> None:

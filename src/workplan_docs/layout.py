@@ -63,7 +63,7 @@ class Paragraph:
     right: tuple[Span, ...] = ()  # set flush right on the same (single) line: "印发机关 … 2010年7月2日印发"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a 10,000-row table has 70,000
 class Cell:
     """One table cell.  ``fill`` is a background colour "RRGGBB"; ``span`` merges the
     cell with the next ``span - 1`` cells of its row (those positions are omitted).

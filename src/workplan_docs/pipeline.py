@@ -16,6 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .collector import collector_paused
 from .errors import Problem, WorkplanError
 from .filenames import describe_invisible, invisible_twins, where_named
 from .model import Plan
@@ -162,29 +163,45 @@ def _render_job(job: _Job, style: Style, options: dict[str, Any]) -> bytes:
     return render(job.output.document, style, job.fmt, **(options if job.fmt == "docx" else {}))
 
 
-def _warm_up(formats: set[str], style: Style) -> None:
-    """Import the writers and load the PDF fonts once, here, before the worker processes
-    start: workers forked from this process inherit them instead of each importing the
+def _load_pdf_fonts(jobs: list[_Job], style: Style) -> None:
+    """Register the PDF faces once with every character the build's PDFs print, before the
+    first is rendered: a CFF face is then converted once (about half a second) rather than
+    again for each document that prints a character the ones before it did not."""
+    from .writers.fonts import resolve_fonts, role_characters
+    from .writers.title_lines import shape_titles
+
+    chars: dict[str, set[int]] = {}
+    for job in jobs:
+        if job.fmt == "pdf":
+            for role, codes in role_characters(shape_titles(job.output.document, style), style).items():
+                chars.setdefault(role, set()).update(codes)
+    resolve_fonts(style, chars)
+
+
+def _warm_up(formats: set[str]) -> None:
+    """Import the writers once, here, before the worker processes start: workers forked
+    from this process inherit them (and the PDF fonts) instead of each importing the
     libraries and parsing the CJK fonts again."""
     for fmt in sorted(formats):
         import_module(f"{__package__}.writers.{fmt}")
-    if "pdf" in formats:
-        from .writers.fonts import resolve_fonts
-
-        resolve_fonts(style)
 
 
 def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
-    results: list[bytes] = []
+    if sum(job.fmt == "pdf" for job in jobs) > 1:
+        _load_pdf_fonts(jobs, style)
     if workers <= 1 or len(jobs) < _PARALLEL_FROM:
-        for done, job in enumerate(jobs, start=1):
-            results.append(_render_job(job, style, options))
+        # PDFs first: their writer needs the most memory, best before the other writers'
+        # garbage has spread over the heap (a 10,000-item attachment: 211 MB peak → 196 MB).
+        rendered: dict[int, bytes] = {}
+        for done, k in enumerate(sorted(range(len(jobs)), key=lambda k: jobs[k].fmt != "pdf"), start=1):
+            rendered[k] = _render_job(jobs[k], style, options)
             if progress:
-                progress(done, len(jobs), job.path)
-        return results
+                progress(done, len(jobs), jobs[k].path)
+        return [rendered[k] for k in range(len(jobs))]
     from concurrent.futures import ProcessPoolExecutor  # only a build with many files pays for it
 
-    _warm_up({job.fmt for job in jobs}, style)
+    _warm_up({job.fmt for job in jobs})
+    results: list[bytes] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_render_job, job, style, options) for job in jobs]
         for done, (job, future) in enumerate(zip(jobs, futures), start=1):
@@ -258,8 +275,9 @@ def build(
     twins = invisible_twin_units(plan)
     if twins:
         raise WorkplanError(twins)
-    outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice, style=style,
-                           warn_days=warn_days)
+    with collector_paused():
+        outputs = plan_outputs(plan, reports, units=units, progress=progress_data, as_of=as_of, notice=notice,
+                               style=style, warn_days=warn_days)
     if "pdf" in chosen_formats:
         glyph_problems = missing_glyphs(plan, style)
         if glyph_problems and not allow_missing_glyphs:

@@ -8,13 +8,11 @@ formats that need converting first (.doc, .wps, .et) are refused with a message 
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..collector import collector_paused
 from ..errors import PlanError, Problem
 from ..model import Plan
 from .table import ImportOptions, UnmappedTable
@@ -76,19 +74,6 @@ def load(path: str | Path, options: ImportOptions | None = None) -> Plan:
     ``import`` options for a document (column mapping, lead, title …)."""
     from .plan_file import plan_from_data
 
-    with _collector_paused():
+    with collector_paused():
         return plan_from_data(read_data(path, options), str(path))
 
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading a plan makes hundreds of thousands of objects that all live on: the cyclic
-    garbage collector, run every 700 new objects, would walk them again and again (a third
-    of the time to load a 10,000-item YAML file).  Garbage left meanwhile is collected later."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

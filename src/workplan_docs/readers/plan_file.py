@@ -16,6 +16,11 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from yaml.events import (
+    AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+    SequenceStartEvent, StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 from ..errors import PlanError, Problem
 from ..model import Plan
@@ -215,61 +220,94 @@ _STR, _INT, _NULL, _BOOL, _MAP, _SEQ = (_TAG + name for name in ("str", "int", "
 
 
 class _Unusual(Exception):
-    """A node that ``_plain_data`` leaves to the safe constructor."""
+    """Something ``_plain_data`` leaves to the safe constructor."""
 
 
-def _plain_data(root: yaml.Node) -> Any:
+def _scalar(tag: str, value: str) -> Any:
+    if tag == _STR:
+        return value
+    if tag == _INT and value.isascii() and value.isdigit() and len(value) <= MAX_INT_DIGITS and (
+        value == "0" or value[0] != "0"  # "012" is octal in YAML 1.1
+    ):
+        return int(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return yaml.constructor.SafeConstructor.bool_values[value.lower()]
+    raise _Unusual
+
+
+class _Mapping:
+    """A mapping being built from events, and its key waiting for a value (None: none)."""
+
+    __slots__ = ("data", "key")
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.key: str | None = None
+
+
+def _plain_data(loader: Any) -> Any:
     """The data of a document holding only what a plan file holds — text, whole numbers
-    written plainly, null, booleans, lists, mappings with distinct text keys, no alias —
-    built in one pass over the nodes, as the safe constructor builds it (its generic
-    machinery costs four times as much).  Raises ``_Unusual`` on anything else: a float, a
-    date, an alias, a merge key, a repeated key, "0x1F", which the constructor then reads or
-    refuses as always.  Without aliases nothing expands, so there is no size to check."""
-    seen: set[int] = set()  # an alias is a node reached twice
+    written plainly, null, booleans, lists, mappings with distinct text keys, no anchor —
+    built straight from libyaml's events, as the safe constructor builds it from the node
+    graph (which costs three times as much, and as much memory again as the data).
+    Raises ``_Unusual`` on anything else: a float, a date, an anchor, a merge key, a
+    repeated key, "0x1F", which the constructor then reads or refuses as always.  Without
+    aliases nothing expands, so there is no size to check."""
+    open_: list[list[Any] | _Mapping] = []  # the collections being built, innermost last
+    done: list[Any] = []  # the document, once built
 
-    def build(node: yaml.Node) -> Any:
-        if id(node) in seen:
-            raise _Unusual
-        seen.add(id(node))
-        tag, value = node.tag, node.value
-        if tag == _STR:
-            return value
-        if tag == _MAP:
-            data = {}
-            for key, item in value:
-                if key.tag != _STR or id(key) in seen or key.value in data:
-                    raise _Unusual
-                seen.add(id(key))
-                data[key.value] = build(item)
-            return data
-        if tag == _SEQ:
-            return [build(item) for item in value]
-        if tag == _INT and value.isascii() and value.isdigit() and len(value) <= MAX_INT_DIGITS and (
-            value == "0" or value[0] != "0"  # "012" is octal in YAML 1.1
-        ):
-            return int(value)
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return yaml.constructor.SafeConstructor.bool_values[value.lower()]
-        raise _Unusual
+    def add(value: Any) -> None:
+        if not open_:
+            done.append(value)
+            return
+        inner = open_[-1]
+        if type(inner) is list:
+            inner.append(value)
+        elif inner.key is None:
+            if type(value) is not str or value in inner.data:
+                raise _Unusual  # a key that is not text, or a repeated one
+            inner.key = value
+        else:
+            inner.data[inner.key] = value
+            inner.key = None
 
-    return build(root)
+    while True:
+        event = loader.get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(ScalarNode, event.value, event.implicit)
+            if event.anchor is not None or (open_ and type(open_[-1]) is _Mapping and open_[-1].key is None
+                                            and tag != _STR):
+                raise _Unusual  # an anchor; a key read as anything but text ("<<", 1, null)
+            add(_scalar(tag, event.value))
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag not in (None, "!", _MAP if kind is MappingStartEvent else _SEQ):
+                raise _Unusual
+            open_.append(_Mapping() if kind is MappingStartEvent else [])
+        elif kind is MappingEndEvent:
+            add(open_.pop().data)  # type: ignore[union-attr]
+        elif kind is SequenceEndEvent:
+            add(open_.pop())
+        elif kind is StreamEndEvent:
+            return done[0] if done else None
+        elif kind is DocumentStartEvent and done or kind is AliasEvent:
+            raise _Unusual  # a second document (an error), an alias
 
 
 def _load_with_libyaml(text: str) -> Any:
     assert _FastUniqueKeyLoader is not None
     loader = _FastUniqueKeyLoader(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        try:
-            return _plain_data(root)
-        except _Unusual:
-            return loader.construct_document(root)
+        return _plain_data(loader)
+    except _Unusual:
+        pass
     finally:
         loader.dispose()
+    return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a CSafeLoader subclass
 
 
 # The parsers' commonest complaints, said as the slip a person made; the original

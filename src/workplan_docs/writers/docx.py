@@ -82,12 +82,13 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
     footer are kept and its body content is replaced.  Our page numbers are added only
     when it has no footers of its own.
     """
-    doc = docx.Document(str(docx_template) if docx_template is not None else None)
-    _drop_thumbnail(doc)
     if docx_template is None:
-        _drop_template_leftovers(doc)
-    _set_up_styles(doc, style, own_template=docx_template is None)
-    _set_up_font_parts(doc, style, own_template=docx_template is None)
+        doc = _default_template(style)
+    else:
+        doc = docx.Document(str(docx_template))
+        _drop_thumbnail(doc)
+        _set_up_styles(doc, style, own_template=False)
+        _set_up_font_parts(doc, style, own_template=False)
     body = doc.element.body
     final = body.sectPr
     for child in list(body):
@@ -100,7 +101,7 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
     numbered = style.page_numbers.style != "none" and not _has_footers(final)
     numbers = _PageNumbers(doc, final, style) if numbered else None
     base = deepcopy(final)
-    tables: list[str] = []  # the body's tables as XML, spliced in when the package is written
+    tables: list[list[bytes]] = []  # the body's tables as XML, spliced in when the package is written
     for index, section in enumerate(document.sections):
         last = index == len(document.sections) - 1
         sect_pr = final if last else deepcopy(base)
@@ -129,10 +130,31 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
 
 # --- package ------------------------------------------------------------------------
 
+# python-docx's default template set up for a style (no leftovers, our styles and fonts),
+# as package bytes by the style's settings: set up once per process, then opened for each
+# document (parsing the template's 438 KB of stale styles and setting ours up again took
+# two thirds of the time of a small document).
+_PREPARED: dict[str, bytes] = {}
+
+
+def _default_template(style: Style) -> DocxDocument:
+    key = style.model_dump_json()
+    if key not in _PREPARED:
+        doc = docx.Document()
+        _drop_thumbnail(doc)
+        _drop_template_leftovers(doc)
+        _set_up_styles(doc, style, own_template=True)
+        _set_up_font_parts(doc, style, own_template=True)
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        _PREPARED[key] = buffer.getvalue()
+    return docx.Document(io.BytesIO(_PREPARED[key]))
+
+
 _PLACEHOLDER = re.compile(rb"<!--wp-table-(\d+)-->")
 
 
-def _save(doc: DocxDocument, tables: list[str], stamp: datetime) -> bytes:
+def _save(doc: DocxDocument, tables: list[list[bytes]], stamp: datetime) -> bytes:
     """The package as python-docx writes it, with each table placeholder comment of the
     main document part replaced by that table's XML, and dates fixed."""
     package = doc.part.package
@@ -149,11 +171,11 @@ class _SplicedPart:
     """A part as ``PackageWriter`` reads it (name, content type, relationships, bytes),
     its XML serialised by python-docx with the tables spliced in."""
 
-    def __init__(self, part: Part, tables: list[str]) -> None:
+    def __init__(self, part: Part, tables: list[list[bytes]]) -> None:
         self.partname, self.content_type, self.rels = part.partname, part.content_type, part.rels
         pieces = _PLACEHOLDER.split(part.blob)  # text, table number, text, table number, …, text
         self.blob = b"".join(
-            tables[int(piece)].encode("utf-8") if k % 2 else piece for k, piece in enumerate(pieces)
+            chunk for k, piece in enumerate(pieces) for chunk in (tables[int(piece)] if k % 2 else (piece,))
         )
 
 
@@ -614,7 +636,7 @@ def _section_break(sect_pr: etree._Element) -> etree._Element:
 
 def _add_block(
     anchor: etree._Element, block: Paragraph | Table | PageBreak | Space | Rule, text_width: int, style: Style,
-    tables: list[str],
+    tables: list[list[bytes]],
 ) -> etree._Element | None:
     """Insert ``block`` before ``anchor`` (the body's final ``w:sectPr``); a table as a
     placeholder comment, its XML added to ``tables``.  The paragraph inserted, if any."""
@@ -739,9 +761,11 @@ def _run_properties(run: etree._Element, paragraph: Paragraph, face: str | None)
         etree.SubElement(rpr, _w("szCs"), {_w("val"): str(round(paragraph.size * 2))})
 
 
-def _table_xml(table: Table, text_width: int, style: Style) -> str:
+def _table_xml(table: Table, text_width: int, style: Style) -> list[bytes]:
     """A fixed-layout bordered table whose column widths Word (``w:tcW``) and
-    LibreOffice (``w:gridCol``) both honour, header rows repeated on every page."""
+    LibreOffice (``w:gridCol``) both honour, header rows repeated on every page: its XML
+    in UTF-8, a row at a time (a 10,000-row table is 19 MB, held once rather than also
+    as one string)."""
     padding = 2 * _twips_pt(style.table.padding_points[0])
     widths = _grid(table.widths(text_width, _twips_pt(style.sizes.table), padding), text_width)
     tbl = etree.Element(_w("tbl"), nsmap=_NSMAP)
@@ -749,14 +773,14 @@ def _table_xml(table: Table, text_width: int, style: Style) -> str:
     grid = etree.SubElement(tbl, _w("tblGrid"))
     for width in widths:
         etree.SubElement(grid, _w("gridCol"), {_w("w"): str(width)})
-    parts = [etree.tostring(tbl, encoding="unicode").removesuffix("</w:tbl>")]
+    chunks = [etree.tostring(tbl, encoding="unicode").removesuffix("</w:tbl>").encode("utf-8")]
     cells = _CellMaker(table, widths, style)
     header_rows = table.fitted_header(widths, _twips_pt(style.sizes.table), padding)
     for rows, header in ((header_rows, True), (table.rows, False)):
         # Row properties in schema order: cantSplit, (trHeight,) tblHeader.
         start = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
         for index, row in enumerate(rows):
-            parts.append(start)
+            parts = [start]
             below = _merged_columns(rows[index + 1]) if index + 1 < len(rows) else set()
             # Header rows and group headings stay on the page of the row below them.
             keep = header or table.is_group_row(index)
@@ -766,8 +790,9 @@ def _table_xml(table: Table, text_width: int, style: Style) -> str:
                 parts.append(cells.make(cell, column, header, merge, keep))
                 column += cell.span
             parts.append("</w:tr>")
-    parts.append("</w:tbl>")
-    return "".join(parts)
+            chunks.append("".join(parts).encode("utf-8"))
+    chunks.append(b"</w:tbl>")
+    return chunks
 
 
 def _merged_columns(row: tuple[Cell, ...]) -> set[int]:

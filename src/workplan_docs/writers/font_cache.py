@@ -8,6 +8,9 @@ Two kinds of entry live in ``$XDG_CACHE_HOME/workplan-docs/fonts``:
 - *converted*: for a CFF face (.otf, Noto CJK, Fandol), its character coverage and a
   TrueType copy of the glyphs builds have needed so far (see ``cff``); a build that needs a
   new character converts again and stores the larger set.
+- *truetype*: that copy's tables, parsed as for a TrueType face (parsing a copy grown to
+  thousands of characters again took 0.1 s), for the copy whose bytes have the digest
+  the header names.
 
 The cache holds data only, never code: an entry is a fixed header line, a JSON header and
 flat arrays (no pickle — anything that can write the cache folder must not be able to run
@@ -17,10 +20,11 @@ match the font asked for, or that does not decode, is ignored and rebuilt.  Any 
 with the cache (unwritable home, a full disk) costs time, never a build.
 
 The big tables of a parsed face are stored as flat arrays: a CJK face has 20,000-45,000
-glyphs.  ``charToGlyph`` and ``charWidths`` (used for every character) are rebuilt at load;
-``glyphPos`` stays an array (reportlab only indexes it); ``hmetrics``, read only for the
-glyphs of a subset, is read straight from its arrays; ``glyphToChar``, read only when
-shaping text, is rebuilt on first use.
+glyphs.  ``charToGlyph`` and ``charWidths`` (used for every character) are rebuilt on first
+use, so a face that a document does not print in (the 楷体 of a build of the attachment)
+costs no more than reading its arrays; ``glyphPos`` stays an array (reportlab only
+indexes it); ``hmetrics``, read only for the glyphs of a subset, is read straight from its
+arrays; ``glyphToChar``, read only when shaping text, is rebuilt on first use.
 """
 
 from __future__ import annotations
@@ -79,10 +83,9 @@ class _Slices:
 
 
 class _CachedFace(TTFontFace):
-    """A face loaded from the cache: the tables reportlab seldom reads are made on first use."""
+    """A face loaded from the cache: its mappings are made from the arrays on first use."""
 
-    _glyph_of_pair: array  # glyphToChar flattened to (glyph, char) pairs, in its order
-    _char_of_pair: array
+    _arrays: dict[str, array]  # as ``_PARSED_ARRAYS`` names them
 
     def get_table(self, tag: str) -> Any:
         if tag == "glyf":  # makeSubset only slices it: glyphData[start:end]
@@ -90,12 +93,20 @@ class _CachedFace(TTFontFace):
         return super().get_table(tag)
 
     def __getattr__(self, name: str) -> Any:
-        if name != "glyphToChar":
+        tables = self.__dict__.get("_arrays")
+        if tables is None:
             raise AttributeError(name)
-        value: dict[int, list[int]] = {}
-        for glyph, char in zip(self._glyph_of_pair, self._char_of_pair):
-            value.setdefault(glyph, []).append(char)
-        self.glyphToChar = value
+        if name == "charToGlyph":
+            value: Any = dict(zip(tables["chars"], tables["glyphs"]))
+        elif name == "charWidths":
+            value = dict(zip(tables["width_chars"], tables["widths"]))
+        elif name == "glyphToChar":  # flattened to (glyph, char) pairs, in its order
+            value = {}
+            for glyph, char in zip(tables["pair_glyphs"], tables["pair_chars"]):
+                value.setdefault(glyph, []).append(char)
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
         return value
 
 
@@ -252,10 +263,8 @@ def _from_cache(name: str, header: dict[str, Any], blobs: list[memoryview], data
             return None
         face = _CachedFace.__new__(_CachedFace)
         face.__dict__.update({k: v for k, v in attributes.items() if k not in _NOT_STORED})
-        face.charToGlyph = dict(zip(tables["chars"], tables["glyphs"]))
-        face.charWidths = dict(zip(tables["width_chars"], tables["widths"]))
+        face._arrays = tables
         face.glyphPos, face.hmetrics = tables["glyphPos"], _Metrics(tables["advances"], tables["bearings"])
-        face._glyph_of_pair, face._char_of_pair = tables["pair_glyphs"], tables["pair_chars"]
         face._ttf_data = data
         face._pdfScale = _scale(int(face.unitsPerEm))
         settings = _decode(header["font"])
@@ -283,15 +292,22 @@ def open_font(name: str, path: Path, index: int, source: Any) -> TTFont:
         if cached is not None:
             return cached
     font = TTFont(name, source, subfontIndex=index)
+    parsed = _parsed(font)
+    if parsed is not None:
+        _write(entry, {"kind": "parsed", "source": identity, **parsed[0]}, parsed[1])
+    return font
+
+
+def _parsed(font: TTFont) -> tuple[dict[str, Any], list[bytes]] | None:
+    """What an entry stores of a parsed font: its attributes (for the header) and its big
+    tables; None when one cannot be stored (the font is then parsed again next time)."""
     try:
         face = {k: v for k, v in font.face.__dict__.items() if k not in _NOT_STORED}
         settings = {k: v for k, v in font.__dict__.items() if k not in _FONT_OWN}
-        header = {"kind": "parsed", "source": identity, "face": _encode(face), "font": _encode(settings)}
         tables = _tables(font.face)
+        return {"face": _encode(face), "font": _encode(settings)}, [tables[key].tobytes() for key, _ in _PARSED_ARRAYS]
     except (TypeError, OverflowError, ValueError):
-        return font
-    _write(entry, header, [tables[key].tobytes() for key, _ in _PARSED_ARRAYS])
-    return font
+        return None
 
 
 # --- CFF faces converted to TrueType -----------------------------------------------------
@@ -339,6 +355,21 @@ def converted(path: Path, index: int, wanted: Iterable[int]) -> ConvertedFace:
     return face
 
 
-def truetype_font(name: str, face: ConvertedFace) -> TTFont:
-    """A reportlab TTFont over a converted face's TrueType bytes (a small font: parsed fast)."""
-    return TTFont(name, io.BytesIO(face.truetype))
+def truetype_font(name: str, face: ConvertedFace, path: Path, index: int) -> TTFont:
+    """A reportlab TTFont over the TrueType copy of face ``index`` of ``path``: its tables
+    as stored for these very bytes, else parsed (and stored)."""
+    try:
+        identity = {**_source(path, index), "copy": hashlib.blake2b(face.truetype, digest_size=16).hexdigest()}
+        entry = _entry(path, index, "truetype")
+    except OSError:
+        return TTFont(name, io.BytesIO(face.truetype))
+    stored = _read(entry, "truetype", identity)
+    if stored is not None:
+        cached = _from_cache(name, *stored, face.truetype)
+        if cached is not None:
+            return cached
+    font = TTFont(name, io.BytesIO(face.truetype))
+    parsed = _parsed(font)
+    if parsed is not None:
+        _write(entry, {"kind": "truetype", "source": identity, **parsed[0]}, parsed[1])
+    return font

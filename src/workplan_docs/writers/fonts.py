@@ -8,6 +8,11 @@ the free faces of the same kind (思源宋体 = Noto Serif CJK SC Bold for title
 WenQuanYi Zen Hei / Noto Sans CJK, LXGW WenKai / AR PL UKai, Noto Serif CJK SC / AR PL
 UMing); and only then a free face of another kind, which the build reports as a warning.
 
+A role's face may lack characters the document prints (FandolFang and the _GB2312 faces hold
+GB2312 only: no traditional characters).  Each such character is printed in the first face
+of the role's fallback chain that has it: the other faces of the role's kind, then broad CJK
+faces (``FontChoice.fallbacks``); ``missing_characters`` names what no face has.
+
 reportlab embeds TrueType (glyf) faces only.  CFF faces (.otf, Noto CJK, Fandol) are
 converted per build to a TrueType copy of the characters the document uses (``cff``),
 cached on disk (``font_cache``).  Fonts are parsed and registered once per process.
@@ -88,10 +93,11 @@ _NOTO_SERIF = _Free("Noto Serif CJK SC", "Regular", (
     ("SourceHanSerifSC-Regular.otf", 0)))
 _NOTO_SANS = _Free("Noto Sans CJK SC", "Regular", (
     ("NotoSansCJK-Regular.ttc", 2), ("NotoSansCJKsc-Regular.otf", 0), ("NotoSansSC-Regular.otf", 0)))
+_WQY_ZEN_HEI = _Free("WenQuanYi Zen Hei", "Regular", (("wqy-zenhei.ttc", 0),))
 _FREE: dict[str, tuple[_Free, ...]] = {
     "title": (_NOTO_SERIF_BOLD, _NOTO_SERIF_BLACK, _Free("FandolSong", "Bold", (("FandolSong-Bold.otf", 0),))),
     "fang": (_Free("FandolFang", "Regular", (("FandolFang-Regular.otf", 0),)),),
-    "hei": (_Free("WenQuanYi Zen Hei", "Regular", (("wqy-zenhei.ttc", 0),)), _NOTO_SANS,
+    "hei": (_WQY_ZEN_HEI, _NOTO_SANS,
             _Free("FandolHei", "Regular", (("FandolHei-Regular.otf", 0),))),
     "kai": (_Free("LXGW WenKai", "Regular", (("LXGWWenKai-Regular.ttf", 0),)),
             _Free("AR PL UKai CN", "Book", (("ukai.ttc", 0),)),
@@ -102,6 +108,10 @@ _FREE: dict[str, tuple[_Free, ...]] = {
 # When no face of a kind exists: the kinds to borrow from, closest look first.
 _BORROW = {"title": ("song", "hei", "kai"), "song": ("title", "kai", "hei"), "fang": ("kai", "song", "hei"),
            "kai": ("fang", "song", "hei"), "hei": ("song", "kai")}
+# Faces covering far more than GB2312 (traditional and rare characters), last in every fallback chain:
+# sans first for 黑体 roles, serif first for the others.
+_BROAD = {"hei": (_NOTO_SANS, _WQY_ZEN_HEI, _NOTO_SERIF), "other": (_NOTO_SERIF, _NOTO_SANS, _WQY_ZEN_HEI)}
+_NOT_DRAWN = frozenset(map(ord, "\t\n\r"))  # the PDF writer turns these into space and line ends
 _PACKAGES = "fonts-noto-cjk fonts-wqy-zenhei fonts-lxgw-wenkai"
 _FANDOL_HINT = "texlive-lang-chinese 包中的 FandolFang-Regular.otf "
 _WINDOWS_FILE = {"title": "FZXBSJW.TTF", "song": "simsun.ttc", "kai": "SIMKAI.TTF", "fang": "SIMFANG.TTF",
@@ -122,7 +132,8 @@ class FontChoice:
     ``skipped`` lists candidates that were found but cannot be used, with the reason;
     ``borrowed`` is the kind of typeface used instead of the role's own when no face of
     that kind exists (a 楷体 face for 仿宋 text), else None.  ``cff``: outlines converted to
-    TrueType for embedding.
+    TrueType for embedding.  ``fallbacks``: the registered names of the faces that print the
+    characters this face lacks, in the order to try them (empty when it has them all).
     """
 
     family: str
@@ -132,6 +143,7 @@ class FontChoice:
     skipped: tuple[str, ...] = ()
     borrowed: str | None = None
     cff: bool = False
+    fallbacks: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -298,7 +310,7 @@ def _load_cff(path: Path, index: int, chars: Iterable[int]) -> str:
         _CONVERTED[key] = (name, face)
         return name
     try:
-        font = font_cache.truetype_font(name, face)
+        font = font_cache.truetype_font(name, face, path, index)
     except (TTFError, ValueError, IndexError) as error:
         raise ValueError(f"转换后的字体不可用（{error}）") from None
     # reportlab hands out the first font registered under a PostScript name for any later
@@ -385,6 +397,45 @@ def _role_choice(role: str, style: Style) -> FontChoice:
     return _locate(role, style.fonts.families(role), style.pdf.font_files.get(role), _search_dirs())
 
 
+@lru_cache(maxsize=None)
+def _face_coverage(path: Path, index: int) -> frozenset[int]:
+    """The code points a face has (empty when it cannot be used); a TrueType face is
+    registered on the way, a CFF face's coverage comes from the cache."""
+    try:
+        if _check(path, index):
+            return _converted(path, index, ()).coverage
+        return _ttf_coverage(_load(path, index))
+    except ValueError:
+        return frozenset()
+
+
+@lru_cache(maxsize=64)
+def _fallback_chain(role: str, families: tuple[str, ...], dirs: tuple[Path, ...]) -> tuple[tuple[Path, int], ...]:
+    """The faces to try, in order, for a character the role's face lacks: those of the
+    role's families, the free faces of its kind, then the broad CJK faces.  The role's own
+    face may be among them; lacking the character, it prints none."""
+    kind = ROLE_KIND[role]
+    found = [face for family in families for face in _candidates(family, dirs)]
+    for free in (*_FREE[kind], *_BROAD["hei" if kind == "hei" else "other"]):
+        found += _free_candidates(free, dirs)
+    return tuple(dict.fromkeys(found))
+
+
+def _fallback_faces(role: str, style: Style, codes: set[int]) -> dict[tuple[Path, int], set[int]]:
+    """The faces printing ``codes`` (characters the role's face lacks), each with the ones
+    it prints: a character goes to the first face of the fallback chain that has it; one
+    that no face has is left out.  Faces are opened only while characters are left."""
+    left, faces = set(codes), {}
+    for key in _fallback_chain(role, style.fonts.families(role), _search_dirs()):
+        if not left:
+            break
+        found = left & _face_coverage(*key)
+        if found:
+            faces[key] = found
+            left -= found
+    return faces
+
+
 def role_characters(document: layout.Document, style: Style) -> dict[str, set[int]]:
     """The code points each role prints in ``document`` (bold cells print in the header face)."""
     chars: dict[str, set[int]] = {role: set() for role in ROLES}
@@ -410,7 +461,8 @@ def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None) -> dic
     to the header's hei face (``reportlab.lib.fonts.tt2ps(name, 1, 0)``).
 
     ``chars`` (from ``role_characters``) are the characters each role prints: a CFF face is
-    registered as a TrueType copy of the characters of every role set in it.
+    registered as a TrueType copy of the characters of every role set in it, and the faces
+    that print the characters a role's face lacks become its ``fallbacks``.
 
     Raises WorkplanError with one line per role that has no usable font.
     """
@@ -423,15 +475,22 @@ def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None) -> dic
             problems.extend(error.problems)
     if problems:
         raise WorkplanError(problems)
-    wanted: dict[tuple[Path, int], set[int]] = {}
+    wanted: dict[tuple[Path, int], set[int]] = {}  # face → the characters it prints
+    chains: dict[str, list[tuple[Path, int]]] = {}
     for role, choice in choices.items():
-        if choice.cff:
-            wanted.setdefault((choice.path, choice.index), set()).update((chars or {}).get(role, ()))
+        codes = set((chars or {}).get(role, ()))
+        lacking = codes - _face_coverage(choice.path, choice.index) - _NOT_DRAWN
+        fallbacks = _fallback_faces(role, style, lacking) if lacking else {}
+        chains[role] = list(fallbacks)
+        for key, printed in [((choice.path, choice.index), codes), *fallbacks.items()]:
+            wanted.setdefault(key, set()).update(printed)
     try:
-        names = {key: _load_cff(*key, codes) for key, codes in wanted.items()}
+        # TrueType faces were registered when found (``_LOADED``); CFF ones are registered now.
+        names = {key: _LOADED.get(key) or _load_cff(*key, codes) for key, codes in wanted.items()}
     except ValueError as error:
         raise WorkplanError(Problem(f"PDF 字体转换失败：{error}")) from None
-    choices = {role: replace(c, name=names[(c.path, c.index)]) if c.cff else c for role, c in choices.items()}
+    choices = {role: replace(c, name=names[(c.path, c.index)], fallbacks=tuple(names[key] for key in chains[role]))
+               for role, c in choices.items()}
     bold = choices["table_header"].name
     for choice in choices.values():
         pdfmetrics.registerFontFamily(choice.name, normal=choice.name, bold=bold, italic=choice.name, boldItalic=bold)
@@ -466,10 +525,16 @@ def _ttf_coverage(name: str) -> frozenset[int]:
 
 
 def missing_characters(text: str, role: str, style: Style) -> list[str]:
-    """Characters of ``text`` that the role's PDF font lacks, each once, in order of first use.
+    """Characters of ``text`` that neither the role's PDF font nor any face of its fallback
+    chain has, each once, in order of first use.
 
-    White space is never missing.  Cheap enough to call for every field of every item.
+    White space is never missing.  Cheap enough to call for every field of every item: the
+    chain is looked at only for characters the role's face lacks.
     """
     choice = _role_choice(role, style)
-    covered = _converted(choice.path, choice.index, ()).coverage if choice.cff else _ttf_coverage(choice.name)
-    return [c for c in dict.fromkeys(text) if ord(c) not in covered and not c.isspace()]
+    covered = _face_coverage(choice.path, choice.index)
+    lacking = [c for c in dict.fromkeys(text) if ord(c) not in covered and not c.isspace()]
+    if lacking:
+        printed = set().union(*_fallback_faces(role, style, set(map(ord, lacking))).values())
+        lacking = [c for c in lacking if ord(c) not in printed]
+    return lacking

@@ -10,7 +10,10 @@ gets, and parses markup that plain text does not need (so no escaping can go wro
 Here each text is broken once per width by the Chinese rules (避头尾: a closing mark
 may hang into a paragraph's right margin, as Word and LibreOffice hang it; in a table
 cell, where LibreOffice never hangs it, the break moves back), with a width table per
-font and the character spacing of the style's character grid.
+font and the character spacing of the style's character grid.  A character the role's face
+lacks (a traditional one in a GB2312 face) is measured and drawn in the first face of the
+role's fallback chain that has it (``FontChoice.fallbacks``); only the lines holding such a
+character are cut into runs of one face.
 
 Long tables are laid out page by page: every row is measured once, and each page gets a
 block of the header rows and the body rows that fit whole, so the work grows linearly
@@ -28,15 +31,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timezone
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, groupby, repeat
 from typing import Any, Collection, Iterator, Protocol
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.fonts import tt2ps
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import layout
@@ -51,17 +54,64 @@ _ROOM_MARGIN = 0.01  # points kept free under a page's rows, so rounding never f
 
 
 @lru_cache(maxsize=None)
-def _widths(font: str) -> tuple[dict[int, float], float]:
-    """Advance widths in 1/1000 em by code point, and the default width, of a registered TTF."""
+def _stand_ins(font: str, fallback: tuple[str, ...]) -> dict[str, TTFont]:
+    """The face drawing each character that the registered TTF ``font`` lacks: the first
+    of the faces named ``fallback`` that has it."""
+    own = pdfmetrics.getFont(font).face.charWidths
+    faces: dict[str, TTFont] = {}
+    for name in reversed(fallback):
+        face = pdfmetrics.getFont(name)
+        faces.update(dict.fromkeys(map(chr, face.face.charWidths.keys() - own.keys()), face))
+    return faces
+
+
+@lru_cache(maxsize=None)
+def _widths(font: str, fallback: tuple[str, ...]) -> tuple[dict[int, float], float]:
+    """Advance widths in 1/1000 em by code point, and the default width, of a registered
+    TTF; a character it lacks has the advance of the fallback face that draws it."""
     face = pdfmetrics.getFont(font).face
-    return face.charWidths, face.defaultWidth
+    if not fallback:
+        return face.charWidths, face.defaultWidth
+    drawn = {ord(c): other.face.charWidths[ord(c)] for c, other in _stand_ins(font, fallback).items()}
+    return {**face.charWidths, **drawn}, face.defaultWidth
+
+
+class _WithFallback:
+    """A face whose missing characters are drawn in other faces, used as ``_Text.draw_at``
+    uses one face: ``splitString`` cuts a text into chunks of one embedded subset, each
+    keyed by (face, subset), and ``getSubsetInternalName`` names that subset's PDF font."""
+
+    def __init__(self, font: TTFont, stand_ins: dict[str, TTFont]):
+        self.font, self.stand_ins = font, stand_ins
+
+    def splitString(self, text: str, doc: Any) -> list[tuple[tuple[TTFont, int], str]]:
+        if self.stand_ins.keys().isdisjoint(text):  # most lines: all in the face itself
+            runs = [(self.font, text)]
+        else:
+            runs = [(face, "".join(run)) for face, run in groupby(text, lambda c: self.stand_ins.get(c, self.font))]
+        return [((face, subset), chunk) for face, run in runs for subset, chunk in face.splitString(run, doc)]
+
+    def getSubsetInternalName(self, key: tuple[TTFont, int], doc: Any) -> str:
+        face, subset = key
+        return face.getSubsetInternalName(subset, doc)
+
+
+@lru_cache(maxsize=None)
+def _drawing_font(font: str, fallback: tuple[str, ...]) -> TTFont | _WithFallback:
+    """The registered TTF ``font``, or with ``fallback`` faces the face that draws each
+    character in the first of them that has it."""
+    if not fallback:
+        return pdfmetrics.getFont(font)
+    return _WithFallback(pdfmetrics.getFont(font), _stand_ins(font, fallback))
 
 
 def _break_line(
-    text: str, first: float, rest: float, font: str, size: float, spacing: float, hanging: bool
+    text: str, first: float, rest: float, widths: tuple[dict[int, float], float], size: float, spacing: float,
+    hanging: bool,
 ) -> list[tuple[str, float]]:
     """One hard line broken into lines of at most ``first`` then ``rest`` points, each
-    with its width in points; ``spacing`` points follow every character (the character grid).
+    with its width in points; ``widths`` are the advances by code point and the default
+    (``_widths``); ``spacing`` points follow every character (the character grid).
 
     A line that would start with a small closing mark takes it along, hanging past the
     line end, when ``hanging`` (a paragraph's line, as Word and LibreOffice hang it into
@@ -70,7 +120,7 @@ def _break_line(
     of the advances, so the per-character work is a lookup and an addition done by the
     interpreter's C loops.
     """
-    widths, default = _widths(font)
+    widths, default = widths
     scale = 0.001 * size
     n = len(text)
     advances = map(widths.get, map(ord, text), repeat(default, n))
@@ -99,6 +149,7 @@ class _Look:
     """How a text is set: face, size, line pitch, alignment, first-line indent (points)."""
 
     font: str
+    fallback: tuple[str, ...]  # faces for the characters ``font`` lacks, first that has one draws it
     size: float
     leading: float
     align: str  # left, center, right or justify
@@ -131,9 +182,9 @@ def _lines(text: str, width: float, look: _Look) -> list[_Line]:
     # Fonts have no glyph for a tab or a carriage return: a tab prints as the space it
     # stands for, a CR (alone or before LF) ends the line as Word and Excel show it.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    rest = look.rest
+    widths, rest = _widths(look.font, look.fallback), look.rest
     for hard in text.split("\n"):
-        broken = _break_line(hard, width - look.right - look.indent, width - look.right - rest, look.font, look.size,
+        broken = _break_line(hard, width - look.right - look.indent, width - look.right - rest, widths, look.size,
                              look.spacing, look.hanging)
         last = len(broken) - 1
         result.extend(
@@ -209,13 +260,14 @@ class _Text:
         for a TrueType face on a bottom-up canvas, because the text object looks the font
         up again and formats its settings anew for every line: that was a third of the
         time of a long table.  ``splitString`` assigns each character its place in the
-        embedded subsets, as the text object would.  The graphics state is left as it
+        embedded subsets, as the text object would (a character the face lacks: in a
+        fallback face's subsets, ``_WithFallback``).  The graphics state is left as it
         was (no save and restore needed around it).
         """
         look = self.look
-        font, doc = pdfmetrics.getFont(look.font), canvas._doc
+        font, doc = _drawing_font(look.font, look.fallback), canvas._doc
         font_setting = f"{fp_str(look.size)} Tf {fp_str(look.leading)} TL"
-        subset_fonts: dict[int, str] = {}
+        subset_fonts: dict[Any, str] = {}  # subset key (see ``splitString``) → its font setting
         code = ["BT", f"1 0 0 1 {fp_str(x, y + self.height - look.baseline)} Tm"]
         if look.color:
             code.insert(0, f"{fp_str(*colors.HexColor('#' + look.color).rgb())} rg")
@@ -553,9 +605,9 @@ class _Builder:
         self.fonts: dict[str, FontChoice] = resolve_fonts(style, role_characters(document, style))
 
     def look(self, role: str, align: str, leading: float | None = None, bold: bool = False) -> _Look:
-        font = self.fonts[role].name
+        face = self.fonts["table_header" if bold else role]  # bold text is set in the header's hei face
         size = getattr(self.style.sizes, role)
-        return _Look(tt2ps(font, 1, 0) if bold else font, size, leading or self.style.paragraph.line_pitch, align,
+        return _Look(face.name, face.fallbacks, size, leading or self.style.paragraph.line_pitch, align,
                      spacing=self.style.character_spacing(role))
 
     # -- pages -------------------------------------------------------------------------------
@@ -645,7 +697,9 @@ class _Builder:
         indent = (block.indent if block.indent is not None else (2 if block.role == "body" else 0)) * size
         # A hanging indent: under the first line's character number ``hanging``, as far in as it is set.
         lead = block.text[:block.hanging]
-        rest = indent + pdfmetrics.stringWidth(lead, look.font, size) + look.spacing * len(lead) if lead else 0.0
+        widths, default = _widths(look.font, look.fallback)  # the lead measured in the faces that draw it
+        advance = sum(widths.get(ord(c), default) for c in lead) * size / 1000 + look.spacing * len(lead)
+        rest = indent + advance if lead else 0.0
         return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent, rest=rest,
                        right=block.right_indent * size, color=block.color, hanging=True)
 
