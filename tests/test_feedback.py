@@ -31,7 +31,7 @@ from workplan_docs.feedback.forms import (
 )
 from workplan_docs.layout import Document, Paragraph, Table
 from workplan_docs.model import Plan
-from workplan_docs.progress import ProgressFile, dump_progress, fingerprint, load_progress, new_progress
+from workplan_docs.progress import Extension, ProgressFile, dump_progress, fingerprint, load_progress, new_progress
 from workplan_docs.reports.progress import progress_document
 
 from .conftest import SAMPLE_PLAN
@@ -382,6 +382,21 @@ def test_carried_rows_are_marked_collected_and_checked(seed_plan: Plan, tmp_path
     assert problems_of(result, current_marked) == [
         f"{current_marked}: 隐藏标识中的往期未完成任务（序号 17）不是监督司此前到期的任务（反馈表被改动过），请使用下发的反馈表填写"]
     assert not [f for f in forms_for(seed_plan, Q(4), progress=result.progress) if "1" in f.carried]
+
+
+def test_a_form_made_before_an_extension_is_collected(seed_plan: Plan, tmp_path: Path) -> None:
+    """监督司's third-quarter form carries item 1 (4月) over; an extension to September recorded
+    after the form went out makes item 1 a task of the quarter. The form is still the one sent."""
+    progress = reported(seed_plan, 2, {("1", "监督司"): "推进中"})
+    name, data = next((n, d) for n, d in feedback_forms(seed_plan, Q(3), progress=progress) if n.startswith("监督司"))
+    (tmp_path / name).write_bytes(data)
+    back = fill(tmp_path / name, tmp_path / "back" / name, {"1": "已完成"})
+    extended = progress.model_copy(update={"extensions": [Extension(
+        seq=1, unit="监督司", due=dt.date(2010, 9, 30), reason="设备到货推迟", approved=dt.date(2010, 4, 20))]})
+    result = collect(seed_plan, [back], extended, period=Q(3))
+    assert not result.rejected
+    assert [(e.label, e.status) for e in result.progress.entries if e.unit == "监督司" and e.quarter == 3] == [
+        ("1", "已完成"), ("17", "推进中")]
 
 
 def test_forms_of_the_first_format_are_still_collected(seed_plan: Plan, tmp_path: Path) -> None:

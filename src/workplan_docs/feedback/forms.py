@@ -149,10 +149,15 @@ def form_for(
 ) -> Form | None:
     """``unit``'s form: its tasks of the period (with the approved ``extensions``) and the
     ``carried`` ones, or None when it has none.  Raises ValueError naming a carried 序号 that
-    is not an earlier task of the unit."""
+    is not an earlier task of the unit.
+
+    A form made before an extension was recorded carries over a task that the extension has
+    since made one of the period's own: that form is genuine, so a task earlier without the
+    extensions counts as earlier too."""
     scope = _Scope.of(plan, period, extensions or [])
     lead = plan.items_for(unit).lead
-    wrong = carried - {item.label for item in scope.earlier(lead)}
+    scopes = (scope, _Scope.of(plan, period, [])) if extensions else (scope,)
+    wrong = carried - {item.label for each in scopes for item in each.earlier(lead)}
     if wrong:
         raise ValueError("、".join(sorted(wrong)))
     return scope.form(unit, lead, carried)
