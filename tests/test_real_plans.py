@@ -8,6 +8,7 @@ columns, group rows, merged cells, title and year, several tables, the import op
 from __future__ import annotations
 
 import re
+import subprocess
 import warnings
 from pathlib import Path
 from typing import Any
@@ -534,7 +535,7 @@ PARAGRAPH_FIXTURES = [p.stem for p in make.fixtures() if make.load(p)["published
 
 
 def _content(plan: Any) -> list[tuple[Any, ...]]:
-    return [(i.printed_label, i.task, i.measures, i.leaders, i.lead, i.participants, i.group, sorted(i.extra.values()))
+    return [(i.printed_label, i.task, i.measures, i.leaders, i.lead, i.participants, i.group_path, sorted(i.extra.values()))
             for i in plan.items]
 
 
@@ -585,3 +586,90 @@ def test_labels_of_a_provincial_plan_and_brackets_that_are_part_of_the_task(tmp_
     assert (first.leaders, first.lead, first.participants) == (["林克庆"], ["省发展改革委"], ["各地", "各部门"])
     assert first.group == "一、2021年经济社会发展主要预期目标" and plan.heading("lead") == "部门分工"
     assert second.task == "计划投资1067万元,完成22所学校校园空调安装工程(二期)" and second.lead == ["省教育厅"]
+
+
+def _printed_docx(path: Path) -> list[tuple[str, list[str]]]:
+    """Each table of a DOCX as (header row, full-width rows) read back with python-docx: the
+    cells' text without the line breaks headings are fitted with."""
+    from docx import Document as open_docx
+
+    found = []
+    for table in open_docx(str(path)).tables:
+        rows = [list({id(c._tc): c.text for c in row.cells}.values()) for row in table.rows]
+        found.append(("|".join(t.replace("\n", "") for t in rows[0]), [r[0] for r in rows[1:] if len(r) == 1]))
+    return found
+
+
+def _printed_xlsx(path: Path) -> list[tuple[str, list[str]]]:
+    """Each table of the attachment's sheet read back with openpyxl: a header row is a row
+    whose first cell is the 序号 heading, and the full-width rows (merged across the table)
+    after it are its group rows (and the next table's heading)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path).worksheets[0]
+    width = max(r.max_col for r in sheet.merged_cells.ranges if r.min_row == r.max_row)
+    spanned = {r.min_row for r in sheet.merged_cells.ranges if r.min_row == r.max_row and r.size["columns"] == width}
+    found: list[tuple[str, list[str]]] = []
+    for row in sheet.iter_rows(min_row=1, max_col=width):
+        texts = [str(c.value or "").replace("\n", "") for c in row]
+        if texts[0] == "序号":
+            found.append(("|".join(texts), []))
+        elif found and row[0].row in spanned and texts[0]:
+            found[-1][1].append(texts[0])
+    return found
+
+
+def _built(capsys: pytest.CaptureFixture[str], source: Path, folder: Path) -> Path:
+    """``import`` to a plan file, then ``build`` the attachment from it in every format."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        assert _run(capsys, "import", source, "-o", folder / "plan.yaml")[0] == 0
+    code, _, err = _run(capsys, "build", folder / "plan.yaml", "-o", folder, "--reports", "attachment", "--jobs", "1")
+    assert code == 0, err
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_every_level_of_group_heading_prints_in_source_order(kind: str, tmp_path: Path, capsys) -> None:
+    """丽水: "二、重点抓好六方面工作" and under it "(一)全力以赴…" — each level its own full-width
+    row, once, in the order published, through import, the plan file and build."""
+    fixture = make.load("lishui_2023_zhongdian")
+    grid = make.layout(fixture["tables"][0])
+    published = [grid.text[r][0] for r in range(grid.header_rows, len(grid.text)) if grid.is_group_row(r)]
+    assert len(published) == 3
+    built = _built(capsys, getattr(make, f"make_{kind}")(fixture, tmp_path / f"丽水.{kind}"), tmp_path)
+    plan = load(built / "plan.yaml")
+    assert plan.items[-1].group_path == tuple(published[1:])
+    for printed in (_printed_docx(built / "附件.docx"), _printed_xlsx(built / "附件.xlsx")):
+        assert [rows for _, rows in printed] == [published]
+    pdf = re.sub(r"\s", "", subprocess.run(["pdftotext", str(built / "附件.pdf"), "-"], capture_output=True, text=True,
+                                           check=True).stdout)
+    places = [pdf.find(text) for text in published]
+    assert -1 not in places and places == sorted(places)
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls"])
+def test_each_table_prints_under_its_own_header_row(kind: str, tmp_path: Path, capsys) -> None:
+    """杭州: the two tables' task headings count different tasks (2项配合工作; 2项牵头工作、19项配合
+    工作): each table prints under its own header row, through import, the plan file and build."""
+    fixture = make.load("hangzhou_2021_shehang")
+    published = ["|".join(table["rows"][0]) for table in fixture["tables"]]
+    built = _built(capsys, getattr(make, f"make_{kind}")(fixture, tmp_path / f"杭州.{kind}"), tmp_path)
+    plan = load(built / "plan.yaml")
+    assert [plan.heading("task", item.source) for item in (plan.items[0], plan.items[-1])] == [
+        "重点工作任务(杭州市2项配合工作)", "重点工作任务(杭州市2项牵头工作、19项配合工作)"]
+    for printed in (_printed_docx(built / "附件.docx"), _printed_xlsx(built / "附件.xlsx")):
+        assert [header for header, _ in printed] == published
+
+
+def test_group_headings_nest_by_their_numbering(tmp_path: Path) -> None:
+    """一、 over (一) over 1. by their numbering; a heading with no task under it before the next
+    heading holds that one (both print); "二、" closes "一、" and its (一)."""
+    def group(text: str) -> list[Any]:
+        return [{"text": text, "colspan": 3}]
+
+    rows = [["序号", "重点工作", "责任单位"], group("一、经济"), group("(一)工业"), ["1", "甲", "经信局"],
+            group("(二)农业"), group("重点项目"), ["2", "乙", "农业农村局"], group("二、民生"), ["3", "丙", "民政局"]]
+    _, plan = _import_rows(tmp_path, rows)
+    assert [i.group_path for i in plan.items] == [
+        ("一、经济", "(一)工业"), ("一、经济", "(二)农业", "重点项目"), ("二、民生",)]

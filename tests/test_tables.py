@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass
+from itertools import groupby
 from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree
@@ -158,6 +159,30 @@ def test_several_tables_under_their_headings_with_group_rows_and_merges() -> Non
         [False, True, False, True, False, False],  # merged in the source, same text
         [False, False, False, False, False, False],  # "merged" over a different unit: both printed
     ]
+
+
+def test_every_level_of_group_heading_prints_once_where_it_changes() -> None:
+    """group_parents: the headings over an item's nearest one; each level is a row of its own,
+    printed where it changes (a heading printed again in the source prints again)."""
+    plan = _plan(items=[
+        _item("1", "甲", group="一、经济发展"),  # a plain string, as plan files had it
+        _item("2", "乙", group="（一）质量提升", group_parents=["二、重点工作"]),
+        _item("3", "丙", group="（二）营商环境", group_parents=["二、重点工作"]),
+        _item("4", "丁", group="二、重点工作"),
+    ])
+    rows = attachment(plan).sections[0].blocks[-1].rows
+    assert [row[0].text for row in rows] == [
+        "一、经济发展", "1", "二、重点工作", "（一）质量提升", "2", "（二）营商环境", "3", "二、重点工作", "4"]
+    with pytest.raises(ValueError, match="group_parents"):
+        _plan(items=[_item("1", "甲", group_parents=["一、经济发展"])])
+
+
+def test_each_table_prints_under_its_own_headings() -> None:
+    plan = _plan(**TWO_TABLES, columns={"task": "重点工作（3项）"}, source_columns={"二、民生实事": {"task": "民生实事（3项）"}})
+    tables = [b for b in attachment(plan).sections[0].blocks if isinstance(b, Table)]
+    assert [t.columns[1].heading for t in tables] == ["重点工作（3项）", "民生实事（3项）"]
+    with pytest.raises(ValueError, match="source_columns"):
+        _plan(**TWO_TABLES, source_columns={"三、其他": {"task": "其他"}})
 
 
 def test_unknown_column_in_column_order_is_one_line(tmp_path: Path, capsys) -> None:
@@ -468,16 +493,17 @@ def test_corpus_attachments_print_the_source_table(corpus) -> None:
     for name, (plan, pdf) in corpus.items():
         document = attachment(plan)
         tables = [b for b in document.sections[0].blocks if isinstance(b, Table)]
-        for table in tables:
+        sources = [source for source, _ in groupby(plan.items, key=lambda i: i.source)]
+        for table, source in zip(tables, sources, strict=True):
             assert [c.heading for c in table.columns] == [
-                plan.heading(k) if k in FIELD_NAMES else k for k in plan.column_order], name
+                plan.heading(k, source) if k in FIELD_NAMES else k for k in plan.column_order], name
         rows = [row for table in tables for row in table.rows if len(row) > 1]
         assert len(rows) == len(plan.items), name
         for item, row in zip(plan.items, rows):
             for key, cell in zip(plan.column_order, row):
                 if key in item.merged_above and key != "seq":
                     assert cell.merge_up, (name, item.label, key)
-        groups = {item.group for item in plan.items if item.group}
+        groups = {heading for item in plan.items for heading in item.group_path}
         printed = {row[0].text for table in tables for i, row in enumerate(table.rows) if table.is_group_row(i)}
         assert printed == groups, name
         assert not _flaws(pdf, document), name

@@ -29,6 +29,7 @@ _INVALID_CHARS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 _LEADER_SEPARATORS = re.compile(r"[、，,；;／/\n]+")
 
 FIELD_NAMES = ("seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule")
+FieldName = Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"]
 DEFAULT_COLUMNS: dict[str, str] = {
     "seq": "序号",
     "task": "重要工作",
@@ -170,8 +171,10 @@ class Item(_Strict):
     participants_text: Text | None = None
     extra: dict[Text, Text] = {}
     source: Text | None = None  # where an imported item came from: its table's heading, "表2", a sheet name
-    # The group heading row printed above it in the source ("一、质量提升行动"), if any.
+    # The group heading row printed nearest above it in the source ("（一）质量提升行动"), if any,
+    # and the group headings that one sits under, outermost first (["一、经济发展"]).
     group: Text | None = None
+    group_parents: list[Text] = []
     # Columns (field names or extra headings) whose cell the source merged with the cell above.
     merged_above: list[Text] = []
 
@@ -208,6 +211,17 @@ class Item(_Strict):
         if is_blank(task):
             raise ValueError("重要工作不能为空")
         return task
+
+    @model_validator(mode="after")
+    def _group_parents(self) -> Item:
+        if self.group_parents and self.group is None:
+            raise ValueError("group_parents 须与 group（最近一级的分组标题）同用")
+        return self
+
+    @property
+    def group_path(self) -> tuple[str, ...]:
+        """Every group heading over the item, outermost first ("一、…", "（一）…")."""
+        return (*self.group_parents, self.group) if self.group else ()
 
     @property
     def timing(self) -> Schedule:
@@ -287,7 +301,10 @@ class Plan(_Strict):
     issuer: Text | None = None
     version: Text | None = None  # 计划版本 ("2010年6月调整"): written into feedback forms, named by collect
     report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
-    columns: dict[Literal["seq", "task", "goal", "measures", "leader", "lead", "participants", "schedule"], Text] = {}
+    columns: dict[FieldName, Text] = {}
+    # The headings a table of the source (an item's ``source``) prints where they differ
+    # from ``columns``: two tables whose task headings count different tasks.
+    source_columns: dict[Text, dict[FieldName, Text]] = {}
     # The source table's columns in order: field names (seq, task …) or extra headings.
     # None (a plan written by hand): the seven default columns, then the extra columns.
     column_order: list[Text] | None = None
@@ -309,6 +326,10 @@ class Plan(_Strict):
     @model_validator(mode="after")
     def _derive(self) -> Plan:
         self._check_column_order()
+        sources = {item.source for item in self.items}
+        for source in self.source_columns:
+            if source not in sources:
+                raise ValueError(f"source_columns.{source}: 没有 source 为“{source}”的任务")
         seen: dict[str, int] = {}
         for index, item in enumerate(self.items):
             if item.label in seen:
@@ -398,8 +419,11 @@ class Plan(_Strict):
     def registry(self) -> Registry:
         return Registry(self.units)
 
-    def heading(self, field: str) -> str:
-        """The printed column heading of a field."""
+    def heading(self, field: str, source: str | None = None) -> str:
+        """The printed column heading of a field (in the table ``source``, where it has its own)."""
+        own = self.source_columns.get(source, {}) if source else {}
+        if field in own:
+            return own[field]  # type: ignore[index]
         return self.columns.get(field, DEFAULT_COLUMNS[field])  # type: ignore[call-overload]
 
     def extra_columns(self) -> list[str]:

@@ -26,7 +26,8 @@ Rows.  Blank rows are skipped, and so are rows in which every cell continues a
 merged cell from above (they add nothing).  A row whose one cell spans the table
 (or all but the 序号 column), or that fills nothing but 序号 and 重要工作 in a table
 that has a 牵头单位 column, is a group heading ("一、质量提升行动"): it is not an
-item; the items under it carry it in an extra column "类别".
+item; the items under it carry it, with the headings it sits under ("一、…" over
+"（一）…", or any heading right above it with no item between: ``table.nested``).
 
 Merged cells.  A cell merged down over several rows gives its text to every one of
 them (a task merged over dated sub-items: each sub-item keeps its own measures and
@@ -56,7 +57,7 @@ from dataclasses import dataclass
 from ..errors import PlanError, Problem
 from ..units import is_blank
 from .columns import field_for, map_headings, normalise_heading
-from .table import NamedTable, is_label
+from .table import NamedTable, is_label, nested
 
 Origin = tuple[int, int]
 
@@ -107,7 +108,7 @@ class _Table:
     lines_before: list[str]  # text rows between the previous table (or the top) and the header
     headings: list[str]
     rows: list[list[str]]
-    groups: list[str | None]  # the group heading row above each row, if any
+    groups: list[tuple[str, ...]]  # the group headings over each row, outermost first
     merged: list[list[bool]]  # per row and column: the cell continues a cell merged down
 
 
@@ -296,8 +297,9 @@ def _rows_of(
     fields = map_headings(headings)
     normalised = [normalise_heading(h) for h in headings]
     rows: list[list[_Cell]] = []
-    groups: list[str | None] = []
-    group: str | None = None
+    groups: list[tuple[str, ...]] = []
+    group: tuple[str, ...] = ()
+    after_heading = False  # the last row read was a group heading
     for r in body:
         cells = _cells(grid, r, spans)
         if all(is_blank(c.text) or c.merged for c in cells):
@@ -306,10 +308,12 @@ def _rows_of(
             continue
         label = _group_label(grid, r, spans, cells, fields)
         if label is not None:
-            group = label
+            group = nested(group, label, right_after=after_heading)
+            after_heading = True
             continue
         rows.append(cells)
         groups.append(group)
+        after_heading = False
     texts = _numbered(rows, groups, fields)
     merged = [[cell.merged for cell in row] for row in rows]
     return _Table(lines_before, headings, texts, groups, merged)
@@ -345,7 +349,7 @@ def _numbers_column(
     return headings, spans
 
 
-def _numbered(rows: list[list[_Cell]], groups: list[str | None], fields: list[str | None]) -> list[list[str]]:
+def _numbered(rows: list[list[_Cell]], groups: list[tuple[str, ...]], fields: list[str | None]) -> list[list[str]]:
     """Cell texts with the 序号 column filled in: printed, sub-numbered or by position."""
     seq = fields.index("seq") if "seq" in fields else None
     texts = [[c.text for c in row] for row in rows]

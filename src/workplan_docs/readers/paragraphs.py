@@ -19,7 +19,8 @@ label lines right after it count too, whatever their label (实际完成情况).
 numbered paragraph that names units only (role words allowed) is that task's 责任单位 cell.  Each block of
 lines followed by label lines is one task: its last numbered line ("1.", "一、", "(一)") is
 the task and its number the 序号, the lines after it are the 主要内容, and numbered lines
-before it are group headings (一、经济社会发展的主要预期目标) for it and the tasks after it.
+before it are group headings (一、经济社会发展的主要预期目标) for it and the tasks after it,
+nested by their numbering ("（一）…" under "一、…", ``table.nested``).
 Lines before the first task are the title lines.  The list is handed to ``table.py`` as one
 table headed 序号 | 重要工作 | 主要内容 | each label as printed, so a label is read like a
 heading (责任单位 beside 牵头单位 is the participants).
@@ -33,7 +34,7 @@ from typing import Any
 from ..errors import PlanError, Problem, warn
 from ..units import is_blank, looks_like_unit, split_units
 from .columns import field_for, holds_persons, holds_units
-from .table import ImportOptions, NamedTable, assemble, clean_cell
+from .table import ImportOptions, NamedTable, assemble, clean_cell, nested
 
 _LABEL_TEXT = r"([^\s：:，,。；;、（()）]{2,8})[：:]\s*(.+)"
 _LABELS = (re.compile(_LABEL_TEXT, re.S), re.compile(r"[（(]" + _LABEL_TEXT + r"[)）]", re.S))  # "（责任单位：…）"
@@ -96,8 +97,8 @@ def read_paragraphs(paragraphs: list[str]) -> tuple[NamedTable, list[str]] | Non
     if not blocks:
         return None
     title: list[str] = []
-    group: str | None = None
-    items: list[tuple[str, str, str, dict[str, str], str | None]] = []
+    group: tuple[str, ...] = ()
+    items: list[tuple[str, str, str, dict[str, str], tuple[str, ...]]] = []
     for n, (text, labels) in enumerate(blocks):
         numbered = [i for i, line in enumerate(text) if _NUMBER.match(line)]
         task = numbered[-1] if numbered else (len(text) - 1 if n == 0 else 0)
@@ -109,7 +110,8 @@ def read_paragraphs(paragraphs: list[str]) -> tuple[NamedTable, list[str]] | Non
                 headings[-1] += "\n" + line
             else:
                 title.append(line)
-        group = headings[-1] if headings else group
+        for k, heading in enumerate(headings):
+            group = nested(group, heading, right_after=k > 0)
         number = _NUMBER.match(text[task])
         seq = (number[1] or number[2] or number[3]) if number else ""
         cells: dict[str, str] = {}

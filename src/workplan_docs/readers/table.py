@@ -20,10 +20,12 @@ and not counted).  Unrecognised columns are extra columns; a further column of u
 units (``--column 列名=participants``).  A column of leaders (责任领导, 分管领导, any heading
 ending in 领导; 责任人 / 负责人 when its cells name persons, not units) is ``leader``; a
 further column of persons (项目责任人) stays an extra column, with a note.
-Each item notes its group heading (``group``), the columns the source merged with the
-cell above (``merged_above``) and, with several tables or a heading, its table (``source``).
-The plan notes the source's columns in order (``column_order``) and every heading that is
-not the default (``columns``).
+Each item notes its group heading (``group``) and the group headings above that one
+(``group_parents``: "一、…" over "（一）…", see ``nested``), the columns the source merged with
+the cell above (``merged_above``) and, with several tables or a heading, its table (``source``).
+The plan notes the source's columns in order (``column_order``), every heading that is not
+the default (``columns``, as the first table to have the column prints it), and the headings
+a later table prints otherwise (``source_columns``: "重点工作任务(杭州市2项牵头工作、19项配合工作)").
 
 A table repeating an earlier one (a copy kept on another sheet) is skipped with a warning;
 ``--sheet`` chooses tables by name.
@@ -50,6 +52,13 @@ _LONG_TITLE_LINE = 80  # characters: a longer line is never a title
 _TITLE_LINES = 3
 _MAX_TABLE_HEADING = 60
 _ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+# The numbering of a group heading, which tells its level: 一、 above （一） above 1. above （1）.
+_HEADING_LEVELS = (
+    re.compile(r"[一二三四五六七八九十百]+[、.．]"),
+    re.compile(r"[（(][一二三四五六七八九十百]+[)）]"),
+    re.compile(r"\d+[、.．](?!\d)"),
+    re.compile(r"[（(]\d+[)）]"),
+)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # "1*" in the 序号 column: a numbered task with a mark the document explains (杭州市牵头的工作).
 _MARKED_NUMBER = re.compile(r"(\d+)\s*[*＊※★☆]")
@@ -81,6 +90,22 @@ def parse_seq(text: str) -> int | str:
     return text
 
 
+def _heading_level(heading: str) -> int:
+    """The level of a group heading by its numbering (0: "一、"); an unnumbered one is the deepest."""
+    text = heading.lstrip()
+    return next((n for n, pattern in enumerate(_HEADING_LEVELS) if pattern.match(text)), len(_HEADING_LEVELS))
+
+
+def nested(path: tuple[str, ...], heading: str, *, right_after: bool) -> tuple[str, ...]:
+    """The group headings (outermost first) over the rows after ``heading``, which follows the
+    headings ``path``.  Right after the last of them (``right_after``: no item between) it goes
+    under it, so that both print; else it takes the place of the first one at its level or
+    deeper ("二、…" after "一、…", "（一）…" gives "二、…"), or goes under them ("（一）…" under "一、…")."""
+    level = _heading_level(heading)
+    depth = next((d for d, above in enumerate(path) if _heading_level(above) >= level), len(path))
+    return (*path, heading) if right_after else (*path[:depth], heading)
+
+
 @dataclass(frozen=True)
 class NamedTable:
     """A table found in a document: the name items cite when it has no heading ("表2",
@@ -90,13 +115,13 @@ class NamedTable:
     lines_before: list[str]
     headings: list[str]
     rows: list[list[str]]
-    groups: list[str | None]  # the group heading row above each row, if any
+    groups: list[tuple[str, ...]]  # the group headings over each row, outermost first (see ``nested``)
     merged: list[list[bool]]  # per row and column: the cell continues a cell merged down
 
     @classmethod
     def plain(cls, name: str, lines_before: list[str], headings: list[str], rows: list[list[str]]) -> NamedTable:
         """A table without merges or group rows (the flattened text)."""
-        return cls(name, lines_before, headings, rows, [None] * len(rows), [[False] * len(headings) for _ in rows])
+        return cls(name, lines_before, headings, rows, [()] * len(rows), [[False] * len(headings) for _ in rows])
 
 
 class UnmappedTable(PlanError):
@@ -276,7 +301,9 @@ class _Assembly:
             if extra:
                 item["extra"] = extra
             if group:
-                item["group"] = group
+                item["group"] = group[-1]
+            if len(group) > 1:
+                item["group_parents"] = list(group[:-1])
             above = [key for key, flag in zip(keys, merged) if flag]
             if above:
                 item["merged_above"] = list(dict.fromkeys(above))
@@ -402,15 +429,22 @@ def assemble(
     several = len(chosen) > 1
     columns: dict[str, str] = {}
     claimed: set[str | None] = set()  # fields whose heading an earlier table set, default or not
+    own_columns: dict[str, dict[str, str]] = {}  # by source: its headings that differ from ``columns``
     order: list[str] = []
     tables: list[list[dict[str, Any]]] = []
     for table, heading in chosen:
         fields = work.fields_of(table, heading, several)
-        table_items = work.items(table, heading, fields, heading or (table.name if several else None))
-        for text, f in zip(table.headings, fields):
-            if f and f not in claimed and normalise_heading(text) != DEFAULT_COLUMNS[f]:
-                columns[f] = normalise_heading(text)
+        cited = heading or (table.name if several else None)  # the items' ``source``
+        table_items = work.items(table, heading, fields, cited)
+        # Each field's heading in this table: that of the first column read as the field.
+        printed = dict(reversed([(f, normalise_heading(text)) for text, f in zip(table.headings, fields) if f]))
+        for f, text in printed.items():
+            if f not in claimed and text != DEFAULT_COLUMNS[f]:
+                columns[f] = text
         claimed.update(fields)
+        own = {f: printed[f] for f in DEFAULT_COLUMNS if f in printed and printed[f] != columns.get(f, DEFAULT_COLUMNS[f])}
+        if cited and own:
+            own_columns.setdefault(cited, own)
         order += [k for k in (f or normalise_heading(h) for h, f in zip(table.headings, fields)) if k and k not in order]
         tables.append(table_items)
     items = _numbered(tables)
@@ -418,6 +452,8 @@ def assemble(
         raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
     if columns:
         data["columns"] = {f: columns[f] for f in DEFAULT_COLUMNS if f in columns}
+    if own_columns:
+        data["source_columns"] = own_columns
     data["column_order"] = order
     data["items"] = items
     for problem in work.warnings:

@@ -1,6 +1,7 @@
 """The official attachment (附件): the plan table under its label and title, printed as
-the office's own table — the source's columns in its order, its group heading rows, its
-merged cells, and one table under its heading for each table of the source."""
+the office's own table — the source's columns in its order, its group heading rows (each
+level), its merged cells, and one table under its heading and its own header row for each
+table of the source."""
 
 from __future__ import annotations
 
@@ -57,14 +58,16 @@ def _cell(key: str, text: str, merge_up: bool = False) -> Cell:
     return replace(cell, merge_up=True) if merge_up else cell
 
 
-def plan_columns(plan: Plan, keys: list[str] | None = None) -> tuple[Column, ...]:
-    """The attachment's columns, widths from the content.  序号 is centred, and so is a
-    时间进度 column whose every cell is a short line; all other cells are left-aligned."""
+def plan_columns(plan: Plan, keys: list[str] | None = None, source: str | None = None) -> tuple[Column, ...]:
+    """The attachment's columns (headed as the table ``source`` heads them), widths from the
+    content.  序号 is centred, and so is a 时间进度 column whose every cell is a short line;
+    all other cells are left-aligned."""
     keys = column_keys(plan) if keys is None else keys
     short_schedules = all(text_em(i.schedule) <= SHORT_COLUMN_EM and "\n" not in i.schedule for i in plan.items)
     centred = {"seq"} | ({"schedule"} if short_schedules else set())
     return tuple(
-        Column(plan.heading(k) if k in FIELD_NAMES else k, None, "center" if k in centred else "left") for k in keys
+        Column(plan.heading(k, source) if k in FIELD_NAMES else k, None, "center" if k in centred else "left")
+        for k in keys
     )
 
 
@@ -85,18 +88,18 @@ def _siblings(item: Item, above: Item) -> bool:
 
 
 def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ...]]:
-    """Body rows: a full-width row where a group heading starts, then the items, each cell
-    merged with the one above where ``_merges`` says so (never across a group row)."""
+    """Body rows: a full-width row for each group heading where it starts (every level, the
+    outermost first: "一、…" then "（一）…"), then the items, each cell merged with the one
+    above where ``_merges`` says so (never across a group row)."""
     rows: list[tuple[Cell, ...]] = []
-    group: str | None = None
+    path: tuple[str, ...] = ()
     above: Item | None = None
     texts_above = [""] * len(keys)
     for index, item in enumerate(items):
-        if item.group and item.group != group:
-            rows.append((Cell(item.group, "left", bold=True, span=len(keys)),))
-            above = None
-        group = item.group or group
-        below = items[index + 1] if index + 1 < len(items) and items[index + 1].group == item.group else None
+        if item.group_path and item.group_path != path:
+            rows += [(Cell(heading, "left", bold=True, span=len(keys)),) for heading in _changed(path, item.group_path)]
+            path, above = item.group_path, None
+        below = items[index + 1] if index + 1 < len(items) and items[index + 1].group_path == item.group_path else None
         texts = _row_texts(item, keys)
         cells = [_cell(k, t, _merges(item, above, k, t, texts_above[c])) for c, (k, t) in enumerate(zip(keys, texts))]
         if "seq" in keys and (_merged_number(item, above) or _merged_number(below, item)):
@@ -107,6 +110,15 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
     return rows
 
 
+def _changed(path: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    """The group headings of ``new`` to print after items under ``path``: from the first level
+    that differs, and at least the nearest one (a heading the source printed again)."""
+    same = 0
+    while same < min(len(path), len(new) - 1) and path[same] == new[same]:
+        same += 1
+    return new[same:]
+
+
 def _merged_number(item: Item | None, above: Item | None) -> bool:
     """Is ``item`` a sub-item whose 序号 cell the source merged with ``above``'s (both read
     "5" in the source, numbered 5.1 and 5.2 on import)?"""
@@ -115,13 +127,13 @@ def _merged_number(item: Item | None, above: Item | None) -> bool:
 
 def _tables(plan: Plan, keys: list[str]) -> list[Block]:
     """One table per table of the source (items of one ``source`` in a row), each under its
-    heading when the source had one that is not the plan's title."""
-    columns = plan_columns(plan, keys)
+    heading when the source had one that is not the plan's title, and under its own header
+    row (``Plan.heading`` of its ``source``)."""
     blocks: list[Block] = []
     for source, items in groupby(plan.items, key=lambda i: i.source):
         if source and source != plan.title and not _GENERIC_SOURCE.fullmatch(source):
             blocks.append(Paragraph(source, "heading"))
-        blocks.append(Table(columns, tuple(_rows(plan, list(items), keys))))
+        blocks.append(Table(plan_columns(plan, keys, source), tuple(_rows(plan, list(items), keys))))
     return blocks
 
 
