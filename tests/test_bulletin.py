@@ -97,10 +97,10 @@ def test_the_bulletin_alone_reads_back_from_pdf_and_docx(plan: Plan, progress: P
     assert paragraphs[:2] == [TITLE, SUMMARY] or squash("".join(paragraphs[:2])).startswith(squash(TITLE))
     assert OVERDUE_LINE in paragraphs and set(OWING_LINES) <= set(paragraphs)
     units, leaders = ([[c.text for c in row.cells] for row in table.rows] for table in document.tables)
-    assert units[0] == ["牵头单位", "牵头任务", "已完成", "推进中", "未启动", "滞后", "未报送", "逾期"]
-    assert units[1:] == [["办公室", "1", "1", "0", "0", "0", "0", "0"], ["财务处", "2", "0", "1", "0", "0", "1", "1"],
-                         ["审计处", "1", "0", "0", "0", "1", "0", "0"], ["合计（项）", "4", "1", "1", "0", "1", "1", "1"]]
-    assert leaders[1:] == [["张三", "2", "1", "1", "0", "0", "0", "0"], ["李四", "2", "0", "1", "0", "0", "1", "1"]]
+    assert units[0] == ["牵头单位", "牵头任务", "已完成", "推进中", "未启动", "滞后", "未报送", "未到报送期", "逾期"]
+    assert units[1:] == [["办公室", "1", "1", "0", "0", "0", "0", "0", "0"], ["财务处", "2", "0", "1", "0", "0", "1", "0", "1"],
+                         ["审计处", "1", "0", "0", "0", "1", "0", "0", "0"], ["合计（项）", "4", "1", "1", "0", "1", "1", "0", "1"]]
+    assert leaders[1:] == [["张三", "2", "1", "1", "0", "0", "0", "0", "0"], ["李四", "2", "0", "1", "0", "0", "1", "0", "1"]]
     body = next(p for p in document.paragraphs if p.text == SUMMARY)
     assert body.paragraph_format.first_line_indent is not None  # the body's two-character indent
 

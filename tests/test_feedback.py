@@ -287,13 +287,13 @@ def test_overdue_list_as_of_a_date(seed_plan: Plan, collected: Collected, as_of:
 def test_counts_per_unit_and_quarter(seed_plan: Plan, collected: Collected) -> None:
     document = progress_document(seed_plan, collected.progress, dt.date(2010, 7, 15))
     summary = [b.text for b in document.sections[0].blocks if isinstance(b, Paragraph)][2]
-    assert summary == "截至2010年7月15日，共20项工作：已完成1项，推进中14项，未启动0项，滞后0项，未报送5项；其中逾期1项。"
+    assert summary == "截至2010年7月15日，共20项工作：已完成1项，推进中14项，未启动0项，滞后0项，未报送5项，未到报送期0项；其中逾期1项。"
     # 牵头单位, 牵头任务, 已完成, 推进中, 未启动, 滞后, 未报送, 逾期
     units = {r[0]: r[1:] for r in rows(block_after(document, "二、各牵头单位完成情况"))}
-    assert units["科技司"] == ["10", "1", "9", "0", "0", "0", "0"]
-    assert units["计量司"] == ["2", "0", "0", "0", "0", "2", "0"]
-    assert units["监督司"] == ["2", "0", "2", "0", "0", "0", "1"]
-    assert units["合计（项）"] == ["20", "1", "14", "0", "0", "5", "1"]
+    assert units["科技司"] == ["10", "1", "9", "0", "0", "0", "0", "0"]
+    assert units["计量司"] == ["2", "0", "0", "0", "0", "2", "0", "0"]
+    assert units["监督司"] == ["2", "0", "2", "0", "0", "0", "0", "1"]
+    assert units["合计（项）"] == ["20", "1", "14", "0", "0", "5", "0", "1"]
     # 季度, 应报, 已报, 已完成, 推进中, 未启动, 滞后, 未报送 (item 12 is reported by both its leads)
     assert rows(block_after(document, "三、各期报送情况")) == [
         ["第一季度", "17", "0", "0", "0", "0", "0", "17"],  # ended on 31 March, and nothing came in for it

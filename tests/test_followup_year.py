@@ -63,9 +63,9 @@ EXTENSION = Extension(seq=3, unit="计量司", due=dt.date(2010, 9, 30), reason=
 # The hand-worked table: per date, each task's 序时进度 and 预警 (序号 → "进度/颜色"), and the
 # units that owed the last ended quarter's report and had sent none (with the tasks asked about).
 EXPECTED: dict[str, tuple[dict[str, str], dict[str, list[str]]]] = {
-    "2010-04-10": (  # 3, 4, 10 start in May: not started; 1 began 1 April and nobody reported yet (0 %)
-        {"1": "欠进度/黄", "2": "达进度/", "3": "未启动/", "4": "未启动/", "5": "达进度/", "6": "达进度/",
-         "7": "达进度/", "8": "达进度/", "9": "达进度/", "10": "未启动/", "11": "达进度/", "12": "达进度/",
+    "2010-04-10": (  # 1 (from 1 April), 3, 4, 10 (from May) first report for the second quarter: none owed yet
+        {"1": "未到报送期/", "2": "达进度/", "3": "未到报送期/", "4": "未到报送期/", "5": "达进度/", "6": "达进度/",
+         "7": "达进度/", "8": "达进度/", "9": "达进度/", "10": "未到报送期/", "11": "达进度/", "12": "达进度/",
          "13": "达进度/", "14": "欠进度/黄", "15": "欠进度/黄", "16": "达进度/", "17": "达进度/",
          "18": "欠进度/黄", "19": "达进度/", "20": "达进度/"},
         {"第一季度 法规司": ["14", "15", "18"]},  # its first-quarter report came on 20 April
@@ -147,7 +147,7 @@ def test_pace_warnings_and_missing_units_against_the_hand_worked_table(seed_plan
     summary = [b.text for b in document.sections[0].blocks if isinstance(b, Paragraph)]
     marks = list(paces.values())
     counts = "，".join(f"{p}{sum(m.startswith(p) for m in marks)}项"
-                      for p in ("已完成", "超进度", "达进度", "欠进度", "未启动", "逾期"))
+                      for p in ("已完成", "超进度", "达进度", "欠进度", "未启动", "未到报送期", "逾期"))
     colours = [sum(m.endswith(c) for m in marks) for c in "红黄蓝"]
     assert (f"序时进度：{counts}。预警：红色{colours[0]}项（逾期），黄色{colours[1]}项（欠进度），"
             f"蓝色{colours[2]}项（15日内到期）。") in summary
@@ -285,7 +285,8 @@ EXTENDED = Extension(seq=3, unit="计量司", due=dt.date(2010, 9, 30), reason="
 
 # The forms `feedback` makes, read off the plan by hand (the 序号 of the version in force): 16 reports in
 # July under the first version, in September under the revised one; 20/21 only in the half-year forms; 3
-# and 4 only in months; the August and September forms carry item 3 over (往期未完成: 5-7月, not done).
+# and 4 only in months; the August and September forms ask about item 3 as a task of the month (its
+# extension to 30 September moved its reporting months with its due date: not carried over).
 YEAR_FORMS = {
     "2010-03-31 Q1": {"监督司": ["17"], "认监委": ["2", "8", "11"], "执法司": ["12"],
                       "科技司": ["5", "6", "7", "9", "12", "13", "19"], "法规司": ["14", "15", "18"]},
@@ -302,31 +303,34 @@ YEAR_FORMS = {
 }
 
 # The hand-worked table: per date, each task's 完成状态, 序时进度 and 预警 (序号 of the version in force), and the
-# reports owed and not received (period, unit: tasks).  Elapsed shares: whole-year tasks 100/365 = 27 % on
+# reports owed and not received (period, unit: tasks).  A task with no report while none was owed yet
+# (按时限 16/17 before its month, 20 before the half year ends, a task whose first quarter has not ended) is
+# 未到报送期: neither 未报送 nor 欠进度.  Elapsed shares: whole-year tasks 100/365 = 27 % on
 # 10 April, 196/365 = 54 % on 15 July, 213/365 = 58 % on 1 August, 283/365 = 78 % on 10 October; 3 and 4 (1 May
 # - 31 July) 76/92 = 83 % on 15 July, 3 extended to 30 September 93/153 = 61 % on 1 August; new 11 (from 1 July)
 # 15/184 = 8 % on 15 July, 32/184 = 17 % on 1 August; 17 (to 30 September) 196/273 = 72 %, 213/273 = 78 %.
 _ON_PACE = "推进中 达进度/"
+_NOT_DUE = "未到报送期 未到报送期/"
 YEAR_EXPECTED: dict[str, tuple[dict[str, str], list[str]]] = {
     "2010-04-10": (  # the first version; 法规司's first-quarter report is ten days away
-        {"1": "未报送 欠进度/黄", "2": _ON_PACE, "3": "未报送 未启动/", "4": "未报送 未启动/", "5": _ON_PACE,
-         "6": _ON_PACE, "7": _ON_PACE, "8": "推进中 欠进度/黄", "9": _ON_PACE, "10": "未报送 未启动/", "11": _ON_PACE,
-         "12": _ON_PACE, "13": _ON_PACE, "14": "未报送 欠进度/黄", "15": "未报送 欠进度/黄", "16": "未报送 欠进度/黄",
-         "17": _ON_PACE, "18": "未报送 欠进度/黄", "19": _ON_PACE, "20": "未报送 欠进度/黄"},
+        {"1": _NOT_DUE, "2": _ON_PACE, "3": _NOT_DUE, "4": _NOT_DUE, "5": _ON_PACE,
+         "6": _ON_PACE, "7": _ON_PACE, "8": "推进中 欠进度/黄", "9": _ON_PACE, "10": _NOT_DUE, "11": _ON_PACE,
+         "12": _ON_PACE, "13": _ON_PACE, "14": "未报送 欠进度/黄", "15": "未报送 欠进度/黄", "16": _NOT_DUE,
+         "17": _ON_PACE, "18": "未报送 欠进度/黄", "19": _ON_PACE, "20": _NOT_DUE},
         ["2010年第一季度 法规司: 14 15 18"],
     ),
-    "2010-07-15": (  # revised: 21 tasks; 11 has no report yet, 8 % of its time gone (within 10 points)
+    "2010-07-15": (  # revised: 21 tasks; 11 (third quarter) and 17 (September) owe no report yet
         {"1": "已完成 已完成/", "2": _ON_PACE, "3": "推进中 欠进度/黄", "4": _ON_PACE, "5": "已完成 已完成/",
          "6": "推进中 超进度/", "7": _ON_PACE, "8": "滞后 欠进度/黄", "9": _ON_PACE, "10": _ON_PACE,
-         "11": "未报送 达进度/", "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE, "16": _ON_PACE,
-         "17": "未报送 欠进度/黄", "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": _ON_PACE},
+         "11": _NOT_DUE, "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE, "16": _ON_PACE,
+         "17": _NOT_DUE, "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": _ON_PACE},
         ["2010年第二季度 法规司: 15 16 19"],
     ),
     "2010-08-01": (  # 4 ran out on 31 July; 3 was extended on 20 July; 计量司's July report comes on 4 August
         {"1": "已完成 已完成/", "2": _ON_PACE, "3": "推进中 欠进度/黄", "4": "推进中（逾期） 逾期/红",
          "5": "已完成 已完成/", "6": "推进中 超进度/", "7": _ON_PACE, "8": "滞后 欠进度/黄", "9": _ON_PACE,
-         "10": _ON_PACE, "11": "未报送 欠进度/黄", "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE,
-         "16": _ON_PACE, "17": "未报送 欠进度/黄", "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": _ON_PACE},
+         "10": _ON_PACE, "11": _NOT_DUE, "12": _ON_PACE, "13": _ON_PACE, "14": _ON_PACE, "15": _ON_PACE,
+         "16": _ON_PACE, "17": _NOT_DUE, "18": _ON_PACE, "19": _ON_PACE, "20": _ON_PACE, "21": _ON_PACE},
         ["2010年7月 计量司: 3 4"],
     ),
     "2010-10-10": (  # 21's latest report is still the first half's 50 %; 执法司 owes the third quarter
@@ -499,3 +503,59 @@ def test_a_form_of_an_earlier_version_is_refused_when_a_task_changed_hands(year:
         f"{back}: 第 5 行: B 列（重要工作）: 序号 20“完善《重点产业产品质量检测体系建设规划》”在当前计划中（序号 21）由办公室牵头，"
         "不是科技司的任务"]
     assert collect(second, [back], new_progress(second)).taken  # with the revision as it was, it is taken
+
+
+def test_an_extension_moves_the_reporting_periods_with_the_due_date(seed_plan: Plan) -> None:
+    from workplan_docs.cycles import report_periods
+    from workplan_docs.feedback.forms import forms_for
+    from workplan_docs.reports.progress import owing_units
+
+    first = issued(seed_plan)
+    item3, item16 = first.items[2], first.items[15]  # 3: 月, 5-7月; 16: 按时限, 7月完成 (科技司)
+    months = [Period("month", m, 2010) for m in (5, 6, 7, 8, 9)]
+    assert report_periods(first, item3, 2010) == months[:3]
+    assert report_periods(first, item3, 2010, dt.date(2010, 9, 30)) == months
+    assert report_periods(first, item16, 2010, dt.date(2010, 9, 30)) == [Period("month", 9, 2010)]
+    progress = new_progress(first)
+    progress.extensions.append(Extension(seq=16, unit="科技司", due=dt.date(2010, 9, 30), reason="评审会推迟",
+                                         approved=dt.date(2010, 7, 10)))
+    # the forms: July no longer asks 科技司 about 16, September does, as a task of the month
+    assert "科技司" not in {f.unit for f in forms_for(first, Period("month", 7, 2010), progress)}
+    (september,) = [f for f in forms_for(first, Period("month", 9, 2010), progress) if f.unit == "科技司"]
+    assert [i.label for i in september.items] == ["16"] and not september.carried
+    # the report: on 1 August nothing is owed on 16 yet (extended after 10 July); on 1 October September's is
+    assert task_rows(progress_document(first, progress, dt.date(2010, 8, 1)))["16"][4] == "未到报送期"
+    def owing_16(day: dt.date) -> list[str]:
+        return [period.label for period, _, items in owing_units(first, progress, day, 2010)
+                if any(i.label == "16" for i in items)]
+
+    assert owing_16(dt.date(2010, 8, 1)) == []
+    assert owing_16(dt.date(2010, 10, 1)) == ["2010年9月"]
+
+
+@pytest.mark.parametrize(("as_of", "row"), [
+    ("2010-07-01", ["未到报送期", "未到报送期", ""]),  # due 31 July, 30 days ahead
+    ("2010-07-20", ["未到报送期", "未到报送期", "蓝"]),  # due within 15 days
+    ("2010-08-01", ["未报送（逾期）", "逾期", "红"]),  # July's report was owed, and the task ran out
+])
+def test_a_task_with_no_report_owed_yet_is_judged_by_its_due_date_only(seed_plan: Plan, as_of: str,
+                                                                       row: list[str]) -> None:
+    first = issued(seed_plan)  # 16 reports 按时限: once, in July
+    day = dt.date.fromisoformat(as_of)
+    document = progress_document(first, new_progress(first), day)
+    cells = task_rows(document)["16"]
+    assert [cells[4], cells[-2].splitlines()[0], cells[-1]] == row
+
+
+def test_the_bulletin_counts_tasks_not_yet_owed_apart(seed_plan: Plan) -> None:
+    from workplan_docs.reports.bulletin import summary_text
+    from workplan_docs.reports.progress import assess, unit_table
+
+    first = issued(seed_plan)
+    day = dt.date(2010, 7, 20)
+    judged = assess(first, new_progress(first), day)
+    assert "未报送19项（占95%），未到报送期1项（占5%）" in summary_text(first, judged, day)
+    table = unit_table(first, judged.states)
+    heading = [c.heading for c in table.columns]
+    total = [c.text for c in table.rows[-1]]
+    assert total[heading.index("未到报送期")] == "1" and total[heading.index("未报送")] == "19"

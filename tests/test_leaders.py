@@ -107,11 +107,11 @@ def test_progress_report_counts_per_leader(plan: Plan) -> None:
     assert blocks[at].text == "七、各分管领导负责任务完成情况（项）"
     table = blocks[at + 1]
     assert isinstance(table, Table)
-    # 分管领导, 负责任务, 已完成, 推进中, 未启动, 滞后, 未报送, 逾期 (item 4 due 31 July, unreported)
+    # 分管领导, 负责任务, 已完成, 推进中, 未启动, 滞后, 未报送, 未到报送期, 逾期 (item 4 due 31 July, unreported)
     assert [[c.text for c in row] for row in table.rows] == [
-        ["张三", "2", "1", "1", "0", "0", "0", "0"],
-        ["李四", "2", "0", "1", "0", "0", "1", "1"],
-        ["常务副县长 王五", "1", "0", "0", "0", "0", "1", "1"],
+        ["张三", "2", "1", "1", "0", "0", "0", "0", "0"],
+        ["李四", "2", "0", "1", "0", "0", "1", "0", "1"],
+        ["常务副县长 王五", "1", "0", "0", "0", "0", "1", "0", "1"],
     ]
     seed_like = plan_from_data({**PLAN, "items": [{**i, "leader": ""} for i in PLAN["items"]]}, "p")
     texts = [b.text for s in progress_document(seed_like, progress, dt.date(2026, 8, 1)).sections

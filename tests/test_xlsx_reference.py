@@ -33,7 +33,8 @@ def _cell(cell: Any) -> tuple:
     """What a cell shows: an empty cell is blank (the openpyxl writer stored some as empty text)."""
     border, align, fill = cell.border, cell.alignment, cell.fill
     return (
-        cell.value, cell.data_type if cell.value is not None else "blank", cell.style, cell.number_format, _font(cell.font),
+        cell.value, cell.data_type if cell.value is not None else "blank", cell.style, cell.number_format,
+        _font(cell.font),
         tuple(_side(s) for s in (border.left, border.right, border.top, border.bottom)),
         (align.horizontal, align.vertical, bool(align.wrap_text), align.indent),
         (fill.fill_type, fill.fgColor.rgb if fill.fill_type else None),

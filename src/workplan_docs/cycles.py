@@ -10,8 +10,10 @@ The 时间进度 decides the periods: a task's time runs from the first day of i
 scheduled month to its due date (the end of its deadline month, or of its last month),
 as for 序时进度; it expects a report in each period of its cycle that overlaps that time
 (a 5-7月 task reporting 月: May, June, July; 季: the second and third quarters), or, for
-按时限, in the month of its due date only.  A task whose schedule could not be read
-expects none.
+按时限, in the month of its due date only.  An approved extension (延期) moves the due date,
+and so the periods with it: a 5-7月 monthly task extended to 30 September expects reports
+in August and September too, a 按时限 one in September instead of July.  A task whose
+schedule could not be read expects none.
 """
 
 from __future__ import annotations
@@ -123,24 +125,25 @@ def kind_of(plan: Plan, item: Item) -> PeriodKind:
     return KIND_OF_CYCLE[cycle_of(plan, item)]
 
 
-def _time(item: Item, calendar_year: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def _time(item: Item, calendar_year: int, due: dt.date | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """(year, month) of the first and the last month of the task's time, or None unscheduled."""
     from .progress import due_date
 
     timing = item.timing
     months = [(calendar_year, m) for m in timing.months] + [(int(m[:4]), int(m[5:])) for m in timing.other_months]
-    due = due_date(item, calendar_year)
+    due = due or due_date(item, calendar_year)
     if not months or due is None:
         return None
     return min(months), (due.year, due.month)
 
 
-def report_periods(plan: Plan, item: Item, calendar_year: int) -> list[Period]:
-    """The periods in which ``item`` expects a report, in order (see the module's rule).
+def report_periods(plan: Plan, item: Item, calendar_year: int, due: dt.date | None = None) -> list[Period]:
+    """The periods in which ``item`` expects a report, in order (see the module's rule);
+    ``due``: the due date in force when an extension moved it (``progress.extended_due``).
 
     Periods are of the plan year's calendar; a plan that names no year gives them no
     year (``calendar_year`` then only places its months)."""
-    time = _time(item, calendar_year)
+    time = _time(item, calendar_year, due)
     if time is None:
         return []
     cycle = cycle_of(plan, item)
@@ -157,7 +160,8 @@ def report_periods(plan: Plan, item: Item, calendar_year: int) -> list[Period]:
     return periods
 
 
-def expects_report(plan: Plan, item: Item, period: Period, calendar_year: int) -> bool:
-    """Whether ``item`` expects a report in ``period`` (given with or without its year)."""
+def expects_report(plan: Plan, item: Item, period: Period, calendar_year: int, due: dt.date | None = None) -> bool:
+    """Whether ``item`` (due on ``due`` when extended) expects a report in ``period`` (given
+    with or without its year)."""
     dated = period.dated(calendar_year)
-    return any(p.dated(calendar_year) == dated for p in report_periods(plan, item, calendar_year))
+    return any(p.dated(calendar_year) == dated for p in report_periods(plan, item, calendar_year, due))

@@ -153,7 +153,7 @@ def test_returned_forms_are_collected_or_their_problems_listed(
     page: Any, imported: str, seed_docx: Path, tmp_path: Path, shots: Any
 ) -> None:
     page.goto(f"{imported}?step=followup")
-    page.select_option("select[name=quarter]", "2")
+    page.select_option("#forms-form select[name=period]", "quarter-2")
     with page.expect_download() as download:
         page.click("#forms-form button")
     forms = tmp_path / "forms"
@@ -171,7 +171,7 @@ def test_returned_forms_are_collected_or_their_problems_listed(
     assert page.locator("#collect-results li.bad .problems li").all_inner_texts() == expected
     assert "完成状态" in expected[0]
     assert page.locator("#entry-count").inner_text() == "10"
-    shots(page, "5-collect", at="#collected")
+    shots(page, "5-collect", at="#forms-form")
     page.fill("#report-form input[name=as_of]", "2010-07-15")
     page.click("#report-form button")
     page.wait_for_selector(".downloads")
@@ -181,8 +181,10 @@ def test_returned_forms_are_collected_or_their_problems_listed(
     overdue = rows_of(page, "一、逾期任务（1项）")
     assert overdue == [["1", "开展检验机构委托检验工作调研", "监督司", "4月", "2010年4月30日", "未报送（逾期）", ""]]
     by_unit = rows_of(page, "二、各牵头单位完成情况")
-    assert by_unit[3] == ["科技司", "10", "1", "9", "0", "0", "0", "0"]
-    assert by_unit[-1] == ["合计（项）", "20", "1", "8", "0", "0", "11", "1"]
+    headings = page.get_by_role("table", name=re.compile("^二、")).locator("thead th").all_inner_texts()
+    assert headings[-3:] == ["未报送", "未到报送期", "逾期"]  # owed and missing apart from not yet owed
+    assert by_unit[3] == ["科技司", "10", "1", "9", "0", "0", "0", "0", "0"]
+    assert by_unit[-1] == ["合计（项）", "20", "1", "8", "0", "0", "11", "0", "1"]
     warned = page.get_by_role("table", name="四、预警任务（11项）")
     assert [(row[0], row[1]) for row in rows_of(page, "四、预警任务（11项）")] == [
         ("红", "1"), *(("黄", seq) for seq in ("2", "3", "4", "8", "11", "12", "14", "15", "17", "18"))]
@@ -193,6 +195,29 @@ def test_returned_forms_are_collected_or_their_problems_listed(
         *(("第一季度", unit) for unit in ("监督司", "认监委", "执法司", "科技司", "法规司")),
         *(("第二季度", unit) for unit in ("监督司", "认监委", "计量司", "执法司", "法规司"))]
     shots(page, "6-report", at="#report")
+
+
+def test_forms_and_collecting_by_month_quarter_or_half_year(page: Any, imported: str, tmp_path: Path) -> None:
+    page.goto(f"{imported}?step=followup")
+    select = page.locator("#forms-form select[name=period]")
+    groups = select.locator("optgroup").evaluate_all("gs => gs.map(g => [g.label, g.children.length])")
+    assert groups == [["月报", 12], ["季报", 4], ["半年报", 2]]  # as feedback --month / --quarter / --half
+    assert select.input_value().startswith("quarter-")  # the seed plan reports 季
+    # the seed has no half-yearly task: the half year's forms are none, and the page says so
+    page.select_option("#forms-form select[name=period]", "half-1")
+    page.click("#forms-form button")
+    assert "上半年没有牵头单位有应报送或往期未完成的任务，未生成反馈表。" in page.locator(".messages").first.inner_text()
+    assert page.locator("#forms-form select[name=period]").input_value() == "half-1"
+    page.select_option("#forms-form select[name=period]", "quarter-3")
+    with page.expect_download() as download:
+        page.click("#forms-form button")
+    assert download.value.suggested_filename == "第三季度进展反馈表.zip"
+    zipfile.ZipFile(download.value.path()).extractall(tmp_path / "forms")
+    form = fill(tmp_path / "forms" / "科技司_第三季度进展反馈表.xlsx", tmp_path / "back" / "科技司.xlsx", {})
+    # collecting only the second quarter refuses a third-quarter form, naming both periods
+    page.select_option("form[action$='/collect'] select[name=period]", "quarter-2")
+    drop_files(page, "form[action$='/collect'] .drop-zone", [(form.name, form.read_bytes())])
+    page.locator("#collect-results li.bad", has_text="此表是第三季度的反馈表，本次收集的是第二季度").wait_for()
 
 
 def test_a_file_too_large_or_not_what_it_says_is_refused_with_a_message(page: Any, server: Any, shots: Any) -> None:

@@ -119,7 +119,7 @@ def test_importer_options_re_read_the_plan(client: TestClient) -> None:
     client.post(f"{address}/options", data={"year": "2010", "title": "改过的标题"})
     page = client.get(f"{address}?step=plan").text
     assert "改过的标题 · 共" in page
-    forms = client.get(f"{address}/forms", params={"quarter": "2"})
+    forms = client.get(f"{address}/forms", params={"period": "quarter-2"})
     assert forms.headers["content-disposition"].endswith("%E7%AC%AC%E4%BA%8C%E5%AD%A3%E5%BA%A6%E8%BF%9B%E5%B1%95%E5%8F%8D%E9%A6%88%E8%A1%A8.zip")
 
 

@@ -9,7 +9,8 @@ Each form is checked as a whole against the plan, and taken whole or not at all:
   retitled for another unit is refused);
 - with every printed cell unchanged (title, unit, headings, 序号, 重要工作, 时间进度; the
   plan title under the form title may since have been polished), exactly
-  the unit's tasks of that period (no row added, none deleted, none from another unit),
+  the unit's tasks of that period (no row added, none deleted, none from another unit;
+  the extensions recorded in the progress data collected into count, as for ``feedback``),
   and any carried over from earlier periods (which must be the unit's tasks whose time
   ran out before the period);
 - 完成比例 empty or a whole number 0-100; the sign-off under the table filled (the fields
@@ -48,7 +49,7 @@ from typing import Any
 from ..errors import Problem, WorkplanError
 from ..model import Item, Plan, check_text
 from ..cycles import Period
-from ..progress import STATUSES, Entry, ProgressFile, find_task, fingerprint, task_hash
+from ..progress import STATUSES, Entry, Extension, ProgressFile, find_task, fingerprint, task_hash
 from ..units import GENERIC_KIND
 from .forms import (
     COLUMNS,
@@ -137,15 +138,17 @@ class Collected:
 
 def read_form(
     plan: Plan, path: str | Path, period: Period | None = None, required: Iterable[str] = SIGNOFF_KEYS,
+    extensions: list[Extension] | None = None,
 ) -> FormResult:
     """Read and check one returned form; ``period`` refuses forms of other periods;
-    ``required`` are the sign-off fields that must be filled (keys of ``SIGNOFF_LABELS``).
+    ``required`` are the sign-off fields that must be filled (keys of ``SIGNOFF_LABELS``);
+    ``extensions`` (approved, from the progress data) move tasks' periods as for the forms made.
 
     Never raises for what is in the file: every fault becomes one of the form's problems.
     """
     result = FormResult(str(path))
     try:
-        _read_checked(plan, Path(path), result, period, tuple(required))
+        _read_checked(plan, Path(path), result, period, tuple(required), extensions or [])
     except WorkplanError as error:
         result.problems.extend(p if p.source else p.at(result.source) for p in error.problems)
     except Exception:  # noqa: BLE001 - a parser failing on a damaged package is this form's problem
@@ -159,7 +162,8 @@ def read_form(
 
 
 def _read_checked(
-    plan: Plan, path: Path, result: FormResult, period: Period | None, required: tuple[str, ...]
+    plan: Plan, path: Path, result: FormResult, period: Period | None, required: tuple[str, ...],
+    extensions: list[Extension],
 ) -> None:
     workbook = _open(path, result)
     if workbook is None:
@@ -174,7 +178,7 @@ def _read_checked(
             return
         current = meta.get("plan") == fingerprint(plan)
         result.version = meta.get("version") or ("" if current else f"标识 {meta.get('plan', '')[:8]}")
-        form = _expected_form(plan, meta, result, period) if current else _earlier_form(plan, meta, sheet, result, period)
+        form = _expected_form(plan, meta, result, period, extensions) if current else _earlier_form(plan, meta, sheet, result, period)
         if form is None:
             return
         result.form = form
@@ -310,7 +314,9 @@ def _period_and_unit(plan: Plan, meta: dict[str, Any], result: FormResult, wante
     return period, meta.get("unit", "")
 
 
-def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None) -> Form | None:
+def _expected_form(
+    plan: Plan, meta: dict[str, Any], result: FormResult, wanted: Period | None, extensions: list[Extension]
+) -> Form | None:
     """The form ``feedback`` made for this unit and period, or None with the reason."""
     found = _period_and_unit(plan, meta, result, wanted)
     if found is None:
@@ -318,7 +324,7 @@ def _expected_form(plan: Plan, meta: dict[str, Any], result: FormResult, wanted:
     period, unit = found
     named = plan.registry.resolve(unit) == unit and plan.registry.kind(unit) != GENERIC_KIND  # as forms name it
     try:
-        form = form_for(plan, unit, period, meta["carried"]) if named else None
+        form = form_for(plan, unit, period, meta["carried"], extensions) if named else None
     except ValueError as error:
         result.problem(f"隐藏标识中的往期未完成任务（序号 {error}）不是{unit}此前到期的任务（反馈表被改动过），请使用下发的反馈表填写")
         return None
@@ -553,7 +559,7 @@ def collect(
     index = {entry.key: position for position, entry in enumerate(outcome.progress.entries)}
     required = tuple(required)
     for path in paths:
-        result = read_form(plan, path, period, required)
+        result = read_form(plan, path, period, required, existing.extensions)
         if result.problems:
             outcome.rejected.append(result)
             continue

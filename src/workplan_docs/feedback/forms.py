@@ -10,6 +10,9 @@ send a form to) that leads at least one task expecting a report in the period �
 whose reporting cycle (``report_every``) has periods of that kind and whose time
 overlaps it, or, reporting 按时限, whose due month it is (``cycles.report_periods``).
 A unit with no such task gets no form.  Rows are the unit's tasks in plan order.
+An approved extension recorded in the progress data moves the task's due date and so its
+periods (a monthly 5-7月 task extended to September is asked about in August and September
+as a task of the period, not carried over).
 
 Given the progress data so far, a form also carries over (往期未完成) each of the unit's
 tasks of the same kind of cycle whose time ran out before the period and whose latest
@@ -47,7 +50,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..filenames import safe_file_name
 from ..model import Item, Plan
 from ..cycles import Period, PeriodKind, expects_report, kind_of
-from ..progress import DONE, STATUSES, ProgressFile, due_date, fingerprint, latest_entries, task_hash
+from ..progress import DONE, STATUSES, Extension, ProgressFile, extended_due, fingerprint, latest_entries, task_hash
 from ..style import Style, default_style
 from ..writers.reproducible import build_date
 from ..writers.xlsx import workbook_bytes
@@ -125,7 +128,7 @@ def forms_for(plan: Plan, period: Period, progress: ProgressFile | None = None) 
     a plan with a year and a period of another year asks about the tasks scheduled in that
     year ("2011年1-6月").
     """
-    scope = _Scope.of(plan, period)
+    scope = _Scope.of(plan, period, progress.extensions if progress is not None else [])
     latest = latest_entries(progress, scope.calendar_year) if progress is not None else None
     forms = []
     for unit in plan.unit_tasks():
@@ -141,10 +144,13 @@ def forms_for(plan: Plan, period: Period, progress: ProgressFile | None = None) 
     return forms
 
 
-def form_for(plan: Plan, unit: str, period: Period, carried: set[str]) -> Form | None:
-    """``unit``'s form: its tasks of the period and the ``carried`` ones, or None when it has
-    none.  Raises ValueError naming a carried 序号 that is not an earlier task of the unit."""
-    scope = _Scope.of(plan, period)
+def form_for(
+    plan: Plan, unit: str, period: Period, carried: set[str], extensions: list[Extension] | None = None
+) -> Form | None:
+    """``unit``'s form: its tasks of the period (with the approved ``extensions``) and the
+    ``carried`` ones, or None when it has none.  Raises ValueError naming a carried 序号 that
+    is not an earlier task of the unit."""
+    scope = _Scope.of(plan, period, extensions or [])
     lead = plan.items_for(unit).lead
     wrong = carried - {item.label for item in scope.earlier(lead)}
     if wrong:
@@ -155,29 +161,32 @@ def form_for(plan: Plan, unit: str, period: Period, carried: set[str]) -> Form |
 @dataclass(frozen=True)
 class _Scope:
     """A form's period, worked out once for all units: the tasks that expect a report in it,
-    those of the same kind of cycle, and the day it starts (tasks due before it are "earlier")."""
+    those of the same kind of cycle, each task's due date (an extension's when approved), and
+    the day the period starts (tasks due before it are "earlier")."""
 
     period: Period
     calendar_year: int  # the year a plan's bare months ("4月") are in
     start: dt.date
     current: frozenset[int]  # id() of the items that expect a report in the period
     same_kind: frozenset[int]  # id() of the items whose cycle has periods of this kind
+    due: dict[int, dt.date | None]  # id() of each item: its due date in force
 
     @classmethod
-    def of(cls, plan: Plan, period: Period) -> _Scope:
+    def of(cls, plan: Plan, period: Period, extensions: list[Extension]) -> _Scope:
         # Without a plan year, bare months belong to the form's year, else to a placeholder
         # (a plan and forms that name no year compare months only).
         calendar_year = plan.year if plan.year is not None else period.year if period.year is not None else 1
-        current = frozenset(id(i) for i in plan.items if expects_report(plan, i, period, calendar_year))
+        due = {id(i): extended_due(i, calendar_year, extensions, dt.date.max) for i in plan.items}
+        current = frozenset(id(i) for i in plan.items if expects_report(plan, i, period, calendar_year, due[id(i)]))
         same_kind = frozenset(id(i) for i in plan.items if kind_of(plan, i) == period.kind)
-        return cls(period, calendar_year, period.start(calendar_year), current, same_kind)
+        return cls(period, calendar_year, period.start(calendar_year), current, same_kind, due)
 
     def earlier(self, lead: list[Item]) -> list[Item]:
         """Of ``lead``, the tasks of this kind of period, not of this one, whose time ran out before it."""
         return [
             item for item in lead
             if id(item) in self.same_kind and id(item) not in self.current
-            and (due := due_date(item, self.calendar_year)) is not None and due < self.start
+            and (due := self.due[id(item)]) is not None and due < self.start
         ]
 
     def form(self, unit: str, lead: list[Item], carried: set[str]) -> Form | None:

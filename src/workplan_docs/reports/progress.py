@@ -15,7 +15,11 @@ Rules, as the report's note also prints them:
 - Generic leads (相关司局) receive no form and so are not expected to report.
 - Reports are owed by period (``cycles``): a unit owes one for each period ended by
   ``as_of`` in which one of its tasks expected a report, and is listed under 未报送 for it
-  until one comes in.
+  until one comes in.  A unit with no report on a task for which no period has ended yet
+  is 未到报送期, not 未报送: it is neither counted as 0 % (欠进度) nor as missing, and is
+  warned of only by its due date (蓝 near it, 红 past it).
+- Approved extensions count from the day they were approved: they move the due date and
+  the periods that expect reports.
 
 - 序时进度, 三色预警, 未报送 and 延期 follow the rules written in the README (督办) and
   printed in the report's note: reported 完成比例 against the elapsed share of the task's
@@ -42,26 +46,30 @@ from ._common import plan_document, title_block
 
 TITLE = "工作进展报告"
 MISSING = "未报送"
+NOT_DUE = "未到报送期"  # no report, and none owed yet: both a status and a 序时进度
 OVERDUE = "逾期"
 # Most worrying first: a task's status is the first of these that any lead unit has.
-_SEVERITY = ("滞后", MISSING, "未启动", "推进中", DONE)
-_COUNTED = (DONE, "推进中", "未启动", "滞后", MISSING)
+_SEVERITY = ("滞后", MISSING, "未启动", "推进中", NOT_DUE, DONE)
+_REPORTED = (DONE, "推进中", "未启动", "滞后", MISSING)  # the statuses of reports owed in a period
+_COUNTED = (*_REPORTED, NOT_DUE)
 # 序时进度, least advanced first: a task is as far on as its least advanced lead unit.
 AHEAD, ON_PACE, BEHIND, NOT_STARTED = "超进度", "达进度", "欠进度", "未启动"
-_PACE_ORDER = (BEHIND, NOT_STARTED, ON_PACE, AHEAD, DONE)
-PACES = (DONE, AHEAD, ON_PACE, BEHIND, NOT_STARTED, OVERDUE)
+_PACE_ORDER = (BEHIND, NOT_STARTED, NOT_DUE, ON_PACE, AHEAD, DONE)
+PACES = (DONE, AHEAD, ON_PACE, BEHIND, NOT_STARTED, NOT_DUE, OVERDUE)
 MARGIN = 10  # percentage points either side of the elapsed share that count as 达进度
 WARN_DAYS = 15
 RED, YELLOW, BLUE = "红", "黄", "蓝"
 WARN_FILLS = {RED: "F4CCCC", YELLOW: "FFF2CC", BLUE: "DDEBF7"}
 
 
-def unit_pace(entry: Entry | None, expected: float | None) -> str:
+def unit_pace(entry: Entry | None, expected: float | None, owed: bool = True) -> str:
     """One lead unit's 序时进度 from its latest report (see the README for the rule).
 
     完成比例 is compared with the elapsed share; without it the 完成状态 decides; no report
-    counts as 0 %.  A task whose schedule could not be read has no elapsed share: only the
-    完成状态 counts."""
+    counts as 0 % once one was ``owed``, and is 未到报送期 before.  A task whose schedule
+    could not be read has no elapsed share: only the 完成状态 counts."""
+    if entry is None and not owed:
+        return NOT_DUE
     if entry is not None and (entry.status == DONE or entry.percent == 100):
         return DONE
     percent = entry.percent if entry is not None else 0
@@ -90,10 +98,13 @@ class _TaskState:
     as_of: dt.date
     expected: float | None = None  # elapsed share of the task's time (序时进度), None without a schedule
     warn_days: int = WARN_DAYS
+    owed: bool = True  # a period in which the task expected a report has ended by ``as_of``
 
     @property
     def unit_statuses(self) -> dict[str, str]:
-        return {unit: entry.status if entry else MISSING for unit, entry in self.reports.items()}
+        """Each unit's latest 完成状态; 未报送 without a report, 未到报送期 while none was owed."""
+        absent = MISSING if self.owed else NOT_DUE
+        return {unit: entry.status if entry else absent for unit, entry in self.reports.items()}
 
     @property
     def status(self) -> str:
@@ -109,7 +120,7 @@ class _TaskState:
         """序时进度: 逾期 past the due date unless done, else the least advanced unit's."""
         if self.overdue:
             return OVERDUE
-        paces = {unit_pace(entry, self.expected) for entry in self.reports.values()}
+        paces = {unit_pace(entry, self.expected, self.owed) for entry in self.reports.values()}
         return next(p for p in _PACE_ORDER if p in paces)
 
     @property
@@ -141,21 +152,25 @@ def _reporting_units(plan: Plan, item: Item) -> list[str]:
 def _states(
     plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int, warn_days: int = WARN_DAYS
 ) -> list[_TaskState]:
+    """Each task on ``as_of``; ``progress`` holds only the extensions approved by then."""
     latest = latest_entries(progress, plan_year)
     states = []
     for item in plan.items:
         due = extended_due(item, plan_year, progress.extensions, as_of)
         reports = {unit: latest.get((item.label, unit)) for unit in _reporting_units(plan, item)}
         expected = expected_share(item, plan_year, due, as_of)
-        states.append(_TaskState(item, reports, due, as_of, expected, warn_days))
+        owed = any(p.end(plan_year) <= as_of for p in report_periods(plan, item, plan_year, due))
+        states.append(_TaskState(item, reports, due, as_of, expected, warn_days, owed))
     return states
 
 
-def _per_unit(entries_of: dict[str, Entry | None], key: str) -> str:
-    """One text field of each unit's latest report; "单位：" prefixes when several units lead."""
+def _per_unit(state: _TaskState, key: str) -> str:
+    """One text field of each unit's latest report (its status in brackets without one); "单位：" prefixes
+    when several units lead."""
     parts = []
+    entries_of = state.reports
     for unit, entry in entries_of.items():
-        text = getattr(entry, key) if entry else f"（{MISSING}）"
+        text = getattr(entry, key) if entry else f"（{state.unit_statuses[unit]}）"
         if text and len(entries_of) > 1:
             parts.append(f"{unit}：{text}")
         elif text and entry:
@@ -201,7 +216,7 @@ def _overdue_table(plan: Plan, states: list[_TaskState]) -> Table:
     rows = tuple(
         (
             Cell.serial(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
-            Cell(_date_text(s.due) if s.due else ""), _status_cell(s), Cell(_per_unit(s.reports, "progress")),
+            Cell(_date_text(s.due) if s.due else ""), _status_cell(s), Cell(_per_unit(s, "progress")),
         )
         for s in states
     )
@@ -252,7 +267,7 @@ def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year:
     received_in: dict[Period, list[Entry]] = {}
     for entry in progress.entries:
         received_in.setdefault(entry.period.dated(plan_year), []).append(entry)
-    periods = {p.dated(plan_year): p for p in _ended_periods(plan, as_of, plan_year)}
+    periods = {p.dated(plan_year): p for p in _ended_periods(plan, progress, as_of, plan_year)}
     periods.update({dated: entries[0].period for dated, entries in received_in.items() if dated not in periods})
     if not periods:
         return Paragraph("尚无应报送的报送期，也未收到任何反馈。")
@@ -260,7 +275,7 @@ def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year:
         Column("报送期", 1.6),
         Column("应报（项）", 0.8, "center"),
         Column("已报", 0.8, "center"),
-        *(Column(s, 0.8, "center") for s in _COUNTED),
+        *(Column(s, 0.8, "center") for s in _REPORTED),
     )
     rows = []
     for dated in sorted(periods, key=lambda p: p.order(plan_year)):
@@ -270,7 +285,7 @@ def _period_table(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year:
         expected = {(i.label, unit) for unit, items in owed.items() for i in items}
         expected |= {(e.label, e.unit) for e in received}
         statuses = [e.status for e in received] + [MISSING] * len(expected - {(e.label, e.unit) for e in received})
-        counts = [len(expected), len(received), *(statuses.count(s) for s in _COUNTED)]
+        counts = [len(expected), len(received), *(statuses.count(s) for s in _REPORTED)]
         rows.append((Cell(periods[dated].label), *(Cell.count(c) for c in counts)))
     return Table(columns, tuple(rows))
 
@@ -293,7 +308,7 @@ def _task_table(plan: Plan, states: list[_TaskState]) -> Table:
         (
             Cell.serial(s.item.label), Cell(s.item.task), Cell(s.item.lead_display), Cell(s.item.schedule),
             _status_cell(s), Cell(_reported_in(s)),
-            *(Cell(_per_unit(s.reports, key)) for key in ("progress", "problems", "next_steps")),
+            *(Cell(_per_unit(s, key)) for key in ("progress", "problems", "next_steps")),
             _pace_cell(s), _warning_cell(s),
         )
         for s in states
@@ -340,22 +355,30 @@ def _warning_table(plan: Plan, states: list[_TaskState]) -> Table | Paragraph:
     return Table(columns, rows)
 
 
-def _ended_periods(plan: Plan, as_of: dt.date, plan_year: int) -> list[Period]:
-    """The periods in which some task expected a report (``cycles.report_periods``) and that
-    have ended by ``as_of`` (their last day included), in order."""
-    periods = {p for item in plan.items for p in report_periods(plan, item, plan_year) if p.end(plan_year) <= as_of}
+def _ended_periods(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: int) -> list[Period]:
+    """The periods in which some task expected a report (``cycles.report_periods``, with the
+    extensions in ``progress``) and that have ended by ``as_of`` (their last day included), in order."""
+    periods = {
+        p for item in plan.items
+        for p in report_periods(plan, item, plan_year, extended_due(item, plan_year, progress.extensions, as_of))
+        if p.end(plan_year) <= as_of
+    }
     return sorted(periods, key=lambda p: p.order(plan_year))
 
 
 def owed_reports(plan: Plan, progress: ProgressFile, period: Period, plan_year: int) -> dict[str, list[Item]]:
     """The reports owed for ``period``, by unit: its tasks that expected a report in it
-    (``cycles.report_periods``; rows carried over from earlier periods are asked about, not
-    owed), less those it had reported 已完成 for an earlier period."""
+    (``cycles.report_periods``, with the extensions in ``progress``; rows carried over from
+    earlier periods are asked about, not owed), less those it had reported 已完成 for an
+    earlier period."""
     from ..feedback.forms import forms_for
 
     order = period.order(plan_year)
     done = {(e.label, e.unit) for e in progress.entries if e.status == DONE and e.period.order(plan_year) < order}
-    owed = {form.unit: [i for i in form.items if (i.label, form.unit) not in done] for form in forms_for(plan, period)}
+    owed = {
+        form.unit: [i for i in form.items if i.label not in form.carried and (i.label, form.unit) not in done]
+        for form in forms_for(plan, period, progress)
+    }
     return {unit: items for unit, items in owed.items() if items}
 
 
@@ -365,7 +388,7 @@ def owing_units(plan: Plan, progress: ProgressFile, as_of: dt.date, plan_year: i
     A task past its due date that is still asked about is listed as 逾期 instead."""
     sent = {(e.label, e.unit, e.period.dated(plan_year)) for e in progress.entries}
     owing = []
-    for period in _ended_periods(plan, as_of, plan_year):
+    for period in _ended_periods(plan, progress, as_of, plan_year):
         dated = period.dated(plan_year)
         for unit, items in owed_reports(plan, progress, period, plan_year).items():
             missing = [item for item in items if (item.label, unit, dated) not in sent]
@@ -413,14 +436,16 @@ def _rules(plan: Plan, plan_year: int) -> str:
     year = "" if plan.year else f"计划未写明年度，按{plan_year}年计算。"
     return (
         f"{year}应完成时间：时间进度写明完成月份的（如“7月完成”）为该月月底；只写时段的（如“5-7月”）"
-        "为时段最后一个月月底；全年任务为年底。应完成时间已过而未报“已完成”的列为逾期，未报送视同未完成。"
+        "为时段最后一个月月底；全年任务为年底。应完成时间已过而未报“已完成”的列为逾期，未报送、未到报送期的视同未完成。"
         "多个单位牵头的任务，各牵头单位均报“已完成”方为完成。经批准延期的，以最后批准的延期时间为应完成时间。"
         f"序时进度：自时间进度首月1日至应完成时间，截至统计日已过的天数比例；填报的完成比例高出序时{MARGIN}个百分点及以上为超进度，"
         f"相差不超过{MARGIN}个百分点为达进度，低于序时{MARGIN}个百分点以上为欠进度；未填完成比例的，"
         "“推进中”视为达进度、“滞后”视为欠进度；未报送按完成0%计；时间未到且未开展为未启动。"
+        f"尚无报送而统计日前还没有应报的报送期的（如按时限的任务在应完成的当月才报送），为{NOT_DUE}，"
+        "不计欠进度，只按应完成时间预警。"
         "预警：红色为逾期，黄色为欠进度，蓝色为临近应完成时间尚未完成。"
         f"报送：各项工作按报送频次（{'、'.join(CYCLES)}，未写明的按{plan.report_every}）在其时间进度内的各期报送，"
-        "按时限的在应完成的当月报送一次；统计日前已结束的各期应报而未报的，列为未报送。"
+        "按时限的在应完成的当月报送一次；经批准延期的，按延期后的应完成时间确定报送期；统计日前已结束的各期应报而未报的，列为未报送。"
     )
 
 
@@ -434,7 +459,7 @@ class Assessment:
     extensions: list[Extension]
 
     def status_counts(self) -> list[tuple[str, int]]:
-        """How many tasks have each status (已完成, 推进中, 未启动, 滞后, 未报送), in that order."""
+        """How many tasks have each status (已完成, 推进中, 未启动, 滞后, 未报送, 未到报送期), in that order."""
         statuses = [s.status for s in self.states]
         return [(status, statuses.count(status)) for status in _COUNTED]
 
@@ -442,9 +467,10 @@ class Assessment:
 def assess(plan: Plan, progress: ProgressFile, as_of: dt.date, warn_days: int = WARN_DAYS) -> Assessment:
     """Judge ``progress`` on ``as_of``."""
     plan_year = plan.year or as_of.year
-    states = _states(plan, progress, as_of, plan_year, warn_days)
-    owing = owing_units(plan, progress, as_of, plan_year)
     extensions = [e for e in progress.extensions if e.approved <= as_of]
+    in_force = progress.model_copy(update={"extensions": extensions})
+    states = _states(plan, in_force, as_of, plan_year, warn_days)
+    owing = owing_units(plan, in_force, as_of, plan_year)
     return Assessment(states, owing, extensions)
 
 
@@ -456,6 +482,7 @@ def progress_document(
     plan_year = plan.year or as_of.year
     judged = assess(plan, progress, as_of, warn_days)
     states, owing, extensions = judged.states, judged.owing, judged.extensions
+    progress = progress.model_copy(update={"extensions": extensions})
     overdue = [s for s in states if s.overdue]
     missing = [s for s in states if MISSING in s.unit_statuses.values()]
     overdue_block: Block = _overdue_table(plan, overdue) if overdue else Paragraph(f"无{OVERDUE}任务。")

@@ -183,23 +183,57 @@ def unit_sheet(space: Workspace, unit: str, fmt: str) -> str:
     return space.publish(f"分工表/{sheet.name}", sheet)
 
 
-def feedback_zip(space: Workspace, quarter: int) -> str:
-    """The quarter's feedback forms as one .zip; returns its name in the listing."""
+# The reporting periods the 督办 step offers, as ``feedback --month/--quarter/--half`` take them:
+# kind → (the cycle that reports in it, how many in a year).  A choice is written "quarter-2".
+PERIOD_KINDS = {"month": ("月", 12), "quarter": ("季", 4), "half": ("半年", 2)}
+_KIND_OF_CYCLE = {"月": "month", "季": "quarter", "半年": "half", "按时限": "month"}  # 按时限 reports in a month
+
+
+def period_name(kind: str, number: int) -> str:
+    """"5月", "第二季度", "上半年"."""
+    if kind == "month":
+        return f"{number}月"
+    if kind == "quarter":
+        return f"第{'一二三四'[number - 1]}季度"
+    return ("上半年", "下半年")[number - 1]
+
+
+def parse_period(text: str) -> tuple[str, int] | None:
+    """A period choice ("quarter-2") as (kind, number), or None when it is not one."""
+    kind, _, number = text.partition("-")
+    count = PERIOD_KINDS.get(kind, ("", 0))[1]
+    return (kind, int(number)) if number in {str(n) for n in range(1, count + 1)} else None
+
+
+def default_period(space: Workspace, today: date) -> str:
+    """The period whose forms went out last, else today's period of the plan's cycle."""
+    assert space.plan is not None
+    if space.period:
+        return space.period
+    kind = _KIND_OF_CYCLE[space.plan.report_every]
+    return f"{kind}-{(today.month - 1) // (12 // PERIOD_KINDS[kind][1]) + 1}"
+
+
+def feedback_zip(space: Workspace, kind: str, number: int) -> str:
+    """The period's feedback forms as one .zip; returns its name in the listing."""
     assert space.plan is not None
     folder = space.new_folder("forms")
     try:
-        paths = workplan_docs.write_feedback_forms(space.plan, folder / "forms", quarter, progress=space.progress)
+        paths = workplan_docs.write_feedback_forms(space.plan, folder / "forms", progress=space.progress, **{kind: number})
     except WorkplanError as error:
         raise ActionError(problem_lines(error, {})) from None
+    name = period_name(kind, number)
     if not paths:
-        raise ActionError(["该季度没有牵头单位有在办或到期的任务，未生成反馈表。"])
-    space.quarter = quarter
-    name = f"第{'一二三四'[quarter - 1]}季度进展反馈表.zip"
-    return space.publish(name, write_zip(folder / name, ((p.name, p) for p in paths)))
+        raise ActionError([f"{name}没有牵头单位有应报送或往期未完成的任务，未生成反馈表。"])
+    space.period = f"{kind}-{number}"
+    return space.publish(f"{name}进展反馈表.zip", write_zip(folder / f"{name}进展反馈表.zip", ((p.name, p) for p in paths)))
 
 
-def collect_forms(space: Workspace, uploads: list[tuple[str, bytes]], replace: bool) -> None:
-    """Check returned forms and merge the good ones into the workspace's progress data."""
+def collect_forms(
+    space: Workspace, uploads: list[tuple[str, bytes]], replace: bool, period: tuple[str, int] | None = None
+) -> None:
+    """Check returned forms and merge the good ones into the workspace's progress data; with
+    ``period`` (kind, number), forms of other periods are refused."""
     assert space.plan is not None
     folder = space.new_folder("returned")
     names: dict[str, str] = {}
@@ -208,7 +242,8 @@ def collect_forms(space: Workspace, uploads: list[tuple[str, bytes]], replace: b
         path.write_bytes(data)
         names[str(path)] = name
     try:
-        result = workplan_docs.collect_feedback(space.plan, list(names), progress=space.progress, replace=replace)
+        result = workplan_docs.collect_feedback(space.plan, list(names), progress=space.progress, replace=replace,
+                                                **({period[0]: period[1]} if period else {}))
     except WorkplanError as error:
         raise ActionError(problem_lines(error, names)) from None
     if result.changed:

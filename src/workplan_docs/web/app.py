@@ -281,14 +281,15 @@ class App:
 
     async def forms(self, request: Request) -> Response:
         space = self.space(request)
-        quarter = request.query_params.get("quarter", "")
-        if space.plan is None or quarter not in ("1", "2", "3", "4"):
-            raise HTTPException(404, "季度应为 1、2、3 或 4")
+        choice = request.query_params.get("period", "")
+        period = actions.parse_period(choice)
+        if space.plan is None or period is None:
+            raise HTTPException(404, "报送期应为 month-1 至 month-12、quarter-1 至 quarter-4 或 half-1、half-2")
         try:
-            name = actions.feedback_zip(space, int(quarter))
+            name = actions.feedback_zip(space, *period)
         except actions.ActionError as error:
             space.flash["followup"] = error.lines
-            return RedirectResponse(f"/w/{space.id}?step=followup&quarter={quarter}", status_code=303)
+            return RedirectResponse(f"/w/{space.id}?step=followup&period={choice}", status_code=303)
         return _file_response(space.files[name], name, inline=False)
 
     async def collect(self, request: Request) -> Response:
@@ -300,9 +301,14 @@ class App:
         if not uploads:
             space.flash["collect"] = ["请选择填好的反馈表（.xlsx，可一次选多份）"]
             return _go(request, f"/w/{space.id}?step=followup")
+        choice = str(form.get("period") or "")
+        period = actions.parse_period(choice)
+        if choice and period is None:
+            space.flash["collect"] = [f"报送期“{choice}”无法识别，请从列表中选择"]
+            return _go(request, f"/w/{space.id}?step=followup#collected")
         files = [(Path(u.filename.replace("\\", "/")).name, await u.read()) for u in uploads]
         try:
-            actions.collect_forms(space, files, replace=form.get("replace") == "1")
+            actions.collect_forms(space, files, replace=form.get("replace") == "1", period=period)
         except actions.ActionError as error:
             space.flash["collect"] = error.lines
         return _go(request, f"/w/{space.id}?step=followup#collected")

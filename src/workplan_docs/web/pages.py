@@ -11,7 +11,7 @@ from workplan_docs import Plan, ProgressFile
 from workplan_docs.layout import Cell, Document, Paragraph, Table
 from workplan_docs.notice import PLACEHOLDER, URGENCY_LEVELS, Notice, date_text
 from workplan_docs.pipeline import plan_outputs
-from workplan_docs.views import plan_view, quarters_view, units_view
+from workplan_docs.views import plan_view, units_view
 
 from . import actions
 from .workspace import Workspace
@@ -22,7 +22,6 @@ FIELD_LABELS = {
     "lead": "牵头单位", "participants": "参与部门（单位）", "schedule": "时间进度",
 }
 EXTRA = "extra"  # a column kept as it is, printed again (``--column 列名=extra``)
-QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 # The notice's fields typed one per line (an attachment by its title); the others are one value.
 NOTICE_LISTS = ("issuer", "signers", "to", "body", "attachments", "cc")
 BULLETIN = "bulletin"  # the notice's body when it is the 情况通报 (``body: bulletin``)
@@ -90,7 +89,7 @@ def context(space: Workspace, step: str, query: Mapping[str, str], flash: dict[s
     elif step == "units":
         data.update(_units_step(space, query.get("unit", "")))
     elif step == "followup":
-        data.update(_followup_step(space, query.get("quarter", "")))
+        data.update(_followup_step(space, query.get("period", "")))
     else:
         data.update(_notice_step(space))
     return data
@@ -177,14 +176,16 @@ def _units_step(space: Workspace, selected: str) -> dict[str, Any]:
             "roles": {i.label: i.role_of(selected) for i in (*tasks.lead, *tasks.participate)}}
 
 
-def _followup_step(space: Workspace, quarter: str) -> dict[str, Any]:
+def _followup_step(space: Workspace, period: str) -> dict[str, Any]:
     plan = space.plan
     assert plan is not None
-    quarters = quarters_view(plan)["quarters"][:4]
     as_of = space.as_of or date.today()
     return {
-        "quarters": [{**q, "name": QUARTER_NAMES[q["quarter"] - 1]} for q in quarters],
-        "quarter": quarter if quarter in ("1", "2", "3", "4") else str(space.quarter or (date.today().month - 1) // 3 + 1),
+        "periods": [
+            {"label": f"{cycle}报", "choices": [(f"{kind}-{n}", actions.period_name(kind, n)) for n in range(1, count + 1)]}
+            for kind, (cycle, count) in actions.PERIOD_KINDS.items()
+        ],
+        "period": period if actions.parse_period(period) else actions.default_period(space, date.today()),
         "collected": actions.collected_view(space),
         "entries": len(space.progress.entries) if space.progress else 0,
         "report": space.report, "as_of": as_of.isoformat(),

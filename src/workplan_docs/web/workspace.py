@@ -65,7 +65,7 @@ class Workspace:
     job: Job | None = None
     chosen: dict[str, list[str]] = field(default_factory=dict)  # reports and formats of the last build
     as_of: date | None = None  # the date of the last progress report
-    quarter: int | None = None  # the quarter whose forms were handed out last
+    period: str | None = None  # the period whose forms were handed out last ("quarter-2")
     notice_fields: dict[str, Any] | None = None  # the notice file's data, as the form holds it
     notice_problems: list[Problem] = field(default_factory=list)  # what validate --notice finds in it
     notice_files: list[str] = field(default_factory=list)  # names of 通知.pdf / 通知.docx once issued

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lxml import etree
-
 from ..style import ROLES, Style
 
 # The family Word and WPS use when a family is missing (fontTable altName), and the
@@ -96,6 +94,8 @@ def _is_latin(family: str) -> bool:
 def font_table(style: Style) -> bytes:
     """``word/fontTable.xml`` listing the families of ``style``: Chinese ones with charset
     86 (GB2312/GBK) and the substitute Word and WPS use when the family is missing."""
+    from lxml import etree  # here: an XLSX build does without lxml
+
     root = etree.Element(f"{{{_W_NS}}}fonts", nsmap={"w": _W_NS})
     for family in families(style):
         font = etree.SubElement(root, f"{{{_W_NS}}}font", {f"{{{_W_NS}}}name": family})
@@ -108,18 +108,34 @@ def font_table(style: Style) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def theme_fonts(style: Style) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """A theme's major and minor fonts for ``style``, as (element, attributes) pairs per
+    collection: Latin text in the Latin family, Chinese in the title (major) and body
+    (minor) families, no script list but Hans."""
+    latin = style.fonts.latin
+    return {
+        tag: [("latin", {"typeface": latin}), ("ea", {"typeface": east_asian}), ("cs", {"typeface": latin}),
+              ("font", {"script": "Hans", "typeface": east_asian})]
+        for tag, east_asian in (("majorFont", style.fonts.family("title")), ("minorFont", style.fonts.family("body")))
+    }
+
+
+def theme_name(style: Style) -> str:
+    """The name of the theme's font scheme."""
+    return f"公文（{style.fonts.profile}）"
+
+
 def theme(blob: bytes, style: Style) -> bytes:
-    """The theme part with its major and minor fonts set to the profile: Latin text in the
-    Latin family, Chinese in the title (major) and body (minor) families, no script list."""
+    """The theme part ``blob`` with its major and minor fonts set to the profile (``theme_fonts``)."""
+    from lxml import etree  # here: an XLSX build does without lxml
+
     root = etree.fromstring(blob)
-    pairs = (("majorFont", style.fonts.family("title")), ("minorFont", style.fonts.family("body")))
-    for tag, east_asian in pairs:
+    for tag, fonts in theme_fonts(style).items():
         for scheme in root.iter(f"{{{_A_NS}}}{tag}"):
             for child in list(scheme):
                 scheme.remove(child)
-            for slot, family in (("latin", style.fonts.latin), ("ea", east_asian), ("cs", style.fonts.latin)):
-                etree.SubElement(scheme, f"{{{_A_NS}}}{slot}", {"typeface": family})
-            etree.SubElement(scheme, f"{{{_A_NS}}}font", {"script": "Hans", "typeface": east_asian})
+            for name, attributes in fonts:
+                etree.SubElement(scheme, f"{{{_A_NS}}}{name}", attributes)
     for scheme in root.iter(f"{{{_A_NS}}}fontScheme"):
-        scheme.set("name", f"公文（{style.fonts.profile}）")
+        scheme.set("name", theme_name(style))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -23,14 +23,13 @@ from collections.abc import Collection
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style, templates_dir
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
-from .xml_text import xml_text
+from .xml_text import xml_attribute, xml_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -91,8 +90,9 @@ def _fit_title(base: str, suffix: str) -> str:
 
 def render(document: Document, style: Style) -> bytes:
     """The XLSX file of ``document``: one printable worksheet per section."""
-    _check_lengths(document)
-    looks = _Looks(style)
+    texts = document.texts()
+    _check_lengths(texts)
+    looks = _Looks(style, all_gb2312=not office_fonts.outside_gb2312("\n".join(texts)))
     titles: list[str] = []
     sheets: list[str] = []
     print_titles: list[str] = []
@@ -121,19 +121,21 @@ def render(document: Document, style: Style) -> bytes:
             ("styles", "styles.xml"), ("theme", "theme/theme1.xml"),
         ),
         "xl/styles.xml": looks.xml(),
-        "xl/theme/theme1.xml": office_fonts.theme((templates_dir() / "xlsx-theme.xml").read_bytes(), style),
+        "xl/theme/theme1.xml": _theme(style),
         **{f"xl/worksheets/sheet{n}.xml": sheet for n, sheet in enumerate(sheets, 1)},
     }
     buffer = io.BytesIO()
-    with ZipFile(buffer, "w", ZIP_DEFLATED) as package:
+    # Level 2: the 10,000-row sheet compresses in 21 ms instead of 47 ms (level 6, the
+    # default), to 655 KB instead of 492 KB (openpyxl's package was 613 KB).
+    with ZipFile(buffer, "w", ZIP_DEFLATED, compresslevel=2) as package:
         for name, content in parts.items():
             package.writestr(name, content)
     return normalise_zip(buffer.getvalue(), stamp)
 
 
-def _check_lengths(document: Document) -> None:
+def _check_lengths(texts: list[str]) -> None:
     """Refuse a text longer than a cell holds (Excel would cut it), before anything is written."""
-    for text in document.texts():
+    for text in texts:
         if len(text) > CELL_LIMIT:
             start = text[:20]
             raise ValueError(f"单元格内容长度 {len(text)} 超过 Excel 上限 {CELL_LIMIT} 个字符（以“{start}”开头）")
@@ -142,7 +144,8 @@ def _check_lengths(document: Document) -> None:
 def _content_types(sheets: int) -> str:
     overrides = [
         ("/xl/workbook.xml", _CONTENT_TYPE + "spreadsheetml.sheet.main+xml"),
-        *((f"/xl/worksheets/sheet{n}.xml", _CONTENT_TYPE + "spreadsheetml.worksheet+xml") for n in range(1, sheets + 1)),
+        *((f"/xl/worksheets/sheet{n}.xml", _CONTENT_TYPE + "spreadsheetml.worksheet+xml")
+          for n in range(1, sheets + 1)),
         ("/xl/styles.xml", _CONTENT_TYPE + "spreadsheetml.styles+xml"),
         ("/xl/theme/theme1.xml", _CONTENT_TYPE + "theme+xml"),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
@@ -175,19 +178,36 @@ def _core_properties(document: Document, style: Style, stamp: datetime) -> str:
          style.metadata.author), ("cp:keywords", ";".join(document.keywords)), ("dc:language", "zh-CN"),
     ]
     fields = "".join(f"<{tag}>{xml_text(value)}</{tag}>" for tag, value in values if value)
-    dates = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{when}</dcterms:{tag}>' for tag in ("created", "modified"))
+    dates = "".join(
+        f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{when}</dcterms:{tag}>' for tag in ("created", "modified")
+    )
     return (
-        f'{_DECLARATION}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        f"{_DECLARATION}<cp:coreProperties"
+        ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
         f' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{fields}{dates}</cp:coreProperties>'
     )
+
+
+def _theme(style: Style) -> str:
+    """Office's theme with the profile's fonts (``office_fonts.theme_fonts``) in its
+    empty major and minor font collections."""
+    text = (templates_dir() / "xlsx-theme.xml").read_text(encoding="utf-8")
+    for tag, fonts in office_fonts.theme_fonts(style).items():
+        elements = "".join(
+            f"<a:{name} {' '.join(f'{key}={xml_attribute(value)}' for key, value in attributes.items())}/>"
+            for name, attributes in fonts
+        )
+        text = text.replace(f"<a:{tag}/>", f"<a:{tag}>{elements}</a:{tag}>")
+    name = xml_attribute(office_fonts.theme_name(style))
+    return text.replace('<a:fontScheme name="Office">', f"<a:fontScheme name={name}>")
 
 
 def _workbook(titles: list[str], print_titles: list[str]) -> str:
     """The workbook part: its sheets, their print titles, and nothing for Excel to
     recalculate on opening (a full recalculation makes Excel ask to save on closing)."""
     sheets = "".join(
-        f'<sheet name={quoteattr(title)} sheetId="{n}" r:id="rId{n}"/>' for n, title in enumerate(titles, 1)
+        f'<sheet name={xml_attribute(title)} sheetId="{n}" r:id="rId{n}"/>' for n, title in enumerate(titles, 1)
     )
     names = f"<definedNames>{''.join(print_titles)}</definedNames>" if print_titles else ""
     return (
@@ -224,8 +244,8 @@ _ROLE_NAMES = {
     "note": "注释", "table": "表格", "table_header": "表头",
 }
 _ALIGN_NAMES = {"left": "左对齐", "center": "居中", "right": "右对齐"}
-_THIN = '<color rgb="FF000000"/>'
-_BOX = "<border>" + "".join(f'<{side} style="thin">{_THIN}</{side}>' for side in ("left", "right", "top", "bottom")) + "</border>"
+_BOX_SIDES = "".join(f'<{side} style="thin"><color rgb="FF000000"/></{side}>'
+                     for side in ("left", "right", "top", "bottom"))
 
 
 class _Looks:
@@ -236,8 +256,9 @@ class _Looks:
     look, so Excel lists it by its Chinese name in the cell-style gallery.
     """
 
-    def __init__(self, style: Style) -> None:
+    def __init__(self, style: Style, all_gb2312: bool) -> None:
         self._style = style
+        self._all_gb2312 = all_gb2312  # every text of the document is in GB2312: no cell needs a GBK face
         self._ids: dict[tuple[str, str, bool, str | None, bool, str | None], int] = {}
         self._gbk: dict[tuple[str, bool], str | None] = {}  # (role, bold) → the GBK face of a GB2312-only face
         self._fonts: dict[tuple[str, float, bool], int] = {(style.fonts.family("body"), _DEFAULT_SIZE, False): 0}
@@ -259,7 +280,7 @@ class _Looks:
         if face not in self._gbk:
             self._gbk[face] = office_fonts.gbk_face(self._family(role, bold))
         gbk = self._gbk[face]
-        if gbk and not office_fonts.outside_gb2312(text):
+        if gbk and (self._all_gb2312 or not office_fonts.outside_gb2312(text)):
             gbk = None
         key = (role, align, bold, fill, boxed, gbk)
         number = self._ids.get(key)
@@ -286,22 +307,26 @@ class _Looks:
     def xml(self) -> str:
         """The styles part: fonts, fills, borders, the named styles and the cell formats."""
         fonts = "".join(
-            f'<font>{"<b/>" * bold}<sz val="{size:g}"/><name val={quoteattr(family)}/></font>'
+            f'<font>{"<b/>" * bold}<sz val="{size:g}"/><name val={xml_attribute(family)}/></font>'
             for (family, size, bold) in self._fonts
         )
-        fills = '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>' + "".join(
-            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{colour}"/></patternFill></fill>'
-            for colour in self._fills
+        fills = "".join(
+            f"<fill><patternFill {pattern}</patternFill></fill>"
+            for pattern in ('patternType="none">', 'patternType="gray125">',
+                            *(f'patternType="solid"><fgColor rgb="FF{colour}"/>' for colour in self._fills))
         )
         named = "".join(f"<xf {attributes}>{content}</xf>" for attributes, content in self._formats)
-        cells = "".join(f'<xf {attributes} xfId="{n}">{content}</xf>' for n, (attributes, content) in enumerate(self._formats))
+        cells = "".join(
+            f'<xf {attributes} xfId="{n}">{content}</xf>' for n, (attributes, content) in enumerate(self._formats)
+        )
         styles = '<cellStyle name="Normal" xfId="0" builtinId="0"/>' + "".join(
-            f'<cellStyle name={quoteattr(name)} xfId="{n}"/>' for n, name in enumerate(self._names[1:], 1)
+            f'<cellStyle name={xml_attribute(name)} xfId="{n}"/>' for n, name in enumerate(self._names[1:], 1)
         )
         count = len(self._formats)
         return (
             f'{_DECLARATION}<styleSheet xmlns="{_MAIN_NS}"><fonts count="{len(self._fonts)}">{fonts}</fonts>'
-            f'<fills count="{len(self._fills) + 2}">{fills}</fills><borders count="2"><border/>{_BOX}</borders>'
+            f'<fills count="{len(self._fills) + 2}">{fills}</fills>'
+            f'<borders count="2"><border/><border>{_BOX_SIDES}</border></borders>'
             f'<cellStyleXfs count="{count}">{named}</cellStyleXfs><cellXfs count="{count}">{cells}</cellXfs>'
             f'<cellStyles count="{count}">{styles}</cellStyles></styleSheet>'
         )
@@ -337,7 +362,9 @@ class _SheetWriter:
             elif isinstance(block, PageBreak) and self._rows:
                 self._breaks.append(len(self._rows))
             previous = block
-        return f"{_DECLARATION}<worksheet xmlns=\"{_MAIN_NS}\">{self._head()}<sheetData>{''.join(self._rows)}</sheetData>{self._tail()}</worksheet>"
+        cells = "".join(self._rows)
+        head, tail = self._head(), self._tail()
+        return f'{_DECLARATION}<worksheet xmlns="{_MAIN_NS}">{head}<sheetData>{cells}</sheetData>{tail}</worksheet>'
 
     def _head(self) -> str:
         """What precedes the cells: fit to page, frozen header rows, column widths."""
@@ -347,7 +374,8 @@ class _SheetWriter:
             view = (f'<pane ySplit="{last}" topLeftCell="A{last + 1}" activePane="bottomLeft" state="frozen"/>'
                     '<selection pane="bottomLeft" activeCell="A1" sqref="A1"/>')
         columns = "".join(
-            f'<col min="{n}" max="{n}" width="{round(units, 2)}" customWidth="1"/>' for n, units in enumerate(self._units, 1)
+            f'<col min="{n}" max="{n}" width="{round(units, 2)}" customWidth="1"/>'
+            for n, units in enumerate(self._units, 1)
         )
         return (
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
@@ -389,7 +417,8 @@ class _SheetWriter:
         font = f'&"{style.fonts.family("page_number")},Regular"&{round(style.sizes.page_number)} '
         if style.page_numbers.style in ("gbt9704", "gbt9704-landscape"):
             odd, even = xml_text(f"&R{font}{number}{_INDENT}"), xml_text(f"&L{font}{_INDENT}{number}")
-            return f'<headerFooter differentOddEven="1"><oddFooter>{odd}</oddFooter><evenFooter>{even}</evenFooter></headerFooter>'
+            return (f'<headerFooter differentOddEven="1"><oddFooter>{odd}</oddFooter>'
+                    f"<evenFooter>{even}</evenFooter></headerFooter>")
         return f"<headerFooter><oddFooter>{xml_text(f'&C{font}{number}')}</oddFooter></headerFooter>"
 
     def _paragraph(self, paragraph: Paragraph) -> None:
@@ -463,7 +492,6 @@ class _SheetWriter:
         self._rows.append(f'<row r="{row}"{fixed}>{"".join(cells)}</row>')
 
 
-
 def _merged_down(rows: tuple[tuple[Cell, ...], ...], first: int) -> list[tuple[int, int, int]]:
     """The cells merged down in ``rows`` (written from sheet row ``first`` on), as (column,
     first row, last row): a cell of one column and the ``merge_up`` cells below it."""
@@ -512,19 +540,14 @@ def _column_units(section: Section, style: Style) -> list[float]:
     return [(mm / 25.4 * 96 - _COLUMN_PAD_PX) / _PX_PER_UNIT for mm in widths_mm]
 
 
-def _units(text: str) -> int:
-    """Width of ``text`` in half-ems.  Every non-ASCII character counts 2: CJK characters
-    and their punctuation are full-width, and the rare narrow ones only make a row a
-    little taller.  (Counted by encoding, which stays fast at 10,000 rows.)"""
-    return 2 * len(text) - len(text.encode("ascii", "ignore"))
-
-
 def _line_count(text: str, width_pt: float, size: float) -> int:
-    """Lines ``text`` wraps to in a cell ``width_pt`` wide at ``size`` points."""
+    """Lines ``text`` wraps to in a cell ``width_pt`` wide at ``size`` points, counting its
+    width in half-ems: every non-ASCII character counts 2 (CJK characters and their
+    punctuation are full-width, and the rare narrow ones only make a row a little taller).
+    Counted by encoding, which stays fast at 10,000 rows."""
     per_line = _half_ems_per_line(width_pt, size)
-    if "\n" not in text:
-        return max(-(-_units(text) // per_line), 1)
-    return sum(max(-(-_units(line) // per_line), 1) for line in text.split("\n"))
+    lines = text.split("\n") if "\n" in text else (text,)
+    return sum(max(-(-(2 * len(line) - len(line.encode("ascii", "ignore"))) // per_line), 1) for line in lines)
 
 
 @lru_cache(maxsize=256)
