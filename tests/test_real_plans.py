@@ -7,18 +7,24 @@ columns, group rows, merged cells, title and year, several tables, the import op
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import warnings
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document as open_docx
 
 from workplan_docs.cli import main
 from workplan_docs.errors import PlanError, ReadWarning, read_warnings
 from workplan_docs.readers import ImportOptions, load, read_data
 from workplan_docs.readers.plan_file import plan_from_data
+from workplan_docs.reports.attachment import attachment
+from workplan_docs.style import default_style
+from workplan_docs.writers import render
 
 from .real_plans import make
 
@@ -230,6 +236,27 @@ def test_group_rows_and_merged_sub_items(imported: dict) -> None:
     five = [item for item in dazhu["items"] if str(item["seq"]).startswith("5")]
     assert [i["seq"] for i in five] == ["5.1", "5.2"] and five[1]["merged_above"] == ["seq", "lead"]
     assert [i["task"] for i in five] == ["开工建设县老年养护楼。", "开工建设老年大学。"]
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_a_group_heading_after_the_last_item_is_kept_and_printed(tmp_path: Path, kind: str, capsys) -> None:
+    """Constructed: no published table ends with a group heading, so 丽水's (items 1-10 of the
+    published plan) gets two more heading rows with no item under them."""
+    fixture = make.load("lishui_2023_zhongdian")
+    rows = fixture["tables"][0]["rows"]
+    rows += [[{"text": "(二)坚定不移推进共同富裕。", "colspan": 3}], [{"text": "三、其他工作", "colspan": 3}]]
+    data = read_data(BUILDERS[kind](fixture, tmp_path / f"丽水.{kind}"))
+    assert data["trailing_groups"] == [{"headings": ["(二)坚定不移推进共同富裕。", "三、其他工作"]}]
+    plan = plan_from_data(plan_from_data(data, "丽水").to_file_data(), "丽水")  # kept in the plan file
+    docx = open_docx(BytesIO(render(attachment(plan), default_style(), "docx")))
+    last_rows = [[cell.text for cell in row.cells] for row in docx.tables[0].rows[-3:]]
+    assert last_rows[0][0] == "10"
+    assert last_rows[1:] == [["(二)坚定不移推进共同富裕。"] * 3, ["三、其他工作"] * 3]  # full-width rows, in order
+    capsys.readouterr()
+    assert main(["show", str(tmp_path / f"丽水.{kind}"), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["items"][-1]["group_path"] == ["二、重点抓好六方面工作", "(一)全力以赴拼经济稳增长促发展。"]
+    assert shown["trailing_groups"] == data["trailing_groups"]
 
 
 def test_xls_imports_like_xlsx(tmp_path: Path, imported: dict) -> None:

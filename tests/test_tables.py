@@ -185,6 +185,17 @@ def test_each_table_prints_under_its_own_headings() -> None:
         _plan(**TWO_TABLES, source_columns={"三、其他": {"task": "其他"}})
 
 
+def test_trailing_group_headings_end_their_own_table() -> None:
+    """Constructed: headings printed after the last item of the first table only."""
+    plan = _plan(**TWO_TABLES, trailing_groups=[{"source": "一、经济发展", "headings": ["（三）其他"]}])
+    first, second = [b for b in attachment(plan).sections[0].blocks if isinstance(b, Table)]
+    assert first.rows[-1] == (Cell("（三）其他", "left", bold=True, span=len(first.columns)),)
+    assert all(len(row) > 1 for row in second.rows)
+    for source in ("三、其他", None):  # every item names its table: so must the headings
+        with pytest.raises(ValueError, match="trailing_groups.0.source"):
+            _plan(**TWO_TABLES, trailing_groups=[{"source": source, "headings": ["（三）其他"]}])
+
+
 def test_unknown_column_in_column_order_is_one_line(tmp_path: Path, capsys) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text("title: 计划\ncolumn_order: [seq, task, 附注]\nitems:\n- {seq: 1, task: 甲, lead: [办公室]}\n",

@@ -263,6 +263,14 @@ class Item(_Strict):
         return list(dict.fromkeys([*self.lead, *self.participants]))
 
 
+class TrailingGroups(_Strict):
+    """Group heading rows a source table prints after its last item, with no item under them:
+    kept so that the attachment prints them where the source did."""
+
+    source: Text | None = None  # the table (an item's ``source``); None: the plan's one table
+    headings: list[Text] = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class UnitTasks:
     """What one unit is responsible for: the items it leads and those it takes part in."""
@@ -309,6 +317,7 @@ class Plan(_Strict):
     # None (a plan written by hand): the seven default columns, then the extra columns.
     column_order: list[Text] | None = None
     items: list[Item] = Field(min_length=1)
+    trailing_groups: list[TrailingGroups] = []
     units: list[Unit] = []
 
     @field_validator("report_every")
@@ -330,6 +339,11 @@ class Plan(_Strict):
         for source in self.source_columns:
             if source not in sources:
                 raise ValueError(f"source_columns.{source}: 没有 source 为“{source}”的任务")
+        for index, trailing in enumerate(self.trailing_groups):
+            if trailing.source is None and None not in sources:
+                raise ValueError(f"trailing_groups.{index}.source: 任务都写明了 source，须写明这些标题属于哪个表格")
+            if trailing.source not in sources:
+                raise ValueError(f"trailing_groups.{index}.source: 没有 source 为“{trailing.source}”的任务")
         seen: dict[str, int] = {}
         for index, item in enumerate(self.items):
             if item.label in seen:

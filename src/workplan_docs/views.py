@@ -40,6 +40,8 @@ def _item(item: Item) -> dict[str, Any]:
     for key in ("seq_text", "lead_text", "participants_text", "source"):
         if getattr(item, key) is not None:
             data[key] = getattr(item, key)
+    if item.group_path:
+        data["group_path"] = list(item.group_path)  # outermost first: "一、…", then "（一）…"
     if item.extra:
         data["extra"] = item.extra
     roles = {name: item.role_of(name) for name in item.units() if item.role_of(name)}
@@ -57,6 +59,7 @@ def plan_view(plan: Plan) -> dict[str, Any]:
         "issuer": plan.issuer,
         "columns": {field: plan.heading(field) for field in FIELD_NAMES},
         "items": [_item(item) for item in plan.items],
+        **({"trailing_groups": [t.model_dump(exclude_none=True) for t in plan.trailing_groups]} if plan.trailing_groups else {}),
         "units": [{"name": u.unit, "full_name": u.full_name, "kind": u.kind} for u in plan.unit_tasks()],
     }
 

@@ -200,3 +200,17 @@ def test_what_was_made_from_the_plan_goes_when_it_is_read_again(client: TestClie
     assert "下载 通知.pdf" in client.post(f"{address}/notice", data=form).text
     client.post(f"{address}/options", data={"title": "改过的标题"})
     assert "下载 通知.pdf" not in client.get(f"{address}?step=notice").text
+
+
+def test_the_plan_step_shows_every_group_heading_over_an_item(client: TestClient) -> None:
+    """Constructed plan file: an item under two levels of group headings (as 丽水 prints them)."""
+    text = (
+        "title: 重点工作责任分解\nitems:\n"
+        "  - {seq: 1, task: 招引制造业项目, lead: [市发改委], group: (一)全力以赴拼经济稳增长促发展。,"
+        " group_parents: [二、重点抓好六方面工作]}\n"
+    )
+    answer = client.post("/plan", files={"plan": ("计划.yaml", text.encode())}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    page = client.get(answer.json()["redirect"].partition("?")[0] + "?step=plan").text
+    outer, inner = page.index("二、重点抓好六方面工作"), page.index("(一)全力以赴拼经济稳增长促发展。")
+    assert outer < inner < page.index("招引制造业项目")

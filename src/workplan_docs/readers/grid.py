@@ -28,6 +28,7 @@ merged cell from above (they add nothing).  A row whose one cell spans the table
 that has a 牵头单位 column, is a group heading ("一、质量提升行动"): it is not an
 item; the items under it carry it, with the headings it sits under ("一、…" over
 "（一）…", or any heading right above it with no item between: ``table.nested``).
+Group heading rows after the last item of a table are kept as its ``trailing`` headings.
 
 Merged cells.  A cell merged down over several rows gives its text to every one of
 them (a task merged over dated sub-items: each sub-item keeps its own measures and
@@ -110,6 +111,7 @@ class _Table:
     rows: list[list[str]]
     groups: list[tuple[str, ...]]  # the group headings over each row, outermost first
     merged: list[list[bool]]  # per row and column: the cell continues a cell merged down
+    trailing: list[str]  # group heading rows after the last item row
 
 
 def find_tables(grid: Grid, *, strict: bool = True) -> list[_Table]:
@@ -299,7 +301,7 @@ def _rows_of(
     rows: list[list[_Cell]] = []
     groups: list[tuple[str, ...]] = []
     group: tuple[str, ...] = ()
-    after_heading = False  # the last row read was a group heading
+    since_item: list[str] = []  # the group headings read since the last item row
     for r in body:
         cells = _cells(grid, r, spans)
         if all(is_blank(c.text) or c.merged for c in cells):
@@ -308,15 +310,15 @@ def _rows_of(
             continue
         label = _group_label(grid, r, spans, cells, fields)
         if label is not None:
-            group = nested(group, label, right_after=after_heading)
-            after_heading = True
+            group = nested(group, label, right_after=bool(since_item))
+            since_item.append(label)
             continue
         rows.append(cells)
         groups.append(group)
-        after_heading = False
+        since_item = []
     texts = _numbered(rows, groups, fields)
     merged = [[cell.merged for cell in row] for row in rows]
-    return _Table(lines_before, headings, texts, groups, merged)
+    return _Table(lines_before, headings, texts, groups, merged, since_item)
 
 
 def _numbers_column(
@@ -406,5 +408,5 @@ def tables_of(grids: list[tuple[str, list[str], Grid]], source: str) -> list[Nam
             lines = pending + t.lines_before if k == 1 else t.lines_before
             pending = []
             label = name if len(tables) == 1 else f"{name}-{k}"
-            named.append(NamedTable(label, lines, t.headings, t.rows, t.groups, t.merged))
+            named.append(NamedTable(label, lines, t.headings, t.rows, t.groups, t.merged, t.trailing))
     return named

@@ -23,6 +23,7 @@ further column of persons (项目责任人) stays an extra column, with a note.
 Each item notes its group heading (``group``) and the group headings above that one
 (``group_parents``: "一、…" over "（一）…", see ``nested``), the columns the source merged with
 the cell above (``merged_above``) and, with several tables or a heading, its table (``source``).
+Group heading rows after a table's last item are kept as the plan's ``trailing_groups``.
 The plan notes the source's columns in order (``column_order``), every heading that is not
 the default (``columns``, as the first table to have the column prints it), and the headings
 a later table prints otherwise (``source_columns``: "重点工作任务(杭州市2项牵头工作、19项配合工作)").
@@ -117,6 +118,7 @@ class NamedTable:
     rows: list[list[str]]
     groups: list[tuple[str, ...]]  # the group headings over each row, outermost first (see ``nested``)
     merged: list[list[bool]]  # per row and column: the cell continues a cell merged down
+    trailing: list[str] = field(default_factory=list)  # group heading rows after its last row
 
     @classmethod
     def plain(cls, name: str, lines_before: list[str], headings: list[str], rows: list[list[str]]) -> NamedTable:
@@ -432,6 +434,7 @@ def assemble(
     own_columns: dict[str, dict[str, str]] = {}  # by source: its headings that differ from ``columns``
     order: list[str] = []
     tables: list[list[dict[str, Any]]] = []
+    trailing: list[dict[str, Any]] = []  # group headings after a table's last item
     for table, heading in chosen:
         fields = work.fields_of(table, heading, several)
         cited = heading or (table.name if several else None)  # the items' ``source``
@@ -447,6 +450,10 @@ def assemble(
             own_columns.setdefault(cited, own)
         order += [k for k in (f or normalise_heading(h) for h, f in zip(table.headings, fields)) if k and k not in order]
         tables.append(table_items)
+        if table.trailing and table_items:
+            trailing.append({**({"source": cited} if cited else {}), "headings": table.trailing})
+        elif table.trailing:
+            work.warn(f"“{heading or table.name}”中没有任务，其中的分组标题未读入：{'、'.join(table.trailing)}")
     items = _numbered(tables)
     if not items:
         raise PlanError(Problem("表格中只有表头，没有任何工作任务", source))
@@ -456,6 +463,8 @@ def assemble(
         data["source_columns"] = own_columns
     data["column_order"] = order
     data["items"] = items
+    if trailing:
+        data["trailing_groups"] = trailing
     for problem in work.warnings:
         warn(problem)
     return data

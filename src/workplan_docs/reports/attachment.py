@@ -97,7 +97,7 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
     texts_above = [""] * len(keys)
     for index, item in enumerate(items):
         if item.group_path and item.group_path != path:
-            rows += [(Cell(heading, "left", bold=True, span=len(keys)),) for heading in _changed(path, item.group_path)]
+            rows += [_group_row(heading, keys) for heading in _changed(path, item.group_path)]
             path, above = item.group_path, None
         below = items[index + 1] if index + 1 < len(items) and items[index + 1].group_path == item.group_path else None
         texts = _row_texts(item, keys)
@@ -108,6 +108,10 @@ def _rows(plan: Plan, items: list[Item], keys: list[str]) -> list[tuple[Cell, ..
         rows.append(tuple(cells))
         above, texts_above = item, texts
     return rows
+
+
+def _group_row(heading: str, keys: list[str]) -> tuple[Cell, ...]:
+    return (Cell(heading, "left", bold=True, span=len(keys)),)
 
 
 def _changed(path: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
@@ -128,12 +132,18 @@ def _merged_number(item: Item | None, above: Item | None) -> bool:
 def _tables(plan: Plan, keys: list[str]) -> list[Block]:
     """One table per table of the source (items of one ``source`` in a row), each under its
     heading when the source had one that is not the plan's title, and under its own header
-    row (``Plan.heading`` of its ``source``)."""
+    row (``Plan.heading`` of its ``source``); a table ends with the group headings the source
+printed after its last item (``Plan.trailing_groups``)."""
     blocks: list[Block] = []
-    for source, items in groupby(plan.items, key=lambda i: i.source):
+    last = {item.source: item for item in plan.items}
+    for source, run in groupby(plan.items, key=lambda i: i.source):
+        items = list(run)
         if source and source != plan.title and not _GENERIC_SOURCE.fullmatch(source):
             blocks.append(Paragraph(source, "heading"))
-        blocks.append(Table(plan_columns(plan, keys, source), tuple(_rows(plan, list(items), keys))))
+        rows = _rows(plan, items, keys)
+        if items[-1] is last[source]:
+            rows += [_group_row(h, keys) for t in plan.trailing_groups if t.source == source for h in t.headings]
+        blocks.append(Table(plan_columns(plan, keys, source), tuple(rows)))
     return blocks
 
 

@@ -133,7 +133,7 @@ def _plan_step(space: Workspace) -> dict[str, Any]:
             unknown = [u for u in item.units() if not unit_info[u]["registered"] and unit_info[u]["kind"] != "泛指"]
             if unknown:
                 warnings.append(f"单位未登记：{'、'.join(unknown)}")
-        items.append({**shown, "label": item.label, "group": item.group, "warnings": warnings})
+        items.append({**shown, "label": item.label, "warnings": warnings})
     return {"items": items, "general_warnings": general, "columns": _columns(plan)}
 
 

@@ -10,7 +10,8 @@ Two kinds of entry live in ``$XDG_CACHE_HOME/workplan-docs/fonts``:
   new character converts again and stores the larger set.
 - *truetype*: that copy's tables, parsed as for a TrueType face (parsing a copy grown to
   thousands of characters again took 0.1 s), for the copy whose bytes have the digest
-  the header names.
+  (and size) the header names; the converted entry stores the digest of its copy, made
+  once when the copy is made (a copy grows to megabytes).
 
 The cache holds data only, never code: an entry is a fixed header line, a JSON header and
 flat arrays (no pickle — anything that can write the cache folder must not be able to run
@@ -315,10 +316,11 @@ def _parsed(font: TTFont) -> tuple[dict[str, Any], list[bytes]] | None:
 
 class ConvertedFace:
     """A CFF face as the PDF writer uses it: every character it has, and a TrueType font
-    (bytes) of the characters converted so far."""
+    (bytes) of the characters converted so far, with the digest of those bytes."""
 
-    def __init__(self, coverage: frozenset[int], chars: frozenset[int], truetype: bytes):
+    def __init__(self, coverage: frozenset[int], chars: frozenset[int], truetype: bytes, digest: str | None = None):
         self.coverage, self.chars, self.truetype = coverage, chars, truetype
+        self.digest = digest or hashlib.blake2b(truetype, digest_size=16).hexdigest()
 
 
 def _load_converted(path: Path, index: int) -> tuple[Path, dict[str, Any], ConvertedFace | None]:
@@ -331,7 +333,10 @@ def _load_converted(path: Path, index: int) -> tuple[Path, dict[str, Any], Conve
         coverage, chars = _array("L", stored[1][0]), _array("L", stored[1][1])
     except ValueError:
         return entry, identity, None
-    return entry, identity, ConvertedFace(frozenset(coverage), frozenset(chars), bytes(stored[1][2]))
+    digest = stored[0].get("copy")
+    truetype = bytes(stored[1][2])
+    return entry, identity, ConvertedFace(frozenset(coverage), frozenset(chars), truetype,
+                                          digest if isinstance(digest, str) else None)
 
 
 def converted(path: Path, index: int, wanted: Iterable[int]) -> ConvertedFace:
@@ -350,7 +355,7 @@ def converted(path: Path, index: int, wanted: Iterable[int]) -> ConvertedFace:
     # Asked for nothing (a coverage check): no conversion, the entry records the coverage only.
     truetype = cff.to_truetype(path, index, sorted(chars)) if wanted or chars else b""
     face = ConvertedFace(coverage, chars, truetype)
-    _write(entry, {"kind": "converted", "source": identity},
+    _write(entry, {"kind": "converted", "source": identity, "copy": face.digest},
            [array("L", sorted(coverage)).tobytes(), array("L", sorted(chars)).tobytes(), truetype])
     return face
 
@@ -359,7 +364,7 @@ def truetype_font(name: str, face: ConvertedFace, path: Path, index: int) -> TTF
     """A reportlab TTFont over the TrueType copy of face ``index`` of ``path``: its tables
     as stored for these very bytes, else parsed (and stored)."""
     try:
-        identity = {**_source(path, index), "copy": hashlib.blake2b(face.truetype, digest_size=16).hexdigest()}
+        identity = {**_source(path, index), "copy": face.digest, "size": len(face.truetype)}
         entry = _entry(path, index, "truetype")
     except OSError:
         return TTFont(name, io.BytesIO(face.truetype))
