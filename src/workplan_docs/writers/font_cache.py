@@ -49,6 +49,7 @@ from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFa
 from . import cff
 
 _FORMAT = 3
+GROWTH_LIMIT = 3000  # characters a converted copy accumulates across builds (3,000: about 2 s to convert)
 _MAGIC = b"workplan-docs font cache\n"
 _NOT_STORED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
 _FONT_OWN = ("face", "state", "fontName", "encoding")  # TTFont attributes made at load, not stored
@@ -351,7 +352,13 @@ def converted(path: Path, index: int, wanted: Iterable[int]) -> ConvertedFace:
     if face is not None and not (wanted & face.coverage) - face.chars and (face.truetype or not wanted):
         return face
     coverage = face.coverage if face is not None else frozenset(cff.coverage(path, index))
-    chars = frozenset((wanted & coverage) | (face.chars if face is not None else set()))
+    asked = wanted & coverage
+    grown = asked | (face.chars if face is not None else set())
+    # The copy keeps what earlier builds asked for, so that later ones find their characters in
+    # it; but a broad fallback face (Noto CJK: 44,000 characters) would grow towards a copy that
+    # takes half a minute to convert and is read by every build: past the limit, a copy holds
+    # what this build asks for.
+    chars = frozenset(grown if len(grown) <= GROWTH_LIMIT else asked)
     # Asked for nothing (a coverage check): no conversion, the entry records the coverage only.
     truetype = cff.to_truetype(path, index, sorted(chars)) if wanted or chars else b""
     face = ConvertedFace(coverage, chars, truetype)

@@ -282,7 +282,7 @@ def _converted(path: Path, index: int, chars: Iterable[int]) -> font_cache.Conve
     if known is not None and not (wanted & known.coverage) - known.chars and (known.truetype or not wanted):
         return known
     try:
-        _FACES[key] = face = font_cache.converted(path, index, wanted | (known.chars if known else set()))
+        _FACES[key] = face = font_cache.converted(path, index, wanted)  # the cache adds what it held
         return face
     except OSError as error:
         raise ValueError(f"无法读取（{error.strerror}）") from None
