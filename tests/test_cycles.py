@@ -21,7 +21,7 @@ from workplan_docs.errors import PlanError
 from workplan_docs.feedback.collect import collect
 from workplan_docs.feedback.forms import FORM_SHEET, feedback_forms, forms_for
 from workplan_docs.model import Plan
-from workplan_docs.progress import ProgressFile, fingerprint, new_progress
+from workplan_docs.progress import Extension, ProgressFile, fingerprint, new_progress
 from workplan_docs.readers import ImportOptions
 from workplan_docs.reports.progress import owing_units
 
@@ -120,6 +120,24 @@ def test_owed_reports_follow_the_cycles(seed_plan: Plan) -> None:
     assert owing("2010-05-31") == [("第一季度", "科技司", ["5", "6", "7", "9", "12", "13", "19", "20"])]
     assert owing("2010-07-31")[1:] == [("6月", "计量司", ["3", "4"]), ("第二季度", "科技司", [
         "5", "6", "7", "9", "10", "12", "13", "19", "20"]), ("7月", "计量司", ["3", "4"]), ("7月", "科技司", ["16"])]
+
+
+def test_an_extension_moves_the_months_of_a_plan_that_names_no_year(seed_plan: Plan) -> None:
+    """The seed names no year; an extension does (approved 2010-07-20). Its monthly 5-7月 task,
+    extended to 30 September, expects reports May to September of that year, no more: the
+    months of the undated forms are taken to be of the extension's year, not of year 1 (which
+    made the task run 2,000 years and every 督办 report take minutes)."""
+    plan = with_cycles(seed_plan, "季", **{"3": "月"})
+    progress = new_progress(plan)
+    progress.extensions = [Extension(seq=3, unit="计量司", due=dt.date(2010, 9, 30), reason="设备到货推迟",
+                                     approved=dt.date(2010, 7, 20))]
+    forms = {m: next((f for f in forms_for(plan, M(m), progress) if f.unit == "计量司"), None) for m in range(1, 13)}
+    due_in = [m for m, f in forms.items() if f and "3" in [i.label for i in f.items] and "3" not in f.carried]
+    assert due_in == [5, 6, 7, 8, 9]
+    assert all("3" in forms[m].carried for m in (10, 11, 12))  # past its time and never reported done
+    owed = [(p.label, [i.label for i in items])
+            for p, u, items in owing_units(plan, progress, dt.date(2010, 12, 31), 2010) if u == "计量司"]
+    assert [label for label, items in owed if "3" in items] == ["5月", "6月", "7月", "8月", "9月"]
 
 
 def test_forms_of_a_month_are_collected_as_monthly_reports(seed_plan: Plan, tmp_path: Path) -> None:

@@ -151,13 +151,11 @@ def report_periods(plan: Plan, item: Item, calendar_year: int, due: dt.date | No
     (first_year, first_month), (last_year, last_month) = time
     if cycle == "按时限":
         first_year, first_month = last_year, last_month
-    periods: list[Period] = []
+    periods: dict[Period, None] = {}  # in order, each once
     for index in range(first_year * 12 + first_month - 1, last_year * 12 + last_month):
         year, month = divmod(index, 12)
-        period = Period.containing(kind, year if plan.year is not None or year != calendar_year else None, month + 1)
-        if period not in periods:
-            periods.append(period)
-    return periods
+        periods[Period.containing(kind, year if plan.year is not None or year != calendar_year else None, month + 1)] = None
+    return list(periods)
 
 
 def expects_report(plan: Plan, item: Item, period: Period, calendar_year: int, due: dt.date | None = None) -> bool:

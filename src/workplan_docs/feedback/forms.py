@@ -178,9 +178,10 @@ class _Scope:
 
     @classmethod
     def of(cls, plan: Plan, period: Period, extensions: list[Extension]) -> _Scope:
-        # Without a plan year, bare months belong to the form's year, else to a placeholder
+        # Without a plan year, bare months belong to the form's year, else to the year its
+        # extensions were approved in (as ``check_extensions`` takes it), else to a placeholder
         # (a plan and forms that name no year compare months only).
-        calendar_year = plan.year if plan.year is not None else period.year if period.year is not None else 1
+        calendar_year = plan.year or period.year or min((e.approved.year for e in extensions), default=1)
         due = {id(i): extended_due(i, calendar_year, extensions, dt.date.max) for i in plan.items}
         current = frozenset(id(i) for i in plan.items if expects_report(plan, i, period, calendar_year, due[id(i)]))
         same_kind = frozenset(id(i) for i in plan.items if kind_of(plan, i) == period.kind)

@@ -377,7 +377,7 @@ def owed_reports(plan: Plan, progress: ProgressFile, period: Period, plan_year: 
     done = {(e.label, e.unit) for e in progress.entries if e.status == DONE and e.period.order(plan_year) < order}
     owed = {
         form.unit: [i for i in form.items if i.label not in form.carried and (i.label, form.unit) not in done]
-        for form in forms_for(plan, period, progress)
+        for form in forms_for(plan, period.dated(plan_year), progress)  # dated: extensions have years
     }
     return {unit: items for unit, items in owed.items() if items}
 
