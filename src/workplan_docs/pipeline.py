@@ -198,10 +198,19 @@ def _hand_over(jobs: list[_Job], style: Style, options: dict[str, Any]) -> None:
     _HANDED_OVER = (jobs, style, options)
 
 
-def _render_numbered(k: int) -> bytes:
+def _render_numbered(numbers: list[int]) -> list[bytes]:
     assert _HANDED_OVER is not None, "a pool worker renders only after _hand_over"
     jobs, style, options = _HANDED_OVER
-    return _render_job(jobs[k], style, options)
+    return [_render_job(jobs[k], style, options) for k in numbers]
+
+
+def _by_document(jobs: list[_Job]) -> list[list[int]]:
+    """The job numbers grouped by document, in order: one worker renders a document in all
+    its formats, measuring its tables once (``layout.Table`` keeps what it measured)."""
+    groups: dict[int, list[int]] = {}
+    for k, job in enumerate(jobs):
+        groups.setdefault(id(job.output), []).append(k)
+    return list(groups.values())
 
 
 def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
@@ -216,18 +225,25 @@ def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers
             if progress:
                 progress(done, len(jobs), jobs[k].path)
         return [rendered[k] for k in range(len(jobs))]
+    return _render_in_pool(jobs, style, options, workers, progress)
+
+
+def _render_in_pool(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
     from concurrent.futures import ProcessPoolExecutor  # only a build with many files pays for it
 
     _warm_up({job.fmt for job in jobs})
-    results: list[bytes] = []
+    results: list[bytes] = [b""] * len(jobs)
+    done = 0
     gc.freeze()  # the workers' collectors leave the inherited objects alone: no copy-on-write of the heap (8 % CPU)
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_hand_over, initargs=(jobs, style, options)) as pool:
-            futures = [pool.submit(_render_numbered, k) for k in range(len(jobs))]
-            for done, (job, future) in enumerate(zip(jobs, futures), start=1):
-                results.append(future.result())
-                if progress:
-                    progress(done, len(jobs), job.path)
+            groups = _by_document(jobs)
+            for group, future in [(group, pool.submit(_render_numbered, group)) for group in groups]:
+                for k, data in zip(group, future.result()):
+                    results[k] = data
+                    done += 1
+                    if progress:
+                        progress(done, len(jobs), jobs[k].path)
     finally:
         gc.unfreeze()
     return results
