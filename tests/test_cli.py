@@ -152,3 +152,14 @@ def test_usage_errors_are_chinese_and_exit_2(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err
     assert err.startswith("用法：workplan-docs build")
     assert "错误：缺少必需的参数：-o/--output（用 -h 查看帮助）" in err
+
+
+def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
+    """``python -m workplan_docs``, for a Python whose scripts folder is not on PATH."""
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "workplan_docs", *args], capture_output=True, text=True)
+
+    good = run("validate", str(SAMPLE_PLAN))
+    assert good.returncode == 0 and "20 项工作" in good.stdout, good.stderr
+    bad = run("validate", str(tmp_path / "无.yaml"))
+    assert bad.returncode != 0 and "无.yaml" in bad.stderr and "Traceback" not in bad.stderr
