@@ -183,12 +183,11 @@ class App:
 
     async def upload_plan(self, request: Request) -> Response:
         form = await request.form(max_files=1)
-        upload = form.get("plan")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        upload = _chosen(form.get("plan"))
+        if upload is None:
             return _error_response(request, ["请选择计划文件（.docx .xlsx .txt .yaml .json）"], 400)
-        data = await upload.read()
+        name, data = await _read_upload(upload)
         space, fresh = self._new_space(request)
-        name = Path(upload.filename.replace("\\", "/")).name
         suffix = Path(name).suffix.lower()
         space.source = space.new_folder("source") / f"plan{suffix}"  # our name; only the suffix is the user's
         space.source.write_bytes(data)
@@ -295,7 +294,7 @@ class App:
     async def collect(self, request: Request) -> Response:
         space = self.space(request)
         form = await request.form(max_files=200)
-        uploads = [u for u in form.getlist("forms") if isinstance(u, UploadFile) and u.filename]
+        uploads = [u for u in map(_chosen, form.getlist("forms")) if u is not None]
         if space.plan is None:
             return _go(request, f"/w/{space.id}?step=plan")
         if not uploads:
@@ -306,7 +305,7 @@ class App:
         if choice and period is None:
             space.flash["collect"] = [f"报送期“{choice}”无法识别，请从列表中选择"]
             return _go(request, f"/w/{space.id}?step=followup#collected")
-        files = [(Path(u.filename.replace("\\", "/")).name, await u.read()) for u in uploads]
+        files = [await _read_upload(u) for u in uploads]
         try:
             actions.collect_forms(space, files, replace=form.get("replace") == "1", period=period)
         except actions.ActionError as error:
@@ -316,14 +315,14 @@ class App:
     async def upload_progress(self, request: Request) -> Response:
         space = self.space(request)
         form = await request.form(max_files=1)
-        upload = form.get("progress")
+        upload = _chosen(form.get("progress"))
         if space.plan is None:
             return _go(request, f"/w/{space.id}?step=plan")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if upload is None:
             space.flash["progress"] = ["请选择进展数据文件 progress.yaml"]
         else:
             try:
-                actions.take_progress(space, Path(upload.filename.replace("\\", "/")).name, await upload.read())
+                actions.take_progress(space, *await _read_upload(upload))
             except actions.ActionError as error:
                 space.flash["progress"] = error.lines
         return _go(request, f"/w/{space.id}?step=followup#progress")
@@ -371,14 +370,24 @@ class App:
     async def upload_notice(self, request: Request) -> Response:
         space = self.space(request)
         form = await request.form(max_files=1)
-        upload = form.get("notice")
+        upload = _chosen(form.get("notice"))
         if space.plan is None:
             return _go(request, f"/w/{space.id}?step=plan")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if upload is None:
             space.flash["notice"] = ["请选择通知文件 notice.yaml"]
         else:
-            actions.take_notice(space, Path(upload.filename.replace("\\", "/")).name, await upload.read())
+            actions.take_notice(space, *await _read_upload(upload))
         return _go(request, f"/w/{space.id}?step=notice#notice-result")
+
+
+def _chosen(field: object) -> UploadFile | None:
+    """The file a form's file field holds, or None when none was chosen."""
+    return field if isinstance(field, UploadFile) and field.filename else None
+
+
+async def _read_upload(upload: UploadFile) -> tuple[str, bytes]:
+    """The uploaded file's own name (browsers on Windows may send the whole path) and bytes."""
+    return Path((upload.filename or "").replace("\\", "/")).name, await upload.read()
 
 
 def _file_response(path: Path, name: str, inline: bool) -> Response:
