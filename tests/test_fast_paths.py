@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from workplan_docs.model import Plan, Schedule, is_deadline_heading
 from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
 from workplan_docs.readers import plan_file
 from workplan_docs.readers.plan_file import parse_text
+from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import cff, fonts
 from workplan_docs.writers import docx as docx_writer
@@ -193,6 +195,30 @@ def test_a_build_converts_each_cff_face_once(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(cff, "to_truetype", counted)
     build(SAMPLE_PLAN, tmp_path / "out", reports=["attachment", "quarterly", "matrix"], formats=["pdf"], jobs=1)
     assert made and len(made) == len(set(made))
+
+
+def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers and an empty cache, the CFF faces are converted in other processes,
+    into the very copies one process makes."""
+    style = default_style()
+    chars = fonts.role_characters(attachment(seed_plan), style)
+    parent, to_truetype = os.getpid(), cff.to_truetype
+
+    def elsewhere(path: Path, index: int, codes: list[int]) -> bytes:
+        assert os.getpid() != parent, "converted in the build's own process"
+        return to_truetype(path, index, codes)
+
+    copies = {}
+    for workers in (1, 2):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / str(workers)))
+        monkeypatch.setattr(fonts, "_FACES", {})
+        monkeypatch.setattr(fonts, "_CONVERTED", {})
+        if workers == 2:
+            monkeypatch.setattr(cff, "to_truetype", elsewhere)
+        fonts.resolve_fonts(style, chars, workers)
+        copies[workers] = {key: face.truetype for key, face in fonts._FACES.items() if face.truetype}
+    assert len(copies[1]) >= 2 and copies[2] == copies[1]
 
 
 def _cff_faces() -> list[tuple[Path, int]]:

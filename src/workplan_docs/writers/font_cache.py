@@ -323,6 +323,17 @@ class ConvertedFace:
         self.coverage, self.chars, self.truetype = coverage, chars, truetype
         self.digest = digest or hashlib.blake2b(truetype, digest_size=16).hexdigest()
 
+    def holds(self, wanted: set[int]) -> bool:
+        """Whether every character of ``wanted`` the face has is in the copy (and there is a
+        copy when anything is asked for)."""
+        return not (wanted & self.coverage) - self.chars and (bool(self.truetype) or not wanted)
+
+
+def stored(path: Path, index: int) -> ConvertedFace | None:
+    """The conversion of face ``index`` of ``path`` the cache holds, if any (OSError when
+    the font cannot be read)."""
+    return _load_converted(path, index)[2]
+
 
 def _load_converted(path: Path, index: int) -> tuple[Path, dict[str, Any], ConvertedFace | None]:
     identity = _source(path, index)
@@ -349,7 +360,7 @@ def converted(path: Path, index: int, wanted: Iterable[int]) -> ConvertedFace:
     """
     entry, identity, face = _load_converted(path, index)
     wanted = set(wanted)
-    if face is not None and not (wanted & face.coverage) - face.chars and (face.truetype or not wanted):
+    if face is not None and face.holds(wanted):
         return face
     coverage = face.coverage if face is not None else frozenset(cff.coverage(path, index))
     asked = wanted & coverage
