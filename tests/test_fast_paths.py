@@ -240,6 +240,15 @@ def test_a_cff_copy_is_the_copy_the_conversion_before_made() -> None:
             assert cff.to_truetype(path, index, chars) == to_truetype_before(path, index, chars), path.name
 
 
+def test_a_cff_face_covers_what_its_best_cmap_maps() -> None:
+    """``coverage`` names no glyph from the CFF table: the same code points all the same."""
+    from fontTools.ttLib import TTFont
+
+    for path, index in _cff_faces():
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            assert cff.coverage(path, index) == sorted(font.getBestCmap()), path.name
+
+
 def _accented_face(folder: Path) -> Path:
     """A CFF face whose "À" is a seac accent (endchar with four arguments): "A" and "grave"."""
     from fontTools.fontBuilder import FontBuilder

@@ -33,10 +33,15 @@ def is_cff(path: Path, index: int) -> bool:
 
 
 def coverage(path: Path, index: int) -> list[int]:
-    """Every code point face ``index`` of ``path`` maps to a glyph, in order."""
+    """Every code point face ``index`` of ``path`` maps to a glyph, in order.
+
+    The glyphs get placeholder names: their own come from the CFF table, whose reading
+    was half of the 0.1 s this takes for a CJK face of 65,000 glyphs.
+    """
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
+        font.setGlyphOrder([f"g{glyph}" for glyph in range(font["maxp"].numGlyphs)])
         return sorted(font.getBestCmap())
 
 
