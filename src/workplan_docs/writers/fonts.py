@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -431,7 +432,7 @@ def _role_choice(role: str, style: Style) -> FontChoice:
 
 
 @lru_cache(maxsize=None)
-def _face_coverage(path: Path, index: int) -> frozenset[int]:
+def _face_coverage(path: Path, index: int) -> AbstractSet[int]:
     """The code points a face has (empty when it cannot be used); a TrueType face is
     registered on the way, a CFF face's coverage comes from the cache."""
     try:
@@ -513,7 +514,8 @@ def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, worker
     chains: dict[str, list[tuple[Path, int]]] = {}
     for role, choice in choices.items():
         codes = set((chars or {}).get(role, ()))
-        lacking = codes - _face_coverage(choice.path, choice.index) - _NOT_DRAWN
+        # A role printing nothing (the 楷体 subtitle of most documents) leaves its face's map unbuilt.
+        lacking = codes - _face_coverage(choice.path, choice.index) - _NOT_DRAWN if codes else set()
         fallbacks = _fallback_faces(role, style, lacking) if lacking else {}
         chains[role] = list(fallbacks)
         for key, printed in [((choice.path, choice.index), codes), *fallbacks.items()]:
