@@ -23,7 +23,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from ..errors import PlanError, Problem
-from ..model import Plan
+from ..model import TEXT_ERRORS, Plan, text_problem
 
 MAX_PLAN_BYTES = 16 * 1024 * 1024
 
@@ -493,6 +493,8 @@ def _seq_message(details: list[Any]) -> str:
     for detail in details:
         if detail["type"] == "value_error":
             return str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] in TEXT_ERRORS:
+            return text_problem(detail["input"])
     if details[0]["input"] is None:
         return "序号不能为空"
     return f"序号应为整数或文本标签（如 \"5.1\"），而不是 {_printable(repr(details[0]['input']))}"
@@ -528,7 +530,10 @@ def validation_problems(error: ValidationError, data: dict[str, Any], source: st
             if detail is seqs[loc[1]][0]:
                 problems.append(_problem(data, loc[:3], _seq_message(seqs[loc[1]]), source))
             continue
-        message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
+        if detail["type"] in TEXT_ERRORS:
+            message = text_problem(detail["input"])
+        else:
+            message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
         placed = re.match(r"items\.(\d+)\.(\w+): (.*)", message, re.S)
         if placed:  # raised by the plan-level checks, which know the item index
             loc, message = ("items", int(placed[1]), placed[2]), placed[3]
