@@ -314,3 +314,22 @@ def test_the_prepared_docx_template_is_the_template_set_up() -> None:
     assert [(p.partname, p.blob) for p in prepared.part.package.iter_parts()] == [
         (p.partname, p.blob) for p in doc.part.package.iter_parts()
     ]
+
+
+def test_documents_from_the_unparsed_template_parts_are_those_of_the_parsed_ones(
+    monkeypatch: pytest.MonkeyPatch, fixed_date: object
+) -> None:
+    """The prepared template's styles, numbering and font parts are opened as bytes; every
+    report of the seed is the same DOCX as with python-docx parsing the whole package."""
+    import io
+
+    from workplan_docs import load
+    from workplan_docs.pipeline import plan_outputs
+    from workplan_docs.writers import render
+
+    style = default_style()
+    outputs = plan_outputs(load(SAMPLE_PLAN), style=style)
+    fast = [render(o.document, style, "docx") for o in outputs]
+    monkeypatch.setattr(docx_writer, "_open_prepared", lambda data: python_docx.Document(io.BytesIO(data)))
+    assert [render(o.document, style, "docx") for o in outputs] == fast
+

@@ -233,7 +233,7 @@ class Table:
         n = len(self.columns)
         minimum = self._minimums(total, em, padding)
         # A column's longest line, with the slack that keeps it whole after rounding.
-        natural = [(self._natural(c) + _SLACK_EM) * em + padding for c in range(n)]
+        natural = [(line + _SLACK_EM) * em + padding for line in self._widest_lines]
         short_width = (SHORT_COLUMN_EM + _SLACK_EM) * em + padding
         if any(c.weight is None for c in self.columns):
             natural = [max(w, m) for w, m in zip(natural, minimum)]
@@ -278,11 +278,15 @@ class Table:
                     position += cell.span
         return found
 
-    def _body_run(self, column: int) -> float:
-        """The column's longest unbreakable run of body text.  A run longer than a few words
-        (a web address) breaks anyway rather than starve the table."""
-        body = "\n".join(cell.text for cell in self._cells(column, False) if not cell.merge_up)
-        return _longest_run(body, _LONGEST_RUN_EM)
+    @cached_property
+    def _body_runs(self) -> list[float]:
+        """Each column's longest unbreakable run of body text (measured once for all the
+        writers and widths).  A run longer than a few words (a web address) breaks anyway
+        rather than starve the table."""
+        return [
+            _longest_run("\n".join(cell.text for cell in self._cells(c, False) if not cell.merge_up), _LONGEST_RUN_EM)
+            for c in range(len(self.columns))
+        ]
 
     def _minimum(self, column: int, body_run: float, words_too: bool = True) -> float:
         """The narrowest the column may be: its longest unbreakable run of text (``body_run``
@@ -296,7 +300,7 @@ class Table:
         columns of long headings) cannot all stand whole, the numbers and other body runs
         still do, and the headings share the rest of the room (then they break inside)."""
         n = len(self.columns)
-        runs = [self._body_run(c) for c in range(n)]
+        runs = self._body_runs
         words = [(self._minimum(c, runs[c]) + _SLACK_EM) * em + padding for c in range(n)]
         if sum(words) <= total:
             return words
@@ -314,21 +318,22 @@ class Table:
             widths[c] = words[c]
         return widths
 
-    def _natural(self, column: int) -> float:
-        cells = [*self._cells(column, True), *self._cells(column, False)]
-        return _widest_line("\n".join(cell.text for cell in cells))
+    @cached_property
+    def _widest_lines(self) -> list[float]:
+        """Each column's widest line, heading and body, in ems."""
+        return [
+            _widest_line("\n".join(cell.text for cell in (*self._cells(c, True), *self._cells(c, False))))
+            for c in range(len(self.columns))
+        ]
 
     def _fit(self, total: float, start: list[float], natural: list[float], em: float, padding: float) -> list[float]:
         """Widths from ``start``, widened one em at a time where that makes the table
         shortest (the sum of its rows' line counts, then of all cells' line counts), none
         beyond its ``natural`` width; the room left then widens every column alike."""
-        texts = self._sample_texts()
+        line_ems, column_ems = self._sample_ems
+        rows = len(line_ems[0]) if line_ems else 0
         n = len(start)
         widths = list(start)
-        # Each sampled cell as the widths of its lines (none for an empty cell), and each
-        # column's text as one figure, measured once for all the widths tried.
-        line_ems = [[[text_em(line) for line in row[c].split("\n")] if row[c] else [] for row in texts] for c in range(n)]
-        column_ems = [sum(text_em(row[c]) for row in texts) for c in range(n)]
 
         @lru_cache(maxsize=None)  # a column not widened is tried at the same widths again
         def lines(c: int, width: float) -> list[int]:
@@ -342,7 +347,7 @@ class Table:
                 break
             # Each row's two tallest cells (lines, column): its height, and its height were a
             # column to need no lines at all.
-            tallest = [heapq.nlargest(2, ((col[r], k) for k, col in enumerate(counts))) for r in range(len(texts))]
+            tallest = [heapq.nlargest(2, ((col[r], k) for k, col in enumerate(counts))) for r in range(rows)]
             height = [top[0][0] for top in tallest]
             best: tuple[float, float, float, int] | None = None  # (-rows saved per em, load, extra, column)
             for c in range(n):
@@ -368,12 +373,19 @@ class Table:
             counts[c] = lines(c, widths[c])
         return widths
 
-    def _sample_texts(self) -> list[list[str]]:
-        """Each body row's text per column (merged and spanned cells left out), at most
-        ``_SAMPLE_ROWS`` rows spread over the table so that long tables stay fast."""
+    @cached_property
+    def _sample_ems(self) -> tuple[list[list[list[float]]], list[float]]:
+        """The rows ``_fit`` weighs, measured once for every width it tries (and every writer):
+        each sampled cell by column as the widths of its lines in ems (none for an empty
+        cell), and each column's sampled text as one figure.  Body rows only, merged and
+        spanned cells left out, at most ``_SAMPLE_ROWS`` spread over the table so that long
+        tables stay fast."""
         rows = [row for row in self.rows if len(row) == len(self.columns)]
         step = max(len(rows) // _SAMPLE_ROWS, 1)
-        return [["" if cell.merge_up else cell.text for cell in row] for row in rows[::step]]
+        texts = [["" if cell.merge_up else cell.text for cell in row] for row in rows[::step]]
+        columns = range(len(self.columns))
+        line_ems = [[[text_em(line) for line in row[c].split("\n")] if row[c] else [] for row in texts] for c in columns]
+        return line_ems, [sum(text_em(row[c]) for row in texts) for c in columns]
 
     def __post_init__(self) -> None:
         width = len(self.columns)
