@@ -184,6 +184,17 @@ def is_deadline_heading(heading: str | None) -> bool:
     return any(word in heading for word in ("时限", "期限", "完成时间", "完成日期", "截止"))
 
 
+@dataclass(slots=True)
+class Derived:
+    """What a plan derives for each of its items: the schedule placed in the plan year, the
+    units each unit cell names with their role words, and the notes on those units."""
+
+    schedule: Schedule
+    lead_roles: list[UnitMention]
+    participant_roles: list[UnitMention]
+    unit_notes: list[tuple[str, str]]
+
+
 class Item(_Strict):
     """One row of the plan table."""
 
@@ -210,13 +221,9 @@ class Item(_Strict):
     # Columns (field names or extra headings) whose cell the source merged with the cell above.
     merged_above: list[Text] = _empty(list)
 
-    _schedule: Schedule | None = PrivateAttr(default=None)
-    # A default, not default_factory=list: pydantic inspects a factory's signature on every
-    # instance (through the source text for a builtin), which was most of loading a large plan.
-    _lead_roles: list[UnitMention] = PrivateAttr(default=[])
-    _participant_roles: list[UnitMention] = PrivateAttr(default=[])
-    # (field, message): units the cells name that needed a decision (see Plan._resolve_units).
-    _unit_notes: list[tuple[str, str]] = PrivateAttr(default=[])
+    # What its plan derives (one private attribute: pydantic sets up each for every instance,
+    # a quarter of validating a large plan with four).
+    _derived: Derived | None = PrivateAttr(default=None)
 
     @field_validator("lead", "participants")
     @classmethod
@@ -258,8 +265,13 @@ class Item(_Strict):
     @property
     def timing(self) -> Schedule:
         """The parsed schedule (set when the item joins a plan)."""
-        assert self._schedule is not None, "an Item gets its schedule from its Plan"
-        return self._schedule
+        assert self._derived is not None, "an Item gets its schedule from its Plan"
+        return self._derived.schedule
+
+    @property
+    def unit_notes(self) -> list[tuple[str, str]]:
+        """(field, message): units the cells name that needed a decision (see Plan._resolve_units)."""
+        return self._derived.unit_notes if self._derived is not None else []
 
     @property
     def label(self) -> str:
@@ -286,7 +298,8 @@ class Item(_Strict):
 
     def role_of(self, unit: str) -> str:
         """The role words printed for a unit in this item ("协助"), or ""."""
-        for mention in (*self._lead_roles, *self._participant_roles):
+        derived = self._derived
+        for mention in (*derived.lead_roles, *derived.participant_roles) if derived is not None else ():
             if mention.name == unit:
                 return mention.role
         return ""
@@ -385,10 +398,10 @@ class Plan(_Strict):
         deadline = is_deadline_heading(self.columns.get("schedule"))
         schedules: dict[str, Schedule] = {}  # a plan writes "全年" or "6月底前" many times
         for index, item in enumerate(self.items):
-            self._resolve_units(index, item, registry)
+            lead_roles, participant_roles, notes = self._resolve_units(index, item, registry)
             if item.schedule not in schedules:
                 schedules[item.schedule] = Schedule.from_text(item.schedule, self.year, deadline=deadline)
-            item._schedule = schedules[item.schedule]
+            item._derived = Derived(schedules[item.schedule], lead_roles, participant_roles, notes)
         return self
 
     def _check_column_order(self) -> None:
@@ -407,17 +420,17 @@ class Plan(_Strict):
             seen.add(key)
 
     @staticmethod
-    def _resolve_units(index: int, item: Item, registry: Registry) -> None:
-        """Derive the unit lists from the verbatim cells, or check the lists written by hand.
+    def _resolve_units(
+        index: int, item: Item, registry: Registry
+    ) -> tuple[list[UnitMention], list[UnitMention], list[tuple[str, str]]]:
+        """Derive the unit lists from the verbatim cells, or check the lists written by hand;
+        returns the units each cell names, with their role words, and the notes on them.
 
         Nothing named is lost: a unit of a cell missing from both lists is added to the
         participants (with a note), a fragment that does not read as a unit is kept and noted.
         """
         lead_mentions = split_units(item.lead_text or "", registry)
         part_mentions = split_units(item.participants_text or "", registry)
-        # Each attribute set on a pydantic model costs a Python call: defaults (empty) are left alone.
-        if lead_mentions or part_mentions:
-            item._lead_roles, item._participant_roles = lead_mentions, part_mentions
         notes: list[tuple[str, str]] = []
         from_lead_cell: list[str] = []
         if not item.lead and lead_mentions:
@@ -429,7 +442,7 @@ class Plan(_Strict):
         lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
         from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in lead]
         participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
-        if lead != item.lead:
+        if lead != item.lead:  # setting a pydantic model's attribute is a Python call: only a change
             item.lead = lead
         if participants != item.participants:
             item.participants = participants
@@ -447,13 +460,12 @@ class Plan(_Strict):
                 (field, f"“{name}”不像单位名称（人名、断行或简称？），已按原文作为单位")
                 for name in names if not looks_like_unit(name, registry)
             ]
-        if notes:
-            item._unit_notes = notes
         if not item.lead:
             raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")
         for field, shown in (("lead", item.lead_display), ("participants", item.participants_display)):
             if len(shown) > EXCEL_CELL_LIMIT:  # each name fits, the printed list may not
                 raise ValueError(f"items.{index}.{field}: 单位名称合计 {len(shown)} 个字符，超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
+        return lead_mentions, part_mentions, notes
 
     @staticmethod
     def _check_lead_text(index: int, item: Item, mentions: list[UnitMention], registry: Registry) -> None:
@@ -579,7 +591,7 @@ class Plan(_Strict):
             for i in self.unscheduled()
         ]
         problems += [
-            Problem(message, item=f"序号 {i.label}", field=field) for i in self.items for field, message in i._unit_notes
+            Problem(message, item=f"序号 {i.label}", field=field) for i in self.items for field, message in i.unit_notes
         ]
         unknown = [u.unit for u in self.unit_tasks() if not self.registry.knows(u.unit)]
         if unknown and not self.units:
