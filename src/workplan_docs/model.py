@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from . import schedule as schedule_parser
 from .cycles import DEFAULT_CYCLE, check_cycle
 from .errors import Problem
-from .units import Registry, UnitMention, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
+from .units import Registry, UnitMention, any_blank, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
 
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -228,7 +228,7 @@ class Item(_Strict):
     @field_validator("lead", "participants")
     @classmethod
     def _names(cls, names: list[str]) -> list[str]:
-        if any(is_blank(n) for n in names):
+        if any_blank(names):
             raise ValueError("单位名称不能为空")
         return names
 
@@ -429,8 +429,8 @@ class Plan(_Strict):
         Nothing named is lost: a unit of a cell missing from both lists is added to the
         participants (with a note), a fragment that does not read as a unit is kept and noted.
         """
-        lead_mentions = split_units(item.lead_text or "", registry)
-        part_mentions = split_units(item.participants_text or "", registry)
+        lead_mentions = split_units(item.lead_text, registry) if item.lead_text else []
+        part_mentions = split_units(item.participants_text, registry) if item.participants_text else []
         notes: list[tuple[str, str]] = []
         from_lead_cell: list[str] = []
         if not item.lead and lead_mentions:

@@ -156,6 +156,12 @@ def is_blank(text: str) -> bool:
     return _BLANK.fullmatch(text) is not None  # stops at the first other character, unlike a sub()
 
 
+def any_blank(texts: Iterable[str]) -> bool:
+    """Whether any of ``texts`` is blank (one C call for each, no Python frame: a plan's
+    unit lists name tens of thousands of units)."""
+    return any(map(_BLANK.fullmatch, texts))
+
+
 def looks_like_unit(name: str, registry: Registry | None = None) -> bool:
     """Registered, or ending in a word that ends organisations' names (局, 委, 中心 …);
     a bracket at the end ("高新园(邹区镇)") is an aside and is not looked at."""
