@@ -8,12 +8,14 @@
   before the speed-up (commit b9feb87) for the tables ``reference/tables.py`` makes;
 - the plan: schedules shared by equal texts, units' tasks found in one pass, the checks
   of characters done once per character, against the straightforward definitions;
-- the writers: each CFF face converted once per build, the DOCX template set up once.
+- the writers: each CFF face converted once per build, to the bytes the conversion
+  before its speed-up made (``reference/cff_before.py``); the DOCX template set up once.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -34,6 +36,7 @@ from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_g
 from workplan_docs.readers import plan_file
 from workplan_docs.readers.plan_file import dump_yaml, parse_text
 from workplan_docs.readers.yaml_block import Unusual, block_data
+from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import cff, fonts
 from workplan_docs.writers import docx as docx_writer
@@ -42,6 +45,7 @@ from workplan_docs.writers.office_fonts import gbk_face
 from workplan_docs.writers.office_fonts import outside_gb2312 as outside
 
 from .conftest import ROOT, SAMPLE_PLAN
+from .reference.cff_before import to_truetype_before
 from .reference.tables import REFERENCE, UNITS, all_widths
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -299,6 +303,96 @@ def test_a_build_converts_each_cff_face_once(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(cff, "to_truetype", counted)
     build(SAMPLE_PLAN, tmp_path / "out", reports=["attachment", "quarterly", "matrix"], formats=["pdf"], jobs=1)
     assert made and len(made) == len(set(made))
+
+
+def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers and an empty cache, the CFF faces are converted in other processes,
+    into the very copies one process makes."""
+    style = default_style()
+    chars = fonts.role_characters(attachment(seed_plan), style)
+    parent, to_truetype = os.getpid(), cff.to_truetype
+
+    def elsewhere(path: Path, index: int, codes: list[int]) -> bytes:
+        assert os.getpid() != parent, "converted in the build's own process"
+        return to_truetype(path, index, codes)
+
+    copies = {}
+    for workers in (1, 2):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / str(workers)))
+        monkeypatch.setattr(fonts, "_FACES", {})
+        monkeypatch.setattr(fonts, "_CONVERTED", {})
+        if workers == 2:
+            monkeypatch.setattr(cff, "to_truetype", elsewhere)
+        fonts.resolve_fonts(style, chars, workers)
+        copies[workers] = {key: face.truetype for key, face in fonts._FACES.items() if face.truetype}
+    assert len(copies[1]) >= 2 and copies[2] == copies[1]
+
+
+def _cff_faces() -> list[tuple[Path, int]]:
+    """The CFF faces the free fonts offer here (Noto CJK, Fandol), each once."""
+    found = [face for kind in fonts._FREE.values() for free in kind
+             for face in fonts._free_candidates(free, fonts._search_dirs())]
+    return [face for face in dict.fromkeys(found) if cff.is_cff(*face)]
+
+
+def test_a_cff_copy_is_the_copy_the_conversion_before_made() -> None:
+    """Drawing the glyphs from the whole CFF, which the subsetter no longer touches, gives
+    the bytes that subsetting the CFF first gave: ASCII alone, and with the seed's characters."""
+    faces = _cff_faces()
+    if not faces:
+        pytest.skip("no CFF face installed (scripts/test.sh installs them)")
+    seed = {ord(c) for c in SAMPLE_PLAN.read_text(encoding="utf-8")}
+    for path, index in faces:
+        for chars in (sorted(range(32, 127)), sorted(seed | set(range(32, 127)))):
+            assert cff.to_truetype(path, index, chars) == to_truetype_before(path, index, chars), path.name
+
+
+def test_a_cff_face_covers_what_its_best_cmap_maps() -> None:
+    """``coverage`` names no glyph from the CFF table: the same code points all the same."""
+    from fontTools.ttLib import TTFont
+
+    for path, index in _cff_faces():
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            assert cff.coverage(path, index) == sorted(font.getBestCmap()), path.name
+
+
+def _accented_face(folder: Path) -> Path:
+    """A CFF face whose "À" is a seac accent (endchar with four arguments): "A" and "grave"."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.misc.psCharStrings import T2CharString
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    def box(width: int, top: int) -> T2CharString:
+        pen = T2CharStringPen(width, None)
+        pen.moveTo((50, 0)), pen.curveTo((50, top), (450, top), (450, 0)), pen.closePath()
+        return pen.getCharString()
+
+    order = [".notdef", "A", "grave", "Agrave", "space"]
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({0x41: "A", 0x60: "grave", 0xC0: "Agrave", 0x20: "space"})
+    strings = {".notdef": box(500, 600), "A": box(500, 700), "grave": box(500, 200), "space": box(250, 0),
+               "Agrave": T2CharString(program=[500, 0, 300, 65, 193, "endchar"])}  # 65 "A", 193 "grave"
+    builder.setupCFF("Accented", {"FullName": "Accented"}, strings, {})
+    builder.setupHorizontalMetrics({name: (500, 50) for name in order})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Accented", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    path = folder / "Accented.otf"
+    builder.save(str(path))
+    return path
+
+
+def test_a_seac_accent_fails_as_before_and_the_rest_converts(tmp_path: Path) -> None:
+    """Subsetting no longer looks for seac accents' parts, which never converted anyway
+    (no composite glyph without a glyph set): such a face still fails, and is skipped."""
+    path = _accented_face(tmp_path)
+    for convert in (cff.to_truetype, to_truetype_before):
+        with pytest.raises(TypeError):
+            convert(path, 0, [0xC0])
+    assert cff.to_truetype(path, 0, [0x41, 0x60]) == to_truetype_before(path, 0, [0x41, 0x60])
 
 
 def test_the_prepared_docx_template_is_the_template_set_up() -> None:
