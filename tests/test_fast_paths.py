@@ -1,7 +1,9 @@
 """The fast paths of issue 18 give what the slower code before them gave (see the README's
 性能 section).
 
-- YAML: the one-pass builder against PyYAML's safe constructor, on every plan file here;
+- YAML: the block reader and the one-pass builder against PyYAML's safe constructor, on
+  every plan file here, on random data as dumpers write it, and on that text damaged;
+- validation: a text pydantic's constraints refuse is named as check_text names it;
 - column widths: against ``reference/widths_before_speedup.json``, written by the code
   before the speed-up (commit b9feb87) for the tables ``reference/tables.py`` makes;
 - the plan: schedules shared by equal texts, units' tasks found in one pass, the checks
@@ -15,21 +17,25 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
 import docx as python_docx
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workplan_docs.errors import PlanError
 from workplan_docs.layout import _longest, _longest_run, _widest_line
 from workplan_docs import linebreak
 from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
-from workplan_docs.model import Plan, Schedule, is_deadline_heading
+from workplan_docs.model import Plan, Schedule, check_text, is_deadline_heading
 from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
 from workplan_docs.readers import plan_file
-from workplan_docs.readers.plan_file import parse_text
+from workplan_docs.readers.plan_file import dump_yaml, parse_text
+from workplan_docs.readers.yaml_block import Unusual, block_data
 from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import cff, fonts
@@ -41,6 +47,9 @@ from workplan_docs.writers.office_fonts import outside_gb2312 as outside
 from .conftest import ROOT, SAMPLE_PLAN
 from .reference.cff_before import to_truetype_before
 from .reference.tables import REFERENCE, UNITS, all_widths
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _plans import write_plan  # noqa: E402
 
 
 # --- YAML ----------------------------------------------------------------------------
@@ -62,9 +71,10 @@ def _reads_as_before(text: str, source: str, monkeypatch: pytest.MonkeyPatch) ->
 
     fast = read()
 
-    def constructor_only(root: yaml.Node) -> Any:
+    def constructor_only(*args: Any) -> Any:
         raise plan_file._Unusual
 
+    monkeypatch.setattr(plan_file, "block_data", constructor_only)
     monkeypatch.setattr(plan_file, "_plain_data", constructor_only)
     assert read() == fast
 
@@ -92,6 +102,104 @@ def test_yaml_reads_as_the_safe_constructor_reads_it(path: Path, monkeypatch: py
 )
 def test_unusual_yaml_reads_as_before(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _reads_as_before(text, "x.yaml", monkeypatch)
+
+
+def _safe_load(text: str) -> Any:
+    """What PyYAML's pure-Python and libyaml loaders read (they agree here), or the error."""
+    try:
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the safe loader
+    except yaml.YAMLError as error:
+        return type(error)
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == data  # noqa: S506
+    return data
+
+
+def _block_reads_as_pyyaml(text: str) -> bool:
+    """The block reader gives up on ``text`` (False) or reads what PyYAML reads (True)."""
+    try:
+        data = block_data(text)
+    except Unusual:
+        return False
+    assert data == _safe_load(text), text
+    return True
+
+
+def test_the_plans_this_program_writes_are_read_as_block_yaml(tmp_path: Path) -> None:
+    """The fast path is the one taken: the seed, a benchmark plan, a plan written by import."""
+    seed = SAMPLE_PLAN.read_text(encoding="utf-8")
+    data = yaml.safe_load(seed)
+    data["items"][0]["measures"] = "第一行\n第二行：两行\n\n  缩进的第三行 # 不是注释\n"
+    data["items"][1]["goal"] = "以冒号结尾: 'quoted' #1"
+    texts = [seed, write_plan(tmp_path / "plan.yaml", 60).read_text(encoding="utf-8"), dump_yaml(data)]
+    assert all(_block_reads_as_pyyaml(text) for text in texts)
+
+
+_TEXT = st.lists(st.sampled_from([*"任务全年 ab1-?:#'\"|>&*![]{},.~\n\t\u3000\xa0", ": ", " #", "yes", "0x1", "1.5"]),
+                 max_size=8).map("".join)
+_KEYS = st.one_of(st.sampled_from(["seq", "task", "lead", "a b", "1", "yes", "null", "..."]), _TEXT)
+_DATA = st.recursive(
+    st.one_of(_TEXT, st.integers(0, 10**6), st.none(), st.booleans()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _dumped(data: dict[str, Any], way: int) -> str:
+    """``data`` as this program's dumper (way 0) or PyYAML's, in different widths and indents, writes it."""
+    if way == 0:
+        return dump_yaml(data)
+    return yaml.safe_dump(data, allow_unicode=way < 3, sort_keys=False, width=[0, 20, 80, 80][way], indent=2 + way % 2 * 2)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _DATA, min_size=1, max_size=5), st.integers(0, 3), st.data())
+def test_block_yaml_reads_as_pyyaml_or_gives_up(data: dict[str, Any], way: int, draw: st.DataObject) -> None:
+    """Random data as the dumpers write it, then that text damaged line by line (indented,
+    cut, a character put in): read as PyYAML reads it, or left to it — never read where
+    PyYAML refuses the text."""
+    text = _dumped(data, way)
+    _block_reads_as_pyyaml(text)
+    lines = text.split("\n")
+    for _ in range(draw.draw(st.integers(1, 3))):
+        at = draw.draw(st.integers(0, len(lines) - 1))
+        line = lines[at]
+        cut = draw.draw(st.integers(0, len(line)))
+        inserted = draw.draw(st.sampled_from([*": #'-|\n", "...", "- ", "x: "]))
+        lines[at] = draw.draw(st.sampled_from([" " + line, line[1:], line[:cut] + inserted + line[cut:]]))
+    _block_reads_as_pyyaml("\n".join(lines))
+
+
+@pytest.mark.parametrize("text", [
+    "a: |\n  one\n\n   two  \n  \n\nb: 1\n", "a: |-\n  x\n  y\n", "- |\n  x\n", "a: 'x\n\n   y ''z'''\n",
+    "a:\n- b: c\n  d:\n  - e\n- f\n", "a: [] \nb: {}\nc:\nd: ~\n", "a: x\n# c\n  # d\nb: 'y' \n", "a: 'b'c'\n",
+    "...: 1\n", "--- a: 1\n", "a: b\n  c\n", "a: 1\n b: 2\n", "a: |\n\n  x\n", "a: |\nb: 1\n", "'1': x\n'a''b': |-\n  z\n",
+    "a: 0012\nb: 9999\nc: -1\nd: 10:30\ne: 1_0\n", "a: 'x\ny'\n", "- a\n- b\n", "  a: 1\n", "a: x #c\n", "a: 'x\nb: y'\n",
+])
+def test_block_yaml_corners(text: str) -> None:
+    _block_reads_as_pyyaml(text)
+
+
+@pytest.mark.parametrize("bad", ["控制\x01字符", "无效\ud83d字符", "长" * 32_768, "\x0b" + "长" * 40_000, "\ufffe"])
+@pytest.mark.parametrize("place", ["title", "seq", "task", "lead", "extra", "extra key", "aliases"])
+def test_refused_texts_are_named_as_check_text_names_them(bad: str, place: str) -> None:
+    """Texts are checked by pydantic's constraints, not by check_text: the message is check_text's."""
+    item: dict[str, Any] = {"seq": 1, "task": "任务", "lead": ["办公室"]}
+    data: dict[str, Any] = {"title": "计划", "items": [item], "units": [{"name": "办公室", "aliases": ["办"]}]}
+    if place == "title":
+        data["title"] = bad
+    elif place == "aliases":
+        data["units"][0]["aliases"] = [bad]
+    elif place == "extra key":
+        item["extra"] = {bad: "值"}
+    elif place == "extra":
+        item["extra"] = {"备注": bad}
+    else:
+        item[place] = [bad] if place == "lead" else bad
+    with pytest.raises(PlanError) as refused:
+        plan_file.plan_from_data(data, "x.yaml")
+    with pytest.raises(ValueError) as checked:
+        check_text(bad)
+    assert [p.message for p in refused.value.problems] == [str(checked.value)]
 
 
 # --- line breaks and column widths ---------------------------------------------------
