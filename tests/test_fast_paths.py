@@ -1,33 +1,42 @@
 """The fast paths of issue 18 give what the slower code before them gave (see the README's
 性能 section).
 
-- YAML: the one-pass builder against PyYAML's safe constructor, on every plan file here;
+- YAML: the block reader and the one-pass builder against PyYAML's safe constructor, on
+  every plan file here, on random data as dumpers write it, and on that text damaged;
+- validation: a text pydantic's constraints refuse is named as check_text names it;
 - column widths: against ``reference/widths_before_speedup.json``, written by the code
   before the speed-up (commit b9feb87) for the tables ``reference/tables.py`` makes;
 - the plan: schedules shared by equal texts, units' tasks found in one pass, the checks
   of characters done once per character, against the straightforward definitions;
-- the writers: each CFF face converted once per build, the DOCX template set up once.
+- the writers: each CFF face converted once per build, to the bytes the conversion
+  before its speed-up made (``reference/cff_before.py``); the DOCX template set up once.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
 import docx as python_docx
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workplan_docs.errors import PlanError
 from workplan_docs.layout import _longest, _longest_run, _widest_line
 from workplan_docs import linebreak
 from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
-from workplan_docs.model import Plan, Schedule, is_deadline_heading
+from workplan_docs.model import Plan, Schedule, check_text, is_deadline_heading
 from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
 from workplan_docs.readers import plan_file
-from workplan_docs.readers.plan_file import parse_text
+from workplan_docs.readers.plan_file import dump_yaml, parse_text
+from workplan_docs.readers.yaml_block import Unusual, block_data
+from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import cff, fonts
 from workplan_docs.writers import docx as docx_writer
@@ -36,7 +45,11 @@ from workplan_docs.writers.office_fonts import gbk_face
 from workplan_docs.writers.office_fonts import outside_gb2312 as outside
 
 from .conftest import ROOT, SAMPLE_PLAN
+from .reference.cff_before import to_truetype_before
 from .reference.tables import REFERENCE, UNITS, all_widths
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _plans import write_plan  # noqa: E402
 
 
 # --- YAML ----------------------------------------------------------------------------
@@ -58,9 +71,10 @@ def _reads_as_before(text: str, source: str, monkeypatch: pytest.MonkeyPatch) ->
 
     fast = read()
 
-    def constructor_only(root: yaml.Node) -> Any:
+    def constructor_only(*args: Any) -> Any:
         raise plan_file._Unusual
 
+    monkeypatch.setattr(plan_file, "block_data", constructor_only)
     monkeypatch.setattr(plan_file, "_plain_data", constructor_only)
     assert read() == fast
 
@@ -88,6 +102,104 @@ def test_yaml_reads_as_the_safe_constructor_reads_it(path: Path, monkeypatch: py
 )
 def test_unusual_yaml_reads_as_before(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _reads_as_before(text, "x.yaml", monkeypatch)
+
+
+def _safe_load(text: str) -> Any:
+    """What PyYAML's pure-Python and libyaml loaders read (they agree here), or the error."""
+    try:
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the safe loader
+    except yaml.YAMLError as error:
+        return type(error)
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == data  # noqa: S506
+    return data
+
+
+def _block_reads_as_pyyaml(text: str) -> bool:
+    """The block reader gives up on ``text`` (False) or reads what PyYAML reads (True)."""
+    try:
+        data = block_data(text)
+    except Unusual:
+        return False
+    assert data == _safe_load(text), text
+    return True
+
+
+def test_the_plans_this_program_writes_are_read_as_block_yaml(tmp_path: Path) -> None:
+    """The fast path is the one taken: the seed, a benchmark plan, a plan written by import."""
+    seed = SAMPLE_PLAN.read_text(encoding="utf-8")
+    data = yaml.safe_load(seed)
+    data["items"][0]["measures"] = "第一行\n第二行：两行\n\n  缩进的第三行 # 不是注释\n"
+    data["items"][1]["goal"] = "以冒号结尾: 'quoted' #1"
+    texts = [seed, write_plan(tmp_path / "plan.yaml", 60).read_text(encoding="utf-8"), dump_yaml(data)]
+    assert all(_block_reads_as_pyyaml(text) for text in texts)
+
+
+_TEXT = st.lists(st.sampled_from([*"任务全年 ab1-?:#'\"|>&*![]{},.~\n\t\u3000\xa0", ": ", " #", "yes", "0x1", "1.5"]),
+                 max_size=8).map("".join)
+_KEYS = st.one_of(st.sampled_from(["seq", "task", "lead", "a b", "1", "yes", "null", "..."]), _TEXT)
+_DATA = st.recursive(
+    st.one_of(_TEXT, st.integers(0, 10**6), st.none(), st.booleans()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _dumped(data: dict[str, Any], way: int) -> str:
+    """``data`` as this program's dumper (way 0) or PyYAML's, in different widths and indents, writes it."""
+    if way == 0:
+        return dump_yaml(data)
+    return yaml.safe_dump(data, allow_unicode=way < 3, sort_keys=False, width=[0, 20, 80, 80][way], indent=2 + way % 2 * 2)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _DATA, min_size=1, max_size=5), st.integers(0, 3), st.data())
+def test_block_yaml_reads_as_pyyaml_or_gives_up(data: dict[str, Any], way: int, draw: st.DataObject) -> None:
+    """Random data as the dumpers write it, then that text damaged line by line (indented,
+    cut, a character put in): read as PyYAML reads it, or left to it — never read where
+    PyYAML refuses the text."""
+    text = _dumped(data, way)
+    _block_reads_as_pyyaml(text)
+    lines = text.split("\n")
+    for _ in range(draw.draw(st.integers(1, 3))):
+        at = draw.draw(st.integers(0, len(lines) - 1))
+        line = lines[at]
+        cut = draw.draw(st.integers(0, len(line)))
+        inserted = draw.draw(st.sampled_from([*": #'-|\n", "...", "- ", "x: "]))
+        lines[at] = draw.draw(st.sampled_from([" " + line, line[1:], line[:cut] + inserted + line[cut:]]))
+    _block_reads_as_pyyaml("\n".join(lines))
+
+
+@pytest.mark.parametrize("text", [
+    "a: |\n  one\n\n   two  \n  \n\nb: 1\n", "a: |-\n  x\n  y\n", "- |\n  x\n", "a: 'x\n\n   y ''z'''\n",
+    "a:\n- b: c\n  d:\n  - e\n- f\n", "a: [] \nb: {}\nc:\nd: ~\n", "a: x\n# c\n  # d\nb: 'y' \n", "a: 'b'c'\n",
+    "...: 1\n", "--- a: 1\n", "a: b\n  c\n", "a: 1\n b: 2\n", "a: |\n\n  x\n", "a: |\nb: 1\n", "'1': x\n'a''b': |-\n  z\n",
+    "a: 0012\nb: 9999\nc: -1\nd: 10:30\ne: 1_0\n", "a: 'x\ny'\n", "- a\n- b\n", "  a: 1\n", "a: x #c\n", "a: 'x\nb: y'\n",
+])
+def test_block_yaml_corners(text: str) -> None:
+    _block_reads_as_pyyaml(text)
+
+
+@pytest.mark.parametrize("bad", ["控制\x01字符", "无效\ud83d字符", "长" * 32_768, "\x0b" + "长" * 40_000, "\ufffe"])
+@pytest.mark.parametrize("place", ["title", "seq", "task", "lead", "extra", "extra key", "aliases"])
+def test_refused_texts_are_named_as_check_text_names_them(bad: str, place: str) -> None:
+    """Texts are checked by pydantic's constraints, not by check_text: the message is check_text's."""
+    item: dict[str, Any] = {"seq": 1, "task": "任务", "lead": ["办公室"]}
+    data: dict[str, Any] = {"title": "计划", "items": [item], "units": [{"name": "办公室", "aliases": ["办"]}]}
+    if place == "title":
+        data["title"] = bad
+    elif place == "aliases":
+        data["units"][0]["aliases"] = [bad]
+    elif place == "extra key":
+        item["extra"] = {bad: "值"}
+    elif place == "extra":
+        item["extra"] = {"备注": bad}
+    else:
+        item[place] = [bad] if place == "lead" else bad
+    with pytest.raises(PlanError) as refused:
+        plan_file.plan_from_data(data, "x.yaml")
+    with pytest.raises(ValueError) as checked:
+        check_text(bad)
+    assert [p.message for p in refused.value.problems] == [str(checked.value)]
 
 
 # --- line breaks and column widths ---------------------------------------------------
@@ -191,6 +303,96 @@ def test_a_build_converts_each_cff_face_once(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(cff, "to_truetype", counted)
     build(SAMPLE_PLAN, tmp_path / "out", reports=["attachment", "quarterly", "matrix"], formats=["pdf"], jobs=1)
     assert made and len(made) == len(set(made))
+
+
+def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers and an empty cache, the CFF faces are converted in other processes,
+    into the very copies one process makes."""
+    style = default_style()
+    chars = fonts.role_characters(attachment(seed_plan), style)
+    parent, to_truetype = os.getpid(), cff.to_truetype
+
+    def elsewhere(path: Path, index: int, codes: list[int]) -> bytes:
+        assert os.getpid() != parent, "converted in the build's own process"
+        return to_truetype(path, index, codes)
+
+    copies = {}
+    for workers in (1, 2):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / str(workers)))
+        monkeypatch.setattr(fonts, "_FACES", {})
+        monkeypatch.setattr(fonts, "_CONVERTED", {})
+        if workers == 2:
+            monkeypatch.setattr(cff, "to_truetype", elsewhere)
+        fonts.resolve_fonts(style, chars, workers)
+        copies[workers] = {key: face.truetype for key, face in fonts._FACES.items() if face.truetype}
+    assert len(copies[1]) >= 2 and copies[2] == copies[1]
+
+
+def _cff_faces() -> list[tuple[Path, int]]:
+    """The CFF faces the free fonts offer here (Noto CJK, Fandol), each once."""
+    found = [face for kind in fonts._FREE.values() for free in kind
+             for face in fonts._free_candidates(free, fonts._search_dirs())]
+    return [face for face in dict.fromkeys(found) if cff.is_cff(*face)]
+
+
+def test_a_cff_copy_is_the_copy_the_conversion_before_made() -> None:
+    """Drawing the glyphs from the whole CFF, which the subsetter no longer touches, gives
+    the bytes that subsetting the CFF first gave: ASCII alone, and with the seed's characters."""
+    faces = _cff_faces()
+    if not faces:
+        pytest.skip("no CFF face installed (scripts/test.sh installs them)")
+    seed = {ord(c) for c in SAMPLE_PLAN.read_text(encoding="utf-8")}
+    for path, index in faces:
+        for chars in (sorted(range(32, 127)), sorted(seed | set(range(32, 127)))):
+            assert cff.to_truetype(path, index, chars) == to_truetype_before(path, index, chars), path.name
+
+
+def test_a_cff_face_covers_what_its_best_cmap_maps() -> None:
+    """``coverage`` names no glyph from the CFF table: the same code points all the same."""
+    from fontTools.ttLib import TTFont
+
+    for path, index in _cff_faces():
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            assert cff.coverage(path, index) == sorted(font.getBestCmap()), path.name
+
+
+def _accented_face(folder: Path) -> Path:
+    """A CFF face whose "À" is a seac accent (endchar with four arguments): "A" and "grave"."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.misc.psCharStrings import T2CharString
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    def box(width: int, top: int) -> T2CharString:
+        pen = T2CharStringPen(width, None)
+        pen.moveTo((50, 0)), pen.curveTo((50, top), (450, top), (450, 0)), pen.closePath()
+        return pen.getCharString()
+
+    order = [".notdef", "A", "grave", "Agrave", "space"]
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({0x41: "A", 0x60: "grave", 0xC0: "Agrave", 0x20: "space"})
+    strings = {".notdef": box(500, 600), "A": box(500, 700), "grave": box(500, 200), "space": box(250, 0),
+               "Agrave": T2CharString(program=[500, 0, 300, 65, 193, "endchar"])}  # 65 "A", 193 "grave"
+    builder.setupCFF("Accented", {"FullName": "Accented"}, strings, {})
+    builder.setupHorizontalMetrics({name: (500, 50) for name in order})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Accented", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    path = folder / "Accented.otf"
+    builder.save(str(path))
+    return path
+
+
+def test_a_seac_accent_fails_as_before_and_the_rest_converts(tmp_path: Path) -> None:
+    """Subsetting no longer looks for seac accents' parts, which never converted anyway
+    (no composite glyph without a glyph set): such a face still fails, and is skipped."""
+    path = _accented_face(tmp_path)
+    for convert in (cff.to_truetype, to_truetype_before):
+        with pytest.raises(TypeError):
+            convert(path, 0, [0xC0])
+    assert cff.to_truetype(path, 0, [0x41, 0x60]) == to_truetype_before(path, 0, [0x41, 0x60])
 
 
 def test_the_prepared_docx_template_is_the_template_set_up() -> None:

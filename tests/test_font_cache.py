@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import pickle
+from array import array
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
 from workplan_docs.style import default_style
-from workplan_docs.writers import font_cache
+from workplan_docs.writers import font_cache, fonts
 from workplan_docs.writers.fonts import _MappedFile, resolve_fonts
 
 from .conftest import SAMPLE_PLAN
@@ -164,3 +166,27 @@ def test_a_converted_entry_of_another_face_is_rebuilt(cff_face, tmp_path: Path) 
     other.write_bytes(planted.read_bytes())  # a valid entry, wrong face index
     face = font_cache.converted(path, index + 1, map(ord, "工作"))
     assert set(map(ord, "工作")) <= face.chars and not set(map(ord, "重点")) & face.chars
+
+
+def test_code_points_answer_as_a_frozenset_would() -> None:
+    codes = [32, 65, 0x4E00, 0x4E01, 0x9FA5, 0x20000]
+    points, plain = font_cache.CodePoints(array("L", codes)), frozenset(codes)
+    asked = {0, 31, 32, 0x4E01, 0x4E02, 0x20000, 0x30000}
+    assert asked & points == asked & plain and asked - points == asked - plain
+    assert [c in points for c in range(0, 0x30001, 7)] == [c in plain for c in range(0, 0x30001, 7)]
+    assert len(points) == 6 and points == plain and list(points) == codes
+
+
+def test_only_the_faces_of_roles_that_print_are_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A face's coverage (for a TrueType face, its whole character map built) is asked for
+    only for roles that print something: most documents have no 楷体 subtitle."""
+    asked: list[tuple[Path, int]] = []
+    coverage = fonts._face_coverage
+
+    def recorded(path: Path, index: int) -> Any:
+        asked.append((path, index))
+        return coverage(path, index)
+
+    monkeypatch.setattr(fonts, "_face_coverage", recorded)
+    choices = resolve_fonts(default_style(), {"table": set(map(ord, "重点工作"))})
+    assert asked == [(choices["table"].path, choices["table"].index)]

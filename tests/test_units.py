@@ -130,7 +130,7 @@ def test_role_marks_in_a_lead_cell(cell: str, lead: list[str], participants: lis
 def test_the_lead_at_another_level_is_reported_not_counted() -> None:
     item = plan_of(lead_text="市商务局\n省牵头单位:省商务厅", participants_text="市发改委\n国家牵头部门：商务部").items[0]
     assert item.units() == ["市商务局", "市发改委"]
-    assert [m for _, m in item._unit_notes] == [
+    assert [m for _, m in item.unit_notes] == [
         "“省商务厅”是省牵头单位（另一级的单位），按原文印出，不计入牵头或参与单位",
         "“商务部”是国家牵头部门（另一级的单位），按原文印出，不计入牵头或参与单位",
     ]
@@ -265,7 +265,7 @@ def _assert_nothing_lost(cell: str, item: Item) -> None:
     or of a line naming the lead at another level ("省牵头单位:…"), which the plan reports."""
     listed = [*item.lead, *item.participants]
     for other in _OTHER_LEVEL.findall(cell):
-        assert any(f"“{other}”是省牵头单位" in message for _, message in item._unit_notes), cell
+        assert any(f"“{other}”是省牵头单位" in message for _, message in item.unit_notes), cell
     text = _ROLE_TEXT.sub("、", re.sub(r"[ \u3000\u00a0]", "", _OTHER_LEVEL.sub("", cell)))
     for piece in re.split(r"[、，,；;。/／\n]|(?<=[局委办室])[及和与]|^由", text):
         piece = re.sub(r"^[（(]|[)）]$", "", piece) if piece.count("（") + piece.count("(") != piece.count("）") + piece.count(")") else piece

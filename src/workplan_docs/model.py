@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from . import schedule as schedule_parser
 from .cycles import DEFAULT_CYCLE, check_cycle
 from .errors import Problem
-from .units import Registry, UnitMention, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
+from .units import Registry, UnitMention, any_blank, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
 
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -55,9 +55,41 @@ def check_text(value: str) -> str:
     return value
 
 
-# Every text of a plan, wherever it sits (a list element, a dict key), passes check_text,
-# so an error names the exact place: "lead.2", "extra.备注", "units.0.aliases.1".
-Text = Annotated[str, Field(strict=True), AfterValidator(check_text)]
+# What check_text refuses, as constraints pydantic checks itself (a Python call for each of
+# a plan's texts was a fifth of validating it).  Lone surrogates fail pydantic's own string
+# check ("string_unicode").  ``text_problem`` says what is wrong, as check_text says it.
+_TEXT_PATTERN = "^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
+TEXT_ERRORS = frozenset({"string_pattern_mismatch", "string_too_long", "string_unicode"})
+
+# Every text of a plan, wherever it sits (a list element, a dict key), is checked so, so an
+# error names the exact place: "lead.2", "extra.备注", "units.0.aliases.1".
+
+
+def _unconstrained(schema: dict[str, Any]) -> None:
+    """The JSON schema (``workplan-docs schema``) of a text as before its constraints: an
+    editor's own message for a control character would name no character."""
+    del schema["pattern"], schema["maxLength"]
+
+
+Text = Annotated[
+    str, Field(strict=True, pattern=_TEXT_PATTERN, max_length=EXCEL_CELL_LIMIT, json_schema_extra=_unconstrained)
+]
+
+
+def _empty(kind: type[list[Any]] | type[dict[Any, Any]]) -> Any:
+    """An empty list or dict default.  A factory, not ``= []``: pydantic deep-copies a mutable
+    default for each instance with ``copy.deepcopy``, a third of validating a large plan's items
+    (the schema still shows the default)."""
+    return Field(default_factory=kind, json_schema_extra={"default": kind()})
+
+
+def text_problem(value: str) -> str:
+    """check_text's message for a text that ``Text`` refused."""
+    try:
+        check_text(value)
+    except ValueError as error:
+        return str(error)
+    raise AssertionError(f"Text refused a text check_text accepts: {value[:40]!r}")
 
 
 class _Strict(BaseModel):
@@ -69,7 +101,7 @@ class Unit(_Strict):
 
     name: Text
     full_name: Text | None = None
-    aliases: list[Text] = []
+    aliases: list[Text] = _empty(list)
     kind: Text | None = None  # e.g. 司局 / 直属单位 / 外部 / 泛指
 
 
@@ -152,6 +184,17 @@ def is_deadline_heading(heading: str | None) -> bool:
     return any(word in heading for word in ("时限", "期限", "完成时间", "完成日期", "截止"))
 
 
+@dataclass(slots=True)
+class Derived:
+    """What a plan derives for each of its items: the schedule placed in the plan year, the
+    units each unit cell names with their role words, and the notes on those units."""
+
+    schedule: Schedule
+    lead_roles: list[UnitMention]
+    participant_roles: list[UnitMention]
+    unit_notes: list[tuple[str, str]]
+
+
 class Item(_Strict):
     """One row of the plan table."""
 
@@ -163,33 +206,29 @@ class Item(_Strict):
     measures: Text = ""
     # 责任领导 / 分管领导 as printed: the person(s) answerable for the task ("张三", "张三、李四").
     leader: Text = ""
-    lead: list[Text] = []
-    participants: list[Text] = []
+    lead: list[Text] = _empty(list)
+    participants: list[Text] = _empty(list)
     schedule: Text = ""
     report_every: Text | None = None  # 报送频次: 月 / 季 / 半年 / 按时限; None: the plan's
     lead_text: Text | None = None
     participants_text: Text | None = None
-    extra: dict[Text, Text] = {}
+    extra: dict[Text, Text] = _empty(dict)
     source: Text | None = None  # where an imported item came from: its table's heading, "表2", a sheet name
     # The group heading row printed nearest above it in the source ("（一）质量提升行动"), if any,
     # and the group headings that one sits under, outermost first (["一、经济发展"]).
     group: Text | None = None
-    group_parents: list[Text] = []
+    group_parents: list[Text] = _empty(list)
     # Columns (field names or extra headings) whose cell the source merged with the cell above.
-    merged_above: list[Text] = []
+    merged_above: list[Text] = _empty(list)
 
-    _schedule: Schedule | None = PrivateAttr(default=None)
-    # A default, not default_factory=list: pydantic inspects a factory's signature on every
-    # instance (through the source text for a builtin), which was most of loading a large plan.
-    _lead_roles: list[UnitMention] = PrivateAttr(default=[])
-    _participant_roles: list[UnitMention] = PrivateAttr(default=[])
-    # (field, message): units the cells name that needed a decision (see Plan._resolve_units).
-    _unit_notes: list[tuple[str, str]] = PrivateAttr(default=[])
+    # What its plan derives (one private attribute: pydantic sets up each for every instance,
+    # a quarter of validating a large plan with four).
+    _derived: Derived | None = PrivateAttr(default=None)
 
     @field_validator("lead", "participants")
     @classmethod
     def _names(cls, names: list[str]) -> list[str]:
-        if any(is_blank(n) for n in names):
+        if any_blank(names):
             raise ValueError("单位名称不能为空")
         return names
 
@@ -226,8 +265,13 @@ class Item(_Strict):
     @property
     def timing(self) -> Schedule:
         """The parsed schedule (set when the item joins a plan)."""
-        assert self._schedule is not None, "an Item gets its schedule from its Plan"
-        return self._schedule
+        assert self._derived is not None, "an Item gets its schedule from its Plan"
+        return self._derived.schedule
+
+    @property
+    def unit_notes(self) -> list[tuple[str, str]]:
+        """(field, message): units the cells name that needed a decision (see Plan._resolve_units)."""
+        return self._derived.unit_notes if self._derived is not None else []
 
     @property
     def label(self) -> str:
@@ -254,7 +298,8 @@ class Item(_Strict):
 
     def role_of(self, unit: str) -> str:
         """The role words printed for a unit in this item ("协助"), or ""."""
-        for mention in (*self._lead_roles, *self._participant_roles):
+        derived = self._derived
+        for mention in (*derived.lead_roles, *derived.participant_roles) if derived is not None else ():
             if mention.name == unit:
                 return mention.role
         return ""
@@ -309,16 +354,16 @@ class Plan(_Strict):
     issuer: Text | None = None
     version: Text | None = None  # 计划版本 ("2010年6月调整"): written into feedback forms, named by collect
     report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
-    columns: dict[FieldName, Text] = {}
+    columns: dict[FieldName, Text] = _empty(dict)
     # The headings a table of the source (an item's ``source``) prints where they differ
     # from ``columns``: two tables whose task headings count different tasks.
-    source_columns: dict[Text, dict[FieldName, Text]] = {}
+    source_columns: dict[Text, dict[FieldName, Text]] = _empty(dict)
     # The source table's columns in order: field names (seq, task …) or extra headings.
     # None (a plan written by hand): the seven default columns, then the extra columns.
     column_order: list[Text] | None = None
     items: list[Item] = Field(min_length=1)
-    trailing_groups: list[TrailingGroups] = []
-    units: list[Unit] = []
+    trailing_groups: list[TrailingGroups] = _empty(list)
+    units: list[Unit] = _empty(list)
 
     @field_validator("report_every")
     @classmethod
@@ -353,10 +398,10 @@ class Plan(_Strict):
         deadline = is_deadline_heading(self.columns.get("schedule"))
         schedules: dict[str, Schedule] = {}  # a plan writes "全年" or "6月底前" many times
         for index, item in enumerate(self.items):
-            self._resolve_units(index, item, registry)
+            lead_roles, participant_roles, notes = self._resolve_units(index, item, registry)
             if item.schedule not in schedules:
                 schedules[item.schedule] = Schedule.from_text(item.schedule, self.year, deadline=deadline)
-            item._schedule = schedules[item.schedule]
+            item._derived = Derived(schedules[item.schedule], lead_roles, participant_roles, notes)
         return self
 
     def _check_column_order(self) -> None:
@@ -375,15 +420,17 @@ class Plan(_Strict):
             seen.add(key)
 
     @staticmethod
-    def _resolve_units(index: int, item: Item, registry: Registry) -> None:
-        """Derive the unit lists from the verbatim cells, or check the lists written by hand.
+    def _resolve_units(
+        index: int, item: Item, registry: Registry
+    ) -> tuple[list[UnitMention], list[UnitMention], list[tuple[str, str]]]:
+        """Derive the unit lists from the verbatim cells, or check the lists written by hand;
+        returns the units each cell names, with their role words, and the notes on them.
 
         Nothing named is lost: a unit of a cell missing from both lists is added to the
         participants (with a note), a fragment that does not read as a unit is kept and noted.
         """
-        lead_mentions = split_units(item.lead_text or "", registry)
-        part_mentions = split_units(item.participants_text or "", registry)
-        item._lead_roles, item._participant_roles = lead_mentions, part_mentions
+        lead_mentions = split_units(item.lead_text, registry) if item.lead_text else []
+        part_mentions = split_units(item.participants_text, registry) if item.participants_text else []
         notes: list[tuple[str, str]] = []
         from_lead_cell: list[str] = []
         if not item.lead and lead_mentions:
@@ -392,9 +439,13 @@ class Plan(_Strict):
             Plan._check_lead_text(index, item, lead_mentions, registry)
         if not item.participants and part_mentions:
             item.participants = [m.name for m in part_mentions if m.marker != "context"]
-        item.lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
-        from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in item.lead]
-        item.participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
+        lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
+        from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in lead]
+        participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
+        if lead != item.lead:  # setting a pydantic model's attribute is a Python call: only a change
+            item.lead = lead
+        if participants != item.participants:
+            item.participants = participants
         listed = {*item.lead, *item.participants}
         for field, mentions in (("lead", lead_mentions), ("participants", part_mentions)):
             for mention in mentions:
@@ -409,12 +460,12 @@ class Plan(_Strict):
                 (field, f"“{name}”不像单位名称（人名、断行或简称？），已按原文作为单位")
                 for name in names if not looks_like_unit(name, registry)
             ]
-        item._unit_notes = notes
         if not item.lead:
             raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")
         for field, shown in (("lead", item.lead_display), ("participants", item.participants_display)):
             if len(shown) > EXCEL_CELL_LIMIT:  # each name fits, the printed list may not
                 raise ValueError(f"items.{index}.{field}: 单位名称合计 {len(shown)} 个字符，超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
+        return lead_mentions, part_mentions, notes
 
     @staticmethod
     def _check_lead_text(index: int, item: Item, mentions: list[UnitMention], registry: Registry) -> None:
@@ -540,7 +591,7 @@ class Plan(_Strict):
             for i in self.unscheduled()
         ]
         problems += [
-            Problem(message, item=f"序号 {i.label}", field=field) for i in self.items for field, message in i._unit_notes
+            Problem(message, item=f"序号 {i.label}", field=field) for i in self.items for field, message in i.unit_notes
         ]
         unknown = [u.unit for u in self.unit_tasks() if not self.registry.knows(u.unit)]
         if unknown and not self.units:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import PlanError, Problem
-from .model import Plan, Text
+from .model import TEXT_ERRORS, Plan, Text, text_problem
 
 PLACEHOLDER = "【请填写"
 _PLACEHOLDER_END = "】"
@@ -261,7 +261,10 @@ def _problems(error: ValidationError, source: str) -> list[Problem]:
         if any(part.startswith("literal[") for part in loc):
             continue  # body: the list's own error says what is wrong (bulletin is named there)
         loc = [part for part in loc if not part.startswith("list[")]
-        message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
+        if detail["type"] in TEXT_ERRORS:
+            message = text_problem(detail["input"])
+        else:
+            message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
         if loc == ["body"] and detail["type"] == "list_type":
             message = "应为段落列表（每段以“- ”开头），或写 bulletin 以情况通报为正文"
         if detail["type"] == "literal_error":

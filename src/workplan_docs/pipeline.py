@@ -164,10 +164,11 @@ def _render_job(job: _Job, style: Style, options: dict[str, Any]) -> bytes:
     return render(job.output.document, style, job.fmt, **(options if job.fmt == "docx" else {}))
 
 
-def _load_pdf_fonts(jobs: list[_Job], style: Style) -> None:
+def _load_pdf_fonts(jobs: list[_Job], style: Style, workers: int) -> None:
     """Register the PDF faces once with every character the build's PDFs print, before the
-    first is rendered: a CFF face is then converted once (about half a second) rather than
-    again for each document that prints a character the ones before it did not."""
+    first is rendered: a CFF face is then converted once (about half a second, faces side by
+    side in ``workers`` processes) rather than again for each document that prints a
+    character the ones before it did not."""
     from .writers.fonts import resolve_fonts, role_characters
     from .writers.title_lines import shape_titles
 
@@ -176,7 +177,7 @@ def _load_pdf_fonts(jobs: list[_Job], style: Style) -> None:
         if job.fmt == "pdf":
             for role, codes in role_characters(shape_titles(job.output.document, style), style).items():
                 chars.setdefault(role, set()).update(codes)
-    resolve_fonts(style, chars)
+    resolve_fonts(style, chars, workers)
 
 
 def _warm_up(formats: set[str]) -> None:
@@ -215,7 +216,7 @@ def _by_document(jobs: list[_Job]) -> list[list[int]]:
 
 def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
     if sum(job.fmt == "pdf" for job in jobs) > 1:
-        _load_pdf_fonts(jobs, style)
+        _load_pdf_fonts(jobs, style, workers)
     if workers <= 1 or len(jobs) < _PARALLEL_FROM:
         # PDFs first: their writer needs the most memory, best before the other writers'
         # garbage has spread over the heap (a 10,000-item attachment: 211 MB peak → 196 MB).

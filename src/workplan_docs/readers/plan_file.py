@@ -23,7 +23,10 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from ..errors import PlanError, Problem
-from ..model import Plan
+from ..model import TEXT_ERRORS, Plan, text_problem
+from .yaml_block import MAX_INT_DIGITS, block_data
+from .yaml_block import Unusual as _Unusual
+from .yaml_block import scalar as _scalar
 
 MAX_PLAN_BYTES = 16 * 1024 * 1024
 
@@ -91,7 +94,6 @@ def _restore_controls(data: Any) -> Any:
     return data
 
 
-MAX_INT_DIGITS = 100  # a number longer than this is an identifier typed without quotes, or an attack
 MAX_EXPANDED = 2_000_000  # YAML nodes plus characters once aliases are expanded
 
 
@@ -216,25 +218,7 @@ _FastUniqueKeyLoader: type | None = (
 )
 
 _TAG = "tag:yaml.org,2002:"
-_STR, _INT, _NULL, _BOOL, _MAP, _SEQ = (_TAG + name for name in ("str", "int", "null", "bool", "map", "seq"))
-
-
-class _Unusual(Exception):
-    """Something ``_plain_data`` leaves to the safe constructor."""
-
-
-def _scalar(tag: str, value: str) -> Any:
-    if tag == _STR:
-        return value
-    if tag == _INT and value.isascii() and value.isdigit() and len(value) <= MAX_INT_DIGITS and (
-        value == "0" or value[0] != "0"  # "012" is octal in YAML 1.1
-    ):
-        return int(value)
-    if tag == _NULL:
-        return None
-    if tag == _BOOL:
-        return yaml.constructor.SafeConstructor.bool_values[value.lower()]
-    raise _Unusual
+_STR, _MAP, _SEQ = (_TAG + name for name in ("str", "map", "seq"))
 
 
 class _Mapping:
@@ -349,6 +333,10 @@ def _parse_yaml(text: str, source: str) -> Any:
 
 
 def _load_yaml(text: str, source: str) -> Any:
+    try:
+        return block_data(text)
+    except _Unusual:
+        pass  # more than block YAML: libyaml reads it
     if _FastUniqueKeyLoader is not None:
         try:
             return _load_with_libyaml(text)
@@ -493,6 +481,8 @@ def _seq_message(details: list[Any]) -> str:
     for detail in details:
         if detail["type"] == "value_error":
             return str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] in TEXT_ERRORS:
+            return text_problem(detail["input"])
     if details[0]["input"] is None:
         return "序号不能为空"
     return f"序号应为整数或文本标签（如 \"5.1\"），而不是 {_printable(repr(details[0]['input']))}"
@@ -528,7 +518,10 @@ def validation_problems(error: ValidationError, data: dict[str, Any], source: st
             if detail is seqs[loc[1]][0]:
                 problems.append(_problem(data, loc[:3], _seq_message(seqs[loc[1]]), source))
             continue
-        message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
+        if detail["type"] in TEXT_ERRORS:
+            message = text_problem(detail["input"])
+        else:
+            message = _MESSAGES.get(detail["type"], str(detail["msg"]).removeprefix("Value error, "))
         placed = re.match(r"items\.(\d+)\.(\w+): (.*)", message, re.S)
         if placed:  # raised by the plan-level checks, which know the item index
             loc, message = ("items", int(placed[1]), placed[2]), placed[3]

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 _MAX_ERROR = 1.0  # font units: the largest distance between a cubic curve and its quadratic copy
+# Tables a TrueType copy leaves out: layout (reportlab does not shape), vertical metrics, signature.
+_DROPPED = ("VORG", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG", "vhea", "vmtx")
 
 
 def is_cff(path: Path, index: int) -> bool:
@@ -30,11 +33,24 @@ def is_cff(path: Path, index: int) -> bool:
 
 
 def coverage(path: Path, index: int) -> list[int]:
-    """Every code point face ``index`` of ``path`` maps to a glyph, in order."""
+    """Every code point face ``index`` of ``path`` maps to a glyph, in order.
+
+    The glyphs get placeholder names: their own come from the CFF table, whose reading
+    was half of the 0.1 s this takes for a CJK face of 65,000 glyphs.
+    """
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
+        font.setGlyphOrder([f"g{glyph}" for glyph in range(font["maxp"].numGlyphs)])
         return sorted(font.getBestCmap())
+
+
+def import_converter() -> None:
+    """Import the parts of fontTools a conversion uses (0.1 s): once, before processes
+    that convert side by side are forked, rather than once in each."""
+    import fontTools.pens.cu2quPen
+    import fontTools.pens.ttGlyphPen
+    import fontTools.subset  # noqa: F401
 
 
 def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
@@ -43,45 +59,27 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
     Layout tables go (reportlab does not shape); names, metrics and the embedding
     permission stay.  maxp becomes version 1.0 and post 2.0, as a glyf font needs.
     """
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
+    font, outlines = _subset(path, index, chars)
+    try:
+        return _with_char_range(*_converted_subset(font, outlines))
+    finally:
+        font.close()
 
-    options = subset.Options()
-    options.layout_features = []
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.name_legacy = True
-    options.notdef_outline = True
-    options.hinting = False
-    options.drop_tables += ["VORG", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG", "vhea", "vmtx"]
-    # Every table a PDF embeds stays the source face's, whatever characters are converted:
-    # the same document then embeds the same bytes however large the cached copy has grown.
-    options.prune_unicode_ranges = False
-    options.prune_codepage_ranges = False
-    font = TTFont(path, fontNumber=index, recalcBBoxes=False, recalcTimestamp=False)
-    for tag in options.drop_tables:  # before the subsetter reads them: a CJK face's GSUB/GPOS cost 0.2 s
-        if tag in font:
-            del font[tag]
-    first, last = font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=chars)
-    subsetter.subset(font)
 
-    glyph_set = font.getGlyphSet()
+def _converted_subset(font: Any, outlines: Any) -> tuple[bytes, int, int]:
+    """The subset ``font`` saved with ``outlines``' glyphs as TrueType, and the source
+    face's first and last character index."""
+    from fontTools.ttLib import newTable
+
     order = font.getGlyphOrder()
-    glyf = newTable("glyf")
+    glyf = font["glyf"] = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = {}
     for name in order:
-        pen = TTGlyphPen(None)
-        glyph_set[name].draw(Cu2QuPen(pen, _MAX_ERROR, reverse_direction=True))
-        glyph = glyf.glyphs[name] = pen.glyph()
+        glyph = glyf.glyphs[name] = _quadratic(outlines[name])
         glyph.recalcBounds(glyf)
-    font["glyf"] = glyf
+    first, last = font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex
     font["loca"] = newTable("loca")
-    del font["CFF "]
     font.sfntVersion = "\x00\x01\x00\x00"
 
     maxp = font["maxp"]
@@ -102,7 +100,57 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
 
     output = io.BytesIO()
     font.save(output)
-    return _with_char_range(output.getvalue(), first, last)
+    return output.getvalue(), first, last
+
+
+def _subset(path: Path, index: int, chars: list[int]) -> tuple[Any, Any]:
+    """Face ``index`` of ``path`` subset to ``chars`` without its CFF table, and the glyph
+    set of the whole CFF to draw the subset's glyphs from.
+
+    The CFF table leaves the font before the subsetter sees it: subsetting the charstrings
+    ran each through fontTools' interpreter twice (looking for seac accents, removing
+    hints), twice the cost of drawing it, for a table dropped afterwards.  Drawing reads
+    the same charstrings, so the outlines are those the subset CFF held.  (A seac accent
+    never converted: ``TTGlyphPen`` without a glyph set makes no composite glyph.)
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables += _DROPPED
+    # Every table a PDF embeds stays the source face's, whatever characters are converted:
+    # the same document then embeds the same bytes however large the cached copy has grown.
+    options.prune_unicode_ranges = False
+    options.prune_codepage_ranges = False
+    # lazy: tables are read from the file as they are needed, not the whole file (a Noto CJK
+    # collection is 26 MB: 20 ms) into memory first; the caller closes the font.
+    font = TTFont(path, fontNumber=index, recalcBBoxes=False, recalcTimestamp=False, lazy=True)
+    for tag in _DROPPED:  # before the subsetter reads them: a CJK face's GSUB/GPOS cost 0.2 s
+        if tag in font:
+            del font[tag]
+    outlines = font.getGlyphSet()  # holds the CFF's charstrings and the widths, as they are now
+    del font["CFF "]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=chars)
+    subsetter.subset(font)
+    return font, outlines
+
+
+def _quadratic(outline: Any) -> Any:
+    """A glyf glyph of a CFF glyph: its cubic curves drawn as quadratic ones, within
+    ``_MAX_ERROR``, in TrueType's contour direction."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen(None)
+    outline.draw(Cu2QuPen(pen, _MAX_ERROR, reverse_direction=True))
+    return pen.glyph()
 
 
 def _with_char_range(data: bytes, first: int, last: int) -> bytes:

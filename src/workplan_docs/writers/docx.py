@@ -21,7 +21,6 @@ from copy import deepcopy
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
-from xml.sax.saxutils import quoteattr
 
 import docx
 from docx.document import Document as DocxDocument
@@ -40,7 +39,7 @@ from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space,
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
-from .xml_text import xml_text
+from .xml_text import quoteattr, xml_text
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
