@@ -173,7 +173,7 @@ def test_block_yaml_reads_as_pyyaml_or_gives_up(data: dict[str, Any], way: int, 
     "a: |\n  one\n\n   two  \n  \n\nb: 1\n", "a: |-\n  x\n  y\n", "- |\n  x\n", "a: 'x\n\n   y ''z'''\n",
     "a:\n- b: c\n  d:\n  - e\n- f\n", "a: [] \nb: {}\nc:\nd: ~\n", "a: x\n# c\n  # d\nb: 'y' \n", "a: 'b'c'\n",
     "...: 1\n", "--- a: 1\n", "a: b\n  c\n", "a: 1\n b: 2\n", "a: |\n\n  x\n", "a: |\nb: 1\n", "'1': x\n'a''b': |-\n  z\n",
-    "a: 0012\nb: 9999\nc: -1\nd: 10:30\ne: 1_0\n", "a: 'x\ny'\n", "- a\n- b\n", "  a: 1\n", "a: x #c\n", "a: 'x\nb: y'\n",
+    "a: 0012\nb: 9999\nc: -1\nd: 10:30\ne: 1_0\n", "a: 'x\ny'\n", "a: 'x\n  y\n\n  z '' q'\nb: 'w\n  v' x'\n", "- a\n- b\n", "  a: 1\n", "a: x #c\n", "a: 'x\nb: y'\n",
 ])
 def test_block_yaml_corners(text: str) -> None:
     _block_reads_as_pyyaml(text)

@@ -439,9 +439,9 @@ class Plan(_Strict):
             Plan._check_lead_text(index, item, lead_mentions, registry)
         if not item.participants and part_mentions:
             item.participants = [m.name for m in part_mentions if m.marker != "context"]
-        lead = list(dict.fromkeys(registry.resolve(n) for n in item.lead))
-        from_lead_cell = [n for n in (registry.resolve(n) for n in from_lead_cell) if n not in lead]
-        participants = list(dict.fromkeys([*(registry.resolve(n) for n in item.participants), *from_lead_cell]))
+        lead = list(dict.fromkeys(map(registry.resolve, item.lead)))
+        from_lead_cell = [n for n in map(registry.resolve, from_lead_cell) if n not in lead]
+        participants = list(dict.fromkeys([*map(registry.resolve, item.participants), *from_lead_cell]))
         if lead != item.lead:  # setting a pydantic model's attribute is a Python call: only a change
             item.lead = lead
         if participants != item.participants:

@@ -2,8 +2,8 @@
 
 A plan file is block YAML: ``key: value`` lines, ``- `` entries, plain or single-quoted
 text on one line, ``|`` blocks for text of several lines.  ``block_data`` reads exactly
-that, three times faster than libyaml's events can be turned into Python data (the events
-alone cost more than this whole reader).  It gives up — raises ``Unusual`` — at the first
+that, in about half the time libyaml's events take to be turned into Python data (the
+events alone cost about as much as this whole reader).  It gives up — raises ``Unusual`` — at the first
 line it does not read with certainty: then libyaml and PyYAML's safe constructor read the
 file as before, and every message about a broken file comes from them.  So a file is read
 here only if it is valid YAML and reads to the same data; ``tests/test_fast_paths.py``
@@ -62,8 +62,9 @@ _MULTILINE = frozenset("|'")  # values that may go on to the following lines
 _RESOLVER = yaml.resolver.Resolver()
 _MAY_RESOLVE = frozenset(first for first in _RESOLVER.yaml_implicit_resolvers if first)  # 0-9 y n t f o ~ …
 _QUOTED = re.compile(r"'((?:[^']|'')*)' *")
-_OPEN_QUOTE = re.compile(r"'((?:[^']|'')*)")  # a quoted text going on to the next line
-_CLOSE_QUOTE = re.compile(r"((?:[^']|'')*)' *")  # its last line
+_OPEN_QUOTE = re.compile(r"'((?:[^']|'')*)")  # a quoted text going on to the next line,
+_GOING_ON = re.compile(r"(?:[^']|'')*")  # its lines between,
+_CLOSE_QUOTE = re.compile(r"((?:[^']|'')*)' *")  # and its last line
 _QUOTED_KEY = re.compile(r"'((?:[^']|'')*)':(?: +|$)")
 
 
@@ -114,7 +115,7 @@ def _quoted_lines(lines: list[str], start: int, least: int, first: str) -> tuple
         if closed:
             parts.append(closed[1])
             return "".join(parts).replace("''", "'"), index + 1
-        if not _OPEN_QUOTE.fullmatch(content):
+        if not _GOING_ON.fullmatch(content):
             raise Unusual  # the quote closes before the line ends
         parts.append(content)
     raise Unusual  # never closed
