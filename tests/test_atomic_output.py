@@ -170,3 +170,36 @@ def test_really_read_only_folder(tiny_disk: Path, capsys: pytest.CaptureFixture[
     assert build(tiny_disk / "out", "--reports", "attachment") == 2
     assert capsys.readouterr().err.strip() == f"{tiny_disk / 'out' / '附件.docx'}: 写入失败：文件夹只读，未生成任何文件"
     assert snapshot(tiny_disk) == {"附件.docx": OLD}
+
+
+def test_files_are_staged_while_the_pool_still_renders(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build in worker processes stages each file as it comes back (its fsync hidden behind
+    the render); a renderer failing after some files were staged still leaves the folder as it
+    was, and its own error comes out, not a write failure."""
+    staged_meanwhile: list[bool] = []
+    real_render_all = pipeline._render_all
+
+    def render_all(jobs, *args):  # type: ignore[no-untyped-def]
+        for k, data in enumerate(real_render_all(jobs, *args)):
+            if k == 3:
+                staged = out / ".workplan-docs-staging" / "new"
+                staged_meanwhile.append(any(staged.rglob("*.*")))
+            yield data
+
+    monkeypatch.setattr(pipeline, "_render_all", render_all)
+    assert main(["build", str(SAMPLE_PLAN), "-o", str(out), "--jobs", "2", "--reports", "units"]) == 0
+    assert staged_meanwhile == [True] and not (out / ".workplan-docs-staging").exists()
+
+    before = snapshot(out)
+
+    def failing(jobs, *args):  # type: ignore[no-untyped-def]
+        for k, data in enumerate(real_render_all(jobs, *args)):
+            if k == 5:
+                raise PermissionError(errno.EACCES, "a font file became unreadable")
+            yield data
+
+    monkeypatch.setattr(pipeline, "_render_all", failing)
+    with pytest.raises(PermissionError, match="font file"):
+        pipeline.build(SAMPLE_PLAN, out, reports=["units"], jobs=2)
+    assert snapshot(out) == before
+

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import import_module
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from .model import Plan
 from .reports import REPORTS, Output, run_report
 from .readers import load
 from .style import Style, load_style
-from .transaction import refuse_inputs, write_files
+from .transaction import refuse_inputs, write_files, write_streamed
 from .writers import FORMATS, render
 from .writers.reproducible import build_date
 
@@ -206,15 +207,17 @@ def _render_numbered(numbers: list[int]) -> list[bytes]:
 
 
 def _by_document(jobs: list[_Job]) -> list[list[int]]:
-    """The job numbers grouped by document, in order: one worker renders a document in all
+    """The job numbers in runs of the same document: one worker renders a document in all
     its formats, measuring its tables once (``layout.Table`` keeps what it measured)."""
-    groups: dict[int, list[int]] = {}
-    for k, job in enumerate(jobs):
-        groups.setdefault(id(job.output), []).append(k)
-    return list(groups.values())
+    runs = groupby(range(len(jobs)), key=lambda k: id(jobs[k].output))
+    return [list(numbers) for _, numbers in runs]
 
 
-def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
+def _render_all(
+    jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None
+) -> Iterable[bytes]:
+    """Each job's file content, in the order of ``jobs``; from a process pool when there is
+    a lot to do, as its workers finish them."""
     if sum(job.fmt == "pdf" for job in jobs) > 1:
         _load_pdf_fonts(jobs, style, workers)
     if workers <= 1 or len(jobs) < _PARALLEL_FROM:
@@ -229,11 +232,12 @@ def _render_all(jobs: list[_Job], style: Style, options: dict[str, Any], workers
     return _render_in_pool(jobs, style, options, workers, progress)
 
 
-def _render_in_pool(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None) -> list[bytes]:
+def _render_in_pool(
+    jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None
+) -> Iterator[bytes]:
     from concurrent.futures import ProcessPoolExecutor  # only a build with many files pays for it
 
     _warm_up({job.fmt for job in jobs})
-    results: list[bytes] = [b""] * len(jobs)
     done = 0
     gc.freeze()  # the workers' collectors leave the inherited objects alone: no copy-on-write of the heap (8 % CPU)
     try:
@@ -241,13 +245,12 @@ def _render_in_pool(jobs: list[_Job], style: Style, options: dict[str, Any], wor
             groups = _by_document(jobs)
             for group, future in [(group, pool.submit(_render_numbered, group)) for group in groups]:
                 for k, data in zip(group, future.result()):
-                    results[k] = data
                     done += 1
                     if progress:
                         progress(done, len(jobs), jobs[k].path)
+                    yield data
     finally:
         gc.unfreeze()
-    return results
 
 
 def write_files_atomically(
@@ -335,9 +338,9 @@ def build(
     targets = [out / job.path for job in job_list]
     refuse_inputs(targets, inputs)  # before the render: a long build must not fail at its end
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    rendered = _render_all(job_list, style, options, workers, progress)
     tell = (lambda message: warn(Problem(message, str(out)))) if warn else None
-    write_files_atomically(list(zip(targets, rendered)), root=out, protect=inputs, notice=tell)
+    rendered = _render_all(job_list, style, options, workers, progress)
+    write_streamed(targets, rendered, root=out, protect=inputs, notice=tell)  # each file staged as it is rendered
     return targets
 
 
