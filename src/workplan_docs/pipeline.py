@@ -1,9 +1,9 @@
 """Build pipeline: run reports, render every output in every format, write all files or none.
 
 A build first checks every output name (no two outputs share a file, none replaces an
-input), renders everything in memory (in worker processes when there is a lot to do),
-then writes the files through ``transaction``: staged in a hidden folder, moved in under
-a journal and a lock, so a failure or a kill leaves the old set or the new set.
+input), then renders the files (in worker processes when there is a lot to do) and writes
+them through ``transaction``: each staged in a hidden folder as it is rendered, all moved
+in under a journal and a lock, so a failure or a kill leaves the old set or the new set.
 """
 
 from __future__ import annotations
