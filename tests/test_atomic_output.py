@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+import workplan_docs
 from workplan_docs import pipeline
+from workplan_docs.errors import WorkplanError
 from workplan_docs.cli import main
 
 from .conftest import SAMPLE_PLAN
@@ -203,3 +205,24 @@ def test_files_are_staged_while_the_pool_still_renders(out: Path, monkeypatch: p
         pipeline.build(SAMPLE_PLAN, out, reports=["units"], jobs=2)
     assert snapshot(out) == before
 
+
+
+def test_a_write_failing_early_stops_the_render(out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staging of the first file fails (a full disk): the build reports it at once, its
+    workers dropping the documents they had not begun, and the folder is as it was."""
+    log = tmp_path / "rendered.log"
+    real_render_job = pipeline._render_job
+
+    def logged(job, *args):  # type: ignore[no-untyped-def]  # runs in the forked workers
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write(job.path + "\n")
+        return real_render_job(job, *args)
+
+    monkeypatch.setattr(pipeline, "_render_job", logged)
+    fail_on_call(monkeypatch, "fsync", 1, OSError(errno.ENOSPC, "No space left on device"))
+    before = snapshot(out)
+    with pytest.raises(WorkplanError, match="磁盘空间不足"):
+        pipeline.build(SAMPLE_PLAN, out, reports=["units"], jobs=2)
+    assert snapshot(out) == before
+    jobs = 3 * len(pipeline.plan_outputs(workplan_docs.load(SAMPLE_PLAN), reports=["units"]))
+    assert len(log.read_text(encoding="utf-8").splitlines()) < jobs / 2

@@ -240,16 +240,17 @@ def _render_in_pool(
     _warm_up({job.fmt for job in jobs})
     done = 0
     gc.freeze()  # the workers' collectors leave the inherited objects alone: no copy-on-write of the heap (8 % CPU)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_hand_over, initargs=(jobs, style, options))
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_hand_over, initargs=(jobs, style, options)) as pool:
-            groups = _by_document(jobs)
-            for group, future in [(group, pool.submit(_render_numbered, group)) for group in groups]:
-                for k, data in zip(group, future.result()):
-                    done += 1
-                    if progress:
-                        progress(done, len(jobs), jobs[k].path)
-                    yield data
+        groups = _by_document(jobs)
+        for group, future in [(group, pool.submit(_render_numbered, group)) for group in groups]:
+            for k, data in zip(group, future.result()):
+                done += 1
+                if progress:
+                    progress(done, len(jobs), jobs[k].path)
+                yield data
     finally:
+        pool.shutdown(cancel_futures=True)  # a write that failed stops the render: documents not begun are dropped
         gc.unfreeze()
 
 

@@ -32,7 +32,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Iterator
@@ -113,6 +113,8 @@ def write_streamed(
                 say(message)
             _stage_and_move(root, relative, _produced(contents))
     except BaseException as error:
+        if isinstance(contents, Generator):
+            contents.close()  # its producer stops now (a build's workers drop what they have not begun)
         for folder in reversed(made):
             with suppress(OSError):
                 folder.rmdir()
