@@ -39,7 +39,7 @@ from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space,
 from ..style import Style
 from . import office_fonts
 from .reproducible import APP_XML, build_date, normalise_zip
-from .xml_text import quoteattr, xml_text
+from .xml_text import xml_attribute, xml_text
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -345,7 +345,7 @@ def _font_table(blob: bytes, style: Style, own_template: bool) -> bytes:
 
 def _gbk_run_properties(family: str) -> str:
     """The run properties of characters set in a GBK face (all four slots, East Asian hint)."""
-    name = quoteattr(family)
+    name = xml_attribute(family)
     return f'<w:rPr><w:rFonts w:ascii={name} w:hAnsi={name} w:eastAsia={name} w:cs={name} w:hint="eastAsia"/></w:rPr>'
 
 
@@ -894,8 +894,8 @@ class _CellMaker:
         never bolded again), as in the PDF."""
         if not bold:
             return "<w:r>"
-        family = quoteattr(self._style.fonts.family("table_header"))
-        latin = quoteattr(self._style.fonts.latin)
+        family = xml_attribute(self._style.fonts.family("table_header"))
+        latin = xml_attribute(self._style.fonts.latin)
         return (f"<w:r><w:rPr><w:rFonts w:ascii={latin} w:hAnsi={latin} w:eastAsia={family} w:cs={latin} "
                 'w:hint="eastAsia"/></w:rPr>')
 
@@ -914,12 +914,12 @@ class _CellMaker:
         elif merge == "continue":
             properties += "<w:vMerge/>"
         if fill:
-            properties += f'<w:shd w:val="clear" w:color="auto" w:fill={quoteattr(fill)}/>'
+            properties += f'<w:shd w:val="clear" w:color="auto" w:fill={xml_attribute(fill)}/>'
         properties += '<w:vAlign w:val="center"/>'
         style_id = _STYLES["table_header" if header else "table"][0]
         run = self._run(bold and not header)  # header cells are in the header style's face already
         keep_next = "<w:keepNext/>" if keep else ""
-        paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val={quoteattr(align)}/></w:pPr>{run}'
+        paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep_next}<w:jc w:val={xml_attribute(align)}/></w:pPr>{run}'
         paragraph += '<w:t xml:space="preserve">'
         close = "</w:t></w:r></w:p>"
         return f"<w:tc><w:tcPr>{properties}</w:tcPr>{paragraph}", close + paragraph, close + "</w:tc>"

@@ -26,14 +26,3 @@ def xml_attribute(text: str) -> str:
     escaped = xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
     return f'"{escaped}"'
 
-
-def quoteattr(text: str) -> str:
-    """``xml.sax.saxutils.quoteattr``, character for character (single quotes around a value
-    holding a double quote and no single one), without importing it: see above."""
-    escaped = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-    escaped = escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' not in escaped:
-        return f'"{escaped}"'
-    if "'" not in escaped:
-        return f"'{escaped}'"
-    return '"{}"'.format(escaped.replace('"', "&quot;"))
