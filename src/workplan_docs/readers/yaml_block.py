@@ -52,12 +52,16 @@ def scalar(tag: str, value: str) -> Any:
 
 # Only "\n" breaks lines here and only printable characters appear (YAML also breaks lines
 # at \r, \x85, \u2028, \u2029, and libyaml skips a byte-order mark at a line's start); no tab,
-# which YAML allows in some places only.  PyYAML's own pattern of what is printable is
-# compiled already (a class of such ranges takes 5 ms to compile).
-_UNPRINTABLE = yaml.reader.Reader.NON_PRINTABLE
-_SPECIAL = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+# which YAML allows in some places only.  The characters YAML allows (PyYAML's
+# ``Reader.NON_PRINTABLE`` is what it does not) but these, in one class: a search of a large
+# plan takes a few milliseconds for each class.
+UNUSUAL_CHARACTER = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 # Characters that give a line or a value another meaning when they come first.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_PLAIN = _INDICATORS | {" "}  # a value opening so is not plain text on its own
+_MARKERS = ("---", "...")  # a document's start and end
 _MULTILINE = frozenset("|'")  # values that may go on to the following lines
 _RESOLVER = yaml.resolver.Resolver()
 _MAY_RESOLVE = frozenset(first for first in _RESOLVER.yaml_implicit_resolvers if first)  # 0-9 y n t f o ~ …
@@ -179,9 +183,16 @@ class _Reader:
         self.keys: set[str] = set()  # plain keys already checked
 
     def read(self) -> dict[str, Any]:
+        """The loop over the lines.  The commonest lines — ``key: text``, ``key:`` opening a
+        list, ``- text``, ``- key: text`` opening an item — are read here, with a few tests of
+        the line each; anything else goes to the methods below, which read every line (these
+        tests only pick lines whose reading by them is certain, and do as they would)."""
         lines = self.lines
+        open_ = self.open
+        keys = self.keys
+        count = len(lines)
         index = self._first()
-        while index < len(lines):
+        while index < count:
             line = lines[index]
             entry = line.lstrip(" ")
             if not entry or entry[0] == "#":
@@ -191,6 +202,46 @@ class _Reader:
             is_item = entry[0] == "-" and (len(entry) == 1 or entry[1] == " ")
             if self.pending is not None:
                 self._settle(column, is_item)
+            at, inner = open_[-1]
+            if at > column:  # deeper collections are done (as _close_to finds too)
+                while open_[-1][0] > column:
+                    open_.pop()
+                at, inner = open_[-1]
+            if at == column:
+                if is_item:
+                    if type(inner) is list:
+                        text = entry[2:]
+                        if text and text[0] not in _NOT_PLAIN and text[-1] not in " :" and " #" not in text:
+                            if ": " not in text:  # "- text"
+                                inner.append(text if text[0] not in _MAY_RESOLVE else _plain(text))
+                                index += 1
+                                continue
+                            mapping: dict[str, Any] = {}  # "- key: …" opens a mapping, as _item does
+                            inner.append(mapping)
+                            column += 2
+                            open_.append((column, mapping))
+                            entry, inner, is_item = text, mapping, False
+                if not is_item:
+                    if type(inner) is list and len(open_) > 1 and open_[-2][0] == column and type(open_[-2][1]) is dict:
+                        open_.pop()  # "key:" after the list of the key before it
+                        inner = open_[-1][1]
+                    if type(inner) is dict and (column or entry[:3] not in _MARKERS):
+                        colon = entry.find(": ")
+                        if colon > 0:
+                            key = entry[:colon]
+                            text = entry[colon + 2:]
+                            if (key in keys and key not in inner and text and text[0] not in _NOT_PLAIN
+                                    and text[-1] not in " :" and " #" not in text and ": " not in text):
+                                inner[key] = text if text[0] not in _MAY_RESOLVE else _plain(text)
+                                index += 1
+                                continue
+                        elif entry[-1] == ":":
+                            key = entry[:-1]
+                            if key in keys and key not in inner:  # "key:": a list or mapping below, or null
+                                self.pending = (inner, key, column)
+                                inner[key] = None
+                                index += 1
+                                continue
             index = self._item(index, column, entry) if is_item else self._entry(index, column, entry)
         if self.pending is not None:
             self._settle(-1, False)
@@ -308,8 +359,9 @@ class _Reader:
         return index + 1
 
 
-def block_data(text: str) -> dict[str, Any]:
-    """The data of a plan file written as block YAML; raises ``Unusual`` on anything else."""
-    if _UNPRINTABLE.search(text) or _SPECIAL.search(text):
+def block_data(text: str, *, checked: bool = False) -> dict[str, Any]:
+    """The data of a plan file written as block YAML; raises ``Unusual`` on anything else.
+    ``checked``: the caller found no ``UNUSUAL_CHARACTER`` in ``text``."""
+    if not checked and UNUSUAL_CHARACTER.search(text):
         raise Unusual
     return _Reader(text.split("\n")).read()
