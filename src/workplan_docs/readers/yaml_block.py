@@ -19,7 +19,10 @@ indentation that does not line up with an open mapping or list.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -170,13 +173,47 @@ def _literal(lines: list[str], start: int, least: int, header: str) -> tuple[str
     return text, index
 
 
+def _class(chars: str) -> str:
+    return "".join(re.escape(char) for char in sorted(chars))
+
+
+# Lists of mappings written as dumpers write them — "- key: text" opening each entry, then
+# "  key: text", "  key: 'text'", "  key: []" and "  key:" over "  - text" lines — read a run
+# of entries at a time, by a pattern per column; what the pattern does not take is left
+# to the loop, at the line it stops at.  A plain text here is what ``_put`` takes without
+# ``_plain`` (``_SAFE``) or with it (``_RESOLVED``): no indicator first, no ": " or " #"
+# in it, no space or colon last.
+_FIRST = _INDICATORS | {" ", "\n"}
+_REST = r"[^\n: ]*(?:(?::(?=[^ \n])| (?=[^#\n]))[^\n: ]*)*"
+_SAFE = f"[^{_class(_FIRST | _MAY_RESOLVE)}]{_REST}"
+_RESOLVED = f"[{_class(_MAY_RESOLVE - _FIRST)}]{_REST}"
+_KEY = "[A-Za-z_][A-Za-z0-9_]*"  # checked by _check_key too, as any key
+_ITEM_VALUE = re.compile(r"- ([^\n]*)\n")
+
+
+_QUOTED_TEXT = r"'(?:[^'\n]|'')*'"
+_EMPTY = r"\[\]|\{\}"
+
+
+@lru_cache(maxsize=None)
+def _key_line(column: int) -> re.Pattern[str]:
+    """For a list at ``column``: the pattern of a key of its entries, matched one after the
+    other (its groups: "- " opening an entry, key, text, text to resolve, quoted text, [] or
+    {}, the lines of a list under the key)."""
+    dash, indent = " " * column + "- ", " " * (column + 2)
+    texts = "|".join(f"({part})" for part in (_SAFE, _RESOLVED, _QUOTED_TEXT, _EMPTY))
+    return re.compile(f"(?:({dash})|{indent})({_KEY}):(?: (?:{texts})\n|\n((?:{indent}- {_SAFE}\n)+))")
+
+
 class _Reader:
     """The open mappings and lists, innermost last, each with the column of its entries;
     ``pending``: a key or list entry whose value is on the following lines (or is null).
     A large plan has a hundred thousand lines: the common ones take few steps."""
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = lines = text.split("\n")
+        self.starts: list[int] = []  # where each line starts in the text, once a run is read
         self.root: dict[str, Any] = {}
         self.open: list[tuple[int, Any]] = [(0, self.root)]
         self.pending: tuple[Any, str | None, int] | None = None
@@ -216,6 +253,10 @@ class _Reader:
                                 inner.append(text if text[0] not in _MAY_RESOLVE else _plain(text))
                                 index += 1
                                 continue
+                            after = self._run(index, column, inner)
+                            if after > index:
+                                index = after
+                                continue
                             mapping: dict[str, Any] = {}  # "- key: …" opens a mapping, as _item does
                             inner.append(mapping)
                             column += 2
@@ -246,6 +287,45 @@ class _Reader:
         if self.pending is not None:
             self._settle(-1, False)
         return self.root
+
+    def _run(self, index: int, column: int, sequence: list[Any]) -> int:
+        """Entries of ``sequence`` (the list at ``column``) that ``_run_patterns`` take, from
+        ``lines[index]`` on: each read as the loop reads it, and the collections the loop would
+        have open after them left open.  Returns the index of the first line not taken."""
+        starts = self.starts
+        if not starts:
+            starts += accumulate(map((1).__add__, map(len, self.lines)), initial=0)
+        keys = self.keys
+        mapping: dict[str, Any] = {}
+        items: list[Any] | None = None
+        found = None
+        for found in iter(_key_line(column).scanner(self.text, starts[index]).match, None):
+            dash, key, plain, resolved, quoted, empty, lines = found.groups()
+            if dash:
+                mapping = {}
+                sequence.append(mapping)
+            if key not in keys:
+                _check_key(key)
+                keys.add(key)
+            if key in mapping:
+                raise Unusual
+            items = None
+            if plain:
+                mapping[key] = plain
+            elif resolved:
+                mapping[key] = _plain(resolved)
+            elif quoted:
+                mapping[key] = quoted[1:-1].replace("''", "'")
+            elif empty:
+                mapping[key] = [] if empty == "[]" else {}
+            else:
+                mapping[key] = items = _ITEM_VALUE.findall(lines)
+        if found is None:
+            return index
+        self.open.append((column + 2, mapping))
+        if items is not None:  # the last key's list, open as "- " lines leave it
+            self.open.append((column + 2, items))
+        return bisect_left(starts, found.end(), index)
 
     def _first(self) -> int:
         """The index of the first line with content, which must open the top mapping."""
@@ -364,4 +444,4 @@ def block_data(text: str, *, checked: bool = False) -> dict[str, Any]:
     ``checked``: the caller found no ``UNUSUAL_CHARACTER`` in ``text``."""
     if not checked and UNUSUAL_CHARACTER.search(text):
         raise Unusual
-    return _Reader(text.split("\n")).read()
+    return _Reader(text).read()
