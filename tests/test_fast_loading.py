@@ -118,7 +118,8 @@ def test_lists_of_mappings_are_read_as_before(data: dict[str, Any], way: int, dr
     "items:\n- a: 'x'\n  b: ''\n  c: 'it''s'\n  d: []\n  e: {}\n  f: 0x1\n", "items:\n- a: x\n  b:\n- c: y\n",
     "items:\n- a: x\n  b: y\n  - c\n", "items:\n- a: x\n   b: y\n", "items:\n- a: x\n  b: y", "items:\n- a: 1\n- - b\n",
     "items:\n- a: 'x\n    y'\n  b: z\n", "items:\n- a: |\n    x\n  b: z\n", "items:\n  - a: x\n    b:\n    - y\n  - c: z\n",
-    "- a: x\n", "items:\n- a: x\n...: 1\n", "items:\n- a: x #c\n", "items:\n- a: x \n", "items:\n- a:  x\n",
+    "- a: x\n", "items:\n- a: x\n...: 1\n", "items:\n- seq: 0\n  b: 007\n  c: 12a\n  d: 1_0\n  e: 9\n",
+    "items:\n- seq: " + "9" * 100 + "\n", "items:\n- seq: " + "9" * 101 + "\n", "items:\n- a: x #c\n", "items:\n- a: x \n", "items:\n- a:  x\n",
 ])
 def test_runs_of_list_entries_corners(text: str) -> None:
     _reads_as_before(text)

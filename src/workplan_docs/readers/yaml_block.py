@@ -191,6 +191,7 @@ _KEY = "[A-Za-z_][A-Za-z0-9_]*"  # checked by _check_key too, as any key
 _ITEM_VALUE = re.compile(r"- ([^\n]*)\n")
 
 
+_NUMBER = f"[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}}(?=\n)"  # what _plain reads as an int, without looking it up (not "0": _resolved)
 _QUOTED_TEXT = r"'(?:[^'\n]|'')*'"
 _EMPTY = r"\[\]|\{\}"
 
@@ -198,10 +199,10 @@ _EMPTY = r"\[\]|\{\}"
 @lru_cache(maxsize=None)
 def _key_line(column: int) -> re.Pattern[str]:
     """For a list at ``column``: the pattern of a key of its entries, matched one after the
-    other (its groups: "- " opening an entry, key, text, text to resolve, quoted text, [] or
-    {}, the lines of a list under the key)."""
+    other (its groups: "- " opening an entry, key, text, a whole number, text to resolve,
+    quoted text, [] or {}, the lines of a list under the key)."""
     dash, indent = " " * column + "- ", " " * (column + 2)
-    texts = "|".join(f"({part})" for part in (_SAFE, _RESOLVED, _QUOTED_TEXT, _EMPTY))
+    texts = "|".join(f"({part})" for part in (_SAFE, _NUMBER, _RESOLVED, _QUOTED_TEXT, _EMPTY))
     return re.compile(f"(?:({dash})|{indent})({_KEY}):(?: (?:{texts})\n|\n((?:{indent}- {_SAFE}\n)+))")
 
 
@@ -300,7 +301,7 @@ class _Reader:
         items: list[Any] | None = None
         found = None
         for found in iter(_key_line(column).scanner(self.text, starts[index]).match, None):
-            dash, key, plain, resolved, quoted, empty, lines = found.groups()
+            dash, key, plain, number, resolved, quoted, empty, lines = found.groups()
             if dash:
                 mapping = {}
                 sequence.append(mapping)
@@ -312,6 +313,8 @@ class _Reader:
             items = None
             if plain:
                 mapping[key] = plain
+            elif number:
+                mapping[key] = int(number)
             elif resolved:
                 mapping[key] = _plain(resolved)
             elif quoted:
