@@ -22,6 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workplan_docs import model
 from workplan_docs.model import EXCEL_CELL_LIMIT, Item, Plan, _Resolved, derived_of
 from workplan_docs.readers.yaml_block import UNUSUAL_CHARACTER, Unusual, block_data
 from workplan_docs.units import Registry
@@ -186,3 +187,26 @@ def test_an_item_keeps_what_its_plan_derives(seed_plan: Plan) -> None:
     assert alone == _item(["监督司"], []) and alone.model_copy() == alone
     copied = item.model_copy()
     assert copied == item and derived_of(copied) is derived_of(item)
+
+
+def _plan_result(data: dict[str, Any]) -> Any:
+    try:
+        plan = Plan.model_validate(data)
+    except ValueError as error:  # a ValidationError
+        return str(error)
+    return (plan.model_dump(), [(sorted(i.model_fields_set), i.unit_notes, derived_of(i)) for i in plan.items])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_UNIT_NAMES[:-1]), max_size=3),
+                          st.lists(st.sampled_from(_UNIT_NAMES[:-1]), max_size=4), st.booleans()), min_size=1, max_size=6))
+def test_plans_whose_units_are_as_listed_are_found_at_once(items: list[tuple[list[str], list[str], bool]]) -> None:
+    """``_units_as_listed`` (all items' lists checked at once) gives what checking each item gives."""
+    data = {"title": "计划", "units": [{"name": "监督司", "aliases": ["总局监督司"]}, {"name": "标准委", "kind": "外部"}],
+            "items": [{"seq": n + 1, "task": "任务", "lead": lead, "participants": participants}
+                      | ({"lead_text": "、".join(lead) or "监督司"} if cell else {})
+                      for n, (lead, participants, cell) in enumerate(items)]}
+    fast = _plan_result(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "_units_as_listed", lambda *args: False)
+        assert _plan_result(data) == fast

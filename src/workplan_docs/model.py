@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from operator import attrgetter
 from typing import Annotated, Any, Literal
 
@@ -350,6 +351,25 @@ class _Resolved(dict[str, str]):
         return resolved
 
 
+def _units_as_listed(items: list[Item], names: _Resolved) -> bool:
+    """Whether ``Plan._check_units`` leaves each of ``items`` as it is and notes nothing, as
+    for most plans, found for all of them at once: every name is its registry name and
+    reads as a unit, no list names a unit twice, each item has a lead, no list is too long
+    to print."""
+    leads = list(map(attrgetter("lead"), items))
+    if not all(leads):
+        return False
+    for lists in (leads, list(map(attrgetter("participants"), items))):
+        if list(map(len, map(set, lists))) != list(map(len, lists)):
+            return False
+        if max(map(len, map("、".join, lists)), default=0) > EXCEL_CELL_LIMIT:
+            return False
+        unit_like = names.unit_like
+        if not all(names[name] == name and unit_like[name] for name in set(chain.from_iterable(lists))):
+            return False
+    return True
+
+
 class _UnitLike(dict[str, bool]):
     def __init__(self, registry: Registry) -> None:
         super().__init__()
@@ -444,9 +464,11 @@ class Plan(_Strict):
         deadline = is_deadline_heading(self.columns.get("schedule"))
         schedules: dict[str, Schedule] = {}  # a plan writes "全年" or "6月底前" many times
         names = _Resolved(registry)
+        as_listed = _units_as_listed([item for item in self.items if item.lead_text is None and item.participants_text is None], names)
         for index, item in enumerate(self.items):
             if item.lead_text is None and item.participants_text is None:
-                lead_roles, participant_roles, notes = [], [], self._check_units(index, item, names)
+                lead_roles, participant_roles = [], []
+                notes = [] if as_listed else self._check_units(index, item, names)
             else:
                 lead_roles, participant_roles, notes = self._resolve_units(index, item, registry)
             schedule = schedules.get(item.schedule)
