@@ -14,6 +14,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from . import sfnt
+
 _MAX_ERROR = 1.0  # font units: the largest distance between a cubic curve and its quadratic copy
 # Tables a TrueType copy leaves out: layout (reportlab does not shape), vertical metrics, signature.
 _DROPPED = ("VORG", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "DSIG", "vhea", "vmtx")
@@ -35,9 +37,14 @@ def is_cff(path: Path, index: int) -> bool:
 def coverage(path: Path, index: int) -> list[int]:
     """Every code point face ``index`` of ``path`` maps to a glyph, in order.
 
-    The glyphs get placeholder names: their own come from the CFF table, whose reading
-    was half of the 0.1 s this takes for a CJK face of 65,000 glyphs.
+    The character map is read with arrays (``sfnt``: 3 ms instead of fontTools' 50 ms for a
+    Noto CJK face, and no fontTools import); a map it does not read is fontTools', whose
+    glyphs get placeholder names: their own come from the CFF table, whose reading was
+    half of the 0.1 s this took for a CJK face of 65,000 glyphs.
     """
+    codes = sfnt.unicode_coverage(path, index)
+    if codes is not None:
+        return codes
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:

@@ -16,6 +16,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 _SWAP = sys.byteorder != "big"
@@ -194,3 +195,108 @@ def _format_12(data: Any, at: int) -> tuple[list[int], list[int]]:
         chars += range(start, end + 1)
         glyphs += range(first, first + end + 1 - start)
     return chars, glyphs
+
+
+# --- the code points of a face, as fontTools' getBestCmap gives them ---------------------------
+
+_BEST = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))  # fontTools' getBestCmap order
+
+
+def unicode_coverage(path: Path, index: int) -> list[int] | None:
+    """Every code point face ``index`` of ``path`` maps to a glyph, in order: the keys of
+    fontTools' ``getBestCmap()`` (the first subtable of its preferred platform and
+    encoding; a format 4 subtable without its last segment, a glyph 0 maps nothing).
+    None for a subtable of another format, or anything unusual: fontTools then reads it."""
+    try:
+        with path.open("rb") as handle:
+            cmap = _read_table(handle, index, b"cmap")
+        if cmap is None:
+            return None
+        return _best_coverage(cmap)
+    except (ValueError, IndexError, OverflowError, struct.error):
+        return None
+
+
+def _read_table(handle: Any, index: int, tag: bytes) -> bytes | None:
+    head = handle.read(12)
+    start = 0
+    if head[:4] == b"ttcf":
+        count = struct.unpack_from(">L", head, 8)[0]
+        if index >= count:
+            return None
+        handle.seek(12 + 4 * index)
+        start = struct.unpack(">L", handle.read(4))[0]
+        handle.seek(start)
+        head = handle.read(12)
+    elif index != 0:
+        return None
+    tables = struct.unpack_from(">H", head, 4)[0]
+    handle.seek(start + 12)
+    records = handle.read(16 * tables)
+    for n in range(tables):
+        name, _, offset, length = struct.unpack_from(">4sLLL", records, 16 * n)
+        if name == tag:
+            handle.seek(offset)
+            data = handle.read(length)
+            return data if len(data) == length else None
+    return None
+
+
+def _best_coverage(cmap: bytes) -> list[int] | None:
+    count = struct.unpack_from(">H", cmap, 2)[0]
+    entries = [struct.unpack_from(">HHL", cmap, 4 + 8 * n) for n in range(count)]
+    if any(offset + 8 > len(cmap) for _, _, offset in entries):
+        return None  # fontTools refuses the table
+    for wanted in _BEST:
+        for platform, encoding, offset in entries:
+            if (platform, encoding) != wanted:
+                continue
+            fmt = struct.unpack_from(">H", cmap, offset)[0]
+            if fmt == 4:
+                length = struct.unpack_from(">H", cmap, offset + 2)[0]
+                if length == 0 or offset + length > len(cmap):
+                    return None
+                return _coverage_4(cmap[offset:offset + length])
+            if fmt == 12:
+                length, _, groups = struct.unpack_from(">LLL", cmap, offset + 4)
+                if length != 16 + 12 * groups or offset + length > len(cmap):
+                    return None
+                return _coverage_12(cmap[offset:offset + length], groups)
+            return None
+    return None
+
+
+def _coverage_4(table: bytes) -> list[int] | None:
+    segments = struct.unpack_from(">H", table, 6)[0] // 2
+    if (len(table) - 16) % 2 or 16 + 8 * segments > len(table):
+        return None
+    ends = _numbers(table, 14, segments, "H")
+    starts = _numbers(table, 16 + 2 * segments, segments, "H")
+    deltas = _numbers(table, 16 + 4 * segments, segments, "H")
+    ranges = _numbers(table, 16 + 6 * segments, segments, "H")
+    indexes = _numbers(table, 16 + 8 * segments, (len(table) - 16 - 8 * segments) // 2, "H")
+    found: set[int] = set()
+    for n in range(segments - 1):  # as fontTools: not the last segment (0xFFFF)
+        start, delta, offset = starts[n], deltas[n], ranges[n]
+        codes = range(start, ends[n] + 1)
+        if offset == 0:
+            found.update(code for code in codes if (code + delta) & 0xFFFF)
+            continue
+        partial = offset // 2 - start + n - segments
+        if codes and not (0 <= start + partial and ends[n] + partial < len(indexes)):
+            return None  # fontTools raises: let it
+        found.update(code for code in codes if indexes[code + partial] and (indexes[code + partial] + delta) & 0xFFFF)
+    return sorted(found)
+
+
+def _coverage_12(table: bytes, count: int) -> list[int]:
+    groups = _numbers(table, 16, 3 * count, "L")
+    found: set[int] = set()
+    last_end = 0
+    for n in range(0, len(groups), 3):
+        start, end, glyph = groups[n], min(groups[n + 1], 0x10FFFF), groups[n + 2]
+        if start > end or start < last_end:  # as fontTools (and HarfBuzz): such a group is skipped
+            continue
+        last_end = end
+        found.update(range(start + 1 if glyph == 0 else start, end + 1))
+    return sorted(found)
