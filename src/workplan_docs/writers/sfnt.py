@@ -300,3 +300,64 @@ def _coverage_12(table: bytes, count: int) -> list[int]:
         last_end = end
         found.update(range(start + 1 if glyph == 0 else start, end + 1))
     return sorted(found)
+
+
+# --- a character map subtable as fontTools decompiles it ----------------------------------------
+
+
+def subtable_map(fmt: int, data: bytes, groups: int = 0) -> dict[int, int] | None:
+    """Code point → glyph index of a format 4 or 12 cmap subtable, as fontTools' decompile
+    gives them (glyph 0 maps nothing; format 4 without its last segment, a later segment
+    overriding an earlier one; format 12 groups clamped and unsorted ones skipped).
+    ``data``: the subtable's bytes after its header, as fontTools keeps them before it
+    decompiles (``subtable.data``), and for format 12 its number of ``groups``.  None for
+    anything else: fontTools decompiles it."""
+    try:
+        if fmt == 4:
+            return _map_4(data)
+        if fmt == 12:
+            return _map_12(data, groups)
+    except (ValueError, IndexError, OverflowError, struct.error):
+        return None
+    return None
+
+
+def _map_4(data: bytes) -> dict[int, int] | None:
+    segments = struct.unpack_from(">H", data, 0)[0] // 2
+    if len(data) % 2 or 10 + 8 * segments > len(data):
+        return None
+    ends = _numbers(data, 8, segments, "H")
+    starts = _numbers(data, 10 + 2 * segments, segments, "H")
+    deltas = _numbers(data, 10 + 4 * segments, segments, "H")
+    ranges = _numbers(data, 10 + 6 * segments, segments, "H")
+    indexes = _numbers(data, 10 + 8 * segments, (len(data) - 10 - 8 * segments) // 2, "H")
+    found: dict[int, int] = {}
+    for n in range(segments - 1):  # as fontTools: not the last segment (0xFFFF)
+        start, delta, offset = starts[n], deltas[n], ranges[n]
+        codes = range(start, ends[n] + 1)
+        if offset == 0:
+            found.update((code, glyph) for code in codes if (glyph := (code + delta) & 0xFFFF))
+            continue
+        partial = offset // 2 - start + n - segments
+        if codes and not (0 <= start + partial and ends[n] + partial < len(indexes)):
+            return None  # fontTools raises: let it
+        for code in codes:
+            glyph = indexes[code + partial]
+            if glyph and (glyph := (glyph + delta) & 0xFFFF):
+                found[code] = glyph
+    return found
+
+
+def _map_12(data: bytes, count: int) -> dict[int, int]:
+    groups = _numbers(data, 0, 3 * count, "L")
+    found: dict[int, int] = {}
+    last_end = 0
+    for n in range(0, len(groups), 3):
+        start, end, glyph = groups[n], min(groups[n + 1], 0x10FFFF), groups[n + 2]
+        if start > end or start < last_end:
+            continue
+        last_end = end
+        if glyph == 0:
+            start, glyph = start + 1, 1
+        found.update(zip(range(start, end + 1), range(glyph, glyph + end + 1 - start)))
+    return found
