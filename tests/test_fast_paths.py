@@ -317,16 +317,17 @@ def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, 
         assert os.getpid() != parent, "converted in the build's own process"
         return to_truetype(path, index, codes)
 
-    copies = {}
+    copies, ran = {}, []
     for workers in (1, 2):
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / str(workers)))
         monkeypatch.setattr(fonts, "_FACES", {})
         monkeypatch.setattr(fonts, "_CONVERTED", {})
         if workers == 2:
             monkeypatch.setattr(cff, "to_truetype", elsewhere)
-        fonts.resolve_fonts(style, chars, workers)
+        fonts.resolve_fonts(style, chars, workers, meanwhile=lambda: ran.append(os.getpid()))
         copies[workers] = {key: face.truetype for key, face in fonts._FACES.items() if face.truetype}
     assert len(copies[1]) >= 2 and copies[2] == copies[1]
+    assert ran == [parent], "the build's own process works meanwhile, once, and only beside other processes"
 
 
 def _cff_faces() -> list[tuple[Path, int]]:
@@ -346,6 +347,37 @@ def test_a_cff_copy_is_the_copy_the_conversion_before_made() -> None:
     for path, index in faces:
         for chars in (sorted(range(32, 127)), sorted(seed | set(range(32, 127)))):
             assert cff.to_truetype(path, index, chars) == to_truetype_before(path, index, chars), path.name
+
+
+def test_a_cff_copy_with_mirrored_and_variation_characters_is_the_copy_before() -> None:
+    """The character map and metrics handed to the subsetter cut down (``cff._only``) give
+    the bytes of the whole tables: a bracket whose mirror was not asked for, a variation
+    selector (the cut is then left out), a character the face lacks."""
+    faces = _cff_faces()
+    if not faces:
+        pytest.skip("no CFF face installed (scripts/test.sh installs them)")
+    asked = [[0x28, 0x300A, 0x3010, 0x4E00], [0x8FBB, 0xFE00, 0xE0100, 0x4E00], [0x10FFFD, 0x20BB7, 0x41]]
+    for path, index in faces:
+        for chars in asked:
+            assert cff.to_truetype(path, index, chars) == to_truetype_before(path, index, chars), path.name
+
+
+def test_the_subsetter_gets_the_cut_tables() -> None:
+    """The speed-up is in use: the subsetter is handed a character map of the asked code
+    points and the metrics of their glyphs, not a Noto face's 65,535."""
+    from fontTools.ttLib import TTFont
+
+    for path, index in _cff_faces():
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            for tag in cff._DROPPED:  # as ``_subset`` does first
+                if tag in font:
+                    del font[tag]
+            cff._only(font, [0x41, 0x4E00])
+            assert font.isLoaded("cmap") and font.isLoaded("hmtx"), path.name
+            assert 2 <= len(font["hmtx"].metrics) <= 4
+            kept = {code for table in font["cmap"].tables if table.isUnicode() and table.format in (4, 12)
+                    for code in table.cmap}
+            assert kept == {0x41, 0x4E00}, path.name
 
 
 def test_a_cff_face_covers_what_its_best_cmap_maps() -> None:
