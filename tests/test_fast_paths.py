@@ -421,9 +421,64 @@ def test_documents_from_the_unparsed_template_parts_are_those_of_the_parsed_ones
     from workplan_docs.pipeline import plan_outputs
     from workplan_docs.writers import render
 
+    from docx.opc.package import Unmarshaller
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+
+    def parsed(prepared: Any) -> Any:  # python-docx's own Package.open, every part parsed
+        package = Package()
+        Unmarshaller.unmarshal(prepared, package, PartFactory)
+        return package.main_document_part.document
+
     style = default_style()
     outputs = plan_outputs(load(SAMPLE_PLAN), style=style)
     fast = [render(o.document, style, "docx") for o in outputs]
-    monkeypatch.setattr(docx_writer, "_open_prepared", lambda data: python_docx.Document(io.BytesIO(data)))
+    monkeypatch.setattr(docx_writer, "_open_prepared", parsed)
     assert [render(o.document, style, "docx") for o in outputs] == fast
+
+
+def _zipfile_package(members: Any, stamp: Any = None, level: int = -1, shared: Any = ()) -> bytes:
+    """What the writers made before ``zip_package``: zipfile, then ``normalise_zip``."""
+    import io
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from workplan_docs.writers.reproducible import normalise_zip
+
+    buffer = io.BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED, compresslevel=None if level == -1 else level) as package:
+        for name, content in members:
+            package.writestr(name, content)
+    return normalise_zip(buffer.getvalue(), stamp)
+
+
+def test_packages_are_the_bytes_zipfile_made(monkeypatch: pytest.MonkeyPatch, fixed_date: object) -> None:
+    """DOCX and XLSX packages are written record by record, shared members deflated once:
+    every report of the seed, twice over (the second time from the shared members), is the
+    file zipfile and normalise_zip made."""
+    from workplan_docs import load
+    from workplan_docs.pipeline import plan_outputs
+    from workplan_docs.writers import render, xlsx
+
+    style = default_style()
+    outputs = plan_outputs(load(SAMPLE_PLAN), style=style)
+    fast = [render(o.document, style, fmt) for _ in range(2) for o in outputs for fmt in ("docx", "xlsx")]
+    assert fast[: len(fast) // 2] == fast[len(fast) // 2 :]
+    monkeypatch.setattr(docx_writer, "zip_package", _zipfile_package)
+    monkeypatch.setattr(xlsx, "zip_package", _zipfile_package)
+    assert [render(o.document, style, fmt) for o in outputs for fmt in ("docx", "xlsx")] == fast[: len(fast) // 2]
+
+
+@pytest.mark.parametrize("level", [-1, 1, 2, 9])
+def test_zip_package_writes_what_zipfile_writes(level: int) -> None:
+    from datetime import datetime, timezone
+
+    from workplan_docs.writers.reproducible import zip_package
+
+    rng = random.Random(level)
+    members = [("[Content_Types].xml", b"<Types/>"), ("empty", b""), ("word/styles.xml", b"<w:style/>" * 40_000),
+               ("random.bin", rng.randbytes(70_000)), ("word/document.xml", "正文".encode() * 5000)]
+    stamp = datetime(2026, 12, 2, 15, 4, 33, tzinfo=timezone.utc)
+    for _ in range(2):  # the shared member the second time from the cache
+        assert zip_package(members, stamp, level, shared={"word/styles.xml"}) == _zipfile_package(members, stamp, level)
+    assert zip_package([], stamp, level) == _zipfile_package([], stamp, level)
 
