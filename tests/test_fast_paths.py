@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,16 @@ def test_runs_are_found_in_the_sticky_stretches() -> None:
         assert _longest_run(text, 10.0) == min(_longest(long_runs), 10.0), text
         assert sorted(long_runs) == sorted(run for s in sticky_stretches(text) for run in unbreakable(s) if len(run) > 1)
         assert _widest_line(text) == _longest(text.split("\n")), text
+
+
+def test_sticky_stretches_are_those_of_the_pattern_with_three_classes() -> None:
+    ideographs = linebreak._IDEOGRAPHS
+    before = re.compile(f"(?:[{ideographs}]?[^{ideographs}\n])+[{ideographs}]?")
+    alphabet = "检验疫年月日（）《》，。、-～0123456789Aa \n\u3400\u4dbf\u9fff\u4dc0\U00020000"
+    rng = random.Random(55)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        assert sticky_stretches(text) == before.findall(text), text
 
 
 def test_column_widths_are_the_widths_before_the_speed_up() -> None:
