@@ -12,7 +12,6 @@ style profile; a ``Table`` repeats its header rows on every page.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -348,11 +347,12 @@ class Table:
             # Widening a column shortens only the rows where it alone is tallest: each such
             # row by column, with its height and the height of its next tallest cell.
             alone: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
-            for r in range(rows):
-                top = heapq.nlargest(2, ((col[r], k) for k, col in enumerate(counts)))
-                second = top[1][0] if len(top) > 1 else 0
-                if top[0][0] > second:
-                    alone[top[0][1]].append((r, top[0][0], second))
+            for r, cells in enumerate(zip(*counts)):
+                height = max(cells)
+                tallest = cells.index(height)
+                second = max(cells[:tallest] + cells[tallest + 1:], default=0)
+                if height > second:
+                    alone[tallest].append((r, height, second))
             best: tuple[float, float, float, int] | None = None  # (-rows saved per em, load, extra, column)
             for c in range(n):
                 for steps in range(1, _LOOKAHEAD_EM + 1):
