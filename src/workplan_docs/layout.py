@@ -12,7 +12,6 @@ style profile; a ``Table`` repeats its header rows on every page.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -345,19 +344,23 @@ class Table:
             room = total - sum(widths)
             if room < 1e-9:
                 break
-            # Each row's two tallest cells (lines, column): its height, and its height were a
-            # column to need no lines at all.
-            tallest = [heapq.nlargest(2, ((col[r], k) for k, col in enumerate(counts))) for r in range(rows)]
-            height = [top[0][0] for top in tallest]
+            # Widening a column shortens only the rows where it alone is tallest: each such
+            # row by column, with its height and the height of its next tallest cell.
+            alone: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
+            for r, cells in enumerate(zip(*counts)):
+                height = max(cells)
+                tallest = cells.index(height)
+                second = max(cells[:tallest] + cells[tallest + 1:], default=0)
+                if height > second:
+                    alone[tallest].append((r, height, second))
             best: tuple[float, float, float, int] | None = None  # (-rows saved per em, load, extra, column)
             for c in range(n):
-                others = [next((lines for lines, k in top if k != c), 0) for top in tallest]
                 for steps in range(1, _LOOKAHEAD_EM + 1):
                     extra = min(steps * em, natural[c] - widths[c], room)
                     if extra <= 1e-9:
                         break
                     trial = lines(c, widths[c] + extra)
-                    saved = sum(h - max(t, o) for h, t, o in zip(height, trial, others))
+                    saved = sum(height - max(trial[r], second) for r, height, second in alone[c])
                     # Lines in fractions: what still tells columns apart when another
                     # column's cells decide every row's height.
                     load = column_ems[c] / max(widths[c] + extra, 1e-9) - column_ems[c] / max(widths[c], 1e-9)

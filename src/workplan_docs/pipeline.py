@@ -178,7 +178,8 @@ def _load_pdf_fonts(jobs: list[_Job], style: Style, workers: int) -> None:
         if job.fmt == "pdf":
             for role, codes in role_characters(shape_titles(job.output.document, style), style).items():
                 chars.setdefault(role, set()).update(codes)
-    resolve_fonts(style, chars, workers)
+    # An empty font cache: this process imports the writers while others convert the faces.
+    resolve_fonts(style, chars, workers, meanwhile=lambda: _warm_up({job.fmt for job in jobs}))
 
 
 def _warm_up(formats: set[str]) -> None:

@@ -38,7 +38,7 @@ from lxml import etree
 from ..layout import Cell, Document, PageBreak, Paragraph, Rule, Section, Space, Table, fixed_em, kept_run_end
 from ..style import Style
 from . import office_fonts
-from .reproducible import APP_XML, build_date, normalise_zip
+from .reproducible import APP_XML, build_date, zip_package
 from .xml_text import xml_attribute, xml_text
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -133,10 +133,10 @@ def render(document: Document, style: Style, *, docx_template: Path | None = Non
 # --- package ------------------------------------------------------------------------
 
 # python-docx's default template set up for a style (no leftovers, our styles and fonts),
-# as package bytes by the style's settings: set up once per process, then opened for each
-# document (parsing the template's 438 KB of stale styles and setting ours up again took
-# two thirds of the time of a small document).
-_PREPARED: dict[str, bytes] = {}
+# as the package read back, by the style's settings: set up once per process, then opened
+# for each document (parsing the template's 438 KB of stale styles and setting ours up
+# again took two thirds of the time of a small document).
+_PREPARED: dict[str, PackageReader] = {}
 
 
 def _default_template(style: Style) -> DocxDocument:
@@ -149,7 +149,7 @@ def _default_template(style: Style) -> DocxDocument:
         _set_up_font_parts(doc, style, own_template=True)
         buffer = io.BytesIO()
         doc.save(buffer)
-        _PREPARED[key] = buffer.getvalue()
+        _PREPARED[key] = PackageReader.from_file(buffer)  # its parts' bytes, read by each document anew
     return _open_prepared(_PREPARED[key])
 
 
@@ -157,9 +157,11 @@ def _default_template(style: Style) -> DocxDocument:
 # opened: python-docx parsed the 340 KB of styles (the template's latent styles included)
 # for every document, 20 ms each, two thirds of a seed report's DOCX.
 _UNCHANGED_PARTS = frozenset((CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_FONT_TABLE, CT.WML_WEB_SETTINGS))
+# Members the same in every package of a build (a template's styles and theme).
+_SHARED_MEMBERS = frozenset(("word/styles.xml", "word/theme/theme1.xml", "word/fontTable.xml", "word/numbering.xml"))
 
 
-def _open_prepared(package_bytes: bytes) -> DocxDocument:
+def _open_prepared(prepared: PackageReader) -> DocxDocument:
     """The prepared template as a python-docx document, its unchanged parts left unparsed."""
 
     def make_part(partname: PackURI, content_type: str, reltype: str, blob: bytes, package: Package) -> Part:
@@ -168,7 +170,7 @@ def _open_prepared(package_bytes: bytes) -> DocxDocument:
         return PartFactory(partname, content_type, reltype, blob, package)
 
     package = Package()
-    Unmarshaller.unmarshal(PackageReader.from_file(io.BytesIO(package_bytes)), package, make_part)
+    Unmarshaller.unmarshal(prepared, package, make_part)
     return package.main_document_part.document
 
 
@@ -183,9 +185,23 @@ def _save(doc: DocxDocument, tables: list[list[bytes]], stamp: datetime) -> byte
     for part in parts:
         part.before_marshal()
     spliced = [_SplicedPart(part, tables) if part is doc.part else part for part in parts]
-    buffer = io.BytesIO()
-    PackageWriter.write(buffer, package.rels, spliced)
-    return normalise_zip(buffer.getvalue(), stamp)
+    members = _Members()
+    # PackageWriter.write's steps, into ``members`` rather than a zip file of its own.
+    PackageWriter._write_content_types_stream(members, spliced)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, spliced)
+    return zip_package(members.written, stamp, shared=_SHARED_MEMBERS)
+
+
+class _Members:
+    """The package members python-docx writes (its ``PhysPkgWriter`` interface), kept in
+    order for ``zip_package``, which deflates the unchanged template parts once a build."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[str, bytes]] = []
+
+    def write(self, name: PackURI, blob: bytes) -> None:
+        self.written.append((name.membername, blob))
 
 
 class _SplicedPart:

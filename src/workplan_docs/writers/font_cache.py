@@ -40,19 +40,21 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Set
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import reportlab
+from reportlab import rl_config
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-from . import cff
+from . import cff, sfnt
 
 _FORMAT = 3
 GROWTH_LIMIT = 3000  # characters a converted copy accumulates across builds (3,000: about 2 s to convert)
 _MAGIC = b"workplan-docs font cache\n"
-_NOT_STORED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
+_NOT_STORED = ("_ttf_data", "_pdfScale", "charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "_arrays")
 _FONT_OWN = ("face", "state", "fontName", "encoding")  # TTFont attributes made at load, not stored
 # Arrays of a parsed face, in file order, with their (fixed, never read from the file) type codes.
 _PARSED_ARRAYS = (("pair_glyphs", "L"), ("pair_chars", "L"), ("chars", "L"), ("glyphs", "L"),
@@ -86,9 +88,23 @@ class _Slices:
 
 
 class _CachedFace(TTFontFace):
-    """A face loaded from the cache: its mappings are made from the arrays on first use."""
+    """A face loaded from the cache, or parsed (``_parse``): its mappings are made from the
+    arrays on first use."""
 
     _arrays: dict[str, array]  # as ``_PARSED_ARRAYS`` names them
+
+    def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803 - reportlab's names
+        """reportlab's reading of the face (names, head, OS/2, post, hhea, maxp, and its
+        checks), the big tables read as arrays (``sfnt.char_tables``: the same values); a
+        face whose tables that does not read is read by reportlab entirely."""
+        TTFontFace.extractInfo(self, 0)
+        tables = sfnt.char_tables(self) if charInfo else None
+        if tables is None:
+            TTFontFace.extractInfo(self, charInfo)
+            return
+        del self.charToGlyph, self.charWidths  # made from the arrays on first use
+        self._arrays = tables
+        self.glyphPos, self.hmetrics = tables["glyphPos"], _Metrics(tables["advances"], tables["bearings"])
 
     def get_table(self, tag: str) -> Any:
         if tag == "glyf":  # makeSubset only slices it: glyphData[start:end]
@@ -246,6 +262,8 @@ def _scale(units_per_em: int) -> Callable[[float], float]:
 
 
 def _tables(face: TTFontFace) -> dict[str, array]:
+    if "_arrays" in face.__dict__:
+        return face._arrays
     advances, bearings = zip(*face.hmetrics) if face.hmetrics else ((), ())
     pairs = [(glyph, char) for glyph, chars in face.glyphToChar.items() for char in chars]
     return {
@@ -294,10 +312,23 @@ def open_font(name: str, path: Path, index: int, source: Any) -> TTFont:
         cached = _from_cache(name, *stored, source.read())
         if cached is not None:
             return cached
-    font = TTFont(name, source, subfontIndex=index)
+    font = _parse(name, source, index)
     parsed = _parsed(font)
     if parsed is not None:
         _write(entry, {"kind": "parsed", "source": identity, **parsed[0]}, parsed[1])
+    return font
+
+
+def _parse(name: str, source: Any, index: int) -> TTFont:
+    """``TTFont(name, source, subfontIndex=index)`` with the face read as a cached face is
+    loaded: its big tables as arrays (``_CachedFace.extractInfo``), the same values."""
+    font = TTFont.__new__(TTFont)
+    font.fontName = name
+    font.face = _CachedFace(source, subfontIndex=index)
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, pattern) for pattern in rl_config.unShapedFontGlob)
     return font
 
 

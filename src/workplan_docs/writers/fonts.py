@@ -27,7 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -291,13 +291,15 @@ def _converted(path: Path, index: int, chars: Iterable[int]) -> font_cache.Conve
         raise ValueError(f"不是可用的 OpenType 字体（{error}）") from None
 
 
-def _convert_together(wanted: dict[tuple[Path, int], set[int]], workers: int) -> None:
+def _convert_together(wanted: dict[tuple[Path, int], set[int]], workers: int,
+                      meanwhile: Callable[[], object] | None = None) -> None:
     """Convert the CFF faces of ``wanted`` that lack characters side by side, one process
     each, at most ``workers``: a build on an empty cache converts three faces (title, 仿宋,
     page numbers), 0.2-0.7 s of pure-Python fontTools each, while the other cores idle.
 
     The copies land in the disk cache and in ``_FACES``, where ``_load_cff`` finds them; a
-    face that fails here is converted again there, which reports its error.
+    face that fails here is converted again there, which reports its error.  This process,
+    idle while they work, runs ``meanwhile`` (the build imports its writers then).
     """
     todo = {key: codes | _ASCII for key, codes in wanted.items() if not _holds(key, codes | _ASCII)}
     if min(len(todo), workers) < 2:
@@ -309,6 +311,8 @@ def _convert_together(wanted: dict[tuple[Path, int], set[int]], workers: int) ->
         # The face with the most characters first: it takes longest.
         order = sorted(todo, key=lambda key: -len(todo[key]))
         futures = {key: pool.submit(font_cache.converted, *key, todo[key]) for key in order}
+        if meanwhile is not None:
+            meanwhile()
     for key, future in futures.items():
         if future.exception() is None:
             _FACES[key] = future.result()
@@ -490,14 +494,16 @@ def role_characters(document: layout.Document, style: Style) -> dict[str, set[in
     return chars
 
 
-def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, workers: int = 1) -> dict[str, FontChoice]:
+def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, workers: int = 1,
+                  meanwhile: Callable[[], object] | None = None) -> dict[str, FontChoice]:
     """Role → the font the PDF uses for it, each registered with reportlab, its bold mapped
     to the header's hei face (``reportlab.lib.fonts.tt2ps(name, 1, 0)``).
 
     ``chars`` (from ``role_characters``) are the characters each role prints: a CFF face is
     registered as a TrueType copy of the characters of every role set in it, and the faces
     that print the characters a role's face lacks become its ``fallbacks``.  Up to
-    ``workers`` processes convert the CFF faces that need it.
+    ``workers`` processes convert the CFF faces that need it, while this one runs
+    ``meanwhile`` (not run when no faces are converted side by side).
 
     Raises WorkplanError with one line per role that has no usable font.
     """
@@ -520,7 +526,7 @@ def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, worker
         chains[role] = list(fallbacks)
         for key, printed in [((choice.path, choice.index), codes), *fallbacks.items()]:
             wanted.setdefault(key, set()).update(printed)
-    _convert_together({key: codes for key, codes in wanted.items() if key not in _LOADED}, workers)
+    _convert_together({key: codes for key, codes in wanted.items() if key not in _LOADED}, workers, meanwhile)
     try:
         # TrueType faces were registered when found (``_LOADED``); CFF ones are registered now.
         names = {key: _LOADED.get(key) or _load_cff(*key, codes) for key, codes in wanted.items()}

@@ -28,7 +28,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from ..layout import Cell, Document, PageBreak, Paragraph, Section, Table
 from ..style import Style, templates_dir
 from . import office_fonts
-from .reproducible import APP_XML, build_date, normalise_zip
+from .reproducible import APP_XML, build_date, normalise_zip, zip_package
 from .xml_text import xml_attribute, xml_text
 
 if TYPE_CHECKING:
@@ -124,13 +124,10 @@ def render(document: Document, style: Style) -> bytes:
         "xl/theme/theme1.xml": _theme(style),
         **{f"xl/worksheets/sheet{n}.xml": sheet for n, sheet in enumerate(sheets, 1)},
     }
-    buffer = io.BytesIO()
     # Level 2: the 10,000-row sheet compresses in 21 ms instead of 47 ms (level 6, the
     # default), to 655 KB instead of 492 KB (openpyxl's package was 613 KB).
-    with ZipFile(buffer, "w", ZIP_DEFLATED, compresslevel=2) as package:
-        for name, content in parts.items():
-            package.writestr(name, content)
-    return normalise_zip(buffer.getvalue(), stamp)
+    members = ((name, content.encode("utf-8") if isinstance(content, str) else content) for name, content in parts.items())
+    return zip_package(members, stamp, level=2)
 
 
 def _check_lengths(texts: list[str]) -> None:
