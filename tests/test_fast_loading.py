@@ -210,3 +210,32 @@ def test_plans_whose_units_are_as_listed_are_found_at_once(items: list[tuple[lis
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(model, "_units_as_listed", lambda *args: False)
         assert _plan_result(data) == fast
+
+
+# --- the collector ----------------------------------------------------------------------
+
+
+def test_a_loaded_plan_joins_the_oldest_generation() -> None:
+    """``load`` puts what it made in the oldest generation (no young collection walks it),
+    leaves the collector as it found it, and never lets go of objects the program froze."""
+    import gc
+
+    from workplan_docs.readers import load
+
+    plan_path = ROOT / "samples" / "seed-plan.yaml"
+    assert gc.isenabled()
+    plan = load(plan_path)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.is_tracked(plan.items[0]) and not any(o is plan.items[0] for o in gc.get_objects(0))
+    gc.disable()
+    try:
+        assert not gc.isenabled() and load(plan_path).items and not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        load(plan_path)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -86,6 +86,6 @@ def load(path: str | Path, options: ImportOptions | None = None) -> Plan:
     ``import`` options for a document (column mapping, lead, title …)."""
     from .plan_file import plan_from_data
 
-    with collector_paused():
+    with collector_paused(keep=True):
         return plan_from_data(read_data(path, options), str(path))
 
