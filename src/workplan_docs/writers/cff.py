@@ -191,16 +191,23 @@ def _only(font: Any, chars: list[int]) -> None:
     """
     from fontTools.unicodedata import mirrored
 
+    import struct
+
     asked = set(chars)
     asked |= {mirror for mirror in map(mirrored, asked) if mirror is not None}
-    cmap, names = _cut_cmap(font, asked)
-    if cmap is None:
-        return
-    font["cmap"] = cmap
-    if names is not None and set(font.keys()) <= _PLAIN:
-        metrics = _cut_metrics(font, names)
-        if metrics is not None:
-            font["hmtx"] = metrics
+    try:
+        if "cmap" not in font.reader or "hmtx" not in font.reader:
+            return
+        cmap, names = _cut_cmap(font, asked)
+        if cmap is None:
+            return
+        font["cmap"] = cmap
+        if names is not None and set(font.keys()) <= _PLAIN:
+            metrics = _cut_metrics(font, names)
+            if metrics is not None:
+                font["hmtx"] = metrics
+    except (KeyError, IndexError, ValueError, struct.error):
+        return  # a table that does not read so: the subsetter reads what is left as it always did
 
 
 def _cut_cmap(font: Any, asked: set[int]) -> tuple[Any, set[int] | None]:
