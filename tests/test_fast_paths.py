@@ -72,7 +72,7 @@ def _reads_as_before(text: str, source: str, monkeypatch: pytest.MonkeyPatch) ->
 
     fast = read()
 
-    def constructor_only(*args: Any) -> Any:
+    def constructor_only(*args: Any, **kwargs: Any) -> Any:
         raise plan_file._Unusual
 
     monkeypatch.setattr(plan_file, "block_data", constructor_only)

@@ -10,14 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import schedule as schedule_parser
 from .cycles import DEFAULT_CYCLE, check_cycle
 from .errors import Problem
-from .units import Registry, UnitMention, any_blank, assign_roles, is_blank, looks_like_unit, normalise_name, split_units
+from .units import (
+    Registry, UnitMention, assign_roles, blank, is_blank, looks_like_unit, normalise_name, split_units,
+)
 
 EXCEL_CELL_LIMIT = 32_767
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -221,21 +225,18 @@ class Item(_Strict):
     # Columns (field names or extra headings) whose cell the source merged with the cell above.
     merged_above: list[Text] = _empty(list)
 
-    # What its plan derives (one private attribute: pydantic sets up each for every instance,
-    # a quarter of validating a large plan with four).
-    _derived: Derived | None = PrivateAttr(default=None)
-
+    # The checks of each item call ``blank`` (``is_blank``) themselves: a plan's items are many.
     @field_validator("lead", "participants")
     @classmethod
     def _names(cls, names: list[str]) -> list[str]:
-        if any_blank(names):
+        if any(map(blank, names)):  # any_blank
             raise ValueError("单位名称不能为空")
         return names
 
     @field_validator("seq")
     @classmethod
     def _seq(cls, seq: int | str) -> int | str:
-        if isinstance(seq, str) and is_blank(seq):
+        if isinstance(seq, str) and blank(seq):
             raise ValueError("序号不能为空")
         return seq
 
@@ -247,7 +248,7 @@ class Item(_Strict):
     @field_validator("task")
     @classmethod
     def _task(cls, task: str) -> str:
-        if is_blank(task):
+        if blank(task):
             raise ValueError("重要工作不能为空")
         return task
 
@@ -265,13 +266,15 @@ class Item(_Strict):
     @property
     def timing(self) -> Schedule:
         """The parsed schedule (set when the item joins a plan)."""
-        assert self._derived is not None, "an Item gets its schedule from its Plan"
-        return self._derived.schedule
+        derived = derived_of(self)
+        assert derived is not None, "an Item gets its schedule from its Plan"
+        return derived.schedule
 
     @property
     def unit_notes(self) -> list[tuple[str, str]]:
         """(field, message): units the cells name that needed a decision (see Plan._resolve_units)."""
-        return self._derived.unit_notes if self._derived is not None else []
+        derived = derived_of(self)
+        return derived.unit_notes if derived is not None else []
 
     @property
     def label(self) -> str:
@@ -298,7 +301,7 @@ class Item(_Strict):
 
     def role_of(self, unit: str) -> str:
         """The role words printed for a unit in this item ("协助"), or ""."""
-        derived = self._derived
+        derived = derived_of(self)
         for mention in (*derived.lead_roles, *derived.participant_roles) if derived is not None else ():
             if mention.name == unit:
                 return mention.role
@@ -308,12 +311,73 @@ class Item(_Strict):
         return list(dict.fromkeys([*self.lead, *self.participants]))
 
 
+# What a plan derives for an item is kept in the item's dict of private values, which
+# pydantic leaves None: declared as a ``PrivateAttr``, pydantic would call a Python function
+# (``init_private_attributes``) for every item it validates, a tenth of validating a large
+# plan's items, to set up a value that the plan then replaces.
+_set_private = object.__setattr__
+
+
+def derived_of(item: Item) -> Derived | None:
+    """What the item's plan derived for it; None for an item on its own."""
+    private = item.__pydantic_private__
+    return private.get("_derived") if private else None
+
+
+def _set_derived(item: Item, derived: Derived) -> None:
+    _set_private(item, "__pydantic_private__", {"_derived": derived})
+
+
 class TrailingGroups(_Strict):
     """Group heading rows a source table prints after its last item, with no item under them:
     kept so that the attachment prints them where the source did."""
 
     source: Text | None = None  # the table (an item's ``source``); None: the plan's one table
     headings: list[Text] = Field(min_length=1)
+
+
+class _Resolved(dict[str, str]):
+    """A plan's registry name of each unit name (``Registry.resolve``), and whether it reads
+    as a unit (``unit_like``, by ``looks_like_unit``): worked out once for each name, as a
+    plan names its few hundred units tens of thousands of times."""
+
+    def __init__(self, registry: Registry) -> None:
+        super().__init__()
+        self.registry = registry
+        self.unit_like = _UnitLike(registry)
+
+    def __missing__(self, name: str) -> str:
+        resolved = self[name] = self.registry.resolve(name)
+        return resolved
+
+
+def _units_as_listed(items: list[Item], names: _Resolved) -> bool:
+    """Whether ``Plan._check_units`` leaves each of ``items`` as it is and notes nothing, as
+    for most plans, found for all of them at once: every name is its registry name and
+    reads as a unit, no list names a unit twice, each item has a lead, no list is too long
+    to print."""
+    leads = list(map(attrgetter("lead"), items))
+    if not all(leads):
+        return False
+    for lists in (leads, list(map(attrgetter("participants"), items))):
+        if list(map(len, map(set, lists))) != list(map(len, lists)):
+            return False
+        if max(map(len, map("、".join, lists)), default=0) > EXCEL_CELL_LIMIT:
+            return False
+        unit_like = names.unit_like
+        if not all(names[name] == name and unit_like[name] for name in set(chain.from_iterable(lists))):
+            return False
+    return True
+
+
+class _UnitLike(dict[str, bool]):
+    def __init__(self, registry: Registry) -> None:
+        super().__init__()
+        self.registry = registry
+
+    def __missing__(self, name: str) -> bool:
+        like = self[name] = looks_like_unit(name, self.registry)
+        return like
 
 
 @dataclass(frozen=True)
@@ -389,19 +453,28 @@ class Plan(_Strict):
                 raise ValueError(f"trailing_groups.{index}.source: 任务都写明了 source，须写明这些标题属于哪个表格")
             if trailing.source not in sources:
                 raise ValueError(f"trailing_groups.{index}.source: 没有 source 为“{trailing.source}”的任务")
-        seen: dict[str, int] = {}
-        for index, item in enumerate(self.items):
-            if item.label in seen:
-                raise ValueError(f"items.{index}.seq: 与第 {seen[item.label] + 1} 条的序号重复")
-            seen[item.label] = index
+        labels = list(map(str, map(attrgetter("seq"), self.items)))  # each item's label
+        if len(set(labels)) < len(labels):
+            seen: dict[str, int] = {}
+            for index, label in enumerate(labels):
+                if label in seen:
+                    raise ValueError(f"items.{index}.seq: 与第 {seen[label] + 1} 条的序号重复")
+                seen[label] = index
         registry = self.registry
         deadline = is_deadline_heading(self.columns.get("schedule"))
         schedules: dict[str, Schedule] = {}  # a plan writes "全年" or "6月底前" many times
+        names = _Resolved(registry)
+        as_listed = _units_as_listed([item for item in self.items if item.lead_text is None and item.participants_text is None], names)
         for index, item in enumerate(self.items):
-            lead_roles, participant_roles, notes = self._resolve_units(index, item, registry)
-            if item.schedule not in schedules:
-                schedules[item.schedule] = Schedule.from_text(item.schedule, self.year, deadline=deadline)
-            item._derived = Derived(schedules[item.schedule], lead_roles, participant_roles, notes)
+            if item.lead_text is None and item.participants_text is None:
+                lead_roles, participant_roles = [], []
+                notes = [] if as_listed else self._check_units(index, item, names)
+            else:
+                lead_roles, participant_roles, notes = self._resolve_units(index, item, registry)
+            schedule = schedules.get(item.schedule)
+            if schedule is None:
+                schedule = schedules[item.schedule] = Schedule.from_text(item.schedule, self.year, deadline=deadline)
+            _set_derived(item, Derived(schedule, lead_roles, participant_roles, notes))
         return self
 
     def _check_column_order(self) -> None:
@@ -466,6 +539,34 @@ class Plan(_Strict):
             if len(shown) > EXCEL_CELL_LIMIT:  # each name fits, the printed list may not
                 raise ValueError(f"items.{index}.{field}: 单位名称合计 {len(shown)} 个字符，超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
         return lead_mentions, part_mentions, notes
+
+    @staticmethod
+    def _check_units(index: int, item: Item, names: _Resolved) -> list[tuple[str, str]]:
+        """``_resolve_units`` for an item with no verbatim unit cell (most items of a plan
+        file): the listed names resolved, and those that do not read as units noted — with
+        each name looked at once per plan.  Returns the notes."""
+        resolved = names.__getitem__
+        lead = list(dict.fromkeys(map(resolved, item.lead)))
+        participants = list(dict.fromkeys(map(resolved, item.participants)))
+        if lead != item.lead:  # setting a pydantic model's attribute is a Python call: only a change
+            item.lead = lead
+        if participants != item.participants:
+            item.participants = participants
+        unit_like = names.unit_like
+        if all(map(unit_like.__getitem__, item.lead)) and all(map(unit_like.__getitem__, item.participants)):
+            notes: list[tuple[str, str]] = []
+        else:
+            notes = [
+                (field, f"“{name}”不像单位名称（人名、断行或简称？），已按原文作为单位")
+                for field, listed in (("lead", item.lead), ("participants", item.participants))
+                for name in listed if not unit_like[name]
+            ]
+        if not item.lead:
+            raise ValueError(f"items.{index}.lead: 至少须写明一个牵头单位")
+        for field, shown in (("lead", item.lead), ("participants", item.participants)):
+            if len(shown) > 1 and len("、".join(shown)) > EXCEL_CELL_LIMIT:  # each name fits, the printed list may not
+                raise ValueError(f"items.{index}.{field}: 单位名称合计 {len('、'.join(shown))} 个字符，超过单元格上限 {EXCEL_CELL_LIMIT} 个字符")
+        return notes
 
     @staticmethod
     def _check_lead_text(index: int, item: Item, mentions: list[UnitMention], registry: Registry) -> None:

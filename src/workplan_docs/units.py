@@ -151,6 +151,9 @@ def is_generic(name: str) -> bool:
     return not is_collective(name) and any(prefix in name for prefix in _GENERIC_PREFIXES)
 
 
+blank = _BLANK.fullmatch  # is_blank without a Python call: a match (true) or None
+
+
 def is_blank(text: str) -> bool:
     """True for an empty cell, including the seed's cell of a single no-break space."""
     return _BLANK.fullmatch(text) is not None  # stops at the first other character, unlike a sub()

@@ -24,7 +24,7 @@ from yaml.nodes import ScalarNode
 
 from ..errors import PlanError, Problem
 from ..model import TEXT_ERRORS, Plan, text_problem
-from .yaml_block import MAX_INT_DIGITS, block_data
+from .yaml_block import MAX_INT_DIGITS, UNUSUAL_CHARACTER, block_data
 from .yaml_block import Unusual as _Unusual
 from .yaml_block import scalar as _scalar
 
@@ -325,16 +325,16 @@ def _refused_problem(refused: _Refused, source: str) -> Problem:
     return Problem(refused.message, source, None, _field(path))
 
 
-def _parse_yaml(text: str, source: str) -> Any:
+def _parse_yaml(text: str, source: str, checked: bool = False) -> Any:
     try:
-        return _load_yaml(text, source)
+        return _load_yaml(text, source, checked)
     except _Refused as refused:
         raise PlanError(_refused_problem(refused, source)) from None
 
 
-def _load_yaml(text: str, source: str) -> Any:
+def _load_yaml(text: str, source: str, checked: bool = False) -> Any:
     try:
-        return block_data(text)
+        return block_data(text, checked=checked)
     except _Unusual:
         pass  # more than block YAML: libyaml reads it
     if _FastUniqueKeyLoader is not None:
@@ -405,6 +405,11 @@ def _parse_toml(text: str, source: str) -> Any:
         raise PlanError(Problem(f"第 {line} 行: 整数位数过多（最多 {MAX_INT_DIGITS} 位），如是编号或文字请加引号", source)) from None
 
 
+def _parse_checked_yaml(text: str, source: str) -> Any:
+    """YAML text that holds no ``UNUSUAL_CHARACTER``: the block reader need not look for one."""
+    return _parse_yaml(text, source, checked=True)
+
+
 PARSERS: dict[str, Callable[[str, str], Any]] = {
     ".yaml": _parse_yaml, ".yml": _parse_yaml, ".json": _parse_json, ".toml": _parse_toml,
 }
@@ -412,9 +417,14 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
 
 def parse_text(text: str, suffix: str, source: str) -> Any:
     """Parse plan-file text; raw control characters come back in place for validation to name."""
-    hidden, swapped = _hide_controls(text)
+    if PARSERS[suffix] is _parse_yaml and not UNUSUAL_CHARACTER.search(text):
+        parse: Callable[[str, str], Any] = _parse_checked_yaml  # one look at each character
+        hidden, swapped = text, False  # raw control characters are unusual ones: none to hide
+    else:
+        parse = PARSERS[suffix]
+        hidden, swapped = _hide_controls(text)
     try:
-        data = PARSERS[suffix](hidden, source)
+        data = parse(hidden, source)
         return _restore_controls(data) if swapped else data
     except RecursionError:  # [[[[… thousands deep: every parser here is recursive
         raise PlanError(Problem("嵌套层次过深，不是计划文件的结构", source)) from None

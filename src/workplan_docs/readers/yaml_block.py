@@ -19,7 +19,10 @@ indentation that does not line up with an open mapping or list.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -52,12 +55,16 @@ def scalar(tag: str, value: str) -> Any:
 
 # Only "\n" breaks lines here and only printable characters appear (YAML also breaks lines
 # at \r, \x85, \u2028, \u2029, and libyaml skips a byte-order mark at a line's start); no tab,
-# which YAML allows in some places only.  PyYAML's own pattern of what is printable is
-# compiled already (a class of such ranges takes 5 ms to compile).
-_UNPRINTABLE = yaml.reader.Reader.NON_PRINTABLE
-_SPECIAL = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+# which YAML allows in some places only.  The characters YAML allows (PyYAML's
+# ``Reader.NON_PRINTABLE`` is what it does not) but these, in one class: a search of a large
+# plan takes a few milliseconds for each class.
+UNUSUAL_CHARACTER = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 # Characters that give a line or a value another meaning when they come first.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_PLAIN = _INDICATORS | {" "}  # a value opening so is not plain text on its own
+_MARKERS = ("---", "...")  # a document's start and end
 _MULTILINE = frozenset("|'")  # values that may go on to the following lines
 _RESOLVER = yaml.resolver.Resolver()
 _MAY_RESOLVE = frozenset(first for first in _RESOLVER.yaml_implicit_resolvers if first)  # 0-9 y n t f o ~ …
@@ -166,22 +173,64 @@ def _literal(lines: list[str], start: int, least: int, header: str) -> tuple[str
     return text, index
 
 
+def _class(chars: str) -> str:
+    return "".join(re.escape(char) for char in sorted(chars))
+
+
+# Lists of mappings written as dumpers write them — "- key: text" opening each entry, then
+# "  key: text", "  key: 'text'", "  key: []" and "  key:" over "  - text" lines — read a run
+# of entries at a time, by a pattern per column; what the pattern does not take is left
+# to the loop, at the line it stops at.  A plain text here is what ``_put`` takes without
+# ``_plain`` (``_SAFE``) or with it (``_RESOLVED``): no indicator first, no ": " or " #"
+# in it, no space or colon last.
+_FIRST = _INDICATORS | {" ", "\n"}
+_REST = r"[^\n: ]*(?:(?::(?=[^ \n])| (?=[^#\n]))[^\n: ]*)*"
+_SAFE = f"[^{_class(_FIRST | _MAY_RESOLVE)}]{_REST}"
+_RESOLVED = f"[{_class(_MAY_RESOLVE - _FIRST)}]{_REST}"
+_KEY = "[A-Za-z_][A-Za-z0-9_]*"  # checked by _check_key too, as any key
+_ITEM_VALUE = re.compile(r"- ([^\n]*)\n")
+
+
+_NUMBER = f"[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}}(?=\n)"  # what _plain reads as an int, without looking it up (not "0": _resolved)
+_QUOTED_TEXT = r"'(?:[^'\n]|'')*'"
+_EMPTY = r"\[\]|\{\}"
+
+
+@lru_cache(maxsize=None)
+def _key_line(column: int) -> re.Pattern[str]:
+    """For a list at ``column``: the pattern of a key of its entries, matched one after the
+    other (its groups: "- " opening an entry, key, text, a whole number, text to resolve,
+    quoted text, [] or {}, the lines of a list under the key)."""
+    dash, indent = " " * column + "- ", " " * (column + 2)
+    texts = "|".join(f"({part})" for part in (_SAFE, _NUMBER, _RESOLVED, _QUOTED_TEXT, _EMPTY))
+    return re.compile(f"(?:({dash})|{indent})({_KEY}):(?: (?:{texts})\n|\n((?:{indent}- {_SAFE}\n)+))")
+
+
 class _Reader:
     """The open mappings and lists, innermost last, each with the column of its entries;
     ``pending``: a key or list entry whose value is on the following lines (or is null).
     A large plan has a hundred thousand lines: the common ones take few steps."""
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = lines = text.split("\n")
+        self.starts: list[int] = []  # where each line starts in the text, once a run is read
         self.root: dict[str, Any] = {}
         self.open: list[tuple[int, Any]] = [(0, self.root)]
         self.pending: tuple[Any, str | None, int] | None = None
         self.keys: set[str] = set()  # plain keys already checked
 
     def read(self) -> dict[str, Any]:
+        """The loop over the lines.  The commonest lines — ``key: text``, ``key:`` opening a
+        list, ``- text``, ``- key: text`` opening an item — are read here, with a few tests of
+        the line each; anything else goes to the methods below, which read every line (these
+        tests only pick lines whose reading by them is certain, and do as they would)."""
         lines = self.lines
+        open_ = self.open
+        keys = self.keys
+        count = len(lines)
         index = self._first()
-        while index < len(lines):
+        while index < count:
             line = lines[index]
             entry = line.lstrip(" ")
             if not entry or entry[0] == "#":
@@ -191,10 +240,95 @@ class _Reader:
             is_item = entry[0] == "-" and (len(entry) == 1 or entry[1] == " ")
             if self.pending is not None:
                 self._settle(column, is_item)
+            at, inner = open_[-1]
+            if at > column:  # deeper collections are done (as _close_to finds too)
+                while open_[-1][0] > column:
+                    open_.pop()
+                at, inner = open_[-1]
+            if at == column:
+                if is_item:
+                    if type(inner) is list:
+                        text = entry[2:]
+                        if text and text[0] not in _NOT_PLAIN and text[-1] not in " :" and " #" not in text:
+                            if ": " not in text:  # "- text"
+                                inner.append(text if text[0] not in _MAY_RESOLVE else _plain(text))
+                                index += 1
+                                continue
+                            after = self._run(index, column, inner)
+                            if after > index:
+                                index = after
+                                continue
+                            mapping: dict[str, Any] = {}  # "- key: …" opens a mapping, as _item does
+                            inner.append(mapping)
+                            column += 2
+                            open_.append((column, mapping))
+                            entry, inner, is_item = text, mapping, False
+                if not is_item:
+                    if type(inner) is list and len(open_) > 1 and open_[-2][0] == column and type(open_[-2][1]) is dict:
+                        open_.pop()  # "key:" after the list of the key before it
+                        inner = open_[-1][1]
+                    if type(inner) is dict and (column or entry[:3] not in _MARKERS):
+                        colon = entry.find(": ")
+                        if colon > 0:
+                            key = entry[:colon]
+                            text = entry[colon + 2:]
+                            if (key in keys and key not in inner and text and text[0] not in _NOT_PLAIN
+                                    and text[-1] not in " :" and " #" not in text and ": " not in text):
+                                inner[key] = text if text[0] not in _MAY_RESOLVE else _plain(text)
+                                index += 1
+                                continue
+                        elif entry[-1] == ":":
+                            key = entry[:-1]
+                            if key in keys and key not in inner:  # "key:": a list or mapping below, or null
+                                self.pending = (inner, key, column)
+                                inner[key] = None
+                                index += 1
+                                continue
             index = self._item(index, column, entry) if is_item else self._entry(index, column, entry)
         if self.pending is not None:
             self._settle(-1, False)
         return self.root
+
+    def _run(self, index: int, column: int, sequence: list[Any]) -> int:
+        """Entries of ``sequence`` (the list at ``column``) that ``_run_patterns`` take, from
+        ``lines[index]`` on: each read as the loop reads it, and the collections the loop would
+        have open after them left open.  Returns the index of the first line not taken."""
+        starts = self.starts
+        if not starts:
+            starts += accumulate(map((1).__add__, map(len, self.lines)), initial=0)
+        keys = self.keys
+        mapping: dict[str, Any] = {}
+        items: list[Any] | None = None
+        found = None
+        for found in iter(_key_line(column).scanner(self.text, starts[index]).match, None):
+            dash, key, plain, number, resolved, quoted, empty, lines = found.groups()
+            if dash:
+                mapping = {}
+                sequence.append(mapping)
+            if key not in keys:
+                _check_key(key)
+                keys.add(key)
+            if key in mapping:
+                raise Unusual
+            items = None
+            if plain:
+                mapping[key] = plain
+            elif number:
+                mapping[key] = int(number)
+            elif resolved:
+                mapping[key] = _plain(resolved)
+            elif quoted:
+                mapping[key] = quoted[1:-1].replace("''", "'")
+            elif empty:
+                mapping[key] = [] if empty == "[]" else {}
+            else:
+                mapping[key] = items = _ITEM_VALUE.findall(lines)
+        if found is None:
+            return index
+        self.open.append((column + 2, mapping))
+        if items is not None:  # the last key's list, open as "- " lines leave it
+            self.open.append((column + 2, items))
+        return bisect_left(starts, found.end(), index)
 
     def _first(self) -> int:
         """The index of the first line with content, which must open the top mapping."""
@@ -308,8 +442,9 @@ class _Reader:
         return index + 1
 
 
-def block_data(text: str) -> dict[str, Any]:
-    """The data of a plan file written as block YAML; raises ``Unusual`` on anything else."""
-    if _UNPRINTABLE.search(text) or _SPECIAL.search(text):
+def block_data(text: str, *, checked: bool = False) -> dict[str, Any]:
+    """The data of a plan file written as block YAML; raises ``Unusual`` on anything else.
+    ``checked``: the caller found no ``UNUSUAL_CHARACTER`` in ``text``."""
+    if not checked and UNUSUAL_CHARACTER.search(text):
         raise Unusual
-    return _Reader(text.split("\n")).read()
+    return _Reader(text).read()

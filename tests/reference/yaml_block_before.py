@@ -1,0 +1,315 @@
+"""Plan files as this program and most people write them, read a line at a time.
+
+A plan file is block YAML: ``key: value`` lines, ``- `` entries, plain or single-quoted
+text on one line, ``|`` blocks for text of several lines.  ``block_data`` reads exactly
+that, in about half the time libyaml's events take to be turned into Python data (the
+events alone cost about as much as this whole reader).  It gives up — raises ``Unusual`` — at the first
+line it does not read with certainty: then libyaml and PyYAML's safe constructor read the
+file as before, and every message about a broken file comes from them.  So a file is read
+here only if it is valid YAML and reads to the same data; ``tests/test_fast_paths.py``
+checks both readers against each other.
+
+What gives up: tabs, carriage returns and the other line breaks and characters YAML treats
+specially; comments after a value; double-quoted text; anchors, aliases, tags, flow
+collections other than ``[]`` and ``{}``; plain text continued on the next line; keys that
+are not text (``1:``, ``null:``) or are repeated; floats, dates and unusual integers; any
+indentation that does not line up with an open mapping or list.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from yaml.nodes import ScalarNode
+
+MAX_INT_DIGITS = 100  # a number longer than this is an identifier typed without quotes, or an attack
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _NULL, _BOOL = (_TAG + name for name in ("str", "int", "null", "bool"))
+
+
+class Unusual(Exception):
+    """Something a fast reader leaves to the next, more general one."""
+
+
+def scalar(tag: str, value: str) -> Any:
+    """A scalar of the kinds plan files hold, as the safe constructor builds it."""
+    if tag == _STR:
+        return value
+    if tag == _INT and value.isascii() and value.isdigit() and len(value) <= MAX_INT_DIGITS and (
+        value == "0" or value[0] != "0"  # "012" is octal in YAML 1.1
+    ):
+        return int(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return yaml.constructor.SafeConstructor.bool_values[value.lower()]
+    raise Unusual
+
+
+# Only "\n" breaks lines here and only printable characters appear (YAML also breaks lines
+# at \r, \x85, \u2028, \u2029, and libyaml skips a byte-order mark at a line's start); no tab,
+# which YAML allows in some places only.  PyYAML's own pattern of what is printable is
+# compiled already (a class of such ranges takes 5 ms to compile).
+_UNPRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_SPECIAL = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+# Characters that give a line or a value another meaning when they come first.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_MULTILINE = frozenset("|'")  # values that may go on to the following lines
+_RESOLVER = yaml.resolver.Resolver()
+_MAY_RESOLVE = frozenset(first for first in _RESOLVER.yaml_implicit_resolvers if first)  # 0-9 y n t f o ~ …
+_QUOTED = re.compile(r"'((?:[^']|'')*)' *")
+_OPEN_QUOTE = re.compile(r"'((?:[^']|'')*)")  # a quoted text going on to the next line,
+_GOING_ON = re.compile(r"(?:[^']|'')*")  # its lines between,
+_CLOSE_QUOTE = re.compile(r"((?:[^']|'')*)' *")  # and its last line
+_QUOTED_KEY = re.compile(r"'((?:[^']|'')*)':(?: +|$)")
+
+
+def _plain(value: str) -> Any:
+    """A plain (unquoted) scalar: text, or what YAML 1.1 reads it as (123, yes, null)."""
+    first = value[0]
+    if first not in _MAY_RESOLVE:
+        return value
+    if first != "0" and value.isdigit() and value.isascii():
+        return scalar(_INT, value)  # what the resolver makes of digits (each 序号 is another)
+    return _resolved(value)
+
+
+@lru_cache(maxsize=4096)  # keys, 全年, 6月底前: a plan writes the same few many times
+def _resolved(value: str) -> Any:
+    return scalar(_RESOLVER.resolve(ScalarNode, value, (True, False)), value)
+
+
+def _value_at(lines: list[str], index: int, text: str, least: int) -> tuple[Any, int]:
+    """The quoted or ``|`` value that ``text`` opens on ``lines[index]``, going on to lines
+    indented at least ``least``; and the index of the line after it."""
+    if text[0] == "|":
+        return _literal(lines, index + 1, least, text)
+    quoted = _QUOTED.fullmatch(text)
+    if quoted:
+        return quoted[1].replace("''", "'"), index + 1
+    return _quoted_lines(lines, index + 1, least, text)
+
+
+def _quoted_lines(lines: list[str], start: int, least: int, first: str) -> tuple[str, int]:
+    """Single-quoted text over several lines, as dumpers write text with line breaks: folded
+    as YAML folds it (a line break is a space, n empty lines are n line breaks)."""
+    opened = _OPEN_QUOTE.fullmatch(first)
+    if not opened:
+        raise Unusual
+    parts, breaks = [opened[1]], 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        content = line.strip(" ")
+        if not content:
+            breaks += 1
+            continue
+        if len(line) - len(line.lstrip(" ")) < least:
+            raise Unusual
+        parts.append("\n" * breaks if breaks else " ")
+        breaks = 0
+        closed = _CLOSE_QUOTE.fullmatch(content)
+        if closed:
+            parts.append(closed[1])
+            return "".join(parts).replace("''", "'"), index + 1
+        if not _GOING_ON.fullmatch(content):
+            raise Unusual  # the quote closes before the line ends
+        parts.append(content)
+    raise Unusual  # never closed
+
+
+def _quoted_key(entry: str) -> tuple[str, int]:
+    """A single-quoted key (``'1': …``) and where what follows its colon starts."""
+    quoted = _QUOTED_KEY.match(entry)
+    if not quoted:
+        raise Unusual
+    return quoted[1].replace("''", "'"), quoted.end()
+
+
+def _check_key(key: str) -> None:
+    """Refuse a plain key that is no text, or that YAML reads otherwise than as written."""
+    if not key or key[0] in _INDICATORS or key[-1] == " " or " #" in key or len(key) > 200:
+        raise Unusual
+    if type(_plain(key)) is not str:
+        raise Unusual  # 1:, null:, yes: are keys that are not text
+
+
+def _literal(lines: list[str], start: int, least: int, header: str) -> tuple[str, int]:
+    """A ``|`` or ``|-`` block from ``lines[start]``, indented at least ``least``: its text
+    and the index of the line after it."""
+    if header not in ("|", "|-"):
+        raise Unusual  # |+, |2, >, a comment after the header
+    first = lines[start] if start < len(lines) else ""
+    indent = len(first) - len(first.lstrip(" "))
+    if indent < least or indent == len(first):
+        raise Unusual  # an empty block, or one opening with empty lines: YAML's rules differ
+    pad = " " * indent
+    body: list[str] = []
+    last = start  # the last line with content
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if len(line) > indent and line.startswith(pad):
+            body.append(line[indent:])
+            last = index
+        elif line.strip(" "):
+            break  # less indented: the block is over
+        else:
+            body.append("")
+        index += 1
+    text = "\n".join(body[: last - start + 1])
+    if header == "|" and last + 1 < len(lines):  # "|" keeps the line break after the last line
+        text += "\n"
+    return text, index
+
+
+class _Reader:
+    """The open mappings and lists, innermost last, each with the column of its entries;
+    ``pending``: a key or list entry whose value is on the following lines (or is null).
+    A large plan has a hundred thousand lines: the common ones take few steps."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.root: dict[str, Any] = {}
+        self.open: list[tuple[int, Any]] = [(0, self.root)]
+        self.pending: tuple[Any, str | None, int] | None = None
+        self.keys: set[str] = set()  # plain keys already checked
+
+    def read(self) -> dict[str, Any]:
+        lines = self.lines
+        index = self._first()
+        while index < len(lines):
+            line = lines[index]
+            entry = line.lstrip(" ")
+            if not entry or entry[0] == "#":
+                index += 1
+                continue
+            column = len(line) - len(entry)
+            is_item = entry[0] == "-" and (len(entry) == 1 or entry[1] == " ")
+            if self.pending is not None:
+                self._settle(column, is_item)
+            index = self._item(index, column, entry) if is_item else self._entry(index, column, entry)
+        if self.pending is not None:
+            self._settle(-1, False)
+        return self.root
+
+    def _first(self) -> int:
+        """The index of the first line with content, which must open the top mapping."""
+        for index, line in enumerate(self.lines):
+            if line[:1] not in ("", " ", "#"):
+                if line[0] == "-":
+                    break
+                return index
+            if line.strip(" ") and line.lstrip(" ")[0] != "#":
+                break  # indented
+        raise Unusual  # empty, a list, indented: the file is read (or refused) as before
+
+    def _put(self, mapping: dict[str, Any], key: str, rest: str, column: int, index: int) -> int:
+        """Set ``key`` of ``mapping`` from the text after its colon; returns the next line's index."""
+        if key in mapping:
+            raise Unusual  # refused, with the line, by the safe constructor
+        text = rest.strip(" ")
+        if not text:
+            self.pending = (mapping, key, column)
+            mapping[key] = None  # holds the key's place: the value comes in _settle
+            return index + 1
+        first = text[0]
+        if first in _INDICATORS:
+            mapping[key], index = self._special(index, text, column)
+            return index
+        if " #" in text or ": " in text or text[-1] == ":":
+            raise Unusual
+        mapping[key] = text if first not in _MAY_RESOLVE else _plain(text)
+        return index + 1
+
+    def _special(self, index: int, text: str, column: int) -> tuple[Any, int]:
+        """A value opening with an indicator: ``[]``, ``{}``, quoted, ``|``; else give up."""
+        if text == "[]":
+            return [], index + 1
+        if text == "{}":
+            return {}, index + 1
+        if text[0] not in _MULTILINE:
+            raise Unusual
+        return _value_at(self.lines, index, text, column + 1)
+
+    def _entry(self, index: int, column: int, entry: str) -> int:
+        """A ``key: value`` line; returns the index of the next line to read."""
+        if column == 0 and entry[:3] in ("---", "..."):
+            raise Unusual  # a document's start or end, even before "  a: 1"
+        at, mapping = self.open[-1]
+        if at != column or type(mapping) is not dict:
+            mapping = self._close_to(column, dict)
+        if entry[0] == "'":
+            key, after = _quoted_key(entry)
+        else:
+            colon = entry.find(": ")
+            if colon < 0:
+                if entry[-1] != ":":
+                    raise Unusual  # text where a key should be
+                colon = len(entry) - 1
+            key, after = entry[:colon], colon + 1
+            if key not in self.keys:
+                _check_key(key)
+                self.keys.add(key)
+        return self._put(mapping, key, entry[after:], column, index)
+
+    def _settle(self, column: int, is_item: bool) -> None:
+        """The pending value, now that the next line is at ``column``: a mapping or list
+        opening there, else null."""
+        owner, key, at = self.pending  # type: ignore[misc]
+        self.pending = None
+        if column > at or (is_item and column == at and key is not None):  # "key:" then "- …" below it
+            value: Any = [] if is_item else {}
+            self.open.append((column, value))
+        else:
+            value = None
+        if key is None:
+            owner.append(value)
+        else:
+            owner[key] = value
+
+    def _close_to(self, column: int, kind: type) -> Any:
+        """The open collection at ``column``, which must be a ``kind``; deeper ones are done."""
+        open_ = self.open
+        at, collection = open_[-1]
+        if at == column and type(collection) is kind:
+            return collection  # most lines: another entry of the innermost one
+        while open_[-1][0] > column or (kind is dict and open_[-1][0] == column and type(open_[-1][1]) is list):
+            open_.pop()
+        at, collection = open_[-1]
+        if at != column or type(collection) is not kind:
+            raise Unusual
+        return collection
+
+    def _item(self, index: int, column: int, entry: str) -> int:
+        """A ``- …`` line: a list entry, which may open a mapping (``- key: value``)."""
+        sequence = self._close_to(column, list)
+        text = entry[1:].lstrip(" ")
+        inner = column + len(entry) - len(text)
+        text = text.rstrip(" ")
+        if not text:
+            self.pending = (sequence, None, column)
+            return index + 1
+        if text[0] == "'" and _QUOTED_KEY.match(text) or text[0] not in _INDICATORS and (": " in text or text[-1] == ":"):
+            mapping: dict[str, Any] = {}  # "- key: value": a mapping, its keys in the column of this key
+            sequence.append(mapping)
+            self.open.append((inner, mapping))
+            return self._entry(index, inner, text)
+        if text[0] in _INDICATORS:
+            value, index = self._special(index, text, column)
+            sequence.append(value)
+            return index
+        if " #" in text:
+            raise Unusual
+        sequence.append(text if text[0] not in _MAY_RESOLVE else _plain(text))
+        return index + 1
+
+
+def block_data(text: str) -> dict[str, Any]:
+    """The data of a plan file written as block YAML; raises ``Unusual`` on anything else."""
+    if _UNPRINTABLE.search(text) or _SPECIAL.search(text):
+        raise Unusual
+    return _Reader(text.split("\n")).read()
