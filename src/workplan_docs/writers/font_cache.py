@@ -41,6 +41,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Set
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -111,6 +112,12 @@ class _CachedFace(TTFontFace):
             return _Slices(self._ttf_data, self.get_table_pos(tag)[0])
         return super().get_table(tag)
 
+    def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 - reportlab's name
+        """reportlab's TrueType subset of these characters, made once a process: the PDFs of
+        a build embed the same subsets again and again (the page numbers' digits, the
+        headings, the title), and reportlab makes each in pure Python (1 ms)."""
+        return _subset(self, tuple(subset))
+
     def __getattr__(self, name: str) -> Any:
         tables = self.__dict__.get("_arrays")
         if tables is None:
@@ -127,6 +134,11 @@ class _CachedFace(TTFontFace):
             raise AttributeError(name)
         setattr(self, name, value)
         return value
+
+
+@lru_cache(maxsize=64)
+def _subset(face: _CachedFace, subset: tuple[int, ...]) -> bytes:
+    return TTFontFace.makeSubset(face, list(subset))
 
 
 # --- entries: a header line, a JSON header, blobs ---------------------------------------
