@@ -36,6 +36,8 @@ def test_cached_face_equals_parsed_face(table_font: tuple[Path, int], tmp_path: 
     assert isinstance(cached.face, font_cache._CachedFace)
     text = "开展检验机构委托检验工作调研（2010）"
     assert cached.stringWidth(text, 12) == parsed.stringWidth(text, 12)
+    assert font_cache.code_points(cached.face) == frozenset(parsed.face.charToGlyph)  # before the map is built
+    assert "charToGlyph" not in vars(cached.face)
     for table in ("charToGlyph", "charWidths", "glyphToChar"):
         assert getattr(cached.face, table) == getattr(parsed.face, table), table
     assert list(cached.face.hmetrics) == parsed.face.hmetrics

@@ -563,8 +563,8 @@ def borrowed_faces(style: Style) -> list[Problem]:
 
 
 @lru_cache(maxsize=None)
-def _ttf_coverage(name: str) -> frozenset[int]:
-    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+def _ttf_coverage(name: str) -> AbstractSet[int]:
+    return font_cache.code_points(pdfmetrics.getFont(name).face)
 
 
 def missing_characters(text: str, role: str, style: Style) -> list[str]:
