@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..style import ROLES, Style
 
@@ -31,7 +32,6 @@ GBK_FACES = {
     "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "方正小标宋_GBK", "方正仿宋简体": "方正仿宋_GBK",
     "方正楷体简体": "方正楷体_GBK", "方正黑体简体": "方正黑体_GBK",
 }
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -44,8 +44,15 @@ def outside_gb2312(text: str) -> list[str]:
     """
     if _in_gb2312(text):  # the common case, checked at the codec's speed
         return []
-    found = dict.fromkeys(c for c in _IDEOGRAPH.findall(text) if not _in_gb2312(c))
+    found = dict.fromkeys(c for c in _ideographs().findall(text) if not _in_gb2312(c))
     return list(found)
+
+
+@lru_cache(maxsize=None)
+def _ideographs() -> re.Pattern[str]:
+    """Chinese characters, compiled when a text outside GB2312 first needs them: most plans
+    have none, and Python compiles this class a character at a time (3 ms)."""
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def _in_gb2312(text: str) -> bool:
@@ -69,7 +76,7 @@ def split_gb2312(text: str, family: str) -> Iterator[tuple[str, str | None]]:
         yield text, None
         return
     start = 0
-    for match in _IDEOGRAPH.finditer(text):
+    for match in _ideographs().finditer(text):
         if _in_gb2312(match.group()):
             continue
         if match.start() > start:
