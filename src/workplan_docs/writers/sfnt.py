@@ -256,15 +256,50 @@ def _best_coverage(cmap: bytes) -> list[int] | None:
                 length = struct.unpack_from(">H", cmap, offset + 2)[0]
                 if length == 0 or offset + length > len(cmap):
                     return None
-                found = _map_4(cmap[offset + 6:offset + length])  # after format, length, language
-                return None if found is None else sorted(found)
+                return _coverage_4(cmap[offset:offset + length])
             if fmt == 12:
                 length, _, groups = struct.unpack_from(">LLL", cmap, offset + 4)
                 if length != 16 + 12 * groups or offset + length > len(cmap):
                     return None
-                return sorted(_map_12(cmap[offset + 16:offset + length], groups))  # after its 16-byte header
+                return _coverage_12(cmap[offset:offset + length], groups)
             return None
     return None
+
+
+def _coverage_4(table: bytes) -> list[int] | None:
+    segments = struct.unpack_from(">H", table, 6)[0] // 2
+    if (len(table) - 16) % 2 or 16 + 8 * segments > len(table):
+        return None
+    ends = _numbers(table, 14, segments, "H")
+    starts = _numbers(table, 16 + 2 * segments, segments, "H")
+    deltas = _numbers(table, 16 + 4 * segments, segments, "H")
+    ranges = _numbers(table, 16 + 6 * segments, segments, "H")
+    indexes = _numbers(table, 16 + 8 * segments, (len(table) - 16 - 8 * segments) // 2, "H")
+    found: set[int] = set()
+    for n in range(segments - 1):  # as fontTools: not the last segment (0xFFFF)
+        start, delta, offset = starts[n], deltas[n], ranges[n]
+        codes = range(start, ends[n] + 1)
+        if offset == 0:
+            found.update(code for code in codes if (code + delta) & 0xFFFF)
+            continue
+        partial = offset // 2 - start + n - segments
+        if codes and not (0 <= start + partial and ends[n] + partial < len(indexes)):
+            return None  # fontTools raises: let it
+        found.update(code for code in codes if indexes[code + partial] and (indexes[code + partial] + delta) & 0xFFFF)
+    return sorted(found)
+
+
+def _coverage_12(table: bytes, count: int) -> list[int]:
+    groups = _numbers(table, 16, 3 * count, "L")
+    found: set[int] = set()
+    last_end = 0
+    for n in range(0, len(groups), 3):
+        start, end, glyph = groups[n], min(groups[n + 1], 0x10FFFF), groups[n + 2]
+        if start > end or start < last_end:  # as fontTools (and HarfBuzz): such a group is skipped
+            continue
+        last_end = end
+        found.update(range(start + 1 if glyph == 0 else start, end + 1))
+    return sorted(found)
 
 
 # --- a character map subtable as fontTools decompiles it ----------------------------------------
