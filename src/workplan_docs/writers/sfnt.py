@@ -266,6 +266,8 @@ def _best_coverage(cmap: bytes) -> list[int] | None:
     return None
 
 
+# The coverage readers walk a subtable as the map readers below do, into a set: taking the
+# keys of a map instead made a Noto CJK face's coverage 12 -> 25 ms (a 45,000-entry dict).
 def _coverage_4(table: bytes) -> list[int] | None:
     segments = struct.unpack_from(">H", table, 6)[0] // 2
     if (len(table) - 16) % 2 or 16 + 8 * segments > len(table):
