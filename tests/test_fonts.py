@@ -177,7 +177,9 @@ def test_a_kind_without_a_face_borrows_one_with_a_warning(kai_but_no_fangsong: P
 def test_the_build_warns_of_a_borrowed_face(kai_but_no_fangsong: Path, seed_plan, tmp_path: Path) -> None:
     warnings: list[str] = []
     build(seed_plan, tmp_path / "out", reports=["attachment"], formats=["pdf"], warn=lambda p: warnings.append(str(p)))
-    assert [w for w in warnings if "未找到仿宋字体" in w]
+    (warning,) = [w for w in warnings if "未找到仿宋字体" in w]
+    # Only the roles the PDF prints: the attachment has table text, no body text or notes.
+    assert "PDF 未找到仿宋字体，表格正文改用楷体 LXGW WenKai" in warning
 
 
 def test_fc_list_output_is_read_as_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

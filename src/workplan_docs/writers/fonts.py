@@ -540,11 +540,12 @@ def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, worker
     return choices
 
 
-def borrowed_faces(style: Style) -> list[Problem]:
+def borrowed_faces(style: Style, roles: Iterable[str] = ROLES) -> list[Problem]:
     """A warning for each kind of typeface printed in a face of another kind (仿宋 → 楷体),
-    naming the roles, the face used and how to get the right one."""
+    naming the roles, the face used and how to get the right one; ``roles``: those printed."""
     by_kind: dict[str, list[tuple[str, FontChoice]]] = {}
-    for role in ROLES:
+    printed = set(roles)
+    for role in (r for r in ROLES if r in printed):
         choice = _role_choice(role, style)
         if choice.borrowed:
             by_kind.setdefault(ROLE_KIND[role], []).append((role, choice))
