@@ -8,8 +8,9 @@ reports need (parsed schedules, resolved units, per-unit and per-quarter views).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain
 from operator import attrgetter
 from typing import Annotated, Any, Literal
@@ -336,19 +337,26 @@ class TrailingGroups(_Strict):
     headings: list[Text] = Field(min_length=1)
 
 
-class _Resolved(dict[str, str]):
+class _PerName(dict[str, Any]):
+    """``function`` of each unit name, worked out once: a plan names its few hundred units
+    tens of thousands of times."""
+
+    def __init__(self, function: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, name: str) -> Any:
+        value = self[name] = self.function(name)
+        return value
+
+
+class _Resolved(_PerName):
     """A plan's registry name of each unit name (``Registry.resolve``), and whether it reads
-    as a unit (``unit_like``, by ``looks_like_unit``): worked out once for each name, as a
-    plan names its few hundred units tens of thousands of times."""
+    as a unit (``unit_like``, by ``looks_like_unit``)."""
 
     def __init__(self, registry: Registry) -> None:
-        super().__init__()
-        self.registry = registry
-        self.unit_like = _UnitLike(registry)
-
-    def __missing__(self, name: str) -> str:
-        resolved = self[name] = self.registry.resolve(name)
-        return resolved
+        super().__init__(registry.resolve)
+        self.unit_like = _PerName(partial(looks_like_unit, registry=registry))
 
 
 def _units_as_listed(items: list[Item], names: _Resolved) -> bool:
@@ -368,16 +376,6 @@ def _units_as_listed(items: list[Item], names: _Resolved) -> bool:
         if not all(names[name] == name and unit_like[name] for name in set(chain.from_iterable(lists))):
             return False
     return True
-
-
-class _UnitLike(dict[str, bool]):
-    def __init__(self, registry: Registry) -> None:
-        super().__init__()
-        self.registry = registry
-
-    def __missing__(self, name: str) -> bool:
-        like = self[name] = looks_like_unit(name, self.registry)
-        return like
 
 
 @dataclass(frozen=True)
