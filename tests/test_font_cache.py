@@ -83,7 +83,7 @@ class _Payload:
 def test_a_planted_pickle_is_never_loaded(table_font: tuple[Path, int], tmp_path: Path) -> None:
     path, index = table_font
     entry = font_cache._entry(path, index)
-    entry.parent.mkdir(parents=True)
+    entry.parent.mkdir(parents=True, exist_ok=True)  # the fixture may have stored the face already
     marker = tmp_path / "code-ran"
     entry.write_bytes(pickle.dumps(_Payload(marker)))
     font = font_cache.open_font("planted", path, index, _MappedFile(path))
@@ -179,6 +179,39 @@ def test_code_points_answer_as_a_frozenset_would() -> None:
     assert asked & points == asked & plain and asked - points == asked - plain
     assert [c in points for c in range(0, 0x30001, 7)] == [c in plain for c in range(0, 0x30001, 7)]
     assert len(points) == 6 and points == plain and list(points) == codes
+
+
+def test_a_map_by_code_answers_as_a_dict_would() -> None:
+    plain = {0x20: 3, 0x41: 36, 0xA0: 3, 0x4E00: 9000, 0x20000: 42000}
+    codes, glyphs = font_cache._by_code(array("L", [0x20, 0x41, 0x4E00, 0x20000, 0xA0]), array("L", [3, 36, 9000, 42000, 3]))
+    mapped = font_cache.ByCode(codes, glyphs)
+    assert list(codes) == sorted(plain) and mapped == plain and len(mapped) == 5
+    assert [c in mapped for c in range(0, 0x20002)] == [c in plain for c in range(0, 0x20002)]
+    assert [mapped.get(c, -1) for c in (0, 0x20, 0xA0, 0x4E00, 0x4E01, 0x20000)] == [-1, 3, 3, 9000, -1, 42000]
+    with pytest.raises(KeyError):
+        mapped[0x4E01]
+
+
+def test_a_pdf_is_rendered_without_the_width_dicts_of_cached_faces(
+    table_font: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header's face (WenQuanYi Zen Hei: 42,000 characters) measures, draws and embeds
+    its characters by bisecting its arrays: its ``charWidths`` dict is not made, and its
+    ``charToGlyph`` is the arrays' map."""
+    from workplan_docs.pipeline import build
+
+    made: list[tuple[font_cache._CachedFace, str]] = []
+    made_from_arrays = font_cache._CachedFace.__getattr__
+
+    def recorded(face: font_cache._CachedFace, name: str) -> Any:
+        made.append((face, name))
+        return made_from_arrays(face, name)
+
+    monkeypatch.setattr(font_cache._CachedFace, "__getattr__", recorded)
+    build(SAMPLE_PLAN, tmp_path / "out", reports=["attachment"], formats=["pdf"])
+    header = fonts.pdfmetrics.getFont(resolve_fonts(default_style())["table_header"].name).face
+    assert isinstance(header, font_cache._CachedFace) and isinstance(header.charToGlyph, font_cache.ByCode)
+    assert (header, "charWidths") not in made
 
 
 def test_only_the_faces_of_roles_that_print_are_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,8 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timezone
 from functools import lru_cache
-from itertools import accumulate, groupby, repeat
-from typing import Any, Collection, Iterator, Protocol
+from itertools import accumulate, groupby
+from typing import Any, Collection, Iterator, Mapping, Protocol
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -47,6 +47,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import layout
 from ..linebreak import NO_END, NO_START, break_allowed
 from ..style import Margins, Style
+from .font_cache import widths_by_code
 from .fonts import FontChoice, resolve_fonts, role_characters
 from .reproducible import build_date
 
@@ -67,15 +68,30 @@ def _stand_ins(font: str, fallback: tuple[str, ...]) -> dict[str, TTFont]:
     return faces
 
 
+class _Advances(dict[int, float]):
+    """Advance widths in 1/1000 em by code point, filled in as characters are measured:
+    one not measured before is looked up in the face's widths (``widths_by_code``: the
+    dict of a CJK face's 42,000 widths is never built for the few hundred a document
+    prints), and one the face lacks gets the face's default width."""
+
+    def __init__(self, face: Mapping[int, float], default: float, drawn: dict[int, float]):
+        super().__init__(drawn)
+        self.face, self.default = face, default
+
+    def __missing__(self, code: int) -> float:
+        width = self[code] = self.face.get(code, self.default)
+        return width
+
+
 @lru_cache(maxsize=None)
-def _widths(font: str, fallback: tuple[str, ...]) -> tuple[dict[int, float], float]:
-    """Advance widths in 1/1000 em by code point, and the default width, of a registered
-    TTF; a character it lacks has the advance of the fallback face that draws it."""
+def _widths(font: str, fallback: tuple[str, ...]) -> _Advances:
+    """The advance widths of a registered TTF; a character it lacks has the advance of
+    the fallback face that draws it, else the face's default width."""
     face = pdfmetrics.getFont(font).face
-    if not fallback:
-        return face.charWidths, face.defaultWidth
-    drawn = {ord(c): other.face.charWidths[ord(c)] for c, other in _stand_ins(font, fallback).items()}
-    return {**face.charWidths, **drawn}, face.defaultWidth
+    drawn = {}
+    if fallback:
+        drawn = {ord(c): widths_by_code(other.face)[ord(c)] for c, other in _stand_ins(font, fallback).items()}
+    return _Advances(widths_by_code(face), face.defaultWidth, drawn)
 
 
 class _WithFallback:
@@ -108,12 +124,11 @@ def _drawing_font(font: str, fallback: tuple[str, ...]) -> TTFont | _WithFallbac
 
 
 def _break_line(
-    text: str, first: float, rest: float, widths: tuple[dict[int, float], float], size: float, spacing: float,
-    hanging: bool,
+    text: str, first: float, rest: float, widths: _Advances, size: float, spacing: float, hanging: bool,
 ) -> list[tuple[str, float]]:
     """One hard line broken into lines of at most ``first`` then ``rest`` points, each
-    with its width in points; ``widths`` are the advances by code point and the default
-    (``_widths``); ``spacing`` points follow every character (the character grid).
+    with its width in points; ``widths`` are the advances by code point (``_widths``);
+    ``spacing`` points follow every character (the character grid).
 
     A line that would start with a small closing mark takes it along, hanging past the
     line end, when ``hanging`` (a paragraph's line, as Word and LibreOffice hang it into
@@ -122,10 +137,9 @@ def _break_line(
     of the advances, so the per-character work is a lookup and an addition done by the
     interpreter's C loops.
     """
-    widths, default = widths
     scale = 0.001 * size
     n = len(text)
-    advances = map(widths.get, map(ord, text), repeat(default, n))
+    advances = map(widths.__getitem__, map(ord, text))
     if spacing:
         advances = map((spacing / scale).__add__, advances)
     ends = [0.0, *accumulate(advances)]  # ends[k]: advance of text[:k], in 1/1000 em
@@ -699,8 +713,8 @@ class _Builder:
         indent = (block.indent if block.indent is not None else (2 if block.role == "body" else 0)) * size
         # A hanging indent: under the first line's character number ``hanging``, as far in as it is set.
         lead = block.text[:block.hanging]
-        widths, default = _widths(look.font, look.fallback)  # the lead measured in the faces that draw it
-        advance = sum(widths.get(ord(c), default) for c in lead) * size / 1000 + look.spacing * len(lead)
+        widths = _widths(look.font, look.fallback)  # the lead measured in the faces that draw it
+        advance = sum(map(widths.__getitem__, map(ord, lead))) * size / 1000 + look.spacing * len(lead)
         rest = indent + advance if lead else 0.0
         return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent, rest=rest,
                        right=block.right_indent * size, color=block.color, hanging=True)
