@@ -99,21 +99,32 @@ OFFICE_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _no_families() -> list[str]:
+    """A role's own families: none (a Python function, not ``list``: pydantic reads a
+    factory's signature, and a builtin's is parsed from its text)."""
+    return []
+
+
+def _no_files() -> dict[str, str]:
+    """No font files named (a Python function, as ``_no_families``)."""
+    return {}
+
+
 class Fonts(_Section):
     """Font families by role.  ``profile`` names the family of each kind; a role given a
     list of its own writes the first name into DOCX/XLSX, and the PDF writer searches the
     whole list before the profile's family and the office's families of the role's kind."""
 
     profile: Literal["gb2312", "windows", "founder-gbk", "open"] = "gb2312"
-    label: list[str] = Field(default_factory=list)
-    title: list[str] = Field(default_factory=list)
-    subtitle: list[str] = Field(default_factory=list)
-    heading: list[str] = Field(default_factory=list)
-    body: list[str] = Field(default_factory=list)
-    note: list[str] = Field(default_factory=list)
-    table: list[str] = Field(default_factory=list)
-    table_header: list[str] = Field(default_factory=list)
-    page_number: list[str] = Field(default_factory=list)
+    label: list[str] = Field(default_factory=_no_families)
+    title: list[str] = Field(default_factory=_no_families)
+    subtitle: list[str] = Field(default_factory=_no_families)
+    heading: list[str] = Field(default_factory=_no_families)
+    body: list[str] = Field(default_factory=_no_families)
+    note: list[str] = Field(default_factory=_no_families)
+    table: list[str] = Field(default_factory=_no_families)
+    table_header: list[str] = Field(default_factory=_no_families)
+    page_number: list[str] = Field(default_factory=_no_families)
     latin: str = "Times New Roman"
 
     def family(self, role: str) -> str:
@@ -198,7 +209,7 @@ class Pdf(_Section):
     "path.ttc#1" for a face of a collection) when the font search does not find the face
     the office uses (e.g. 方正小标宋简体 under an unusual file name)."""
 
-    font_files: dict[str, str] = Field(default_factory=dict)
+    font_files: dict[str, str] = Field(default_factory=_no_files)
 
     @field_validator("font_files")
     @classmethod
