@@ -21,11 +21,12 @@ match the font asked for, or that does not decode, is ignored and rebuilt.  Any 
 with the cache (unwritable home, a full disk) costs time, never a build.
 
 The big tables of a parsed face are stored as flat arrays: a CJK face has 20,000-45,000
-glyphs.  The character map and the widths are stored sorted by code point, and read by
-bisecting them (``ByCode``): reportlab asks ``charToGlyph`` about each character once a
-document, the PDF writer measures through ``widths_by_code``, so a build looks up the few
-hundred characters it prints instead of building dicts of 42,000 entries (3-5 ms each, for
-the header's WenQuanYi Zen Hei alone).  ``charWidths`` is a dict, made on first use
+glyphs.  The character map and the widths are stored sorted by code point, and a CJK
+face's are read by bisecting them (``ByCode``): reportlab asks ``charToGlyph`` about each
+character once a document, the PDF writer measures through ``widths_by_code``, so a build
+looks up the few hundred characters it prints instead of building dicts of 42,000 entries
+(3-5 ms each, for the header's WenQuanYi Zen Hei alone); a small face (a converted copy)
+gets dicts.  ``charWidths`` is a dict, made on first use
 (reportlab's C ``stringWidth`` takes nothing else); ``glyphPos`` stays an array (reportlab
 only indexes it); ``hmetrics``, read only for the glyphs of a subset, is read straight from
 its arrays; ``glyphToChar``, read only when shaping text, is rebuilt on first use.
@@ -81,6 +82,10 @@ class _Metrics:
         return self.advances[glyph], self.bearings[glyph]
 
 
+_ABSENT = object()
+BISECT_FROM = 8192  # characters of a face whose maps are bisected rather than made (CJK faces have 20,000-45,000)
+
+
 class ByCode(Mapping[int, Any]):
     """A mapping from code point over two arrays sorted by code point: a look-up bisects
     the keys.  Nothing is built: reportlab asks a face's ``charToGlyph`` once for each
@@ -92,19 +97,20 @@ class ByCode(Mapping[int, Any]):
     def __init__(self, codes: array, values: array):
         self.codes, self.values = codes, values
 
-    def _at(self, code: object) -> int:
-        """The index of ``code``, or -1."""
-        at = bisect_left(self.codes, code)  # type: ignore[call-overload]
-        return at if at < len(self.codes) and self.codes[at] == code else -1
+    def get(self, code: int, default: Any = None) -> Any:  # type: ignore[override]
+        """``mapping.get``, in one call (it is asked for each character a subset embeds)."""
+        codes = self.codes
+        at = bisect_left(codes, code)
+        return self.values[at] if at < len(codes) and codes[at] == code else default
 
     def __getitem__(self, code: int) -> Any:
-        at = self._at(code)
-        if at < 0:
+        value = self.get(code, _ABSENT)
+        if value is _ABSENT:
             raise KeyError(code)
-        return self.values[at]
+        return value
 
     def __contains__(self, code: object) -> bool:
-        return self._at(code) >= 0
+        return self.get(code, _ABSENT) is not _ABSENT  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.codes)
@@ -172,7 +178,11 @@ class _CachedFace(TTFontFace):
     def getCharWidth(self, code: int) -> float:  # noqa: N802 - reportlab's name
         """reportlab's width of a character (asked for each character of an embedded
         subset), without making the dict of every width."""
-        return widths_by_code(self).get(code, self.defaultWidth)
+        codes = self._arrays["width_chars"]
+        if "charWidths" in self.__dict__ or len(codes) < BISECT_FROM:
+            return self.charWidths.get(code, self.defaultWidth)
+        at = bisect_left(codes, code)
+        return self._arrays["widths"][at] if at < len(codes) and codes[at] == code else self.defaultWidth
 
     def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 - reportlab's name
         """reportlab's TrueType subset of these characters, made once a process: the PDFs of
@@ -185,7 +195,7 @@ class _CachedFace(TTFontFace):
         if tables is None:
             raise AttributeError(name)
         if name == "charToGlyph":  # reportlab only looks characters up in it
-            value: Any = ByCode(tables["chars"], tables["glyphs"])
+            value: Any = _lookup(tables["chars"], tables["glyphs"])
         elif name == "charWidths":  # a dict: reportlab's C stringWidth takes nothing else
             value = dict(zip(tables["width_chars"], tables["widths"]))
         elif name == "glyphToChar":  # flattened to (glyph, char) pairs, in its order
@@ -198,12 +208,19 @@ class _CachedFace(TTFontFace):
         return value
 
 
+def _lookup(codes: array, values: array) -> Mapping[int, Any]:
+    """The map of a face's arrays sorted by code point: bisected for a CJK face, a dict
+    for a small one (a converted copy: a few thousand characters at most), where the
+    interpreter's calls for each look-up would cost more than making the dict."""
+    return ByCode(codes, values) if len(codes) >= BISECT_FROM else dict(zip(codes, values))
+
+
 def widths_by_code(face: TTFontFace) -> Mapping[int, float]:
     """The advance widths of a registered TrueType face by code point (1/1000 em), as
-    ``charWidths`` holds them: a cached face's sorted arrays, looked up by bisection
+    ``charWidths`` holds them: a cached CJK face's sorted arrays, looked up by bisection
     (``ByCode``) until something has made the dict."""
     tables = face.__dict__.get("_arrays")
-    if tables is None or "charWidths" in face.__dict__:
+    if tables is None or "charWidths" in face.__dict__ or len(tables["width_chars"]) < BISECT_FROM:
         return face.charWidths
     return ByCode(tables["width_chars"], tables["widths"])
 
