@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from workplan_docs import load
 from workplan_docs.cli import main
-from workplan_docs.cycles import Period, read_cycle, report_periods
+from workplan_docs.cycles import DEFAULT_CYCLE, Period, read_cycle, report_periods
 from workplan_docs.errors import PlanError
 from workplan_docs.feedback.collect import collect
 from workplan_docs.feedback.forms import FORM_SHEET, feedback_forms, forms_for
@@ -205,3 +205,8 @@ def test_an_entry_names_exactly_one_period(seed_plan: Plan) -> None:
     with pytest.raises(ValueError, match="报送期应写且只写 month（月）、quarter（季度）、half（半年）中的一项"):
         ProgressFile.model_validate({"plan": "x", "entries": [
             {"seq": 1, "unit": "监督司", "month": 4, "quarter": 2, "status": "推进中", "progress": "p"}]})
+
+
+def test_a_plan_naming_no_cycle_reports_every_quarter() -> None:
+    """``Plan.report_every`` writes the default out (the model imports ``cycles`` only to check one)."""
+    assert Plan.model_fields["report_every"].default == DEFAULT_CYCLE

@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import schedule as schedule_parser
-from .cycles import DEFAULT_CYCLE, check_cycle
 from .errors import Problem
 from .units import (
     Registry, UnitMention, assign_roles, blank, is_blank, looks_like_unit, normalise_name, split_units,
@@ -246,6 +245,8 @@ class Item(_Strict):
     @field_validator("report_every")
     @classmethod
     def _report_every(cls, value: str | None) -> str | None:
+        from .cycles import check_cycle
+
         return None if value is None else check_cycle(value)
 
     @field_validator("task")
@@ -417,7 +418,9 @@ class Plan(_Strict):
     year: Annotated[int, Field(strict=True, ge=1900, le=2999)] | None = None
     issuer: Text | None = None
     version: Text | None = None  # 计划版本 ("2010年6月调整"): written into feedback forms, named by collect
-    report_every: Text = DEFAULT_CYCLE  # 报送频次 of items that name none (see cycles.py)
+    # 报送频次 of items that name none: cycles.DEFAULT_CYCLE, written out so that a plan naming no
+    # cycle loads without the cycles module (its regular expressions and calendar: 6 M instructions).
+    report_every: Text = "季"
     columns: dict[FieldName, Text] = _empty(dict)
     # The headings a table of the source (an item's ``source``) prints where they differ
     # from ``columns``: two tables whose task headings count different tasks.
@@ -432,6 +435,8 @@ class Plan(_Strict):
     @field_validator("report_every")
     @classmethod
     def _report_every(cls, value: str) -> str:
+        from .cycles import check_cycle
+
         return check_cycle(value)
 
     @field_validator("title")
