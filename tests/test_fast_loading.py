@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,20 @@ def test_a_loaded_plan_joins_the_oldest_generation() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_plain_scalars_are_typed_as_pyyaml_types_them() -> None:
+    """The block reader's copy of YAML 1.1's implicit types is PyYAML's (it reads plans without importing it)."""
+    from workplan_docs.readers import yaml_block
+
+    assert yaml_block.IMPLICIT_RESOLVERS == yaml.resolver.Resolver.yaml_implicit_resolvers
+    assert yaml_block.BOOL_VALUES == yaml.constructor.SafeConstructor.bool_values
+
+
+def test_a_block_yaml_plan_loads_without_pyyaml() -> None:
+    """PyYAML is imported only for what the block reader leaves to it."""
+    code = (
+        "import sys; from workplan_docs import load; load('samples/seed-plan.yaml');"
+        "sys.exit('yaml' in sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -34,7 +34,7 @@ from workplan_docs import linebreak
 from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
 from workplan_docs.model import Plan, Schedule, check_text, is_deadline_heading
 from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
-from workplan_docs.readers import plan_file
+from workplan_docs.readers import plan_file, yaml_loaders
 from workplan_docs.readers.plan_file import dump_yaml, parse_text
 from workplan_docs.readers.yaml_block import Unusual, block_data
 from workplan_docs.reports.attachment import attachment
@@ -76,7 +76,7 @@ def _reads_as_before(text: str, source: str, monkeypatch: pytest.MonkeyPatch) ->
         raise plan_file._Unusual
 
     monkeypatch.setattr(plan_file, "block_data", constructor_only)
-    monkeypatch.setattr(plan_file, "_plain_data", constructor_only)
+    monkeypatch.setattr(yaml_loaders, "_plain_data", constructor_only)
     assert read() == fast
 
 

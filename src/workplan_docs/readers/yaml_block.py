@@ -25,9 +25,6 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-import yaml
-from yaml.nodes import ScalarNode
-
 MAX_INT_DIGITS = 100  # a number longer than this is an identifier typed without quotes, or an attack
 
 _TAG = "tag:yaml.org,2002:"
@@ -49,8 +46,62 @@ def scalar(tag: str, value: str) -> Any:
     if tag == _NULL:
         return None
     if tag == _BOOL:
-        return yaml.constructor.SafeConstructor.bool_values[value.lower()]
+        return BOOL_VALUES[value.lower()]
     raise Unusual
+
+
+# YAML 1.1's implicit types of plain scalars as PyYAML has them (``yaml.resolver.Resolver``,
+# ``SafeConstructor.bool_values``): for each first character, the (tag, pattern) pairs tried
+# in order; a scalar that none matches is text.  Written out here so that a plan in block
+# YAML is read without importing PyYAML (a sixth of a small build's instructions);
+# tests/test_fast_loading.py holds them equal to PyYAML's.
+BOOL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+_IMPLICIT_TYPES = (
+    ("bool", re.compile(r'''^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$''', re.X), "yYnNtTfFoO"),
+    ("float", re.compile(r'''^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$''', re.X), "-+0123456789."),
+    ("int", re.compile(r'''^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$''', re.X), "-+0123456789"),
+    ("merge", re.compile(r'^(?:<<)$'), "<"),
+    ("null", re.compile(r'''^(?: ~
+                    |null|Null|NULL
+                    | )$''', re.X), ("~", "n", "N", "")),
+    ("timestamp", re.compile(r'''^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+                    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+                     (?:[Tt]|[ \t]+)[0-9][0-9]?
+                     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+                     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$''', re.X), "0123456789"),
+    ("value", re.compile(r'^(?:=)$'), "="),
+    ("yaml", re.compile(r'^(?:!|&|\*)$'), "!&*"),
+)
+
+
+def _by_first_character() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """``_IMPLICIT_TYPES`` as PyYAML's ``yaml_implicit_resolvers`` holds them."""
+    resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for name, pattern, firsts in _IMPLICIT_TYPES:
+        for first in firsts:
+            resolvers.setdefault(first, []).append((_TAG + name, pattern))
+    return resolvers
+
+
+IMPLICIT_RESOLVERS = _by_first_character()
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar, as PyYAML's resolver gives it."""
+    for tag, pattern in IMPLICIT_RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            return tag
+    return _STR
 
 
 # Only "\n" breaks lines here and only printable characters appear (YAML also breaks lines
@@ -66,8 +117,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_PLAIN = _INDICATORS | {" "}  # a value opening so is not plain text on its own
 _MARKERS = ("---", "...")  # a document's start and end
 _MULTILINE = frozenset("|'")  # values that may go on to the following lines
-_RESOLVER = yaml.resolver.Resolver()
-_MAY_RESOLVE = frozenset(first for first in _RESOLVER.yaml_implicit_resolvers if first)  # 0-9 y n t f o ~ …
+_MAY_RESOLVE = frozenset(first for first in IMPLICIT_RESOLVERS if first)  # 0-9 y n t f o ~ …
 _QUOTED = re.compile(r"'((?:[^']|'')*)' *")
 _OPEN_QUOTE = re.compile(r"'((?:[^']|'')*)")  # a quoted text going on to the next line,
 _GOING_ON = re.compile(r"(?:[^']|'')*")  # its lines between,
@@ -87,7 +137,7 @@ def _plain(value: str) -> Any:
 
 @lru_cache(maxsize=4096)  # keys, 全年, 6月底前: a plan writes the same few many times
 def _resolved(value: str) -> Any:
-    return scalar(_RESOLVER.resolve(ScalarNode, value, (True, False)), value)
+    return scalar(_implicit_tag(value), value)
 
 
 def _value_at(lines: list[str], index: int, text: str, least: int) -> tuple[Any, int]:
