@@ -19,15 +19,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from . import schedule as schedule_parser
 from .errors import Problem
+from .lazy_re import LazyPattern
 from .units import (
     Registry, UnitMention, assign_roles, blank, is_blank, looks_like_unit, normalise_name, split_units,
 )
 
 EXCEL_CELL_LIMIT = 32_767
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = LazyPattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates (only JSON escapes can make them) cannot be encoded as UTF-8, and
 # U+FFFE/U+FFFF are not allowed in XML: every writer would fail on them.
-_INVALID_CHARS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+_INVALID_CHARS = LazyPattern(r"[\ud800-\udfff\ufffe\uffff]")
 # Between the persons of a 责任领导 cell: 、，；/ or a line break (a space may sit inside a
 # title and a name, "常务副县长 张三", so it does not separate).
 _LEADER_SEPARATORS = re.compile(r"[、，,；;／/\n]+")

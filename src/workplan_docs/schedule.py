@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from .lazy_re import LazyPattern
+
 ScheduleKind = Literal["all_year", "ongoing", "recurring", "period", "deadline", "unparsed"]
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -49,7 +51,7 @@ _CONNECTORS = (
 )
 # "第一项工作", "（二）", "2." before the dates: the part of the task the date is for.
 _NUMBERED = r"(?:第[一二三四五六七八九十\d]{1,3}[项条步个批阶段]+|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、])"
-_ENUMERATOR = re.compile(_NUMBERED + r"\D{0,20}")
+_ENUMERATOR = LazyPattern(_NUMBERED + r"\D{0,20}")
 # "1、…7月1日投入试运营 2、…2022年12月底完成": numbered parts written on one line (a page
 # copy joins a cell's lines with spaces); a space before a number that opens a part ends a clause.
 _PART_BREAK = re.compile(r"[ \t\u00a0\u3000]+(?=\d{1,2}(?:[、．]|\.(?!\d{1,3}(?!\d))))")
@@ -71,7 +73,7 @@ _VAGUE_WORDS = ("适时", "视情", "酌情", "待定", "另行", "择机", "视
 
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
                "十一": 11, "十二": 12}
-_DATE_HINT = re.compile(r"\d|季度|半年|年底|年末|年内|旬|次年|翌年|[一二三四五六七八九十]月")
+_DATE_HINT = LazyPattern(r"\d|季度|半年|年底|年末|年内|旬|次年|翌年|[一二三四五六七八九十]月")
 
 
 class ScheduleError(ValueError):
@@ -162,7 +164,7 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})年度?|(次年|翌年|第二年|明年)|(当
 _MONTH = re.compile(r"(?<!\d)(\d{1,2})月份?(?:(\d{1,2})[日号])?(上旬|中旬|下旬|初|中|底|末)?")
 _QUARTER = re.compile(r"第?([一二三四1-4])季度(初|末|底)?")
 _HALF = re.compile(r"(上|下)半年(末|底)?")
-_YEAR_PART = re.compile(r"(底|末)")  # right after 年: 2024年底
+_YEAR_PART = LazyPattern(r"(底|末)")  # right after 年: 2024年底
 _PLAIN_YEAR = re.compile(r"年(?=[底末内])")  # 年底前, 年内 with no year written: the plan year
 _SEP_RE = re.compile(_SEP)
 
@@ -486,7 +488,7 @@ def parse(text: str, *, deadline: bool = False) -> ParsedSchedule:
 
 # ---------------------------------------------------------------- schedules from other cells
 
-_LABEL = re.compile(r"[\s\u3000]*([\d０-９年月日号至到\-~～—–－、上中下旬底末初前季度第一二三四五六七八九十半内份.]{2,24})[\s\u3000]*[：:]")
+_LABEL = LazyPattern(r"[\s\u3000]*([\d０-９年月日号至到\-~～—–－、上中下旬底末初前季度第一二三四五六七八九十半内份.]{2,24})[\s\u3000]*[：:]")
 
 
 def leading_period(text: str) -> str | None:

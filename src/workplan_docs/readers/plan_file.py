@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ..errors import PlanError, Problem
+from ..lazy_re import LazyPattern
 from ..model import TEXT_ERRORS, Plan, text_problem
 from .yaml_block import MAX_INT_DIGITS, UNUSUAL_CHARACTER, block_data
 from .yaml_block import Unusual as _Unusual
@@ -67,9 +68,9 @@ def decode(data: bytes, source: str) -> str:
 # Control characters typed raw into a file stop every parser at the character, far from
 # the item and field it sits in.  Each is swapped for a private-use stand-in before
 # parsing and put back after, so validation names the item and field like any other text.
-_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RAW_CONTROL = LazyPattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STAND_IN = 0xF0000  # plane 15 private use: U+F0000 + code point stands for the control character
-_STAND_INS = re.compile(r"[\U000F0000-\U000F007F]")
+_STAND_INS = LazyPattern(r"[\U000F0000-\U000F007F]")
 
 
 def _hide_controls(text: str) -> tuple[str, bool]:

@@ -25,6 +25,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
+from ..lazy_re import LazyPattern
+
 MAX_INT_DIGITS = 100  # a number longer than this is an identifier typed without quotes, or an attack
 
 _TAG = "tag:yaml.org,2002:"
@@ -118,11 +120,11 @@ _NOT_PLAIN = _INDICATORS | {" "}  # a value opening so is not plain text on its 
 _MARKERS = ("---", "...")  # a document's start and end
 _MULTILINE = frozenset("|'")  # values that may go on to the following lines
 _MAY_RESOLVE = frozenset(first for first in IMPLICIT_RESOLVERS if first)  # 0-9 y n t f o ~ …
-_QUOTED = re.compile(r"'((?:[^']|'')*)' *")
-_OPEN_QUOTE = re.compile(r"'((?:[^']|'')*)")  # a quoted text going on to the next line,
-_GOING_ON = re.compile(r"(?:[^']|'')*")  # its lines between,
-_CLOSE_QUOTE = re.compile(r"((?:[^']|'')*)' *")  # and its last line
-_QUOTED_KEY = re.compile(r"'((?:[^']|'')*)':(?: +|$)")
+_QUOTED = LazyPattern(r"'((?:[^']|'')*)' *")
+_OPEN_QUOTE = LazyPattern(r"'((?:[^']|'')*)")  # a quoted text going on to the next line,
+_GOING_ON = LazyPattern(r"(?:[^']|'')*")  # its lines between,
+_CLOSE_QUOTE = LazyPattern(r"((?:[^']|'')*)' *")  # and its last line
+_QUOTED_KEY = LazyPattern(r"'((?:[^']|'')*)':(?: +|$)")
 
 
 def _plain(value: str) -> Any:

@@ -5,17 +5,17 @@ table of the source."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from itertools import groupby
 
 from ..filenames import safe_file_name
 from ..layout import SHORT_COLUMN_EM, Block, Cell, Column, Document, Paragraph, Section, Table, text_em
+from ..lazy_re import LazyPattern
 from ..model import FIELD_NAMES, Item, Plan
 from . import Output
 
 # Names a reader gives a table that had no heading of its own: not printed as a heading.
-_GENERIC_SOURCE = re.compile(r"(表|sheet|Sheet|工作表)\s*\d*")
+_GENERIC_SOURCE = LazyPattern(r"(表|sheet|Sheet|工作表)\s*\d*")
 
 
 def column_keys(plan: Plan) -> list[str]:

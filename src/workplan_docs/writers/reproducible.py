@@ -13,7 +13,6 @@ silently ignored.
 from __future__ import annotations
 
 import os
-import re
 import struct
 import zlib
 from collections.abc import Iterable, Set
@@ -21,11 +20,12 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from ..errors import WorkplanError
+from ..lazy_re import LazyPattern
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 LAST_EPOCH = 4_354_819_199  # 2107-12-31T23:59:59Z: the last second a zip member's DOS date can hold
 _ZIP_FIRST = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the first date a zip member can hold
-_DIGITS = re.compile(r"[0-9]{1,20}")  # ASCII only: "²".isdigit() is true, int("²") fails
+_DIGITS = LazyPattern(r"[0-9]{1,20}")  # ASCII only: "²".isdigit() is true, int("²") fails
 _END_SIZE = 22  # end-of-central-directory record without a comment
 _ENTRY_SIZE = 46  # fixed part of a central directory entry
 _PRIVATE_FILE = 0o600 << 16  # rw------- in the external attribute's high word, as zipfile writes it
