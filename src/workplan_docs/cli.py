@@ -620,7 +620,21 @@ def _help_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the command line ``argv``.  When it starts with a command, only that
+    command is built: the others' parsers and arguments (80 of them, a tenth of a small
+    build's instructions) serve the overall help only."""
+    named = argv[0] if argv and not argv[0].startswith("-") else None
+    if named is not None:
+        parser, built = _build_parser(named)
+        if built:
+            return parser
+    return _build_parser(None)[0]  # every command: for the help, or to name the known ones
+
+
+def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
+    """The parser with every command, or with command ``only`` alone; and whether a command was built."""
+    built: list[str] = []
     parser = _Parser(
         prog="workplan-docs",
         description=DESCRIPTION,
@@ -632,7 +646,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令", title="命令", parser_class=_Parser)
 
-    def command(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def command(
+        name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser | None:
+        """The command's parser, for its arguments; None when another command alone is built."""
+        if only is not None and name != only:
+            return None
+        built.append(name)
         sub = commands.add_parser(
             name, help=help_text, description=help_text, add_help=False, formatter_class=_ChineseHelp
         )
@@ -649,10 +669,10 @@ def _parser() -> argparse.ArgumentParser:
     def plan_argument(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("plan", metavar="计划", help="计划文件（.yaml .json .toml）或表格文档（.docx .xlsx .txt）")
 
-    sub = command("validate", "检查计划：格式、序号、必填项、时间进度和单位", cmd_validate)
-    plan_argument(sub)
-    sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
-    sub.add_argument("--notice", metavar="notice.yaml", help="同时检查通知文件：发文字号、日期、主送、附件标题、未填写的项")
+    if sub := command("validate", "检查计划：格式、序号、必填项、时间进度和单位", cmd_validate):
+        plan_argument(sub)
+        sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
+        sub.add_argument("--notice", metavar="notice.yaml", help="同时检查通知文件：发文字号、日期、主送、附件标题、未填写的项")
 
     views = (
         ("show", "显示解析后的计划（时间进度解析为月份，单位名称规范化）", cmd_show),
@@ -660,111 +680,111 @@ def _parser() -> argparse.ArgumentParser:
         ("quarters", "按季度列出进行中和到期的工作", cmd_quarters),
     )
     for name, help_text, handler in views:
-        sub = command(name, help_text, handler)
+        if sub := command(name, help_text, handler):
+            plan_argument(sub)
+            sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+
+    if sub := command("import", "把已有表格（.txt .docx .xlsx .xls）转换为计划文件（YAML）", cmd_import):
+        sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx .xls")
+        sub.add_argument("-o", "--output", metavar="计划文件", help="写入的 YAML 文件（缺省输出到屏幕）")
+        sub.add_argument("--year", type=_year, metavar="年份", help="计划年度，如 2010（用于季度汇总；缺省取自标题中的年份）")
+        sub.add_argument("--column", action="append", metavar="列名=字段",
+                         help="指定某列的含义（可重复），如 --column 项目内容=task --column 主要责任单位=lead；"
+                              "字段：seq task goal measures lead participants schedule extra")
+        sub.add_argument("--lead", metavar="单位", help="表格没有牵头单位列时，全部工作的牵头单位，如 --lead 财务处")
+        sub.add_argument("--lead-from", choices=["heading"], metavar="heading",
+                         help="heading：以每张表上方的标题（如“一、财务处”）作为该表各项工作的牵头单位")
+        sub.add_argument("--first-unit-leads", action="store_true",
+                         help="只有一个责任单位列时，列第一位的为牵头单位，其余为参与单位")
+        sub.add_argument("--title", metavar="标题", help="计划标题（文档没有标题行时必填，否则暂用文件名）")
+        sub.add_argument("--sheet", action="append", metavar="名称",
+                         help="只读取这些工作表或表格（可重复）：工作表名、表1/表2 或表格上方的标题")
+
+    if sub := command("schema", "输出计划文件（或进展数据）的 JSON Schema（供编辑器校验和补全）", cmd_schema):
+        sub.add_argument("--progress", action="store_true", help="输出进展数据 progress.yaml 的 JSON Schema")
+        sub.add_argument("--notice", action="store_true", help="输出通知文件 notice.yaml 的 JSON Schema")
+
+    if sub := command("notice", "通知：生成通知文件的初稿（notice init），填写后与计划一起生成《通知》", cmd_notice):
+        sub.add_argument("action", choices=["init"], metavar="init", help="init：按计划生成 notice.yaml 初稿，各项附说明")
         plan_argument(sub)
+        sub.add_argument("-o", "--output", metavar="notice.yaml", help="写入的通知文件（缺省输出到屏幕；不覆盖已有文件）")
+        sub.epilog = ("初稿中能从计划得出的（标题、附件标题、年度、发文机关）已填好；“【请填写…】”的项\n"
+                      "须改为实际内容，否则 validate --notice 和生成通知时报错。")
+
+    if sub := command("feedback", "督办：生成一期（月/季/半年）的反馈表（.xlsx，每个牵头单位一份）", cmd_feedback):
+        plan_argument(sub)
+        sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
+        period_options(sub, required=True)
+        sub.add_argument("--year", type=_year, metavar="年份", help="年度（缺省为计划年度）")
+        sub.add_argument("--progress", metavar="progress.yaml",
+                         help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
+        sub.epilog = ("须指定 --quarter、--month 或 --half 之一。各任务按报送频次\n"
+                      "（report_every：月、季、半年、按时限，缺省为季）在其时间进度内的各期\n"
+                      "报送；按时限的任务在应完成的当月（--month）报送一次。\n"
+                      "每个牵头单位一份，列出其该期应报送的牵头任务；没有的单位不生成。\n"
+                      "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未\n"
+                      "报送）的同类任务也列入，例如第二季度未完成的 4 月任务在第三季度继续反馈。")
+
+    if sub := command("collect", "督办：收集填好的反馈表，写入进展数据（progress.yaml）", cmd_collect):
+        plan_argument(sub)
+        sub.add_argument("forms", nargs="+", metavar="反馈表", help="填好的反馈表 .xlsx（可写文件夹或通配符）")
+        sub.add_argument("-o", "--output", required=True, metavar="progress.yaml", help="进展数据文件；已存在时合并")
+        sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
+        period_options(sub, required=False)
+        sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter/--month/--half 同用：年度（缺省为计划年度）")
+        sub.add_argument("--require", type=_signoff_fields, metavar="项目",
+                         help="表格下方必须填写的项，逗号分隔：填报人,联系电话,审核人,填报日期（缺省全部），或 无")
+        sub.epilog = (
+            "逐份检查：单位、报送期、计划是否对应，是否增删行或改动任务，必填项、\n"
+            "完成状态、完成比例和表下填报信息。给出 --quarter/--month/--half 时\n"
+            "只收该期的表。计划调整后，用旧版计划生成的表只要其中任务（按任务内容\n"
+            "对应）仍在计划中且仍由本单位牵头，照常收录。\n"
+            "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"
+            "此时退出码为 2。"
+        )
+
+    if sub := command("build", "生成附件、分工表、季度安排、责任矩阵和进度图", cmd_build):
+        plan_argument(sub)
+        sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（不存在时自动创建）")
+        sub.add_argument(
+            "--reports", action="append", metavar="报告",
+            help="要生成的报告，逗号分隔，缺省为全部：" + "；".join(f"{k} {v}" for k, v in REPORT_NAMES.items()),
+        )
+        sub.add_argument("--formats", action="append", metavar="格式", help="输出格式，逗号分隔：docx,xlsx,pdf（缺省全部）")
+        sub.add_argument("--unit", action="append", metavar="单位", help="只为这些单位生成分工表（可重复）")
+        sub.add_argument("--style", metavar="样式.toml", help="样式文件，只需写出要改动的项，其余沿用 GB/T 9704 默认样式")
+        sub.add_argument("--docx-template", metavar="模板.docx", help="本单位的 Word 模板：沿用其页面设置、样式和页眉页脚")
+        sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
+        sub.add_argument("--allow-missing-glyphs", action="store_true", help="PDF 字体缺字时只警告，仍然生成")
+        sub.add_argument("--jobs", type=int, metavar="N", help="并行进程数（缺省为 CPU 核数）")
+        sub.add_argument("--progress", metavar="progress.yaml", help="进展数据（collect 生成），用于工作进展报告")
+        sub.add_argument("--notice", metavar="notice.yaml", help="通知文件（notice init 生成初稿）：另生成 通知.docx/.pdf")
+        sub.add_argument(
+            "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
+        )
+        sub.add_argument("--warn-days", type=_days, default=15, metavar="N",
+                         help="工作进展报告：N 日内到期且未完成的任务标蓝色预警（缺省 15）")
+
+    if sub := command("serve", "打开本机网页：导入计划、核对、生成文件、分工表和督办（不联网，文件不离开本机）", cmd_serve):
+        sub.add_argument("--port", type=int, default=8765, metavar="端口", help="端口（缺省 8765）")
+        sub.add_argument("--host", default="127.0.0.1", metavar="地址",
+                         help="监听地址（缺省 127.0.0.1，仅本机可访问）；0.0.0.0 让其他电脑访问，须同时给出 --token")
+        sub.add_argument("--token", metavar="口令", help="访问口令：打开页面时须先输入")
+        sub.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+
+    if sub := command("diff", "计划调整：对比新旧两版计划，列出新增、删除、调整和序号变动的任务", cmd_diff):
+        sub.add_argument("old", metavar="原计划", help="调整前的计划（计划文件或表格文档）")
+        sub.add_argument("new", metavar="新计划", help="调整后的计划")
+        sub.add_argument("-o", "--output", metavar="调整对照表", help="写出调整对照表：.docx、.xlsx 或 .pdf")
+        sub.add_argument("--style", metavar="样式.toml", help="样式文件")
         sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
+        sub.epilog = ("任务按内容对应，而不是按序号：插入一项任务后其后各项的序号都会变，但只列为“序号变动”。\n"
+                      "先按任务名称和措施完全相同对应，再按任务名称相同，最后按文字相似（六成以上相同）对应；\n"
+                      "其余为新增或删除。单位的增减和完成时间的变化单独写明。")
 
-    sub = command("import", "把已有表格（.txt .docx .xlsx .xls）转换为计划文件（YAML）", cmd_import)
-    sub.add_argument("source", metavar="文档", help="表格文档：复制出的表格文本 .txt、Word .docx 或 Excel .xlsx .xls")
-    sub.add_argument("-o", "--output", metavar="计划文件", help="写入的 YAML 文件（缺省输出到屏幕）")
-    sub.add_argument("--year", type=_year, metavar="年份", help="计划年度，如 2010（用于季度汇总；缺省取自标题中的年份）")
-    sub.add_argument("--column", action="append", metavar="列名=字段",
-                     help="指定某列的含义（可重复），如 --column 项目内容=task --column 主要责任单位=lead；"
-                          "字段：seq task goal measures lead participants schedule extra")
-    sub.add_argument("--lead", metavar="单位", help="表格没有牵头单位列时，全部工作的牵头单位，如 --lead 财务处")
-    sub.add_argument("--lead-from", choices=["heading"], metavar="heading",
-                     help="heading：以每张表上方的标题（如“一、财务处”）作为该表各项工作的牵头单位")
-    sub.add_argument("--first-unit-leads", action="store_true",
-                     help="只有一个责任单位列时，列第一位的为牵头单位，其余为参与单位")
-    sub.add_argument("--title", metavar="标题", help="计划标题（文档没有标题行时必填，否则暂用文件名）")
-    sub.add_argument("--sheet", action="append", metavar="名称",
-                     help="只读取这些工作表或表格（可重复）：工作表名、表1/表2 或表格上方的标题")
-
-    sub = command("schema", "输出计划文件（或进展数据）的 JSON Schema（供编辑器校验和补全）", cmd_schema)
-    sub.add_argument("--progress", action="store_true", help="输出进展数据 progress.yaml 的 JSON Schema")
-    sub.add_argument("--notice", action="store_true", help="输出通知文件 notice.yaml 的 JSON Schema")
-
-    sub = command("notice", "通知：生成通知文件的初稿（notice init），填写后与计划一起生成《通知》", cmd_notice)
-    sub.add_argument("action", choices=["init"], metavar="init", help="init：按计划生成 notice.yaml 初稿，各项附说明")
-    plan_argument(sub)
-    sub.add_argument("-o", "--output", metavar="notice.yaml", help="写入的通知文件（缺省输出到屏幕；不覆盖已有文件）")
-    sub.epilog = ("初稿中能从计划得出的（标题、附件标题、年度、发文机关）已填好；“【请填写…】”的项\n"
-                  "须改为实际内容，否则 validate --notice 和生成通知时报错。")
-
-    sub = command("feedback", "督办：生成一期（月/季/半年）的反馈表（.xlsx，每个牵头单位一份）", cmd_feedback)
-    plan_argument(sub)
-    sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="反馈表输出文件夹")
-    period_options(sub, required=True)
-    sub.add_argument("--year", type=_year, metavar="年份", help="年度（缺省为计划年度）")
-    sub.add_argument("--progress", metavar="progress.yaml",
-                     help="已收集的进展数据：往期到期而未报“已完成”的任务也列入反馈表（标“往期未完成”）")
-    sub.epilog = ("须指定 --quarter、--month 或 --half 之一。各任务按报送频次\n"
-                  "（report_every：月、季、半年、按时限，缺省为季）在其时间进度内的各期\n"
-                  "报送；按时限的任务在应完成的当月（--month）报送一次。\n"
-                  "每个牵头单位一份，列出其该期应报送的牵头任务；没有的单位不生成。\n"
-                  "给出 --progress 时，此前已到期、最近一次报送不是“已完成”（或从未\n"
-                  "报送）的同类任务也列入，例如第二季度未完成的 4 月任务在第三季度继续反馈。")
-
-    sub = command("collect", "督办：收集填好的反馈表，写入进展数据（progress.yaml）", cmd_collect)
-    plan_argument(sub)
-    sub.add_argument("forms", nargs="+", metavar="反馈表", help="填好的反馈表 .xlsx（可写文件夹或通配符）")
-    sub.add_argument("-o", "--output", required=True, metavar="progress.yaml", help="进展数据文件；已存在时合并")
-    sub.add_argument("--replace", action="store_true", help="同一任务、单位、季度已有不同的报送时，以本次的表为准")
-    period_options(sub, required=False)
-    sub.add_argument("--year", type=_year, metavar="年份", help="与 --quarter/--month/--half 同用：年度（缺省为计划年度）")
-    sub.add_argument("--require", type=_signoff_fields, metavar="项目",
-                     help="表格下方必须填写的项，逗号分隔：填报人,联系电话,审核人,填报日期（缺省全部），或 无")
-    sub.epilog = (
-        "逐份检查：单位、报送期、计划是否对应，是否增删行或改动任务，必填项、\n"
-        "完成状态、完成比例和表下填报信息。给出 --quarter/--month/--half 时\n"
-        "只收该期的表。计划调整后，用旧版计划生成的表只要其中任务（按任务内容\n"
-        "对应）仍在计划中且仍由本单位牵头，照常收录。\n"
-        "合格的表写入进展数据；有问题的表逐条列出（文件: 第几行: 哪一列: 说明）且不写入，\n"
-        "此时退出码为 2。"
-    )
-
-    sub = command("build", "生成附件、分工表、季度安排、责任矩阵和进度图", cmd_build)
-    plan_argument(sub)
-    sub.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（不存在时自动创建）")
-    sub.add_argument(
-        "--reports", action="append", metavar="报告",
-        help="要生成的报告，逗号分隔，缺省为全部：" + "；".join(f"{k} {v}" for k, v in REPORT_NAMES.items()),
-    )
-    sub.add_argument("--formats", action="append", metavar="格式", help="输出格式，逗号分隔：docx,xlsx,pdf（缺省全部）")
-    sub.add_argument("--unit", action="append", metavar="单位", help="只为这些单位生成分工表（可重复）")
-    sub.add_argument("--style", metavar="样式.toml", help="样式文件，只需写出要改动的项，其余沿用 GB/T 9704 默认样式")
-    sub.add_argument("--docx-template", metavar="模板.docx", help="本单位的 Word 模板：沿用其页面设置、样式和页眉页脚")
-    sub.add_argument("--strict", action="store_true", help="无法识别的时间进度按错误处理")
-    sub.add_argument("--allow-missing-glyphs", action="store_true", help="PDF 字体缺字时只警告，仍然生成")
-    sub.add_argument("--jobs", type=int, metavar="N", help="并行进程数（缺省为 CPU 核数）")
-    sub.add_argument("--progress", metavar="progress.yaml", help="进展数据（collect 生成），用于工作进展报告")
-    sub.add_argument("--notice", metavar="notice.yaml", help="通知文件（notice init 生成初稿）：另生成 通知.docx/.pdf")
-    sub.add_argument(
-        "--as-of", type=_date, metavar="日期", help="工作进展报告的统计日期 YYYY-MM-DD（缺省为今天；要求结果可重复时请写明）"
-    )
-    sub.add_argument("--warn-days", type=_days, default=15, metavar="N",
-                     help="工作进展报告：N 日内到期且未完成的任务标蓝色预警（缺省 15）")
-
-    sub = command("serve", "打开本机网页：导入计划、核对、生成文件、分工表和督办（不联网，文件不离开本机）", cmd_serve)
-    sub.add_argument("--port", type=int, default=8765, metavar="端口", help="端口（缺省 8765）")
-    sub.add_argument("--host", default="127.0.0.1", metavar="地址",
-                     help="监听地址（缺省 127.0.0.1，仅本机可访问）；0.0.0.0 让其他电脑访问，须同时给出 --token")
-    sub.add_argument("--token", metavar="口令", help="访问口令：打开页面时须先输入")
-    sub.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
-
-    sub = command("diff", "计划调整：对比新旧两版计划，列出新增、删除、调整和序号变动的任务", cmd_diff)
-    sub.add_argument("old", metavar="原计划", help="调整前的计划（计划文件或表格文档）")
-    sub.add_argument("new", metavar="新计划", help="调整后的计划")
-    sub.add_argument("-o", "--output", metavar="调整对照表", help="写出调整对照表：.docx、.xlsx 或 .pdf")
-    sub.add_argument("--style", metavar="样式.toml", help="样式文件")
-    sub.add_argument("--json", action="store_true", help="输出 JSON，供脚本使用")
-    sub.epilog = ("任务按内容对应，而不是按序号：插入一项任务后其后各项的序号都会变，但只列为“序号变动”。\n"
-                  "先按任务名称和措施完全相同对应，再按任务名称相同，最后按文字相似（六成以上相同）对应；\n"
-                  "其余为新增或删除。单位的增减和完成时间的变化单独写明。")
-
-    sub = command("fonts", "显示生成 PDF 时各角色使用的字体文件", cmd_fonts)
-    sub.add_argument("--style", metavar="样式.toml", help="样式文件")
-    return parser
+    if sub := command("fonts", "显示生成 PDF 时各角色使用的字体文件", cmd_fonts):
+        sub.add_argument("--style", metavar="样式.toml", help="样式文件")
+    return parser, bool(built)
 
 
 class _VersionAction(argparse.Action):
@@ -788,7 +808,8 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
