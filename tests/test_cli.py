@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workplan_docs.cli import main
+from workplan_docs.cli import _parser, main
 from workplan_docs.readers import load
 
 from .conftest import SAMPLE_PLAN, SEED_TEXT
@@ -163,3 +164,15 @@ def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
     assert good.returncode == 0 and "20 项工作" in good.stdout, good.stderr
     bad = run("validate", str(tmp_path / "无.yaml"))
     assert bad.returncode != 0 and "无.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    return set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+
+def test_a_command_line_builds_the_parser_of_its_command_alone() -> None:
+    """The other commands' parsers serve only the help, and the list of known commands."""
+    every = _commands(_parser([]))
+    assert {"build", "fonts", "serve", "validate"} <= every
+    assert _commands(_parser(["build", "plan.yaml", "-o", "out"])) == {"build"}
+    assert _commands(_parser(["--help"])) == _commands(_parser(["bogus"])) == every
