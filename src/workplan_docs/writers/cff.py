@@ -77,14 +77,19 @@ def _converted_subset(font: Any, outlines: Any) -> tuple[bytes, int, int]:
     """The subset ``font`` saved with ``outlines``' glyphs as TrueType, and the source
     face's first and last character index."""
     from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
     order = font.getGlyphOrder()
     glyf = font["glyf"] = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = {}
     for name in order:
-        glyph = glyf.glyphs[name] = _quadratic(outlines[name])
-        glyph.recalcBounds(glyf)
+        data = _glyph_data(outlines.charStrings[name])
+        if data is not None:
+            glyf.glyphs[name] = Glyph(data)  # compiled already: saved as it is (the font keeps its bounds)
+        else:
+            glyph = glyf.glyphs[name] = _quadratic(outlines[name])
+            glyph.recalcBounds(glyf)
     first, last = font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex
     font["loca"] = newTable("loca")
     font.sfntVersion = "\x00\x01\x00\x00"
@@ -148,6 +153,17 @@ def _subset(path: Path, index: int, chars: list[int]) -> tuple[Any, Any]:
     subsetter.populate(unicodes=chars)
     subsetter.subset(font)
     return font, outlines
+
+
+def _glyph_data(charstring: Any) -> bytes | None:
+    """The glyph's glyf data drawn by ``charstrings`` (fast, the same bytes), or None when
+    fontTools must draw it (no outline, or an operator ``charstrings`` does not read)."""
+    from . import charstrings
+
+    try:
+        return charstrings.glyph_data(charstring, _MAX_ERROR)
+    except charstrings.Unsupported:
+        return None
 
 
 def _quadratic(outline: Any) -> Any:
