@@ -236,6 +236,7 @@ def _cut_cmap(font: Any, asked: set[int]) -> tuple[Any, set[int] | None]:
     from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
     data = font.reader["cmap"]
+    wanted = sorted(asked)
     if len(data) < 4:
         return None, None
     version, count = struct.unpack_from(">HH", data)
@@ -267,7 +268,7 @@ def _cut_cmap(font: Any, asked: set[int]) -> tuple[Any, set[int] | None]:
         else:
             seen[offset] = subtable
             if fmt in (4, 12) and subtable.isUnicode():
-                mapped = sfnt.subtable_map(fmt, subtable.data, subtable.nGroups if fmt == 12 else 0)
+                mapped = sfnt.subtable_map(fmt, subtable.data, subtable.nGroups if fmt == 12 else 0, wanted)
                 if mapped is None:
                     return None, None
                 kept = [(code, glyph) for code, glyph in mapped.items() if code in asked]
