@@ -362,6 +362,10 @@ def _map_4(data: bytes, only: Sequence[int] | None = None) -> dict[int, int] | N
 
 def _map_12(data: bytes, count: int, only: Sequence[int] | None = None) -> dict[int, int]:
     groups = _numbers(data, 0, 3 * count, "L")
+    if only is not None:
+        looked_up = _looked_up_12(groups, only)
+        if looked_up is not None:
+            return looked_up
     found: dict[int, int] = {}
     last_end = 0
     for n in range(0, len(groups), 3):
@@ -375,4 +379,20 @@ def _map_12(data: bytes, count: int, only: Sequence[int] | None = None) -> dict[
             found.update(zip(range(start, end + 1), range(glyph, glyph + end + 1 - start)))
         else:
             found.update((code, glyph + code - start) for code in _codes(start, end, only))
+    return found
+
+
+def _looked_up_12(groups: Sequence[int], only: Sequence[int]) -> dict[int, int] | None:
+    """``only``'s code points in the groups of a format 12 subtable, by bisection; None
+    unless the groups are ordered, apart and within Unicode, when ``_map_12``'s pass over
+    them (which skips and clamps as fontTools does) gives the same."""
+    starts, ends, glyphs = groups[0::3], groups[1::3], groups[2::3]
+    if not (all(map(operator.le, starts, ends)) and all(map(operator.lt, ends[:-1], starts[1:]))
+            and (not ends or ends[-1] <= 0x10FFFF)):
+        return None
+    found: dict[int, int] = {}
+    for code in only:
+        k = bisect_right(starts, code) - 1
+        if k >= 0 and code <= ends[k] and (glyph := glyphs[k] + code - starts[k]):  # glyph 0 maps nothing
+            found[code] = glyph
     return found
