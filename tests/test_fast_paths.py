@@ -383,7 +383,7 @@ def test_the_subsetter_gets_the_cut_tables() -> None:
             for tag in cff._DROPPED:  # as ``_subset`` does first
                 if tag in font:
                     del font[tag]
-            cff._only(font, [0x41, 0x4E00])
+            cff._only(font, [0x41, 0x4E00], font.getGlyphNameMany)
             assert font.isLoaded("cmap") and font.isLoaded("hmtx"), path.name
             assert 2 <= len(font["hmtx"].metrics) <= 4
             kept = {code for table in font["cmap"].tables if table.isUnicode() and table.format in (4, 12)

@@ -11,6 +11,8 @@ The cubic → quadratic step stays fontTools' own (``cu2qu``, compiled).
 
 What this does not read — seac accents, the arithmetic and storage operators, CFF2 blends, a
 malformed charstring — raises ``Unsupported``, and the caller draws that glyph with fontTools.
+The charstrings come from ``cff_table`` (a CID-keyed face) or from fontTools' glyph set
+(``fonttools_program``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from array import array
 from math import floor
 from struct import pack
 from sys import byteorder
+from collections.abc import Sequence
 from typing import Any
 
 from fontTools.cu2qu import curve_to_quadratic
@@ -33,29 +36,45 @@ class Unsupported(Exception):
     """A charstring this module does not draw (the caller uses fontTools for it)."""
 
 
-def glyph_data(charstring: Any, max_error: float) -> bytes | None:
-    """The glyf table data of ``charstring`` (a fontTools ``T2CharString``): its curves
-    made quadratic within ``max_error`` font units, its contours reversed to TrueType's
-    direction, as fontTools' pens and compiler write it; None for a glyph without outline
-    (fontTools writes those).  Raises Unsupported."""
+def glyph_data(code: bytes, local_subrs: Sequence[bytes], global_subrs: Sequence[bytes], max_error: float) -> bytes:
+    """The glyf table data of the glyph Type 2 charstring ``code`` draws, calling the
+    subroutines given: its curves made quadratic within ``max_error`` font units, its
+    contours reversed to TrueType's direction, as fontTools' pens and compiler write it
+    (nothing for a glyph without outline).  Raises Unsupported."""
     points: list[Point] = []
     on_curve = bytearray()
     ends: list[int] = []
-    for start, segments in _contours(charstring):
+    for start, segments in _contours(code, local_subrs, global_subrs):
         _add_contour(points, on_curve, ends, start, _quadratic(start, segments, max_error))
     if not ends:
-        return None
+        return b""
     return _compiled(points, on_curve, ends)
+
+
+class _Compiled(Sequence[bytes]):
+    """fontTools' subroutines (T2CharStrings) as their bytes."""
+
+    def __init__(self, subrs: Any) -> None:
+        self.subrs = subrs
+
+    def __len__(self) -> int:
+        return len(self.subrs)
+
+    def __getitem__(self, number: Any) -> Any:
+        charstring = self.subrs[number]
+        if charstring.bytecode is None:  # fontTools keeps a charstring it ran as a program
+            charstring.compile()
+        return charstring.bytecode
+
+
+def fonttools_program(charstring: Any) -> tuple[bytes, Sequence[bytes], Sequence[bytes]]:
+    """A fontTools ``T2CharString``'s code and subroutines, as ``glyph_data`` takes them."""
+    return (_Compiled([charstring])[0], _Compiled(getattr(charstring.private, "Subrs", None) or []),
+            _Compiled(charstring.globalSubrs))
 
 
 def _bias(count: int) -> int:
     return 107 if count < 1240 else 1131 if count < 33900 else 32768
-
-
-def _code(charstring: Any) -> bytes:
-    if charstring.bytecode is None:  # fontTools keeps a charstring it ran as a program
-        charstring.compile()
-    return charstring.bytecode
 
 
 # Operand bytes: a run of one-byte numbers (32-246), decoded all at once by translating each
@@ -65,12 +84,9 @@ _MINUS_139 = bytes((b - 139) & 0xFF for b in range(256))
 _HINTS, _MASKS, _MOVES = frozenset((1, 3, 18, 23)), frozenset((19, 20)), frozenset((21, 22, 4))
 
 
-def _contours(charstring: Any) -> list[Contour]:
+def _contours(code: bytes, local_subrs: Sequence[bytes], global_subrs: Sequence[bytes]) -> list[Contour]:
     """The charstring's contours, run as fontTools' ``T2OutlineExtractor`` runs it: hints
     skipped, a width argument dropped, a path closed at each moveto and at the end."""
-    private = charstring.private
-    local_subrs = getattr(private, "Subrs", None) or []
-    global_subrs = charstring.globalSubrs
     local_bias, global_bias = _bias(len(local_subrs)), _bias(len(global_subrs))
     contours: list[Contour] = []
     segments: list[tuple[float, ...]] | None = None  # the open contour's, None before a moveto
@@ -80,7 +96,6 @@ def _contours(charstring: Any) -> list[Contour]:
     hints = mask_bytes = 0
     width_read = False
     returns: list[tuple[bytes, int]] = []
-    code = _code(charstring)
     i, end = 0, len(code)
     while True:
         run_end = _ONE_BYTE_NUMBERS.match(code, i).end()
@@ -116,7 +131,7 @@ def _contours(charstring: Any) -> list[Contour]:
             if not (isinstance(number, int) and 0 <= number < len(subrs)) or len(returns) > 10:
                 raise Unsupported("subroutine")
             returns.append((code, i))
-            code, i = _code(subrs[number]), 0
+            code, i = subrs[number], 0
             end = len(code)
             continue
         if b0 == 11:  # return
