@@ -8,14 +8,12 @@ import random
 from pathlib import Path
 
 import pytest
-from fontTools.fontBuilder import FontBuilder
-from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
 
 from workplan_docs.writers import cff, cff_table
 
 from .reference.cff_before import to_truetype_before
-from .test_fast_paths import _cff_faces
+from .test_fast_paths import _accented_face, _cff_faces
 
 
 def _read(path: Path, index: int) -> tuple[TTFont, cff_table.CidFont | None]:
@@ -49,35 +47,11 @@ def test_a_cid_keyed_face_reads_as_fonttools_reads_it() -> None:
                     assert common[number] == theirs.globalSubrs[number].bytecode
 
 
-def _name_keyed_font(path: Path) -> Path:
-    """A small name-keyed CFF font (as Latin .otf files are), made with fontTools."""
-    builder = FontBuilder(1000, isTTF=False)
-    names = [".notdef", "A", "uni4E00"]
-    builder.setupGlyphOrder(names)
-    builder.setupCharacterMap({0x41: "A", 0x4E00: "uni4E00"})
-    outlines = {}
-    for number, name in enumerate(names):
-        pen = T2CharStringPen(600, None)
-        pen.moveTo((50, 0))
-        pen.lineTo((50, 600 + 50 * number))
-        pen.curveTo((200, 700), (400, 700), (550, 600))
-        pen.lineTo((550, 0))
-        pen.closePath()
-        outlines[name] = pen.getCharString()
-    builder.setupCFF("Test-Regular", {"FullName": "Test Regular"}, outlines, {})
-    builder.setupHorizontalMetrics({name: (600, 50) for name in names})
-    builder.setupHorizontalHeader(ascent=800, descent=-200)
-    builder.setupNameTable({"familyName": "Test", "styleName": "Regular"})
-    builder.setupOS2()
-    builder.setupPost()
-    builder.save(str(path))
-    return path
-
-
 def test_a_name_keyed_font_is_left_to_fonttools_and_converts_as_before(tmp_path: Path) -> None:
-    path = _name_keyed_font(tmp_path / "test.otf")
+    """(As Latin .otf files are: glyph names from the String INDEX.)"""
+    path = _accented_face(tmp_path)
     assert _read(path, 0)[1] is None
-    for chars in ([0x41], [0x41, 0x4E00, 0x20]):
+    for chars in ([0x41], [0x41, 0x60, 0x20]):
         assert cff.to_truetype(path, 0, chars) == to_truetype_before(path, 0, chars)
 
 
