@@ -335,10 +335,11 @@ def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, 
         monkeypatch.setattr(fonts, "_CONVERTED", {})
         if workers == 2:
             monkeypatch.setattr(cff, "to_truetype", elsewhere)
-        fonts.resolve_fonts(style, chars, workers, meanwhile=lambda: ran.append(os.getpid()))
+        fonts.resolve_fonts(style, chars, workers, meanwhile=lambda converting: ran.append((os.getpid(), converting)))
         copies[workers] = {key: face.truetype for key, face in fonts._FACES.items() if face.truetype}
     assert len(copies[1]) >= 2 and copies[2] == copies[1]
-    assert ran == [parent], "the build's own process works meanwhile, once, and only beside other processes"
+    assert [pid for pid, _ in ran] == [parent], "the build's own process works meanwhile, once, and only beside others"
+    assert not ran[0][1](), "told when the conversions are over"
 
 
 def _cff_faces() -> list[tuple[Path, int]]:
