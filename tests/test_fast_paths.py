@@ -33,6 +33,7 @@ from workplan_docs.layout import _longest, _longest_run, _widest_line
 from workplan_docs import linebreak
 from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
 from workplan_docs.model import Plan, Schedule, check_text, is_deadline_heading
+from workplan_docs import pipeline
 from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
 from workplan_docs.readers import plan_file
 from workplan_docs.readers.plan_file import dump_yaml, parse_text
@@ -314,6 +315,31 @@ def test_a_build_converts_each_cff_face_once(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(cff, "to_truetype", counted)
     build(SAMPLE_PLAN, tmp_path / "out", reports=["attachment", "quarterly", "matrix"], formats=["pdf"], jobs=1)
     assert made and len(made) == len(set(made))
+
+
+def test_a_build_rendering_while_faces_convert_writes_the_files_of_a_build_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_date: object) -> None:
+    """On an empty font cache, with two workers, the build's process renders DOCX and XLSX
+    files while the faces convert, and the pool the rest: the files of a warm build in one
+    process, byte for byte."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "_CONVERTED", {})
+    monkeypatch.setattr(fonts, "_FACES", {})
+    cold = build(SAMPLE_PLAN, tmp_path / "cold", reports=["attachment", "quarterly", "matrix"], jobs=2)
+    warm = build(SAMPLE_PLAN, tmp_path / "warm", reports=["attachment", "quarterly", "matrix"], jobs=1)
+    assert [path.read_bytes() for path in cold] == [path.read_bytes() for path in warm]
+
+
+def test_the_files_needing_no_pdf_face_are_rendered_while_faces_convert(
+        seed_plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As long as faces convert, the jobs that print no PDF are rendered, as they would be."""
+    style = default_style()
+    outputs = pipeline.plan_outputs(seed_plan, ["attachment", "matrix"], style=style)
+    jobs = [pipeline._Job(output, fmt) for output in outputs for fmt in ("docx", "xlsx", "pdf")]
+    monkeypatch.setattr(fonts, "resolve_fonts", lambda *args, meanwhile: meanwhile(lambda: True))
+    rendered = pipeline._load_pdf_fonts(jobs, style, {}, 2, {})
+    assert sorted(rendered) == [k for k, job in enumerate(jobs) if job.fmt != "pdf"]
+    assert all(data == pipeline._render_job(jobs[k], style, {}) for k, data in rendered.items())
 
 
 def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, tmp_path: Path,
