@@ -33,6 +33,7 @@ from workplan_docs.layout import _longest, _longest_run, _widest_line
 from workplan_docs import linebreak
 from workplan_docs.linebreak import NO_END, NO_START, break_allowed, sticky_stretches, unbreakable
 from workplan_docs.model import Plan, Schedule, check_text, is_deadline_heading
+from workplan_docs import pipeline
 from workplan_docs.pipeline import _plan_texts, build, missing_glyphs, outside_gb2312
 from workplan_docs.readers import plan_file, yaml_loaders
 from workplan_docs.readers.plan_file import dump_yaml, parse_text
@@ -316,6 +317,31 @@ def test_a_build_converts_each_cff_face_once(tmp_path: Path, monkeypatch: pytest
     assert made and len(made) == len(set(made))
 
 
+def test_a_build_rendering_while_faces_convert_writes_the_files_of_a_build_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_date: object) -> None:
+    """On an empty font cache, with two workers, the build's process renders DOCX and XLSX
+    files while the faces convert, and the pool the rest: the files of a warm build in one
+    process, byte for byte."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "_CONVERTED", {})
+    monkeypatch.setattr(fonts, "_FACES", {})
+    cold = build(SAMPLE_PLAN, tmp_path / "cold", reports=["attachment", "quarterly", "matrix"], jobs=2)
+    warm = build(SAMPLE_PLAN, tmp_path / "warm", reports=["attachment", "quarterly", "matrix"], jobs=1)
+    assert [path.read_bytes() for path in cold] == [path.read_bytes() for path in warm]
+
+
+def test_the_files_needing_no_pdf_face_are_rendered_while_faces_convert(
+        seed_plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As long as faces convert, the jobs that print no PDF are rendered, as they would be."""
+    style = default_style()
+    outputs = pipeline.plan_outputs(seed_plan, ["attachment", "matrix"], style=style)
+    jobs = [pipeline._Job(output, fmt) for output in outputs for fmt in ("docx", "xlsx", "pdf")]
+    monkeypatch.setattr(fonts, "resolve_fonts", lambda *args, meanwhile: meanwhile(lambda: True))
+    rendered = pipeline._load_pdf_fonts(jobs, style, {}, 2, {})
+    assert sorted(rendered) == [k for k, job in enumerate(jobs) if job.fmt != "pdf"]
+    assert all(data == pipeline._render_job(jobs[k], style, {}) for k, data in rendered.items())
+
+
 def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """With two workers and an empty cache, the CFF faces are converted in other processes,
@@ -335,10 +361,11 @@ def test_faces_are_converted_side_by_side_into_the_same_copies(seed_plan: Plan, 
         monkeypatch.setattr(fonts, "_CONVERTED", {})
         if workers == 2:
             monkeypatch.setattr(cff, "to_truetype", elsewhere)
-        fonts.resolve_fonts(style, chars, workers, meanwhile=lambda: ran.append(os.getpid()))
+        fonts.resolve_fonts(style, chars, workers, meanwhile=lambda converting: ran.append((os.getpid(), converting)))
         copies[workers] = {key: face.truetype for key, face in fonts._FACES.items() if face.truetype}
     assert len(copies[1]) >= 2 and copies[2] == copies[1]
-    assert ran == [parent], "the build's own process works meanwhile, once, and only beside other processes"
+    assert [pid for pid, _ in ran] == [parent], "the build's own process works meanwhile, once, and only beside others"
+    assert not ran[0][1](), "told when the conversions are over"
 
 
 def _cff_faces() -> list[tuple[Path, int]]:
@@ -383,7 +410,7 @@ def test_the_subsetter_gets_the_cut_tables() -> None:
             for tag in cff._DROPPED:  # as ``_subset`` does first
                 if tag in font:
                     del font[tag]
-            cff._only(font, [0x41, 0x4E00])
+            cff._only(font, [0x41, 0x4E00], font.getGlyphNameMany)
             assert font.isLoaded("cmap") and font.isLoaded("hmtx"), path.name
             assert 2 <= len(font["hmtx"].metrics) <= 4
             kept = {code for table in font["cmap"].tables if table.isUnicode() and table.format in (4, 12)

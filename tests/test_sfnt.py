@@ -91,6 +91,10 @@ def test_code_points_and_subtables_read_as_fonttools_reads_them() -> None:
                     data, groups = table.data, table.nGroups if table.format == 12 else 0
                     mapped = sfnt.subtable_map(table.format, data, groups)
                     assert mapped == {code: glyph[name] for code, name in table.cmap.items()}, path.name
+                    # Looked up for some code points only: those of the whole map, and no others.
+                    only = sorted({*list(mapped)[::97], 0x41, 0x4E00, 0x10FFFF})
+                    assert sfnt.subtable_map(table.format, data, groups, only) == {
+                        code: mapped[code] for code in only if code in mapped}, path.name
 
 
 def test_a_broken_character_map_is_left_to_fonttools() -> None:

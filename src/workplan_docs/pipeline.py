@@ -178,15 +178,30 @@ def _pdf_characters(jobs: list[_Job], style: Style) -> dict[str, set[int]]:
     return chars
 
 
-def _load_pdf_fonts(jobs: list[_Job], style: Style, workers: int, chars: dict[str, set[int]]) -> None:
+def _load_pdf_fonts(jobs: list[_Job], style: Style, options: dict[str, Any], workers: int,
+                    chars: dict[str, set[int]]) -> dict[int, bytes]:
     """Register the PDF faces once with every character the build's PDFs print (``chars``),
-    before the first is rendered: a CFF face is then converted once (about half a second,
-    faces side by side in ``workers`` processes) rather than again for each document that
-    prints a character the ones before it did not."""
+    before the first is rendered: a CFF face is then converted once (faces side by side in
+    ``workers`` processes) rather than again for each document that prints a character the
+    ones before it did not.
+
+    While other processes convert (an empty font cache), this one imports the writers,
+    then renders the jobs that need no PDF face until the conversions are over (a core
+    would idle while the longest one ends): those jobs' contents, by number."""
     from .writers.fonts import resolve_fonts
 
-    # An empty font cache: this process imports the writers while others convert the faces.
-    resolve_fonts(style, chars, workers, meanwhile=lambda: _warm_up({job.fmt for job in jobs}))
+    rendered: dict[int, bytes] = {}
+
+    def meanwhile(converting: Callable[[], bool]) -> None:
+        _warm_up({job.fmt for job in jobs})
+        for k, job in enumerate(jobs):
+            if not converting():
+                break
+            if job.fmt != "pdf":
+                rendered[k] = _render_job(job, style, options)
+
+    resolve_fonts(style, chars, workers, meanwhile=meanwhile)
+    return rendered
 
 
 def _warm_up(formats: set[str]) -> None:
@@ -227,23 +242,27 @@ def _render_all(
 ) -> Iterable[bytes]:
     """Each job's file content, in the order of ``jobs``; from a process pool when there is
     a lot to do, as its workers finish them."""
+    rendered: dict[int, bytes] = {}  # jobs rendered while PDF faces were converted
     if sum(job.fmt == "pdf" for job in jobs) > 1:
-        _load_pdf_fonts(jobs, style, workers, pdf_chars)
-    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
+        rendered = _load_pdf_fonts(jobs, style, options, workers, pdf_chars)
+    if workers <= 1 or len(jobs) - len(rendered) < _PARALLEL_FROM:
         # PDFs first: their writer needs the most memory, best before the other writers'
         # garbage has spread over the heap (a 10,000-item attachment: 211 MB peak → 196 MB).
-        rendered: dict[int, bytes] = {}
-        for done, k in enumerate(sorted(range(len(jobs)), key=lambda k: jobs[k].fmt != "pdf"), start=1):
+        left = sorted((k for k in range(len(jobs)) if k not in rendered), key=lambda k: jobs[k].fmt != "pdf")
+        for done, k in enumerate(left, start=len(rendered) + 1):
             rendered[k] = _render_job(jobs[k], style, options)
             if progress:
                 progress(done, len(jobs), jobs[k].path)
         return [rendered[k] for k in range(len(jobs))]
-    return _render_in_pool(jobs, style, options, workers, progress)
+    return _render_in_pool(jobs, style, options, workers, progress, rendered)
 
 
 def _render_in_pool(
-    jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None
+    jobs: list[_Job], style: Style, options: dict[str, Any], workers: int, progress: Progress | None,
+    rendered: dict[int, bytes],
 ) -> Iterator[bytes]:
+    """The jobs' contents in order: those of ``rendered`` as they are, the others from a
+    process pool, as its workers finish them."""
     from concurrent.futures import ProcessPoolExecutor  # only a build with many files pays for it
 
     _warm_up({job.fmt for job in jobs})
@@ -252,12 +271,15 @@ def _render_in_pool(
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_hand_over, initargs=(jobs, style, options))
     try:
         groups = _by_document(jobs)
-        for group, future in [(group, pool.submit(_render_numbered, group)) for group in groups]:
-            for k, data in zip(group, future.result()):
+        to_render = [[k for k in group if k not in rendered] for group in groups]
+        futures = [pool.submit(_render_numbered, numbers) if numbers else None for numbers in to_render]
+        for group, future in zip(groups, futures):
+            from_pool = iter(future.result() if future else ())
+            for k in group:
                 done += 1
                 if progress:
                     progress(done, len(jobs), jobs[k].path)
-                yield data
+                yield rendered.pop(k) if k in rendered else next(from_pool)
     finally:
         pool.shutdown(cancel_futures=True)  # a write that failed stops the render: documents not begun are dropped
         gc.unfreeze()

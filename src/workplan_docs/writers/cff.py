@@ -11,10 +11,12 @@ build whose characters are all in the cache never loads it (see ``font_cache``).
 from __future__ import annotations
 
 import io
+import mmap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import sfnt
+from . import cff_table, sfnt
 
 _MAX_ERROR = 1.0  # font units: the largest distance between a cubic curve and its quadratic copy
 # Tables a TrueType copy leaves out: layout (reportlab does not shape), vertical metrics, signature.
@@ -66,14 +68,85 @@ def to_truetype(path: Path, index: int, chars: list[int]) -> bytes:
     Layout tables go (reportlab does not shape); names, metrics and the embedding
     permission stay.  maxp becomes version 1.0 and post 2.0, as a glyf font needs.
     """
-    font, outlines = _subset(path, index, chars)
-    try:
+    from fontTools.ttLib import TTFont
+
+    # lazy: tables are read from the file as they are needed, not the whole file (a Noto CJK
+    # collection is 26 MB: 20 ms) into memory first.
+    with TTFont(path, fontNumber=index, recalcBBoxes=False, recalcTimestamp=False, lazy=True) as font, \
+            _Outlines(path, index, font) as outlines:
+        _subset(font, chars, outlines)
         return _with_char_range(*_converted_subset(font, outlines))
-    finally:
-        font.close()
 
 
-def _converted_subset(font: Any, outlines: Any) -> tuple[bytes, int, int]:
+class _Outlines:
+    """The glyphs of a CFF face, to be drawn as glyf data by ``charstrings``.
+
+    A CID-keyed face (the CJK ones) is read by ``cff_table`` from the mapped file, so that
+    neither the subsetter nor anything else has fontTools read its CFF table (25-30 ms of
+    a Noto CJK face's conversion); another face's charstrings come from fontTools' glyph
+    set.  A glyph ``charstrings`` does not read is drawn by fontTools' pens.
+    """
+
+    def __init__(self, path: Path, index: int, font: Any) -> None:
+        self.path, self.index = path, index
+        entry = font.reader.tables.get("CFF ")
+        with path.open("rb") as handle:
+            self._mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self.cid = cff_table.read(self._mapped, entry.offset, entry.length) if entry is not None else None
+        if self.cid is not None and len(self.cid) != font["maxp"].numGlyphs:
+            self.cid = None  # fontTools would not read it as it reads others
+        self._names = font.getGlyphNameMany if self.cid is None else None
+        self._number: dict[str, int] = {}
+        self._glyph_set: Any = None  # fontTools', read only when needed
+
+    def __enter__(self) -> _Outlines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._mapped.close()
+
+    def names(self, glyphs: list[int]) -> list[str]:
+        """The glyph names fontTools gives these glyph numbers."""
+        if self._names is not None:
+            return self._names(glyphs)
+        return [self.cid.name(glyph) for glyph in glyphs]
+
+    def keep(self, font: Any, glyphs: set[int] | None) -> None:
+        """Before the CFF table leaves ``font``: give it its glyph order, of ``glyphs`` only
+        when the tables are cut to them (``_only``: then nothing reads another glyph), or
+        take fontTools' glyph set of a face ``cff_table`` does not read."""
+        if self.cid is None:
+            self._glyph_set = font.getGlyphSet()  # the charstrings, and the widths as they are now
+            return
+        numbers = sorted(glyphs) if glyphs is not None else range(len(self.cid))
+        names = self.names(list(numbers))
+        font.setGlyphOrder(names)
+        self._number = dict(zip(names, numbers))
+
+    def glyph(self, name: str) -> Any:
+        """A fontTools glyf glyph of the glyph named ``name``."""
+        from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+        from . import charstrings
+
+        try:
+            if self.cid is not None:
+                program = self.cid.program(self._number[name])
+            else:
+                program = charstrings.fonttools_program(self._glyph_set.charStrings[name])
+            return Glyph(charstrings.glyph_data(*program, _MAX_ERROR))  # compiled: saved as it is
+        except charstrings.Unsupported:
+            return _quadratic(self._fonttools_glyph_set()[name])
+
+    def _fonttools_glyph_set(self) -> Any:
+        if self._glyph_set is None:
+            from fontTools.ttLib import TTFont
+
+            self._glyph_set = TTFont(self.path, fontNumber=self.index, lazy=True).getGlyphSet()
+        return self._glyph_set
+
+
+def _converted_subset(font: Any, outlines: _Outlines) -> tuple[bytes, int, int]:
     """The subset ``font`` saved with ``outlines``' glyphs as TrueType, and the source
     face's first and last character index."""
     from fontTools.ttLib import newTable
@@ -83,8 +156,9 @@ def _converted_subset(font: Any, outlines: Any) -> tuple[bytes, int, int]:
     glyf.glyphOrder = order
     glyf.glyphs = {}
     for name in order:
-        glyph = glyf.glyphs[name] = _quadratic(outlines[name])
-        glyph.recalcBounds(glyf)
+        glyph = glyf.glyphs[name] = outlines.glyph(name)
+        if not hasattr(glyph, "data"):  # drawn by fontTools
+            glyph.recalcBounds(glyf)
     first, last = font["OS/2"].usFirstCharIndex, font["OS/2"].usLastCharIndex
     font["loca"] = newTable("loca")
     font.sfntVersion = "\x00\x01\x00\x00"
@@ -110,9 +184,8 @@ def _converted_subset(font: Any, outlines: Any) -> tuple[bytes, int, int]:
     return output.getvalue(), first, last
 
 
-def _subset(path: Path, index: int, chars: list[int]) -> tuple[Any, Any]:
-    """Face ``index`` of ``path`` subset to ``chars`` without its CFF table, and the glyph
-    set of the whole CFF to draw the subset's glyphs from.
+def _subset(font: Any, chars: list[int], outlines: _Outlines) -> None:
+    """Subset ``font`` to ``chars``, without its CFF table.
 
     The CFF table leaves the font before the subsetter sees it: subsetting the charstrings
     ran each through fontTools' interpreter twice (looking for seac accents, removing
@@ -121,7 +194,6 @@ def _subset(path: Path, index: int, chars: list[int]) -> tuple[Any, Any]:
     never converted: ``TTGlyphPen`` without a glyph set makes no composite glyph.)
     """
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     options = subset.Options()
     options.layout_features = []
@@ -135,19 +207,14 @@ def _subset(path: Path, index: int, chars: list[int]) -> tuple[Any, Any]:
     # the same document then embeds the same bytes however large the cached copy has grown.
     options.prune_unicode_ranges = False
     options.prune_codepage_ranges = False
-    # lazy: tables are read from the file as they are needed, not the whole file (a Noto CJK
-    # collection is 26 MB: 20 ms) into memory first; the caller closes the font.
-    font = TTFont(path, fontNumber=index, recalcBBoxes=False, recalcTimestamp=False, lazy=True)
     for tag in _DROPPED:  # before the subsetter reads them: a CJK face's GSUB/GPOS cost 0.2 s
         if tag in font:
             del font[tag]
-    _only(font, chars)
-    outlines = font.getGlyphSet()  # holds the CFF's charstrings and the widths, as they are now
+    outlines.keep(font, _only(font, chars, outlines.names))
     del font["CFF "]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=chars)
     subsetter.subset(font)
-    return font, outlines
 
 
 def _quadratic(outline: Any) -> Any:
@@ -178,7 +245,7 @@ def _with_char_range(data: bytes, first: int, last: int) -> bytes:
 _PLAIN = frozenset({"OS/2", "cmap", "head", "hhea", "hmtx", "maxp", "name", "post", "CFF ", "GlyphOrder"})
 
 
-def _only(font: Any, chars: list[int]) -> None:
+def _only(font: Any, chars: list[int], names: Callable[[list[int]], list[str]]) -> set[int] | None:
     """Give the subsetter ``font``'s character map and horizontal metrics already cut down
     to what it keeps, read with arrays (``sfnt.subtable_map``), instead of the whole tables
     fontTools would decompile for it: a Noto CJK face's format 4 and 12 subtables (75,000
@@ -188,6 +255,7 @@ def _only(font: Any, chars: list[int]) -> None:
     bidi mirrors (its ``bidi_closure``); the metrics, every glyph those map to and
     .notdef.  Whatever this does not read (another subtable format, a variation selector
     among the characters, a table that adds glyphs) is left to fontTools as before.
+    Returns the glyph numbers the tables keep when both are cut (``names`` names glyphs).
     """
     from fontTools.unicodedata import mirrored
 
@@ -197,20 +265,22 @@ def _only(font: Any, chars: list[int]) -> None:
     asked |= {mirror for mirror in map(mirrored, asked) if mirror is not None}
     try:
         if "cmap" not in font.reader or "hmtx" not in font.reader:
-            return
-        cmap, names = _cut_cmap(font, asked)
+            return None
+        cmap, glyphs = _cut_cmap(font, asked, names)
         if cmap is None:
-            return
+            return None
         font["cmap"] = cmap
-        if names is not None and set(font.keys()) <= _PLAIN:
-            metrics = _cut_metrics(font, names)
+        if glyphs is not None and set(font.keys()) <= _PLAIN:
+            metrics = _cut_metrics(font, glyphs, names)
             if metrics is not None:
                 font["hmtx"] = metrics
+                return glyphs
     except (KeyError, IndexError, ValueError, struct.error):
-        return  # a table that does not read so: the subsetter reads what is left as it always did
+        pass  # a table that does not read so: the subsetter reads what is left as it always did
+    return None
 
 
-def _cut_cmap(font: Any, asked: set[int]) -> tuple[Any, set[int] | None]:
+def _cut_cmap(font: Any, asked: set[int], names: Callable[[list[int]], list[str]]) -> tuple[Any, set[int] | None]:
     """The cmap table as fontTools decompiles it, its Unicode format 4 and 12 subtables
     holding only the code points of ``asked``; and the glyphs they map to (None when
     another subtable may map more).  (None, None) when the table is unusual."""
@@ -220,6 +290,7 @@ def _cut_cmap(font: Any, asked: set[int]) -> tuple[Any, set[int] | None]:
     from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 
     data = font.reader["cmap"]
+    wanted = sorted(asked)
     if len(data) < 4:
         return None, None
     version, count = struct.unpack_from(">HH", data)
@@ -251,12 +322,12 @@ def _cut_cmap(font: Any, asked: set[int]) -> tuple[Any, set[int] | None]:
         else:
             seen[offset] = subtable
             if fmt in (4, 12) and subtable.isUnicode():
-                mapped = sfnt.subtable_map(fmt, subtable.data, subtable.nGroups if fmt == 12 else 0)
+                mapped = sfnt.subtable_map(fmt, subtable.data, subtable.nGroups if fmt == 12 else 0, wanted)
                 if mapped is None:
                     return None, None
                 kept = [(code, glyph) for code, glyph in mapped.items() if code in asked]
                 subtable.cmap = dict(zip((code for code, _ in kept),
-                                         font.getGlyphNameMany([glyph for _, glyph in kept])))
+                                         names([glyph for _, glyph in kept])))
                 subtable.data = None
                 cut.add(offset)
                 if glyphs is not None:
@@ -275,7 +346,7 @@ def _selects(subtable: Any, asked: set[int]) -> bool:
     return any(int.from_bytes(data[11 * n:11 * n + 3], "big") in asked for n in range(count))
 
 
-def _cut_metrics(font: Any, glyphs: set[int]) -> Any:
+def _cut_metrics(font: Any, glyphs: set[int], names: Callable[[list[int]], list[str]]) -> Any:
     """The hmtx table as fontTools decompiles it, holding ``glyphs`` only; None when the
     table is not as fontTools reads it without complaint."""
     import struct
@@ -289,14 +360,14 @@ def _cut_metrics(font: Any, glyphs: set[int]) -> Any:
         return None
     last = struct.unpack_from(">H", data, 4 * (long_metrics - 1))[0]
     metrics = {}
-    names = font.getGlyphOrder()
-    for glyph in sorted(glyphs):
-        if glyph >= count:
-            return None
+    numbers = sorted(glyphs)
+    if numbers[-1] >= count:
+        return None
+    for glyph, name in zip(numbers, names(numbers)):
         if glyph < long_metrics:
-            metrics[names[glyph]] = struct.unpack_from(">Hh", data, 4 * glyph)
+            metrics[name] = struct.unpack_from(">Hh", data, 4 * glyph)
         else:
-            metrics[names[glyph]] = (last, struct.unpack_from(">h", data, 4 * long_metrics + 2 * (glyph - long_metrics))[0])
+            metrics[name] = (last, struct.unpack_from(">h", data, 4 * long_metrics + 2 * (glyph - long_metrics))[0])
     table = newTable("hmtx")
     table.metrics = metrics
     return table

@@ -292,14 +292,15 @@ def _converted(path: Path, index: int, chars: Iterable[int]) -> font_cache.Conve
 
 
 def _convert_together(wanted: dict[tuple[Path, int], set[int]], workers: int,
-                      meanwhile: Callable[[], object] | None = None) -> None:
+                      meanwhile: Callable[[Callable[[], bool]], object] | None = None) -> None:
     """Convert the CFF faces of ``wanted`` that lack characters side by side, one process
     each, at most ``workers``: a build on an empty cache converts three faces (title, 仿宋,
     page numbers), 0.2-0.7 s of pure-Python fontTools each, while the other cores idle.
 
     The copies land in the disk cache and in ``_FACES``, where ``_load_cff`` finds them; a
     face that fails here is converted again there, which reports its error.  This process,
-    idle while they work, runs ``meanwhile`` (the build imports its writers then).
+    idle while they work, runs ``meanwhile`` (the build imports its writers and renders
+    what needs no PDF face then), handing it a function that tells whether they still do.
     """
     todo = {key: codes | _ASCII for key, codes in wanted.items() if not _holds(key, codes | _ASCII)}
     if min(len(todo), workers) < 2:
@@ -312,7 +313,7 @@ def _convert_together(wanted: dict[tuple[Path, int], set[int]], workers: int,
         order = sorted(todo, key=lambda key: -len(todo[key]))
         futures = {key: pool.submit(font_cache.converted, *key, todo[key]) for key in order}
         if meanwhile is not None:
-            meanwhile()
+            meanwhile(lambda: not all(future.done() for future in futures.values()))
     for key, future in futures.items():
         if future.exception() is None:
             _FACES[key] = future.result()
@@ -495,7 +496,7 @@ def role_characters(document: layout.Document, style: Style) -> dict[str, set[in
 
 
 def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, workers: int = 1,
-                  meanwhile: Callable[[], object] | None = None) -> dict[str, FontChoice]:
+                  meanwhile: Callable[[Callable[[], bool]], object] | None = None) -> dict[str, FontChoice]:
     """Role → the font the PDF uses for it, each registered with reportlab, its bold mapped
     to the header's hei face (``reportlab.lib.fonts.tt2ps(name, 1, 0)``).
 
@@ -503,7 +504,8 @@ def resolve_fonts(style: Style, chars: dict[str, set[int]] | None = None, worker
     registered as a TrueType copy of the characters of every role set in it, and the faces
     that print the characters a role's face lacks become its ``fallbacks``.  Up to
     ``workers`` processes convert the CFF faces that need it, while this one runs
-    ``meanwhile`` (not run when no faces are converted side by side).
+    ``meanwhile`` (not run when no faces are converted side by side) with a function
+    telling whether they still convert.
 
     Raises WorkplanError with one line per role that has no usable font.
     """

@@ -14,7 +14,8 @@ import operator
 import struct
 import sys
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,12 @@ def _coverage_4(table: bytes) -> list[int] | None:
 
 def _coverage_12(table: bytes, count: int) -> list[int]:
     groups = _numbers(table, 16, 3 * count, "L")
+    starts, ends = groups[0::3], groups[1::3]
+    if _ordered_apart(starts, ends):  # the usual table: its ranges, one after the other (6 -> 4 ms a Noto CJK face)
+        codes: list[int] = []
+        for start, end, glyph in zip(starts, ends, groups[2::3]):
+            codes += range(start + 1 if glyph == 0 else start, end + 1)
+        return codes
     found: set[int] = set()
     last_end = 0
     for n in range(0, len(groups), 3):
@@ -307,24 +314,33 @@ def _coverage_12(table: bytes, count: int) -> list[int]:
 # --- a character map subtable as fontTools decompiles it ----------------------------------------
 
 
-def subtable_map(fmt: int, data: bytes, groups: int = 0) -> dict[int, int] | None:
+def subtable_map(fmt: int, data: bytes, groups: int = 0, only: Sequence[int] | None = None) -> dict[int, int] | None:
     """Code point → glyph index of a format 4 or 12 cmap subtable, as fontTools' decompile
     gives them (glyph 0 maps nothing; format 4 without its last segment, a later segment
     overriding an earlier one; format 12 groups clamped and unsorted ones skipped).
     ``data``: the subtable's bytes after its header, as fontTools keeps them before it
-    decompiles (``subtable.data``), and for format 12 its number of ``groups``.  None for
-    anything else: fontTools decompiles it."""
+    decompiles (``subtable.data``), and for format 12 its number of ``groups``.  ``only``
+    (sorted): the code points wanted, looked up range by range rather than the whole map
+    built (a Noto CJK subtable maps 45,000: 10 ms).  None for anything else: fontTools
+    decompiles it."""
     try:
         if fmt == 4:
-            return _map_4(data)
+            return _map_4(data, only)
         if fmt == 12:
-            return _map_12(data, groups)
+            return _map_12(data, groups, only)
     except (ValueError, IndexError, OverflowError, struct.error):
         return None
     return None
 
 
-def _map_4(data: bytes) -> dict[int, int] | None:
+def _codes(start: int, end: int, only: Sequence[int] | None) -> Sequence[int]:
+    """The code points from ``start`` to ``end``, or those of them in ``only`` (sorted)."""
+    if only is None:
+        return range(start, end + 1)
+    return only[bisect_left(only, start):bisect_right(only, end)]
+
+
+def _map_4(data: bytes, only: Sequence[int] | None = None) -> dict[int, int] | None:
     segments = struct.unpack_from(">H", data, 0)[0] // 2
     if len(data) % 2 or 10 + 8 * segments > len(data):
         return None
@@ -336,12 +352,12 @@ def _map_4(data: bytes) -> dict[int, int] | None:
     found: dict[int, int] = {}
     for n in range(segments - 1):  # as fontTools: not the last segment (0xFFFF)
         start, delta, offset = starts[n], deltas[n], ranges[n]
-        codes = range(start, ends[n] + 1)
+        codes = _codes(start, ends[n], only)
         if offset == 0:
             found.update((code, glyph) for code in codes if (glyph := (code + delta) & 0xFFFF))
             continue
         partial = offset // 2 - start + n - segments
-        if codes and not (0 <= start + partial and ends[n] + partial < len(indexes)):
+        if start <= ends[n] and not (0 <= start + partial and ends[n] + partial < len(indexes)):
             return None  # fontTools raises: let it
         for code in codes:
             glyph = indexes[code + partial]
@@ -350,8 +366,12 @@ def _map_4(data: bytes) -> dict[int, int] | None:
     return found
 
 
-def _map_12(data: bytes, count: int) -> dict[int, int]:
+def _map_12(data: bytes, count: int, only: Sequence[int] | None = None) -> dict[int, int]:
     groups = _numbers(data, 0, 3 * count, "L")
+    if only is not None:
+        looked_up = _looked_up_12(groups, only)
+        if looked_up is not None:
+            return looked_up
     found: dict[int, int] = {}
     last_end = 0
     for n in range(0, len(groups), 3):
@@ -361,5 +381,30 @@ def _map_12(data: bytes, count: int) -> dict[int, int]:
         last_end = end
         if glyph == 0:
             start, glyph = start + 1, 1
-        found.update(zip(range(start, end + 1), range(glyph, glyph + end + 1 - start)))
+        if only is None:
+            found.update(zip(range(start, end + 1), range(glyph, glyph + end + 1 - start)))
+        else:
+            found.update((code, glyph + code - start) for code in _codes(start, end, only))
     return found
+
+
+def _looked_up_12(groups: Sequence[int], only: Sequence[int]) -> dict[int, int] | None:
+    """``only``'s code points in the groups of a format 12 subtable, by bisection; None
+    unless the groups are ordered, apart and within Unicode, when ``_map_12``'s pass over
+    them (which skips and clamps as fontTools does) gives the same."""
+    starts, ends, glyphs = groups[0::3], groups[1::3], groups[2::3]
+    if not _ordered_apart(starts, ends):
+        return None
+    found: dict[int, int] = {}
+    for code in only:
+        k = bisect_right(starts, code) - 1
+        if k >= 0 and code <= ends[k] and (glyph := glyphs[k] + code - starts[k]):  # glyph 0 maps nothing
+            found[code] = glyph
+    return found
+
+
+def _ordered_apart(starts: Sequence[int], ends: Sequence[int]) -> bool:
+    """Whether format 12 groups are in order, apart and within Unicode: none is then
+    skipped or clamped, and none overrides another."""
+    return (all(map(operator.le, starts, ends)) and all(map(operator.lt, ends[:-1], starts[1:]))
+            and (not ends or ends[-1] <= 0x10FFFF))

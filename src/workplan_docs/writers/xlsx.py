@@ -468,8 +468,10 @@ class _SheetWriter:
         letters = self._letters
         lines, cells = 1, []
         for text, look, column, span, number, width in placed:
-            if size is not None:
-                lines = max(lines, _line_count(text, width, size))
+            if size is not None and text:
+                count = _line_count(text, width, size)
+                if count > lines:
+                    lines = count
             reference = f"{letters[column - 1]}{row}"
             if number:
                 cells.append(f'<c r="{reference}" s="{look}"><v>{int(text)}</v></c>')
@@ -543,8 +545,13 @@ def _line_count(text: str, width_pt: float, size: float) -> int:
     punctuation are full-width, and the rare narrow ones only make a row a little taller).
     Counted by encoding, which stays fast at 10,000 rows."""
     per_line = _half_ems_per_line(width_pt, size)
-    lines = text.split("\n") if "\n" in text else (text,)
-    return sum(max(-(-(2 * len(line) - len(line.encode("ascii", "ignore"))) // per_line), 1) for line in lines)
+    if "\n" not in text:  # most cells: no generator
+        return _wrapped_lines(text, per_line)
+    return sum(_wrapped_lines(line, per_line) for line in text.split("\n"))
+
+
+def _wrapped_lines(line: str, per_line: int) -> int:
+    return max(-(-(2 * len(line) - len(line.encode("ascii", "ignore"))) // per_line), 1)
 
 
 @lru_cache(maxsize=256)
