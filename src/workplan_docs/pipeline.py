@@ -167,8 +167,9 @@ def _render_job(job: _Job, style: Style, options: dict[str, Any]) -> bytes:
 
 def _pdf_characters(jobs: list[_Job], style: Style) -> dict[str, set[int]]:
     """The code points the build's PDFs print, by role."""
-    from .writers.fonts import role_characters
-    from .writers.title_lines import shape_titles
+    with collector_paused(keep=True):  # reportlab's modules live on (see cli.cmd_build)
+        from .writers.fonts import role_characters
+        from .writers.title_lines import shape_titles
 
     chars: dict[str, set[int]] = {}
     for job in jobs:
