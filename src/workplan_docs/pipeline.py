@@ -11,12 +11,12 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from importlib import import_module
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .collector import collector_paused
 from .errors import Problem, WorkplanError
@@ -41,8 +41,7 @@ Progress = Callable[[int, int, str], None]
 _PARALLEL_FROM = 6  # jobs; below this a process pool costs more than it saves
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     output: Output
     fmt: str
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .lazy_re import LazyPattern
 
@@ -169,8 +169,7 @@ _PLAIN_YEAR = re.compile(r"年(?=[底末内])")  # 年底前, 年内 with no yea
 _SEP_RE = re.compile(_SEP)
 
 
-@dataclass(frozen=True)
-class _Point:
+class _Point(NamedTuple):
     """A point of a phrase: a month, a quarter, a half year or a year, maybe its end."""
 
     first: YearMonth
@@ -247,8 +246,7 @@ def _span(first: YearMonth, last: YearMonth) -> list[YearMonth]:
     return [first.shifted(step) for step in range(count)]
 
 
-@dataclass
-class _Dates:
+class _Dates(NamedTuple):
     """The dates of one clause: a list of points or ranges."""
 
     months: list[YearMonth]
@@ -270,12 +268,12 @@ def _range(text: str, pos: int, ctx: _Context) -> tuple[list[YearMonth], _Point,
         if found:
             last, end = found
             if first.first.year is None and last.last.year is not None:  # "5月-2021年3月"
-                first = replace(first, first=replace(first.first, year=last.last.year, later=0))
+                first = first._replace(first=replace(first.first, year=last.last.year, later=0))
             elif last.last.index < first.first.index and not last.year_written:
                 # "12-3月", "2020年11月至4月": written without the next year, it crosses the year end
                 # when it is a winter's span; a longer one ("7-5月", eleven months) is a slip for 5-7月
                 # more likely than a plan, and is not guessed.
-                last = replace(last, first=last.first.shifted(12), last=last.last.shifted(12))
+                last = last._replace(first=last.first.shifted(12), last=last.last.shifted(12))
                 if last.last.index - first.first.index + 1 > MAX_WRAPPED_MONTHS:
                     a, b = first.first.month, last.last.month
                     raise ScheduleError(

@@ -32,6 +32,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError
@@ -75,8 +76,7 @@ _FAMILY_FILES: dict[str, tuple[tuple[str, int], ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class _Free:
+class _Free(NamedTuple):
     """A free face: its family as shown, fontconfig family and style, and the files it ships as."""
 
     family: str

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timezone
 from functools import lru_cache
 from itertools import accumulate, groupby
-from typing import Any, Collection, Iterator, Mapping, Protocol
+from typing import Any, Collection, Iterator, Mapping, NamedTuple, Protocol
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -160,8 +160,7 @@ def _break_line(
         start, limit = cut, rest
 
 
-@dataclass(frozen=True)
-class _Look:
+class _Look(NamedTuple):
     """How a text is set: face, size, line pitch, alignment, first-line indent (points)."""
 
     font: str
@@ -185,8 +184,7 @@ class _Look:
         return (self.leading - box) / 2 + face.ascent / 1000 * self.size
 
 
-@dataclass(frozen=True, slots=True)  # a 10,000-row table has a few hundred thousand lines
-class _Line:
+class _Line(NamedTuple):  # a 10,000-row table has a few hundred thousand lines
     text: str
     width: float  # points, at the look's size
     indent: float
@@ -716,7 +714,7 @@ class _Builder:
         widths = _widths(look.font, look.fallback)  # the lead measured in the faces that draw it
         advance = sum(map(widths.__getitem__, map(ord, lead))) * size / 1000 + look.spacing * len(lead)
         rest = indent + advance if lead else 0.0
-        return replace(look, size=size, leading=max(look.leading, size * 1.2), indent=indent, rest=rest,
+        return look._replace(size=size, leading=max(look.leading, size * 1.2), indent=indent, rest=rest,
                        right=block.right_indent * size, color=block.color, hanging=True)
 
     def table_spec(self, table: layout.Table, width: float, height: float) -> _TableSpec:
