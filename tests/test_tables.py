@@ -4,6 +4,7 @@ and the printed pages of every report of the seed checked line by line."""
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from workplan_docs.layout import SHORT_COLUMN_EM, Cell, Column, Document, Paragr
 from workplan_docs.linebreak import MEASURES, NO_END, NO_START, break_allowed, heading_words
 from workplan_docs.model import FIELD_NAMES, Plan
 from workplan_docs.pipeline import plan_outputs
+from workplan_docs.reports import gantt
 from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import render
@@ -520,3 +522,25 @@ def test_corpus_attachments_print_the_source_table(corpus) -> None:
         assert not _flaws(pdf, document), name
     merged = [name for name, (plan, _) in corpus.items() if any(i.merged_above for i in plan.items)]
     assert merged  # the corpus does test merges
+
+
+def test_a_chart_whose_months_are_one_note_is_fitted_to_its_other_cells(corpus) -> None:
+    """lishui_2023 gives no 时间进度, so each 进度图 row's twelve months are one "未排期" note
+    spanning them.  Its other cells still decide its height: task 4's 责任单位 lists twelve
+    units and a note, and took 19 lines of a 17 mm column when rows holding a spanned cell
+    were left out of the fitting (a page of three rows, then that row alone)."""
+    plan, _ = corpus["lishui_2023_zhongdian"]
+    (output,) = gantt.outputs(plan)
+    (table,) = [b for b in output.document.sections[0].blocks if isinstance(b, Table)]
+    style = default_style()
+    em, padding = style.sizes.table, 2 * style.table.cell_padding
+    widths = table.widths(225 / 25.4 * 72, em, padding)
+
+    def lines(text: str, width: float) -> int:
+        return max(1, math.ceil(text_em(text) / ((width - padding) / em)))
+
+    assert all(row[4].span == 12 and row[4].text.startswith("未排期") for row in table.rows)
+    heights = [max(lines(cell.text, widths[k]) for k, cell in enumerate(row[:4])) for row in table.rows]
+    assert max(heights) <= 8, heights
+    units = max(table.rows, key=lambda row: len(row[2].text))[2].text
+    assert units.count("、") == 11 and lines(units, widths[2]) == max(heights)

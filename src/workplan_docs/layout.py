@@ -382,13 +382,23 @@ class Table:
         each sampled cell by column as the widths of its lines in ems (none for an empty
         cell), and each column's sampled text as one figure.  Body rows only, merged and
         spanned cells left out, at most ``_SAMPLE_ROWS`` spread over the table so that long
-        tables stay fast."""
-        rows = [row for row in self.rows if len(row) == len(self.columns)]
+        tables stay fast.  A row with a spanned cell still counts its other cells: a 进度图
+        row whose months are one "未排期" note is as tall as its units cell."""
+        rows = [row for row in self.rows if len(row) > 1]  # a group row sits in no column
         step = max(len(rows) // _SAMPLE_ROWS, 1)
-        texts = [["" if cell.merge_up else cell.text for cell in row] for row in rows[::step]]
+        texts = [self._column_texts(row) for row in rows[::step]]
         columns = range(len(self.columns))
         line_ems = [[[text_em(line) for line in row[c].split("\n")] if row[c] else [] for row in texts] for c in columns]
         return line_ems, [sum(text_em(row[c]) for row in texts) for c in columns]
+
+    def _column_texts(self, row: tuple[Cell, ...]) -> list[str]:
+        """A body row's text by column: a spanned or merged cell counts in none of them."""
+        texts, position = [""] * len(self.columns), 0
+        for cell in row:
+            if cell.span == 1 and not cell.merge_up:
+                texts[position] = cell.text
+            position += cell.span
+        return texts
 
     def __post_init__(self) -> None:
         width = len(self.columns)

@@ -48,11 +48,11 @@ def _chart(plan: Plan, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
     """Task columns, then one narrow column per month, headed by the month's number in
     one header row (the year is in the title, the legend says the numbers are months)."""
     columns = (
-        Column(plan.heading("seq"), 13, "center"),
-        Column(plan.heading("task"), 80),
-        Column(plan.heading("lead"), 23),
-        Column(plan.heading("schedule"), 23, "center"),
-        *(Column(str(m), label_width(str(m)), "center") for m in _MONTHS),
+        Column(plan.heading("seq"), None, "center"),
+        Column(plan.heading("task"), None),
+        Column(plan.heading("lead"), None),
+        Column(plan.heading("schedule"), None, "center"),
+        *(Column(str(m), None, "center") for m in _MONTHS),
     )
     header = (tuple(Cell.serial(c.heading, "center", bold=True) for c in columns),)  # month numbers as numbers
     body = tuple(
