@@ -239,6 +239,41 @@ def test_group_rows_and_merged_sub_items(imported: dict) -> None:
 
 
 @pytest.mark.parametrize("kind", BUILDERS)
+def test_a_table_that_says_the_first_unit_leads_is_read_so(kind: str, imported: dict) -> None:
+    """丽水 writes its convention into task 4's cell: "(除标注“分别牵头”外,列第一位为牵头或汇总
+    单位,下同)".  A careful reader takes the first unit of each cell as the lead and the others
+    as taking part, except where a cell marks its own roles (tasks 6 and 9: "…分别牵头"); the
+    note is no unit's name, and every cell prints as published."""
+    data, warned = imported[("lishui_2023_zhongdian", kind)]
+    assert any(w.startswith("表中注明（除标注“分别牵头”外,列第一位为牵头或汇总单位,下同）") for w in warned), warned
+    plan = plan_from_data(data, "丽水")
+    cells = {row[0]: row[2] for row in make.load("lishui_2023_zhongdian")["tables"][0]["rows"] if len(row) == 3}
+    by_seq = {str(item.seq): item for item in plan.items}
+    four = by_seq["4"]
+    assert four.lead == ["市发改委"] and len(four.participants) == 11 and four.participants[-1] == "市卫生健康委"
+    assert four.lead_display == cells["4"]
+    assert by_seq["6"].lead == ["市人力社保局", "市农业农村局"] and by_seq["6"].participants == []
+    assert by_seq["9"].lead == ["市人力社保局", "市发改委"] and by_seq["9"].participants == []
+    units = {name for item in plan.items for name in (*item.lead, *item.participants)}
+    assert not any("第一位" in name or "(" in name and "下同" in name for name in units), units
+    for seq, cell in cells.items():
+        if seq in by_seq:
+            assert by_seq[seq].lead_display == cell or "、".join(by_seq[seq].lead) == cell
+
+
+def test_a_lead_heading_that_says_the_first_unit_leads(tmp_path: Path) -> None:
+    """Constructed (the corpus has the note only inside a cell): the same convention in the
+    unit column's heading, "责任单位（排在第一位的为牵头单位）"."""
+    rows = [["序号", "工作任务", "责任单位（排在第一位的为牵头单位）"],
+            ["1", "甲", "县发改局、县财政局、县统计局"], ["2", "乙", "县民政局"], ["3", "丙", "县教育局牵头，县财政局配合"]]
+    data, plan = _import_rows(tmp_path, rows)
+    assert plan.column_order == ["seq", "task", "lead"] and plan.heading("lead") == rows[0][2]
+    assert [(i.lead, i.participants) for i in plan.items] == [
+        (["县发改局"], ["县财政局", "县统计局"]), (["县民政局"], []), (["县教育局"], ["县财政局"])]
+    assert plan.items[0].lead_display == rows[1][2]
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
 def test_a_group_heading_after_the_last_item_is_kept_and_printed(tmp_path: Path, kind: str, capsys) -> None:
     """Constructed: no published table ends with a group heading, so 丽水's (items 1-10 of the
     published plan) gets two more heading rows with no item under them."""
@@ -329,7 +364,13 @@ def test_lead_options_for_a_table_without_unit_column(tmp_path: Path, capsys) ->
 
 
 def test_first_unit_leads(tmp_path: Path) -> None:
-    path = make.make_docx(make.load("lishui_2023_zhongdian"), tmp_path / "丽水.docx")
+    """--first-unit-leads applies the convention to a table that does not state it: 丽水 with
+    the note taken out of task 4's cell (its own note does the same, tested above)."""
+    fixture = make.load("lishui_2023_zhongdian")
+    for row in fixture["tables"][0]["rows"]:
+        if row[0] == "4":
+            row[2] = row[2][: row[2].index("(除标注")]
+    path = make.make_docx(fixture, tmp_path / "丽水.docx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ReadWarning)
         plan = plan_from_data(read_data(path, ImportOptions(first_unit_leads=True)), "x")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workplan_docs.units import Registry, is_blank, split_units
+from workplan_docs.units import Registry, first_unit_leads_note, is_blank, split_units
 
 
 @dataclass
@@ -125,6 +125,41 @@ def test_role_marks_in_a_lead_cell(cell: str, lead: list[str], participants: lis
     item = plan_of(lead_text=cell).items[0]
     assert (item.lead, item.participants) == (lead, participants)
     assert item.lead_display == cell  # the cell still prints as written
+
+
+# 丽水 2023 (tests/real_plans/lishui_2023_zhongdian.yaml), task 4's cell as published.
+LISHUI_CELL = ("市发改委、市经信局、市科技局、市财政局、市自然资源局、市生态环境局、市建设局、市交通运输局、市水利局、"
+               "市农业农村局、市文广旅体局、市卫生健康委(除标注“分别牵头”外,列第一位为牵头或汇总单位,下同)")
+
+
+def test_a_note_on_who_leads_is_no_part_of_a_unit_name() -> None:
+    """The note after the last unit states the table's convention; the unit is 市卫生健康委."""
+    names = [m.name for m in split_units(LISHUI_CELL)]
+    assert len(names) == 12 and names[-1] == "市卫生健康委" and names[0] == "市发改委"
+    assert first_unit_leads_note(LISHUI_CELL) == "除标注“分别牵头”外,列第一位为牵头或汇总单位,下同"
+    item = plan_of(lead_text=LISHUI_CELL).items[0]
+    assert "市卫生健康委" in item.lead and item.lead_display == LISHUI_CELL  # printed as written
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("责任单位（排在第一位的为牵头单位）", "排在第一位的为牵头单位"),
+        ("责任单位(排名第一的为牵头单位)", "排名第一的为牵头单位"),
+        ("责任单位（列第一位的为牵头单位，下同）", "列第一位的为牵头单位，下同"),
+        ("责任单位（第一个为牵头单位）", "第一个为牵头单位"),
+        # brackets that are names or roles, not the convention
+        ("各县(市、区)政府", None),
+        ("各省计量院（所）", None),
+        ("市发改委（牵头）、市财政局", None),
+        ("市委组织部(市委人才办)", None),
+        ("第一批试点单位", None),
+    ],
+)
+def test_the_convention_that_the_first_unit_leads_is_read_from_its_note(text: str, note: str | None) -> None:
+    assert first_unit_leads_note(text) == note
+    if note is None and "牵头" not in text:  # a bracket in a name stays in it
+        assert [m.name for m in split_units(text)] == [text]
 
 
 def test_the_lead_at_another_level_is_reported_not_counted() -> None:
@@ -262,8 +297,13 @@ _OTHER_LEVEL = re.compile(r"^省牵头单位[:：](.+)$", re.M)
 
 def _assert_nothing_lost(cell: str, item: Item) -> None:
     """Each piece of the cell that is not a separator or a role word is part of a listed unit,
-    or of a line naming the lead at another level ("省牵头单位:…"), which the plan reports."""
+    or of a line naming the lead at another level ("省牵头单位:…"), which the plan reports, or
+    of a note on who leads ("列第一位为牵头单位"), which prints with the cell."""
     listed = [*item.lead, *item.participants]
+    note = first_unit_leads_note(cell)
+    if note:
+        assert item.lead_display == cell or item.participants_display == cell
+        cell = cell.replace(f"({note})", "").replace(f"（{note}）", "")
     for other in _OTHER_LEVEL.findall(cell):
         assert any(f"“{other}”是省牵头单位" in message for _, message in item.unit_notes), cell
     text = _ROLE_TEXT.sub("、", re.sub(r"[ \u3000\u00a0]", "", _OTHER_LEVEL.sub("", cell)))

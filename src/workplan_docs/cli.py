@@ -701,7 +701,7 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, bool]:
         sub.add_argument("--lead-from", choices=["heading"], metavar="heading",
                          help="heading：以每张表上方的标题（如“一、财务处”）作为该表各项工作的牵头单位")
         sub.add_argument("--first-unit-leads", action="store_true",
-                         help="只有一个责任单位列时，列第一位的为牵头单位，其余为参与单位")
+                         help="只有一个责任单位列时，列第一位的为牵头单位，其余为参与单位（表中已注明的，不加此项也按此处理）")
         sub.add_argument("--title", metavar="标题", help="计划标题（文档没有标题行时必填，否则暂用文件名）")
         sub.add_argument("--sheet", action="append", metavar="名称",
                          help="只读取这些工作表或表格（可重复）：工作表名、表1/表2 或表格上方的标题")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, Protocol
 
+from .lazy_re import LazyPattern
+
 GENERIC_KIND = "泛指"
 COLLECTIVE_KIND = "统称"
 
@@ -69,6 +71,13 @@ _OPEN, _CLOSE = "（(〈<【[《", "）)〉>】]》"
 _ADMIN_PREFIX = "市县区省镇乡街村各縣區鎮鄉"
 _BRACKET_ROLE = re.compile(
     r"(.*?)[（(](" + "|".join(w for words in _ROLE_WORDS.values() for w in words) + r")(?:单位|單位|部门|部門)?[)）]$"
+)
+# A note stating the table's convention that the first unit listed leads: "（除标注“分别牵头”外，
+# 列第一位为牵头或汇总单位，下同）" inside a unit cell, "（排在第一位的为牵头单位）" after a heading.
+_ASIDE = LazyPattern(r"[（(]([^（()）]*)[)）]")
+_LAST_ASIDE = LazyPattern(r"[（(]([^（()）]*)[)）]$")
+_FIRST_LEADS = LazyPattern(
+    r"(?:列|排|排在|排名|位列|名列)?(?:第一(?:位|个|個|名)?|首位)的?(?:单位|單位|部门|部門)?(?:为|為|是)(?:牵头|牽頭|主办|主辦|主责|主責)"
 )
 
 
@@ -172,6 +181,23 @@ def looks_like_unit(name: str, registry: Registry | None = None) -> bool:
         return True
     bare = re.sub(r"[（(〈<【\[][^（(〈<【\[]*[)）〉>】\]]$", "", name)
     return len(bare) >= 2 and (bare.endswith(_UNIT_ENDINGS) or is_collective(bare) or is_generic(bare))
+
+
+def first_unit_leads_note(text: str) -> str | None:
+    """The aside of a unit cell or heading that says the first unit listed leads
+    ("除标注“分别牵头”外，列第一位为牵头或汇总单位，下同", "排在第一位的为牵头单位"), or None."""
+    if "第一" not in text and "首位" not in text:  # most cells: no pattern run at all
+        return None
+    return next((aside[1] for aside in _ASIDE.finditer(text) if _FIRST_LEADS.search(aside[1])), None)
+
+
+def _without_note(part: str) -> str:
+    """A name without a trailing note on the table's convention: "市卫生健康委（…列第一位为牵头
+    或汇总单位，下同）" names 市卫生健康委; the note is the cell's, printed with it, no unit's."""
+    aside = _LAST_ASIDE.search(part) if part and part[-1] in _CLOSE else None
+    if aside and aside.start() > 0 and _FIRST_LEADS.search(aside[1]):
+        return part[:aside.start()]
+    return part
 
 
 # ---------------------------------------------------------------- splitting
@@ -296,7 +322,7 @@ def _segments(names: str, registry: Registry) -> list[tuple[str, str]]:
     names = names[1:] if names.startswith("由") and len(names) > 1 else names
     segments: list[tuple[str, str]] = []
     for part in _split_outside_brackets(names, "、/／"):
-        mark = ""
+        mark, part = "", _without_note(part)
         if len(part) > 1 and part[0] in _STAR:
             part, mark = part[1:], part[0]
         bracket = _BRACKET_ROLE.match(part)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from ..model import DEFAULT_COLUMNS
+from ..units import first_unit_leads_note
 
 FIELD_LABELS: dict[str, str] = DEFAULT_COLUMNS  # each field as the seed's table names it
 
@@ -94,6 +95,8 @@ def field_for(heading: str) -> str | None:
         return _ROLE_QUALIFIERS[qualified[2]] if field_for(qualified[1]) in ("lead", "participants") else None
     if field is None and qualified and field_for(qualified[1]) in _NOTED_FIELDS:
         return field_for(qualified[1])  # "重点工作任务(杭州市2项配合工作)": a note on the heading
+    if field is None and qualified and first_unit_leads_note(text) and field_for(qualified[1]) == "lead":
+        return "lead"  # "责任单位（排在第一位的为牵头单位）": the convention, applied to the column's cells
     if field is None and _LEADER_HEADING.search(text):
         return "leader"
     return field

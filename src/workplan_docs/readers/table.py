@@ -42,7 +42,7 @@ from .. import schedule
 from ..errors import PlanError, Problem, warn
 from ..cycles import CYCLE_HEADING, CYCLES, read_cycle
 from ..model import DEFAULT_COLUMNS, split_leaders
-from ..units import is_blank, looks_like_unit, split_units
+from ..units import first_unit_leads_note, is_blank, looks_like_unit, split_units
 from .columns import FIELD_LABELS, comparable, describe, field_named, holds_persons, holds_units, map_headings
 from .columns import names_responsible_person, normalise_heading
 
@@ -274,6 +274,7 @@ class _Assembly:
 
     def items(self, table: NamedTable, heading: str | None, fields: list[str | None], source: str | None) -> list[dict[str, Any]]:
         keys = [f or normalise_heading(h) or f"第{n}列" for n, (h, f) in enumerate(zip(table.headings, fields), 1)]
+        first_leads = self.options.first_unit_leads or self.states_first_unit_leads(table, fields)
         items: list[dict[str, Any]] = []
         for row, group, merged in zip(table.rows, table.groups, table.merged):
             cells = [clean_cell(c) for c in row] + [""] * (len(keys) - len(row))
@@ -298,7 +299,7 @@ class _Assembly:
                 phrase = _derived_schedule(table.headings, fields, cells, item)
                 if phrase:
                     item["schedule"] = phrase
-            self.leads(item, heading, "participants" in fields)
+            self.leads(item, heading, "participants" in fields, first_leads)
             self.cycle(item, extra)
             if extra:
                 item["extra"] = extra
@@ -327,10 +328,27 @@ class _Assembly:
                 self.warn(f"列“{heading}”中的“{text}”不是报送频次（{'、'.join(CYCLES)}），按计划的缺省频次报送")
             return
 
-    def leads(self, item: dict[str, Any], heading: str | None, has_participants: bool) -> None:
-        """Leads the options decide: --first-unit-leads, --lead, --lead-from heading."""
+    def states_first_unit_leads(self, table: NamedTable, fields: list[str | None]) -> bool:
+        """Does the table say that the first unit of a cell leads, in its lead column's heading
+        or in a note inside one of its cells ("列第一位为牵头或汇总单位，下同")?  A careful
+        reader applies that to every cell of the table, as --first-unit-leads does; not where
+        a column of participants says who takes part."""
+        if "lead" not in fields or "participants" in fields:
+            return False
+        column = fields.index("lead")
+        for text in (table.headings[column], *(row[column] for row in table.rows if column < len(row))):
+            note = first_unit_leads_note(text)
+            if note:
+                self.warn(f"表中注明（{note}）：按此以每格列第一位的单位为牵头单位，其余为参与单位"
+                          "（格中标明“牵头”“配合”等的，按所标）")
+                return True
+        return False
+
+    def leads(self, item: dict[str, Any], heading: str | None, has_participants: bool, first_leads: bool) -> None:
+        """Leads the table or the options decide: the first unit (--first-unit-leads, or the
+        table's own note), --lead, --lead-from heading."""
         text = item.get("lead_text") or "、".join(item.get("lead", []))
-        if text and self.options.first_unit_leads:
+        if text and first_leads:
             if has_participants:
                 self.warn("表格有参与单位列，--first-unit-leads 未使用（只用于只有一个责任单位列的表）")
                 return
