@@ -100,6 +100,36 @@ def test_unit_sheet_shows_full_name_roles_and_the_other_units(unit_outputs: dict
     assert row_12[6] == "全年"
 
 
+def _real_plan(name: str, tmp_path: Path) -> Plan:
+    """A plan of the corpus of real published tables, imported from the .docx an office keeps."""
+    import warnings
+
+    from workplan_docs.readers import load
+
+    from .real_plans import make
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load(make.make_docx(make.load(name), tmp_path / f"{name}.docx"))
+
+
+def test_a_derived_report_prints_no_column_the_plan_leaves_empty(seed_plan: Plan, tmp_path: Path) -> None:
+    """丽水 2023 publishes 序号 | 重点工作 | 责任单位 only: its unit sheets, quarters and 进度图
+    print no 工作目标, 主要内容和措施 or 时间进度 column of empty boxes; the seed, which fills
+    them all, keeps them."""
+    def headings(document: Document) -> list[str]:
+        return [c.heading for c in tables(document.sections[0])[0].columns]
+
+    lishui = _real_plan("lishui_2023_zhongdian", tmp_path)
+    assert lishui.filled_fields == {"participants"}  # its note makes the units after the first take part
+    (sheet,) = [o.document for o in unit_sheets.outputs(lishui, units=["市发改委"]) if o.path.endswith("市发改委")]
+    assert headings(sheet) == ["序号", "分工", "重点工作", "其他相关单位"]
+    assert headings(gantt.gantt_document(lishui))[:4] == ["序号", "重点工作", "责任单位", "1"]
+    assert seed_plan.filled_fields == {"goal", "measures", "schedule", "participants"}
+    (seed_sheet,) = [o.document for o in unit_sheets.outputs(seed_plan, units=["科技司"]) if o.path.endswith("科技司")]
+    assert headings(seed_sheet) == ["序号", "分工", "重要工作", "工作目标", "主要内容和措施", "其他相关单位", "时间进度"]
+
+
 def test_generic_units_get_no_sheet_but_appear_in_the_overview(unit_outputs: dict[str, Document]) -> None:
     combined = unit_outputs["分工表/分工表汇总"]
     names = [s.name for s in combined.sections]

@@ -591,6 +591,16 @@ class Plan(_Strict):
     def registry(self) -> Registry:
         return Registry(self.units)
 
+    @cached_property
+    def filled_fields(self) -> frozenset[str]:
+        """Which of the optional fields goal, measures, schedule and participants some item
+        fills: a plan imported from a table without 工作目标 or 时间进度 fills none of them, and
+        its derived reports print no column that would stand empty."""
+        filled = {f for f in ("goal", "measures", "schedule") if not all(blank(getattr(i, f)) for i in self.items)}
+        if any(not blank(item.participants_display) for item in self.items):
+            filled.add("participants")
+        return frozenset(filled)
+
     def heading(self, field: str, source: str | None = None) -> str:
         """The printed column heading of a field (in the table ``source``, where it has its own)."""
         own = self.source_columns.get(source, {}) if source else {}

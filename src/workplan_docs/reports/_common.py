@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
-from ..layout import Document, Paragraph, Section
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from ..layout import Cell, Column, Document, Paragraph, Section
 from ..model import Item, Plan
 from ..units import COLLECTIVE_KIND, GENERIC_KIND
 
@@ -32,6 +35,26 @@ def label_width(label: str) -> float:
     """Millimetres a narrow column needs so a short label (a 序号, a month number) stays on
     one line in the bold 小四 header, cell padding included: "9" needs less than "12"."""
     return 3.9 + 2.6 * len(label)
+
+
+class TaskColumn(NamedTuple):
+    """A column of a derived report's task table: the column, its cell for an item, and the
+    optional plan field it shows (goal, measures, schedule, participants; None: every plan
+    has what it shows)."""
+
+    column: Column
+    cell: Callable[[Item], Cell]
+    field: str | None = None
+
+
+def columns_in_use(plan: Plan, columns: Sequence[TaskColumn]) -> list[TaskColumn]:
+    """``columns`` without those showing a field no item of the plan fills: a plan imported
+    from a table without 工作目标, 主要内容和措施 or 时间进度 prints no column of empty boxes."""
+    return [c for c in columns if c.field is None or c.field in plan.filled_fields]
+
+
+def task_row(columns: Sequence[TaskColumn], item: Item) -> tuple[Cell, ...]:
+    return tuple(c.cell(item) for c in columns)
 
 
 def body_paragraph(text: str) -> Paragraph:

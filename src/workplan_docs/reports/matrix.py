@@ -12,7 +12,8 @@ from __future__ import annotations
 from ..layout import Block, Cell, Column, Document, PageBreak, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from . import Output
-from ._common import FILL_GROUP, OTHER_UNITS, kind_label, label_width, plan_document, title_block
+from ._common import FILL_GROUP, OTHER_UNITS, TaskColumn, columns_in_use, kind_label, label_width, plan_document
+from ._common import task_row, title_block
 
 TITLE = "责任矩阵"
 LEAD_MARK = "●"
@@ -87,17 +88,14 @@ def _matrix_section(plan: Plan) -> Section:
 
 def _key_section(plan: Plan) -> Section:
     """序号 → task, so the matrix reads without the attachment at hand."""
-    columns = (
-        Column(plan.heading("seq"), 12, "center"),
-        Column(plan.heading("task"), 70),
-        Column(plan.heading("lead"), 25),
-        Column(plan.heading("participants"), 49),
-    )
-    rows = tuple(
-        (Cell.serial(i.label), *(Cell(t) for t in (i.task, i.lead_display, i.participants_display)))
-        for i in plan.items
-    )
-    return Section(name="任务对照", blocks=(Paragraph("任务对照", "heading"), Table(columns, rows)), orientation="portrait")
+    columns = columns_in_use(plan, (
+        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
+        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
+        TaskColumn(Column(plan.heading("lead"), None), lambda item: Cell(item.lead_display)),
+        TaskColumn(Column(plan.heading("participants"), None), lambda item: Cell(item.participants_display), "participants"),
+    ))
+    table = Table(tuple(c.column for c in columns), tuple(task_row(columns, item) for item in plan.items))
+    return Section(name="任务对照", blocks=(Paragraph("任务对照", "heading"), table), orientation="portrait")
 
 
 def matrix_document(plan: Plan) -> Document:

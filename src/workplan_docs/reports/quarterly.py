@@ -12,7 +12,8 @@ from __future__ import annotations
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, QuarterTasks
 from . import Output
-from ._common import FILL_GROUP, month_range, names, plan_document, title_block
+from ._common import FILL_GROUP, TaskColumn, columns_in_use, month_range, names, plan_document, task_row
+from ._common import title_block
 
 TITLE = "季度工作安排"
 UNSCHEDULED = "未排期"
@@ -64,21 +65,19 @@ def _lead_groups(plan: Plan, items: list[Item]) -> list[tuple[str, list[Item]]]:
 
 def _task_table(plan: Plan, items: list[Item], quarter: QuarterTasks) -> Table:
     """Tasks under a heading row per lead unit, with what each does this quarter."""
-    columns = (
-        Column(plan.heading("seq"), 12, "center"),
-        Column(plan.heading("task"), 75),
-        Column(plan.heading("participants"), 85),
-        Column(plan.heading("schedule"), 23, "center"),
-        Column("本季度", 23, "center"),
-    )
+    columns = columns_in_use(plan, (
+        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
+        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
+        TaskColumn(Column(plan.heading("participants"), None), lambda item: Cell(item.participants_display), "participants"),
+        TaskColumn(Column(plan.heading("schedule"), None, "center"), lambda item: Cell(item.schedule)),
+        TaskColumn(Column("本季度", None, "center"), lambda item: Cell(_this_quarter(plan, item, quarter))),
+    ))
     rows: list[tuple[Cell, ...]] = []
     for lead, group in _lead_groups(plan, items):
         heading = f"{plan.heading('lead')}：{lead}（{len(group)}项）"
         rows.append((Cell(heading, "left", FILL_GROUP, bold=True, span=len(columns)),))
-        for item in group:
-            texts = (item.task, item.participants_display, item.schedule, _this_quarter(plan, item, quarter))
-            rows.append((Cell.serial(item.label), *(Cell(t) for t in texts)))
-    return Table(columns, tuple(rows))
+        rows += (task_row(columns, item) for item in group)
+    return Table(tuple(c.column for c in columns), tuple(rows))
 
 
 def _tasks_or_none(plan: Plan, items: list[Item], quarter: QuarterTasks, none: str) -> Block:
@@ -103,11 +102,11 @@ def _quarter_section(plan: Plan, quarter: QuarterTasks) -> Section:
 def _unscheduled_section(plan: Plan, items: list[Item]) -> Section:
     """Tasks whose schedule could not be placed in any month, with the reason."""
     columns = (
-        Column(plan.heading("seq"), 12, "center"),
-        Column(plan.heading("task"), 70),
-        Column(plan.heading("lead"), 30),
-        Column(plan.heading("schedule"), 40),
-        Column("说明", 70),
+        Column(plan.heading("seq"), None, "center"),
+        Column(plan.heading("task"), None),
+        Column(plan.heading("lead"), None),
+        Column(plan.heading("schedule"), None),
+        Column("说明", None),
     )
     rows = tuple(
         (Cell.serial(i.label), *(Cell(t) for t in (i.task, i.lead_display, i.schedule or "（空）", i.timing.problem)))

@@ -16,7 +16,8 @@ from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from ..units import GENERIC_KIND
 from . import Output
-from ._common import kind_label, names, plan_document, role_text, title_block
+from ._common import TaskColumn, columns_in_use, kind_label, names, plan_document, role_text, task_row
+from ._common import title_block
 
 FOLDER = "分工表"
 COMBINED = "分工表汇总"
@@ -46,26 +47,17 @@ def _others(item: Item, unit: str) -> str:
 
 
 def _sheet_table(plan: Plan, unit: UnitTasks) -> Table:
-    columns = (
-        Column(plan.heading("seq"), 12, "center"),
-        Column("分工", 18, "center"),
-        Column(plan.heading("task"), 30),
-        Column(plan.heading("goal"), 38),
-        Column(plan.heading("measures"), 60),
-        Column("其他相关单位", 40),
-        Column(plan.heading("schedule"), 21, "center"),
-    )
-    rows = tuple(
-        (
-            Cell.serial(item.label),
-            *(Cell(text) for text in (
-                role_text(item, unit.unit), item.task, item.goal, item.measures, _others(item, unit.unit),
-                item.schedule,
-            )),
-        )
-        for item in (*unit.lead, *unit.participate)
-    )
-    return Table(columns, rows)
+    columns = columns_in_use(plan, (
+        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
+        TaskColumn(Column("分工", None, "center"), lambda item: Cell(role_text(item, unit.unit))),
+        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
+        TaskColumn(Column(plan.heading("goal"), None), lambda item: Cell(item.goal), "goal"),
+        TaskColumn(Column(plan.heading("measures"), None), lambda item: Cell(item.measures), "measures"),
+        TaskColumn(Column("其他相关单位", None), lambda item: Cell(_others(item, unit.unit))),
+        TaskColumn(Column(plan.heading("schedule"), None, "center"), lambda item: Cell(item.schedule), "schedule"),
+    ))
+    rows = tuple(task_row(columns, item) for item in (*unit.lead, *unit.participate))
+    return Table(tuple(c.column for c in columns), rows)
 
 
 def _sheet_title(unit: UnitTasks) -> str:
