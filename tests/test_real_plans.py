@@ -261,6 +261,20 @@ def test_a_table_that_says_the_first_unit_leads_is_read_so(kind: str, imported: 
             assert by_seq[seq].lead_display == cell or "、".join(by_seq[seq].lead) == cell
 
 
+def test_a_table_without_schedules_is_reported_once(imported: dict) -> None:
+    """苍南 2022 publishes no 时间进度 (序号 | 项目内容 | 当前进度 | 牵头单位 | 备注): one line says
+    that all 13 items go unscheduled, not 13 lines; 丽水 likewise.  A plan that dates some items
+    still names each undated one (the seed with item 5 blanked)."""
+    for name, count in (("cangnan_2022_minsheng", 13), ("lishui_2023_zhongdian", 10)):
+        plan = plan_from_data(imported[(name, "docx")][0], name)
+        (line,) = [str(p) for p in plan.diagnostics() if p.field == "schedule"]
+        assert line == f"schedule: {count} 项工作均未写时间进度，季度工作安排和进度图中均列为“未排期”"
+    seed = load(Path(__file__).parents[1] / "samples" / "seed-plan.yaml").to_file_data()
+    seed["items"][4]["schedule"] = ""
+    lines = [str(p) for p in plan_from_data(seed, "seed").diagnostics() if p.field == "schedule"]
+    assert lines == ["序号 5: schedule: 时间进度为空，汇总中将列为“未排期”"]
+
+
 def test_a_lead_heading_that_says_the_first_unit_leads(tmp_path: Path) -> None:
     """Constructed (the corpus has the note only inside a cell): the same convention in the
     unit column's heading, "责任单位（排在第一位的为牵头单位）"."""

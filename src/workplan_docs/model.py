@@ -703,10 +703,13 @@ class Plan(_Strict):
 
     def diagnostics(self) -> list[Problem]:
         """Doubts that do not stop a build: unparsed schedules, units missing from the registry."""
-        problems = [
-            Problem(f"{i.timing.problem}，汇总中将列为“未排期”", item=f"序号 {i.label}", field="schedule")
-            for i in self.unscheduled()
-        ]
+        if "schedule" in self.filled_fields:
+            problems = [
+                Problem(f"{i.timing.problem}，汇总中将列为“未排期”", item=f"序号 {i.label}", field="schedule")
+                for i in self.unscheduled()
+            ]
+        else:  # a table without a 时间进度 column: one line, not one per item
+            problems = [Problem(f"{len(self.items)} 项工作均未写时间进度，季度工作安排和进度图中均列为“未排期”", field="schedule")]
         problems += [
             Problem(message, item=f"序号 {i.label}", field=field) for i in self.items for field, message in i.unit_notes
         ]
