@@ -130,6 +130,23 @@ def test_a_derived_report_prints_no_column_the_plan_leaves_empty(seed_plan: Plan
     assert headings(seed_sheet) == ["序号", "分工", "重要工作", "工作目标", "主要内容和措施", "其他相关单位", "时间进度"]
 
 
+def test_the_quarters_of_a_plan_that_dates_nothing_are_its_list_of_tasks(seed_plan: Plan, tmp_path: Path) -> None:
+    """丽水 2023 dates no task: its 季度工作安排 is the list of the ten tasks to date, not four
+    empty quarters after a table of zeros; the seed with one undated task keeps the quarters
+    and lists that one with its reason."""
+    document = quarterly.quarterly_document(_real_plan("lishui_2023_zhongdian", tmp_path))
+    (only,) = document.sections
+    assert only.name == "未排期"
+    assert only.blocks[2].text == "计划中10项工作均未写时间进度，无法按季度安排；补充时间进度后重新生成即可。"
+    (table,) = tables(only)
+    assert [c.heading for c in table.columns] == ["序号", "重点工作", "责任单位"] and len(table.rows) == 10
+    seed = quarterly.quarterly_document(plan_with(seed_plan, item5__schedule="待定"))
+    assert [s.name for s in seed.sections][-1] == "未排期" and len(seed.sections) == 6
+    (listed,) = tables(seed.sections[-1])
+    assert [c.heading for c in listed.columns] == ["序号", "重要工作", "牵头单位", "时间进度", "说明"]
+    assert body_rows(listed)[0][:4] == ["5", "进行技术机构核查验收", "科技司", "待定"]
+
+
 def test_generic_units_get_no_sheet_but_appear_in_the_overview(unit_outputs: dict[str, Document]) -> None:
     combined = unit_outputs["分工表/分工表汇总"]
     names = [s.name for s in combined.sections]

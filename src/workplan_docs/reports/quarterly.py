@@ -100,22 +100,23 @@ def _quarter_section(plan: Plan, quarter: QuarterTasks) -> Section:
 
 
 def _unscheduled_section(plan: Plan, items: list[Item]) -> Section:
-    """Tasks whose schedule could not be placed in any month, with the reason."""
-    columns = (
-        Column(plan.heading("seq"), None, "center"),
-        Column(plan.heading("task"), None),
-        Column(plan.heading("lead"), None),
-        Column(plan.heading("schedule"), None),
-        Column("说明", None),
-    )
-    rows = tuple(
-        (Cell.serial(i.label), *(Cell(t) for t in (i.task, i.lead_display, i.schedule or "（空）", i.timing.problem)))
-        for i in items
-    )
+    """Tasks whose schedule could not be placed in any month, with the reason; in a plan that
+    dates no item, the tasks alone (a column of "（空）" beside one of "时间进度为空" says nothing)."""
+    columns = columns_in_use(plan, (
+        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
+        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
+        TaskColumn(Column(plan.heading("lead"), None), lambda item: Cell(item.lead_display)),
+        TaskColumn(Column(plan.heading("schedule"), None), lambda item: Cell(item.schedule or "（空）"), "schedule"),
+        TaskColumn(Column("说明", None), lambda item: Cell(item.timing.problem), "schedule"),
+    ))
+    if "schedule" in plan.filled_fields:
+        intro = f"以下{len(items)}项任务的时间进度无法识别，未列入各季度，请核实后补充。"
+    else:
+        intro = f"计划中{len(items)}项工作均未写时间进度，无法按季度安排；补充时间进度后重新生成即可。"
     blocks = (
         *title_block(f"{UNSCHEDULED}任务", plan),
-        Paragraph(f"以下{len(items)}项任务的时间进度无法识别，未列入各季度，请核实后补充。"),
-        Table(columns, rows),
+        Paragraph(intro),
+        Table(tuple(c.column for c in columns), tuple(task_row(columns, item) for item in items)),
     )
     return Section(name=UNSCHEDULED, blocks=blocks, orientation="landscape")
 
@@ -158,8 +159,13 @@ def _overview_section(plan: Plan, quarters: list[QuarterTasks], unscheduled: lis
 
 
 def quarterly_document(plan: Plan) -> Document:
+    """The overview, one section per quarter, then 未排期 when any; a plan that dates no item
+    (a table without 时间进度) gets the 未排期 list alone rather than four empty quarters and
+    a table of zeros."""
     quarters = plan.quarters()
     unscheduled = plan.unscheduled()
+    if len(unscheduled) == len(plan.items):
+        return plan_document(plan, TITLE, [_unscheduled_section(plan, unscheduled)], TITLE)
     sections = [_overview_section(plan, quarters, unscheduled)]
     sections += [_quarter_section(plan, q) for q in quarters]
     if unscheduled:
