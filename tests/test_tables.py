@@ -5,6 +5,7 @@ and the printed pages of every report of the seed checked line by line."""
 from __future__ import annotations
 
 import math
+import warnings
 import re
 import subprocess
 from dataclasses import dataclass
@@ -545,3 +546,25 @@ def test_a_chart_whose_months_are_one_note_is_fitted_to_its_other_cells(corpus) 
     lead = [c.heading for c in table.columns].index("责任单位")
     units = max(table.rows, key=lambda row: len(row[lead].text))[lead].text
     assert units.count("、") == 11 and lines(units, widths[lead]) == max(heights)
+
+
+def test_the_room_a_short_table_leaves_goes_to_its_text_columns(tmp_path: Path) -> None:
+    """钟楼 2021's 领导分工表: each leader's few tasks are short, so the fitted columns leave
+    most of the 225 mm; it widens 项目名称, 牵头单位 and 配合单位, not the centred 序号."""
+    from workplan_docs.reports import leaders
+
+    from .real_plans import make
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = load(make.make_docx(make.load("zhonglou_2021_minsheng"), tmp_path / "钟楼.docx"))
+    (output,) = leaders.outputs(plan)
+    style = default_style()
+    em, padding = style.sizes.table, 2 * style.table.cell_padding
+    for section in output.document.sections[1:]:
+        (table,) = [b for b in section.blocks if isinstance(b, Table)]
+        assert [c.heading for c in table.columns] == ["序号", "项目名称", "牵头单位", "配合单位"]
+        widths = table.widths(225 / 25.4 * 72, em, padding)
+        assert sum(widths) == pytest.approx(225 / 25.4 * 72)
+        assert widths[0] == pytest.approx((2 + 0.02) * em + padding)  # its heading "序号", two characters
+        assert min(widths[1:]) > 3 * widths[0]

@@ -239,12 +239,24 @@ class Table:
             short = [natural[c] <= short_width for c in range(n)]
             start = [natural[c] if short[c] else minimum[c] for c in range(n)]
             wanted = self._fit(total, start, natural, em, padding) if em else start
+            wanted = self._spread(total, wanted)
         else:
             weight = sum(c.weight or 0.0 for c in self.columns)
             wanted = [total * (c.weight or 0.0) / weight for c in self.columns]
             if em:  # short columns never wrap ("7月完成", "11"), whatever their weight
                 minimum = [max(m, w) if w <= short_width else m for m, w in zip(minimum, natural)]
         return _at_least(total, wanted, minimum)
+
+    def _spread(self, total: float, widths: list[float]) -> list[float]:
+        """The room a fitted table leaves (every column as wide as its longest line) goes to
+        its text columns, in proportion to their widths: a 序号, a 时间进度 or a count
+        (centred columns) stays as wide as its content."""
+        room = total - sum(widths)
+        takers = [c for c, column in enumerate(self.columns) if column.align != "center"]
+        share = sum(widths[c] for c in takers)
+        if room <= 1e-9 or share <= 0 or len(takers) == len(widths):  # all alike: ``_at_least`` spreads it
+            return widths
+        return [w + room * w / share if c in takers else w for c, w in enumerate(widths)]
 
     def fitted_header(self, widths: Sequence[float], em: float, padding: float) -> tuple[tuple[Cell, ...], ...]:
         """The header rows with each heading broken between words (``fit_heading``) at the
@@ -328,7 +340,7 @@ class Table:
     def _fit(self, total: float, start: list[float], natural: list[float], em: float, padding: float) -> list[float]:
         """Widths from ``start``, widened one em at a time where that makes the table
         shortest (the sum of its rows' line counts, then of all cells' line counts), none
-        beyond its ``natural`` width; the room left then widens every column alike."""
+        beyond its ``natural`` width (the room left is ``_spread``'s)."""
         line_ems, column_ems = self._sample_ems
         rows = len(line_ems[0]) if line_ems else 0
         n = len(start)
