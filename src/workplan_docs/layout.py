@@ -12,7 +12,7 @@ style profile; a ``Table`` repeats its header rows on every page.
 
 from __future__ import annotations
 
-import math
+from math import ceil
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -349,7 +349,7 @@ class Table:
         @lru_cache(maxsize=None)  # a column not widened is tried at the same widths again
         def lines(c: int, width: float) -> list[int]:
             per_line = max((width - padding) / em, 1.0)
-            return [sum(max(math.ceil(line / per_line - 1e-9), 1) for line in cell) for cell in line_ems[c]]
+            return [sum([ceil(line / per_line - 1e-9) or 1 for line in cell]) for cell in line_ems[c]]
 
         counts = [lines(c, widths[c]) for c in range(n)]
         while True:
@@ -361,21 +361,24 @@ class Table:
             alone: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
             for r, cells in enumerate(zip(*counts)):
                 height = max(cells)
-                tallest = cells.index(height)
-                second = max(cells[:tallest] + cells[tallest + 1:], default=0)
-                if height > second:
-                    alone[tallest].append((r, height, second))
+                if cells.count(height) == 1:
+                    tallest = cells.index(height)
+                    alone[tallest].append((r, height, max(cells[:tallest] + cells[tallest + 1:], default=0)))
             best: tuple[float, float, float, int] | None = None  # (-rows saved per em, load, extra, column)
             for c in range(n):
-                for steps in range(1, _LOOKAHEAD_EM + 1):
+                # Lines in fractions: what still tells columns apart when another column's
+                # cells decide every row's height.
+                volume, rows_alone = column_ems[c], alone[c]
+                load_now = volume / max(widths[c], 1e-9)
+                # A column that alone makes no row tallest saves no row at any width, and its
+                # load per em (a convex curve through 0) is best one em out: one trial.
+                for steps in range(1, _LOOKAHEAD_EM + 1 if rows_alone else 2):
                     extra = min(steps * em, natural[c] - widths[c], room)
                     if extra <= 1e-9:
                         break
-                    trial = lines(c, widths[c] + extra)
-                    saved = sum(height - max(trial[r], second) for r, height, second in alone[c])
-                    # Lines in fractions: what still tells columns apart when another
-                    # column's cells decide every row's height.
-                    load = column_ems[c] / max(widths[c] + extra, 1e-9) - column_ems[c] / max(widths[c], 1e-9)
+                    trial = lines(c, widths[c] + extra) if rows_alone else []
+                    saved = sum(height - max(trial[r], second) for r, height, second in rows_alone)
+                    load = volume / max(widths[c] + extra, 1e-9) - load_now
                     key = (-saved / steps, load / steps, extra, c)
                     if best is None or key[:2] < best[:2]:
                         best = key

@@ -10,6 +10,8 @@ A sheet is titled as an office titles it: "<unit>重点工作分工表", the ful
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import WorkplanError
 from ..filenames import safe_file_name, where_named
 from ..layout import Cell, Column, Document, Paragraph, Section, Table
@@ -117,8 +119,10 @@ def combined_document(plan: Plan, units: list[UnitTasks]) -> Document:
     return plan_document(plan, f"各单位{SHEET_TITLE}", sections, "分工表")
 
 
-def unit_document(plan: Plan, unit: UnitTasks) -> Document:
-    return plan_document(plan, _sheet_title(unit), [_unit_section(plan, unit)], "分工表")
+def _unit_document(plan: Plan, unit: UnitTasks, sheet: Section) -> Document:
+    """A unit's own file: its sheet as the combined file has it (one table, fitted once),
+    numbered as a document of its own."""
+    return plan_document(plan, _sheet_title(unit), [replace(sheet, restart_numbering=False)], "分工表")
 
 
 def _select_units(plan: Plan, wanted: list[str] | None) -> list[UnitTasks]:
@@ -144,9 +148,11 @@ def outputs(plan: Plan, units: list[str] | None = None) -> list[Output]:
     """分工表/分工表汇总 and 分工表/<单位>: file names made safe; two units sharing one is an error."""
     selected = _select_units(plan, units)
     taken: dict[str, str] = {}
-    result = [Output(f"{FOLDER}/{safe_file_name(COMBINED, taken, COMBINED)}", combined_document(plan, selected))]
+    combined = combined_document(plan, selected)
+    sheets = iter(combined.sections[1:])  # one per unit with a sheet, in order
+    result = [Output(f"{FOLDER}/{safe_file_name(COMBINED, taken, COMBINED)}", combined)]
     for unit in selected:
         if _has_sheet(unit):
             name = safe_file_name(unit.unit, taken, f"单位“{unit.unit}”的分工表", where_named(unit))
-            result.append(Output(f"{FOLDER}/{name}", unit_document(plan, unit)))
+            result.append(Output(f"{FOLDER}/{name}", _unit_document(plan, unit, next(sheets))))
     return result
