@@ -57,7 +57,13 @@ def test_headings_break_only_between_words() -> None:
     assert heading_words("参与部门（单位）") == ["参与部门", "（单位）"]
     assert fit_heading("参与部门（单位）", 6, 1, 0.5) == "参与部门\n（单位）"
     assert fit_heading("参与部门（单位）", 9, 1, 0.5) == "参与部门（单位）"
-    assert fit_heading("主要内容和措施", 3, 1, 0.5) == "主要内容和措施"  # one word: never cut
+    # A word wider than its column (a table too wide for its headings): the fewest lines,
+    # the widest as narrow as can be, no lone last character where it can be helped.
+    assert fit_heading("主要内容和措施", 4, 1, 0.5) == "主要内\n容和\n措施"
+    assert fit_heading("項目名稱", 3.3, 1, 0) == "項目\n名稱"  # 宁海 2022
+    # Numbers part from their measure words before they are cut: "至\n2021\n年底…"
+    assert fit_heading("至2021年底累計完成投資", 3.3, 1, 0).split("\n")[:2] == ["至", "2021"]
+    assert "(1-12\n" in fit_heading("項目建設階段(1-12月份)（主要形象進度）", 3.3, 1, 0)
 
 
 # --- column widths ---------------------------------------------------------------------
@@ -342,12 +348,24 @@ def _split_inside_word(before: str, after: str, heading: str) -> bool:
     )
 
 
+def _too_wide_headings(document) -> set[str]:
+    """The headings of tables too wide for their headings to stand whole (宁海 2022, thirteen
+    columns): they break inside their words, as evenly as they can (``fit_heading``)."""
+    style = default_style()
+    em, padding = style.sizes.table, 2 * style.table.cell_padding * PT_PER_MM
+    total = style.page.text_width("landscape") * PT_PER_MM
+    return {cell.text for section in document.sections for block in section.blocks
+            if isinstance(block, Table) and not block._minimums(total, em, padding)[1]
+            for row in block.header_rows for cell in row}
+
+
 def _flaws(pdf: Path, document, numbers_in_long_lines: bool = True) -> list[str]:
     """What a 文秘 would mark on the printed pages.  ``numbers_in_long_lines`` False: a number
     split in a long line of text is not counted (Word and LibreOffice break long lines by
     their own rules; only the widths keep short cells whole there)."""
     flaws = []
     headings, kept = _headings(document), _kept(document)
+    too_wide = _too_wide_headings(document)
     pages = _pages(pdf)
     for number, lines in enumerate(pages, 1):
         body = [line for line in lines if line.text and not _PAGE_NUMBER.fullmatch(line.text)]
@@ -368,6 +386,8 @@ def _flaws(pdf: Path, document, numbers_in_long_lines: bool = True) -> list[str]
                 continue
             pair = f"p{number}: {line.text} / {below.text}"
             if not numbers_in_long_lines and text_em(line.text) > SHORT_COLUMN_EM:
+                continue
+            if any(line.text + below.text in heading.replace("\n", "") for heading in too_wide):
                 continue
             end, start = line.text[-1:], below.text[:1]
             if end.isdigit() and (start.isdigit() or start in MEASURES or start in "-～"):
@@ -568,3 +588,21 @@ def test_the_room_a_short_table_leaves_goes_to_its_text_columns(tmp_path: Path) 
         assert sum(widths) == pytest.approx(225 / 25.4 * 72)
         assert widths[0] == pytest.approx((2 + 0.02) * em + padding)  # its heading "序号", two characters
         assert min(widths[1:]) > 3 * widths[0]
+
+
+def test_a_table_too_wide_for_its_headings_gives_the_room_to_its_text(corpus) -> None:
+    """宁海 2022: thirteen columns of long headings ("项目建设阶段(1-12月份)（主要形象进度）")
+    cannot all stand whole in 225 mm.  Its headings then wrap, evenly ("項目\n名稱"), and the
+    room goes to the body: 建設規模及內容 is the widest column, not a column of numbers (it
+    was 5 ems beside 6 for a column of years, the headings whole: one task a page)."""
+    plan, _ = corpus["ninghai_2022_minsheng"]
+    (table,) = [b for b in attachment(plan).sections[0].blocks if isinstance(b, Table)]
+    headings = [c.heading for c in table.columns]
+    widths = dict(zip(headings, _em_widths(table)))
+    assert max(widths, key=widths.get) == "建設規模及內容"
+    assert widths["建設規模及內容"] > 7
+    style = default_style()
+    em, padding = style.sizes.table, 2 * style.table.cell_padding * PT_PER_MM
+    points = table.widths(style.page.text_width("landscape") * PT_PER_MM, em, padding)
+    fitted = {cell.text.replace("\n", ""): cell.text for cell in table.fitted_header(points, em, padding)[0]}
+    assert fitted["項目名稱"] == "項目\n名稱" and fitted["總投資"] == "總投\n資"

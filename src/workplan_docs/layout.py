@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Literal, Sequence, Union
 
-from .linebreak import heading_words, sticky_stretches, unbreakable
+from .linebreak import break_allowed, break_allowed_in_need, heading_words, sticky_stretches, unbreakable
 
 Align = Literal["left", "center", "right"]
 Role = Literal["label", "title", "subtitle", "heading", "body", "note"]
@@ -127,6 +127,7 @@ _MIXED_EM = 0.25
 # 时间进度): it is as wide as its longest line, so its cells never wrap.
 SHORT_COLUMN_EM = 7.0
 _LONGEST_RUN_EM = 10.0
+_HEADING_RUN_EM = 3.0  # a heading's numbers kept whole ("2021", "(1-12") in a table too wide for its headings
 _SAMPLE_ROWS = 120
 _SLACK_EM = 0.02  # rounding (twips, points) never makes a word one hair too wide for its column
 _LOOKAHEAD_EM = 12  # how far a column is tried wider at once: a row saved may take several ems
@@ -230,9 +231,11 @@ class Table:
 
     def _widths_in(self, total: float, em: float, padding: float) -> list[float]:
         n = len(self.columns)
-        minimum = self._minimums(total, em, padding)
-        # A column's longest line, with the slack that keeps it whole after rounding.
-        natural = [(line + _SLACK_EM) * em + padding for line in self._widest_lines]
+        minimum, headings_whole = self._minimums(total, em, padding)
+        # A column's longest line, with the slack that keeps it whole after rounding; of the
+        # body alone when the headings cannot all stand whole (they wrap in any case).
+        lines = self._widest_lines if headings_whole else self._body_widest_lines
+        natural = [(line + _SLACK_EM) * em + padding for line in lines]
         short_width = (SHORT_COLUMN_EM + _SLACK_EM) * em + padding
         if any(c.weight is None for c in self.columns):
             natural = [max(w, m) for w, m in zip(natural, minimum)]
@@ -306,28 +309,28 @@ class Table:
         words = [w for text in headings for w in (heading_words(text) if words_too else unbreakable(text))]
         return max(_longest(words), body_run, 1.0)
 
-    def _minimums(self, total: float, em: float, padding: float) -> list[float]:
-        """Each column's minimum width.  When the heading words of a wide table (a dozen
-        columns of long headings) cannot all stand whole, the numbers and other body runs
-        still do, and the headings share the rest of the room (then they break inside)."""
+    def _minimums(self, total: float, em: float, padding: float) -> tuple[list[float], bool]:
+        """Each column's minimum width, and whether every heading word stands whole.  When
+        the heading words of a wide table (宁海 2022: thirteen columns, "项目建设阶段(1-12月份)
+        （主要形象进度）") cannot all stand whole, the body's runs still do and every heading
+        keeps two characters a line (no column of one character a line); the room left is
+        the body's, as a typist gives it, and the headings wrap in their columns."""
         n = len(self.columns)
         runs = self._body_runs
-        words = [(self._minimum(c, runs[c]) + _SLACK_EM) * em + padding for c in range(n)]
-        if sum(words) <= total:
-            return words
-        widths = [(self._minimum(c, runs[c], False) + _SLACK_EM) * em + padding for c in range(n)]
-        room = total - sum(widths)
-        short_first = sorted(range(n), key=lambda c: words[c] - widths[c])
-        for k, c in enumerate(short_first):  # the shortest headings stand whole first
-            if words[c] - widths[c] > room:
-                rest = short_first[k:]
-                want = sum(words[r] - widths[r] for r in rest)
-                for r in rest if want else ():  # nothing wanted: the body runs alone fill the table
-                    widths[r] += max(room, 0.0) * (words[r] - widths[r]) / want
-                break
-            room -= words[c] - widths[c]
-            widths[c] = words[c]
-        return widths
+        words = [self._minimum(c, runs[c]) for c in range(n)]
+        if sum((w + _SLACK_EM) * em + padding for w in words) <= total:
+            return [(w + _SLACK_EM) * em + padding for w in words], True
+        # A heading's numbers ("2021", "(1-12") still stand whole, up to a few characters.
+        heading_runs = [min(_longest([r for cell in self._cells(c, True)
+                                      for r in unbreakable(cell.text, break_allowed_in_need)]), _HEADING_RUN_EM)
+                        for c in range(n)]
+        ems = [max(runs[c], heading_runs[c], min(words[c], 2.0)) for c in range(n)]
+        return [(e + _SLACK_EM) * em + padding for e in ems], False
+
+    @cached_property
+    def _body_widest_lines(self) -> list[float]:
+        """Each column's widest line of body text, in ems."""
+        return [_widest_line("\n".join(cell.text for cell in self._cells(c, False))) for c in range(len(self.columns))]
 
     @cached_property
     def _widest_lines(self) -> list[float]:
@@ -433,8 +436,10 @@ class Table:
 def fit_heading(text: str, width: float, em: float, padding: float) -> str:
     """A heading cell's text with a line break between words where the whole does not fit
     in ``width`` (same units as ``em`` and ``padding``): "参与部门\n（单位）", never
-    "参与部门（单\n位）".  Only line breaks are added (after a space, before a bracket), so
-    the text without them is the heading as written.  Every writer sets headings this way."""
+    "参与部门（单\n位）".  A word wider than its column (a table too wide for its
+    headings) is broken into the fewest lines that fit, as even as the break rules allow:
+    "项目\n名称", not "项目名\n称".  Only line breaks are added, so the text without them
+    is the heading as written.  Every writer sets headings this way."""
     if not em:
         return text
     room = (width - padding) / em + 1e-6
@@ -448,12 +453,48 @@ def fit_heading(text: str, width: float, em: float, padding: float) -> str:
         line = ""
         for piece in pieces:
             if line and text_em((line + piece).rstrip()) > room:
-                lines.append(line)
+                lines.extend(_even_lines(line, room))
                 line = piece
             else:
                 line += piece
-        lines.append(line)
+        lines.extend(_even_lines(line, room))
     return "\n".join(lines)
+
+
+def _even_lines(word: str, room: float) -> list[str]:
+    """``word`` as is when it fits in ``room`` ems, else in the fewest lines that fit, the
+    widest as narrow as can be, broken where ``break_allowed`` lets a line end, else where
+    ``break_allowed_in_need`` does, else anywhere."""
+    if text_em(word) <= room or len(word) < 2:
+        return [word]
+    for rule in (break_allowed, break_allowed_in_need, lambda _text, _at: True):
+        cuts = [k for k in range(1, len(word)) if rule(word, k)]
+        bounds = [0, *cuts, len(word)]
+        widths = {(a, b): text_em(word[bounds[a]:bounds[b]]) for a in range(len(bounds)) for b in range(a + 1, len(bounds))}
+        for count in range(2, len(bounds)):
+            widest, ends = _narrowest(widths, len(bounds), count)
+            if widest <= room:
+                return [word[bounds[a]:bounds[b]] for a, b in zip(ends, ends[1:])]
+    return list(word)
+
+
+def _narrowest(widths: dict[tuple[int, int], float], size: int, count: int) -> tuple[float, list[int]]:
+    """Split the bounds ``0 … size-1`` into ``count`` pieces (``widths[a, b]``: the piece
+    from bound a to bound b) with the widest as narrow as can be, then the narrowest as
+    wide (no lone last character), then the earlier lines the fuller: that width and the
+    bounds chosen."""
+    best: dict[tuple[int, int], tuple[float, float, list[int]]] = {(0, 0): (0.0, float("inf"), [0])}
+    for pieces in range(1, count + 1):
+        for end in range(pieces, size):
+            options = [
+                (max(widest, widths[start, end]), min(narrowest, widths[start, end]), bounds + [end])
+                for start in range(pieces - 1, end) if (start, pieces - 1) in best
+                for widest, narrowest, bounds in [best[start, pieces - 1]]
+            ]
+            if options:
+                best[end, pieces] = min(options, key=lambda option: (option[0], -option[1], -option[2][-2]))
+    found = best.get((size - 1, count))
+    return (found[0], found[2]) if found else (float("inf"), [])
 
 
 def _at_least(total: float, wanted: list[float], minimum: list[float]) -> list[float]:

@@ -5,6 +5,7 @@ command-line help."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 NO_START = frozenset("，。、；：！？）》」』”’】〕〉］｝,.;:!?)]}%％‰℃")  # marks that may not start a line
 NO_END = frozenset("（《「『“‘【〔〈［｛([{")  # marks that may not end one
@@ -63,13 +64,29 @@ def sticky_stretches(text: str) -> list[str]:
     return _STRETCH.findall(text)
 
 
-def unbreakable(text: str) -> list[str]:
-    """The runs of ``text`` no line break may fall inside (one per hard line at least)."""
+def break_allowed_in_need(text: str, at: int) -> bool:
+    """The rule for a heading wider than its column (a table too wide for its headings):
+    a number may part from its measure word ("2021 / 年底"), but a run of Latin letters and
+    digits with its joiners ("1-12", "2.3") stays whole, and no line starts with a closing
+    mark or ends with an opening one."""
+    before, after = text[at - 1], text[at]
+    if after in NO_START or before in NO_END:
+        return False
+    return not (_in_number(before) and _in_number(after))
+
+
+def _in_number(char: str) -> bool:
+    return _is_latin(char) or _is_digit(char) or char in _JOINERS
+
+
+def unbreakable(text: str, allowed: Callable[[str, int], bool] = break_allowed) -> list[str]:
+    """The runs of ``text`` no line break may fall inside (one per hard line at least), by
+    the rule ``allowed``."""
     runs: list[str] = []
     for line in text.split("\n"):
         start = 0
         for at in range(1, len(line)):
-            if break_allowed(line, at):
+            if allowed(line, at):
                 runs.append(line[start:at])
                 start = at
         runs.append(line[start:])
