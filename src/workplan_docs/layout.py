@@ -12,11 +12,11 @@ style profile; a ``Table`` repeats its header rows on every page.
 
 from __future__ import annotations
 
-from math import ceil
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property, lru_cache
+from math import ceil
 from typing import Literal, Sequence, Union
 
 from .linebreak import break_allowed, break_allowed_in_need, heading_words, sticky_stretches, unbreakable
@@ -465,17 +465,18 @@ def _even_lines(word: str, room: float) -> list[str]:
     """``word`` as is when it fits in ``room`` ems, else in the fewest lines that fit, the
     widest as narrow as can be, broken where ``break_allowed`` lets a line end, else where
     ``break_allowed_in_need`` does, else anywhere."""
-    if text_em(word) <= room or len(word) < 2:
+    text, space = word.rstrip(), word[len(word.rstrip()):]  # a space before the next word
+    if text_em(text) <= room or len(text) < 2:
         return [word]
     for rule in (break_allowed, break_allowed_in_need, lambda _text, _at: True):
-        cuts = [k for k in range(1, len(word)) if rule(word, k)]
-        bounds = [0, *cuts, len(word)]
-        widths = {(a, b): text_em(word[bounds[a]:bounds[b]]) for a in range(len(bounds)) for b in range(a + 1, len(bounds))}
+        bounds = [0, *(k for k in range(1, len(text)) if rule(text, k)), len(text)]
+        widths = {(a, b): text_em(text[bounds[a]:bounds[b]]) for a in range(len(bounds)) for b in range(a + 1, len(bounds))}
         for count in range(2, len(bounds)):
             widest, ends = _narrowest(widths, len(bounds), count)
             if widest <= room:
-                return [word[bounds[a]:bounds[b]] for a, b in zip(ends, ends[1:])]
-    return list(word)
+                pieces = [text[bounds[a]:bounds[b]] for a, b in zip(ends, ends[1:])]
+                return [*pieces[:-1], pieces[-1] + space]
+    return [*text[:-1], text[-1] + space]
 
 
 def _narrowest(widths: dict[tuple[int, int], float], size: int, count: int) -> tuple[float, list[int]]:
