@@ -61,6 +61,7 @@ def test_headings_break_only_between_words() -> None:
     # the widest as narrow as can be, no lone last character where it can be helped.
     assert fit_heading("主要内容和措施", 4, 1, 0.5) == "主要内\n容和\n措施"
     assert fit_heading("項目名稱", 3.3, 1, 0) == "項目\n名稱"  # 宁海 2022
+    assert fit_heading("完成 时限", 2.5, 1, 0.5) == "完成 \n时限"  # a word that fits, and its space
     # Numbers part from their measure words before they are cut: "至\n2021\n年底…"
     assert fit_heading("至2021年底累計完成投資", 3.3, 1, 0).split("\n")[:2] == ["至", "2021"]
     assert "(1-12\n" in fit_heading("項目建設階段(1-12月份)（主要形象進度）", 3.3, 1, 0)
