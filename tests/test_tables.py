@@ -65,6 +65,8 @@ def test_headings_break_only_between_words() -> None:
     # Numbers part from their measure words before they are cut: "至\n2021\n年底…"
     assert fit_heading("至2021年底累計完成投資", 3.3, 1, 0).split("\n")[:2] == ["至", "2021"]
     assert "(1-12\n" in fit_heading("項目建設階段(1-12月份)（主要形象進度）", 3.3, 1, 0)
+    pasted = "关于进一步加强和改进重点工作督查督办的实施意见" * 20  # hostile: 460 characters, one word
+    assert fit_heading(pasted, 3.3, 1, 0).replace("\n", "") == pasted
 
 
 # --- column widths ---------------------------------------------------------------------

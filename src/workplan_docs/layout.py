@@ -127,6 +127,7 @@ _MIXED_EM = 0.25
 # 时间进度): it is as wide as its longest line, so its cells never wrap.
 SHORT_COLUMN_EM = 7.0
 _LONGEST_RUN_EM = 10.0
+_EVEN_HEADING_CHARS = 24  # a heading word up to this long is broken evenly; a longer one is filled
 _HEADING_RUN_EM = 3.0  # a heading's numbers kept whole ("2021", "(1-12") in a table too wide for its headings
 _SAMPLE_ROWS = 120
 _SLACK_EM = 0.02  # rounding (twips, points) never makes a word one hair too wide for its column
@@ -464,19 +465,37 @@ def fit_heading(text: str, width: float, em: float, padding: float) -> str:
 def _even_lines(word: str, room: float) -> list[str]:
     """``word`` as is when it fits in ``room`` ems, else in the fewest lines that fit, the
     widest as narrow as can be, broken where ``break_allowed`` lets a line end, else where
-    ``break_allowed_in_need`` does, else anywhere."""
+    ``break_allowed_in_need`` does, else anywhere (a word longer than a heading is filled)."""
     text, space = word.rstrip(), word[len(word.rstrip()):]  # a space before the next word
     if text_em(text) <= room or len(text) < 2:
         return [word]
+    pieces = _filled_lines(text, room) if len(text) > _EVEN_HEADING_CHARS else _evened_lines(text, room)
+    return [*pieces[:-1], pieces[-1] + space]
+
+
+def _evened_lines(text: str, room: float) -> list[str]:
+    """``text`` in the fewest lines of at most ``room`` ems, the widest as narrow as can be
+    (``_narrowest``), by the strictest break rule that allows it."""
+    fewest = max(2, ceil(text_em(text) / max(room, 1e-9) - 1e-9))
     for rule in (break_allowed, break_allowed_in_need, lambda _text, _at: True):
         bounds = [0, *(k for k in range(1, len(text)) if rule(text, k)), len(text)]
         widths = {(a, b): text_em(text[bounds[a]:bounds[b]]) for a in range(len(bounds)) for b in range(a + 1, len(bounds))}
-        for count in range(2, len(bounds)):
+        for count in range(fewest, len(bounds)):
             widest, ends = _narrowest(widths, len(bounds), count)
             if widest <= room:
-                pieces = [text[bounds[a]:bounds[b]] for a, b in zip(ends, ends[1:])]
-                return [*pieces[:-1], pieces[-1] + space]
-    return [*text[:-1], text[-1] + space]
+                return [text[bounds[a]:bounds[b]] for a, b in zip(ends, ends[1:])]
+    return list(text)
+
+
+def _filled_lines(text: str, room: float) -> list[str]:
+    """A long heading word (a pasted sentence) filled line by line, a character at a time:
+    weighing every even split would cost the fourth power of its length."""
+    lines, start = [], 0
+    for end in range(2, len(text) + 1):
+        if text_em(text[start:end]) > room and end - 1 > start:
+            lines.append(text[start:end - 1])
+            start = end - 1
+    return [*lines, text[start:]]
 
 
 def _narrowest(widths: dict[tuple[int, int], float], size: int, count: int) -> tuple[float, list[int]]:
