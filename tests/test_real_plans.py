@@ -20,8 +20,10 @@ from docx import Document as open_docx
 
 from workplan_docs.cli import main
 from workplan_docs.errors import PlanError, ReadWarning, read_warnings
+from workplan_docs.layout import Table
 from workplan_docs.readers import ImportOptions, load, read_data
 from workplan_docs.readers.plan_file import plan_from_data
+from workplan_docs.reports import gantt
 from workplan_docs.reports.attachment import attachment
 from workplan_docs.style import default_style
 from workplan_docs.writers import render
@@ -552,7 +554,12 @@ def test_the_lead_at_another_level_is_printed_not_counted(kind: str, tmp_path: P
     "省牵头单位:省农业农村厅" under the city's units is the province's lead — printed with the
     cell, reported, and neither the city's lead nor a participant; "1*" keeps its mark."""
     plan = _loaded("hangzhou_2021_shehang", kind, tmp_path)
-    assert plan.heading("task") == "重点工作任务(杭州市2项配合工作)"
+    assert plan.heading("task", plan.items[0].source) == "重点工作任务(杭州市2项配合工作)"
+    # the derived reports mix both tables' items: the part of the two headings they share
+    assert plan.heading("task", plan.items[-1].source) == "重点工作任务(杭州市2项牵头工作、19项配合工作)"
+    assert plan.heading("task") == "重点工作任务" and plan.heading("lead") == "责任单位"
+    (chart,) = [b for b in gantt.gantt_document(plan).sections[0].blocks if isinstance(b, Table)]
+    assert chart.columns[1].heading == "重点工作任务"
     assert [(i.label, i.printed_label) for i in plan.items] == [("1-1", "1"), ("1-2", "2"), ("2-1", "1*")]
     first = plan.items[0]
     assert first.lead == ["市农业农村局", "市规划和自然资源局", "市商务局(市粮食和物资储备局)"] and first.participants == []

@@ -602,11 +602,20 @@ class Plan(_Strict):
         return frozenset(filled)
 
     def heading(self, field: str, source: str | None = None) -> str:
-        """The printed column heading of a field (in the table ``source``, where it has its own)."""
+        """The printed column heading of a field: in the table ``source``, its own where it has
+        one.  With no ``source`` (a report or page mixing the tables' items), one that holds
+        for every table: the plan's, or where the tables head the field differently (杭州:
+        "重点工作任务(杭州市2项配合工作)", "重点工作任务(杭州市2项牵头工作、19项配合工作)") the
+        part before their notes in brackets that they share, else the default (重要工作)."""
         own = self.source_columns.get(source, {}) if source else {}
         if field in own:
             return own[field]  # type: ignore[index]
-        return self.columns.get(field, DEFAULT_COLUMNS[field])  # type: ignore[call-overload]
+        heading = self.columns.get(field, DEFAULT_COLUMNS[field])  # type: ignore[call-overload]
+        others = [columns[field] for columns in self.source_columns.values() if field in columns]  # type: ignore[index]
+        if source or not others:
+            return heading
+        shared = {re.split(r"[（(]", text, maxsplit=1)[0] for text in (heading, *others)}
+        return shared.pop() if len(shared) == 1 and "" not in shared else DEFAULT_COLUMNS[field]  # type: ignore[index]
 
     def extra_columns(self) -> list[str]:
         """Headings of the further columns, in first-seen order."""
