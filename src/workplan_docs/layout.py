@@ -346,7 +346,6 @@ class Table:
         shortest (the sum of its rows' line counts, then of all cells' line counts), none
         beyond its ``natural`` width (the room left is ``_spread``'s)."""
         line_ems, column_ems = self._sample_ems
-        rows = len(line_ems[0]) if line_ems else 0
         n = len(start)
         widths = list(start)
 

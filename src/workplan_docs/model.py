@@ -45,6 +45,8 @@ DEFAULT_COLUMNS: dict[str, str] = {
     "participants": "参与部门（单位）",
     "schedule": "时间进度",
 }
+# Fields a plan may leave empty in every item (a table without the column): ``Plan.filled_fields``.
+OPTIONAL_FIELDS = ("goal", "measures", "schedule", "participants")
 
 
 def check_text(value: str) -> str:
@@ -593,13 +595,12 @@ class Plan(_Strict):
 
     @cached_property
     def filled_fields(self) -> frozenset[str]:
-        """Which of the optional fields goal, measures, schedule and participants some item
-        fills: a plan imported from a table without 工作目标 or 时间进度 fills none of them, and
-        its derived reports print no column that would stand empty."""
-        filled = {f for f in ("goal", "measures", "schedule") if not all(blank(getattr(i, f)) for i in self.items)}
-        if any(not blank(item.participants_display) for item in self.items):
-            filled.add("participants")
-        return frozenset(filled)
+        """Which of the ``OPTIONAL_FIELDS`` some item fills: a plan imported from a table
+        without 工作目标 or 时间进度 fills none of them, and its derived reports print no
+        column that would stand empty."""
+        shown = {"participants": "participants_display"}  # a cell of other-level units only prints too
+        return frozenset(f for f in OPTIONAL_FIELDS
+                         if not all(blank(getattr(item, shown.get(f, f))) for item in self.items))
 
     def heading(self, field: str, source: str | None = None) -> str:
         """The printed column heading of a field: in the table ``source``, its own where it has

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from ..layout import Cell, Column, Document, Paragraph, Section
-from ..model import Item, Plan
+from ..layout import Cell, Column, Document, Paragraph, Section, Table
+from ..model import OPTIONAL_FIELDS, Item, Plan
 from ..units import COLLECTIVE_KIND, GENERIC_KIND
 
 # Background colours ("RRGGBB") with a meaning shared by all derived reports.
@@ -47,6 +47,24 @@ class TaskColumn(NamedTuple):
     field: str | None = None
 
 
+_FIELD_CELLS: dict[str, Callable[[Item], Cell]] = {
+    "seq": lambda item: Cell.serial(item.label),
+    "task": lambda item: Cell(item.task),
+    "goal": lambda item: Cell(item.goal),
+    "measures": lambda item: Cell(item.measures),
+    "lead": lambda item: Cell(item.lead_display),
+    "participants": lambda item: Cell(item.participants_display),
+    "schedule": lambda item: Cell(item.schedule),
+}
+
+
+def field_column(plan: Plan, field: str) -> TaskColumn:
+    """The column of a plan field under the plan's heading for it, 序号 and 时间进度 centred."""
+    align = "center" if field in ("seq", "schedule") else "left"
+    return TaskColumn(Column(plan.heading(field), None, align), _FIELD_CELLS[field],
+                      field if field in OPTIONAL_FIELDS else None)
+
+
 def columns_in_use(plan: Plan, columns: Sequence[TaskColumn]) -> list[TaskColumn]:
     """``columns`` without those showing a field no item of the plan fills: a plan imported
     from a table without 工作目标, 主要内容和措施 or 时间进度 prints no column of empty boxes."""
@@ -55,6 +73,12 @@ def columns_in_use(plan: Plan, columns: Sequence[TaskColumn]) -> list[TaskColumn
 
 def task_row(columns: Sequence[TaskColumn], item: Item) -> tuple[Cell, ...]:
     return tuple(c.cell(item) for c in columns)
+
+
+def task_table(plan: Plan, columns: Sequence[TaskColumn], items: Sequence[Item]) -> Table:
+    """A row per item under the ``columns_in_use``, fitted to its content."""
+    shown = columns_in_use(plan, columns)
+    return Table(tuple(c.column for c in shown), tuple(task_row(shown, item) for item in items))
 
 
 def body_paragraph(text: str) -> Paragraph:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan
 from . import Output
-from ._common import FILL_ACTIVE, FILL_DUE, TaskColumn, columns_in_use, plan_document, task_row, title_block
+from ._common import FILL_ACTIVE, FILL_DUE, columns_in_use, field_column, plan_document, task_row, title_block
 
 TITLE = "进度图"
 DUE_MARK = "★"
@@ -47,12 +47,7 @@ def _other_year_cells(item: Item, year: int) -> tuple[Cell, ...]:
 def _chart(plan: Plan, rows: list[tuple[Item, tuple[Cell, ...]]]) -> Table:
     """Task columns, then one narrow column per month, headed by the month's number in
     one header row (the year is in the title, the legend says the numbers are months)."""
-    task_columns = columns_in_use(plan, (
-        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
-        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
-        TaskColumn(Column(plan.heading("lead"), None), lambda item: Cell(item.lead_display)),
-        TaskColumn(Column(plan.heading("schedule"), None, "center"), lambda item: Cell(item.schedule), "schedule"),
-    ))
+    task_columns = columns_in_use(plan, [field_column(plan, f) for f in ("seq", "task", "lead", "schedule")])
     columns = (*(c.column for c in task_columns), *(Column(str(m), None, "center") for m in _MONTHS))
     header = (tuple(Cell.serial(c.heading, "center", bold=True) for c in columns),)  # month numbers as numbers
     body = tuple((*task_row(task_columns, item), *cells) for item, cells in rows)

@@ -15,7 +15,7 @@ from ..layout import Cell, Column, Paragraph, Section, Table
 from ..model import Item, Plan
 from ..revision import due_text
 from . import Output
-from ._common import TaskColumn, columns_in_use, plan_document, task_row, title_block
+from ._common import TaskColumn, field_column, plan_document, task_table, title_block
 
 TITLE = "领导分工表"
 
@@ -26,15 +26,11 @@ def _leader_title(plan: Plan, leader: str) -> str:
 
 
 def _tasks_table(plan: Plan, items: list[Item]) -> Table:
-    columns = columns_in_use(plan, (
-        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
-        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
-        TaskColumn(Column(plan.heading("lead"), None), lambda item: Cell(item.lead_display)),
-        TaskColumn(Column(plan.heading("participants"), None), lambda item: Cell(item.participants_display), "participants"),
-        TaskColumn(Column(plan.heading("schedule"), None, "center"), lambda item: Cell(item.schedule), "schedule"),
+    columns = (
+        *(field_column(plan, f) for f in ("seq", "task", "lead", "participants", "schedule")),
         TaskColumn(Column("应完成时间", None, "center"), lambda item: Cell(due_text(item)), "schedule"),
-    ))
-    return Table(tuple(c.column for c in columns), tuple(task_row(columns, item) for item in items))
+    )
+    return task_table(plan, columns, items)
 
 
 def _leader_section(plan: Plan, leader: str, items: list[Item]) -> Section:

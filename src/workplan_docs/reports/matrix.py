@@ -12,8 +12,8 @@ from __future__ import annotations
 from ..layout import Block, Cell, Column, Document, PageBreak, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from . import Output
-from ._common import FILL_GROUP, OTHER_UNITS, TaskColumn, columns_in_use, kind_label, label_width, plan_document
-from ._common import task_row, title_block
+from ._common import FILL_GROUP, OTHER_UNITS, field_column, kind_label, label_width, plan_document, task_table
+from ._common import title_block
 
 TITLE = "责任矩阵"
 LEAD_MARK = "●"
@@ -88,13 +88,8 @@ def _matrix_section(plan: Plan) -> Section:
 
 def _key_section(plan: Plan) -> Section:
     """序号 → task, so the matrix reads without the attachment at hand."""
-    columns = columns_in_use(plan, (
-        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
-        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
-        TaskColumn(Column(plan.heading("lead"), None), lambda item: Cell(item.lead_display)),
-        TaskColumn(Column(plan.heading("participants"), None), lambda item: Cell(item.participants_display), "participants"),
-    ))
-    table = Table(tuple(c.column for c in columns), tuple(task_row(columns, item) for item in plan.items))
+    columns = [field_column(plan, f) for f in ("seq", "task", "lead", "participants")]
+    table = task_table(plan, columns, plan.items)
     return Section(name="任务对照", blocks=(Paragraph("任务对照", "heading"), table), orientation="portrait")
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from ..layout import Block, Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, QuarterTasks
 from . import Output
-from ._common import FILL_GROUP, TaskColumn, columns_in_use, month_range, names, plan_document, task_row
-from ._common import title_block
+from ._common import FILL_GROUP, TaskColumn, columns_in_use, field_column, month_range, names, plan_document
+from ._common import task_row, task_table, title_block
 
 TITLE = "季度工作安排"
 UNSCHEDULED = "未排期"
@@ -66,10 +66,7 @@ def _lead_groups(plan: Plan, items: list[Item]) -> list[tuple[str, list[Item]]]:
 def _task_table(plan: Plan, items: list[Item], quarter: QuarterTasks) -> Table:
     """Tasks under a heading row per lead unit, with what each does this quarter."""
     columns = columns_in_use(plan, (
-        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
-        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
-        TaskColumn(Column(plan.heading("participants"), None), lambda item: Cell(item.participants_display), "participants"),
-        TaskColumn(Column(plan.heading("schedule"), None, "center"), lambda item: Cell(item.schedule)),
+        *(field_column(plan, f) for f in ("seq", "task", "participants", "schedule")),  # every item here has a schedule
         TaskColumn(Column("本季度", None, "center"), lambda item: Cell(_this_quarter(plan, item, quarter))),
     ))
     rows: list[tuple[Cell, ...]] = []
@@ -102,13 +99,11 @@ def _quarter_section(plan: Plan, quarter: QuarterTasks) -> Section:
 def _unscheduled_section(plan: Plan, items: list[Item]) -> Section:
     """Tasks whose schedule could not be placed in any month, with the reason; in a plan that
     dates no item, the tasks alone (a column of "（空）" beside one of "时间进度为空" says nothing)."""
-    columns = columns_in_use(plan, (
-        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
-        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
-        TaskColumn(Column(plan.heading("lead"), None), lambda item: Cell(item.lead_display)),
+    columns = (
+        *(field_column(plan, f) for f in ("seq", "task", "lead")),
         TaskColumn(Column(plan.heading("schedule"), None), lambda item: Cell(item.schedule or "（空）"), "schedule"),
         TaskColumn(Column("说明", None), lambda item: Cell(item.timing.problem), "schedule"),
-    ))
+    )
     if "schedule" in plan.filled_fields:
         intro = f"以下{len(items)}项任务的时间进度无法识别，未列入各季度，请核实后补充。"
     else:
@@ -116,7 +111,7 @@ def _unscheduled_section(plan: Plan, items: list[Item]) -> Section:
     blocks = (
         *title_block(f"{UNSCHEDULED}任务", plan),
         Paragraph(intro),
-        Table(tuple(c.column for c in columns), tuple(task_row(columns, item) for item in items)),
+        task_table(plan, columns, items),
     )
     return Section(name=UNSCHEDULED, blocks=blocks, orientation="landscape")
 

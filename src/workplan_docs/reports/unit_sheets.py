@@ -18,7 +18,7 @@ from ..layout import Cell, Column, Document, Paragraph, Section, Table
 from ..model import Item, Plan, UnitTasks
 from ..units import GENERIC_KIND
 from . import Output
-from ._common import TaskColumn, columns_in_use, kind_label, names, plan_document, role_text, task_row
+from ._common import TaskColumn, field_column, kind_label, names, plan_document, role_text, task_table
 from ._common import title_block
 
 FOLDER = "分工表"
@@ -49,17 +49,14 @@ def _others(item: Item, unit: str) -> str:
 
 
 def _sheet_table(plan: Plan, unit: UnitTasks) -> Table:
-    columns = columns_in_use(plan, (
-        TaskColumn(Column(plan.heading("seq"), None, "center"), lambda item: Cell.serial(item.label)),
+    columns = (
+        field_column(plan, "seq"),
         TaskColumn(Column("分工", None, "center"), lambda item: Cell(role_text(item, unit.unit))),
-        TaskColumn(Column(plan.heading("task"), None), lambda item: Cell(item.task)),
-        TaskColumn(Column(plan.heading("goal"), None), lambda item: Cell(item.goal), "goal"),
-        TaskColumn(Column(plan.heading("measures"), None), lambda item: Cell(item.measures), "measures"),
+        *(field_column(plan, f) for f in ("task", "goal", "measures")),
         TaskColumn(Column("其他相关单位", None), lambda item: Cell(_others(item, unit.unit))),
-        TaskColumn(Column(plan.heading("schedule"), None, "center"), lambda item: Cell(item.schedule), "schedule"),
-    ))
-    rows = tuple(task_row(columns, item) for item in (*unit.lead, *unit.participate))
-    return Table(tuple(c.column for c in columns), rows)
+        field_column(plan, "schedule"),
+    )
+    return task_table(plan, columns, [*unit.lead, *unit.participate])
 
 
 def _sheet_title(unit: UnitTasks) -> str:
